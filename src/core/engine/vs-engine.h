@@ -1,0 +1,64 @@
+/* vs-engine.h: the engine interface
+ *
+ * An engine knows how to drive HTTP load from one worker thread. Everything else — threads,
+ * shares of connections/rate/requests, the shards the workers record into, stopping — is in
+ * VsJob and the same for every engine. An engine implements:
+ *
+ *  - prepare: on the controller thread before any worker starts; reject what it cannot serve
+ *    (with a message naming the target), set up each worker's wake handle in worker->engine_data.
+ *  - run_worker: in the worker's own thread; load the worker's targets until vs_job_should_stop()
+ *    or until every target's request budget is spent and nothing is in flight. Call
+ *    vs_worker_sync() at least every few milliseconds and after every wake.
+ *  - wake_worker: from any thread; make run_worker look at the job promptly.
+ *  - release: after all workers returned; free what prepare made.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "vs-plan.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VsJob    VsJob;
+typedef struct _VsWorker VsWorker;
+
+#define VS_TYPE_ENGINE (vs_engine_get_type ())
+G_DECLARE_INTERFACE (VsEngine, vs_engine, VS, ENGINE, GObject)
+
+struct _VsEngineInterface
+{
+  GTypeInterface parent_iface;
+
+  const char *(*get_name)    (VsEngine *self);
+  gboolean    (*prepare)     (VsEngine *self,
+                              VsJob    *job,
+                              GError  **error);
+  void        (*run_worker)  (VsEngine *self,
+                              VsJob    *job,
+                              VsWorker *worker);
+  void        (*wake_worker) (VsEngine *self,
+                              VsJob    *job,
+                              VsWorker *worker);
+  void        (*release)     (VsEngine *self,
+                              VsJob    *job);
+};
+
+/* Picks the engine for a validated plan: auto means native for plain http:// targets and soup
+ * otherwise; one engine for all targets. Fails when the asked engine cannot serve a target. */
+VsEngine   *vs_engine_new_for_plan (VsPlan    *plan,
+                                    GError   **error);
+const char *vs_engine_get_name     (VsEngine  *self);
+gboolean    vs_engine_prepare      (VsEngine  *self,
+                                    VsJob     *job,
+                                    GError   **error);
+void        vs_engine_run_worker   (VsEngine  *self,
+                                    VsJob     *job,
+                                    VsWorker  *worker);
+void        vs_engine_wake_worker  (VsEngine  *self,
+                                    VsJob     *job,
+                                    VsWorker  *worker);
+void        vs_engine_release      (VsEngine  *self,
+                                    VsJob     *job);
+
+G_END_DECLS

@@ -1,0 +1,137 @@
+/* vs-job.h: one engine loading a set of targets with worker threads
+ *
+ * The run controller makes a job per phase of loading (all targets in parallel mode, one target
+ * at a time in sequential mode). The job splits each target's connections, rate and request
+ * count over the workers, starts one thread per worker, and collects what they recorded.
+ *
+ * Recording is lock-free: each worker writes into one of two VsStats per target. To collect,
+ * the controller bumps the job's epoch and wakes the workers; a worker that sees the new epoch
+ * switches to the other buffer and acknowledges; the controller then merges and clears the
+ * buffer the worker left. Workers call vs_worker_sync() from their loops to take part.
+ */
+#pragma once
+
+#include "vs-engine.h"
+#include "vs-schedule.h"
+#include "vs-stats.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const VsTarget *target;
+  guint           index;        /* in the job (the plan index is job->plan_indices[index]) */
+  guint           connections;  /* this worker's share; 0: the worker leaves this target alone */
+  guint64         budget;       /* this worker's share of the request count; 0: no limit */
+  guint64         issued;       /* sends after warm-up, counted against the budget */
+  VsSchedule      schedule;     /* open model */
+  VsStats        *stats[2];
+} VsWorkerTarget;
+
+struct _VsWorker
+{
+  guint           index;
+  guint           n_targets;
+  VsWorkerTarget *targets;
+  int             epoch;        /* which stats buffer this worker writes; worker-only */
+  int             seen;         /* atomic: the last epoch this worker acknowledged */
+  int             done;         /* atomic: run_worker returned */
+  gpointer        engine_data;  /* the engine's, from prepare to release */
+  GThread        *thread;
+};
+
+struct _VsJob
+{
+  VsEngine       *engine;
+  VsPlan         *plan;
+  guint           n_targets;
+  guint          *plan_indices;
+  guint           n_workers;
+  VsWorker       *workers;
+  gint64          start_us;       /* monotonic time the workers were started */
+  gint64          warmup_end_us;  /* monotonic time the measured phase starts */
+  int             epoch;          /* atomic, written by the controller */
+  int             stop;           /* atomic */
+  char          **first_errors;   /* per target, set once */
+};
+
+/* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
+ * soft limit as far as allowed) against the connections asked for. */
+VsJob    *vs_job_new          (VsEngine    *engine,
+                               VsPlan      *plan,
+                               const guint *plan_indices,
+                               guint        n_targets,
+                               GError     **error);
+/* engine prepare, then one thread per worker. */
+gboolean  vs_job_start        (VsJob       *self,
+                               GError     **error);
+/* Merges what the workers recorded since the last collect into out[i] (one fresh VsStats per
+ * job target, owned by the caller). */
+void      vs_job_collect      (VsJob       *self,
+                               VsStats    **out);
+/* TRUE when every worker has returned by itself (request budgets spent). */
+gboolean  vs_job_is_done      (VsJob       *self);
+/* Stops the workers and waits for them; in-flight requests are abandoned uncounted. */
+void      vs_job_stop         (VsJob       *self);
+void      vs_job_free         (VsJob       *self);
+
+/* From the workers: the first transport error message of a target is kept for the report. */
+void      vs_job_note_error   (VsJob       *self,
+                               guint        target,
+                               const char  *message);
+
+static inline gboolean
+vs_job_should_stop (VsJob *job)
+{
+  return g_atomic_int_get (&job->stop);
+}
+
+/* Worker side of the epoch handshake; cheap enough to call on every loop iteration. */
+static inline void
+vs_worker_sync (VsJob    *job,
+                VsWorker *worker)
+{
+  int epoch = g_atomic_int_get (&job->epoch);
+
+  if (G_UNLIKELY (epoch != worker->epoch))
+    {
+      worker->epoch = epoch;
+      g_atomic_int_set (&worker->seen, epoch);
+    }
+}
+
+static inline VsStats *
+vs_worker_stats (VsWorker *worker,
+                 guint     target)
+{
+  return worker->targets[target].stats[worker->epoch & 1];
+}
+
+/* May this worker send another request to the target at now_us? Warm-up sends are free. */
+static inline gboolean
+vs_worker_target_may_send (VsJob          *job,
+                           VsWorkerTarget *wt,
+                           gint64          now_us)
+{
+  return wt->budget == 0 || now_us < job->warmup_end_us || wt->issued < wt->budget;
+}
+
+static inline void
+vs_worker_target_note_send (VsJob          *job,
+                            VsWorkerTarget *wt,
+                            gint64          now_us)
+{
+  if (now_us >= job->warmup_end_us)
+    wt->issued++;
+}
+
+/* Is the budget spent (never for unlimited targets)? */
+static inline gboolean
+vs_worker_target_spent (VsJob          *job,
+                        VsWorkerTarget *wt,
+                        gint64          now_us)
+{
+  return wt->budget != 0 && now_us >= job->warmup_end_us && wt->issued >= wt->budget;
+}
+
+G_END_DECLS

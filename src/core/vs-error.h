@@ -1,0 +1,21 @@
+/* vs-error.h: the VS_ERROR domain every Versus failure is reported in */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define VS_ERROR (vs_error_quark ())
+
+typedef enum
+{
+  VS_ERROR_INVALID,      /* a plan field or command-line value is wrong; the message names it */
+  VS_ERROR_IO,           /* a file could not be read or written */
+  VS_ERROR_UNSUPPORTED,  /* the chosen engine cannot serve this plan */
+  VS_ERROR_LIMIT,        /* a system limit (open files, threads) stands in the way */
+  VS_ERROR_FAILED,
+} VsError;
+
+GQuark vs_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,159 @@
+/* vs-plan.h: the test plan — what to load, how hard, for how long
+ *
+ * A plan is plain data with public fields, shared by reference. The window edits the fields,
+ * the command line fills them from flags, and JSON files load into them; all three then call
+ * vs_plan_validate(), which checks every field and resolves what the engines need (parsed URL,
+ * body bytes, status rule). Times are microseconds.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-stats.h"
+
+G_BEGIN_DECLS
+
+#define VS_PLAN_VERSION 1
+
+typedef enum
+{
+  VS_LOAD_CLOSED,   /* C connections each send the next request when the last completes */
+  VS_LOAD_OPEN,     /* R requests/s on a fixed schedule, whatever the server does */
+} VsLoadModel;
+
+typedef enum
+{
+  VS_ARRIVAL_UNIFORM,  /* open model: evenly spaced sends */
+  VS_ARRIVAL_POISSON,  /* open model: exponential gaps from a seeded generator */
+} VsArrival;
+
+typedef enum
+{
+  VS_MODE_PARALLEL,    /* all targets loaded at once */
+  VS_MODE_SEQUENTIAL,  /* one target after the other, the same load each */
+} VsMode;
+
+typedef enum
+{
+  VS_ENGINE_AUTO,
+  VS_ENGINE_SOUP,
+  VS_ENGINE_NATIVE,
+} VsEngineKind;
+
+struct _VsStatusRule
+{
+  guint64 accept[10];  /* bit s set: status s (0…639) counts as success */
+};
+
+typedef struct
+{
+  char         *name;           /* label; unique within the plan */
+  char         *url;            /* http:// or https:// */
+  char         *method;         /* GET, POST, … */
+  GStrv         headers;        /* "Name: value" */
+  char         *body;           /* inline request body, or NULL */
+  char         *body_file;      /* or a file to send (relative to the plan file), or NULL */
+  char         *expect_status;  /* "2xx,3xx" (default), "200", "200-204,404" … */
+
+  /* resolved by vs_plan_validate() */
+  GUri         *uri;
+  GBytes       *body_bytes;     /* never NULL after validation (empty when no body) */
+  VsStatusRule  status_rule;
+} VsTarget;
+
+typedef struct
+{
+  VsLoadModel model;
+  guint       connections;   /* per target */
+  double      rate;          /* open model: requests/s per target */
+  VsArrival   arrival;
+  guint64     seed;          /* Poisson arrivals: same seed, same schedule, for every target */
+  gint64      duration_us;   /* length of the measured phase; 0 when requests is set */
+  guint64     requests;      /* per target; 0 when duration_us is set */
+  gint64      warmup_us;     /* before the measured phase, excluded from statistics */
+  gint64      timeout_us;    /* per request */
+  guint       threads;       /* worker threads; 0: one per core */
+  guint       pipeline;      /* native engine: requests in flight per connection (1: none) */
+} VsLoad;
+
+typedef struct
+{
+  grefcount     ref_count;
+  int           version;
+  GPtrArray    *targets;     /* VsTarget* */
+  VsLoad        load;
+  VsMode        mode;
+  VsEngineKind  engine;
+  gint64        tick_us;     /* snapshot interval */
+  gboolean      insecure;    /* accept any TLS certificate */
+  char         *base_dir;    /* where body_file paths are resolved; NULL: working directory */
+} VsPlan;
+
+/* One problem found by validation; path is like "targets[1].url" or "load.rate". */
+typedef struct
+{
+  char *path;
+  char *message;
+} VsPlanProblem;
+
+VsPlan      *vs_plan_new               (void);  /* defaults: closed, 10 connections, 10 s, … */
+VsPlan      *vs_plan_ref               (VsPlan      *self);
+void         vs_plan_unref             (VsPlan      *self);
+VsPlan      *vs_plan_copy              (VsPlan      *self);
+
+VsTarget    *vs_target_new             (const char  *name,
+                                        const char  *url);
+VsTarget    *vs_target_copy            (const VsTarget *self);
+void         vs_target_free            (VsTarget    *self);
+void         vs_plan_add_target        (VsPlan      *self,
+                                        VsTarget    *target);  /* takes ownership */
+guint        vs_plan_get_n_targets     (VsPlan      *self);
+VsTarget    *vs_plan_get_target        (VsPlan      *self,
+                                        guint        index);
+
+VsPlan      *vs_plan_load_from_file    (const char  *path,
+                                        GError     **error);
+VsPlan      *vs_plan_load_from_data    (const char  *json,
+                                        gssize       length,
+                                        const char  *base_dir,
+                                        GError     **error);
+char        *vs_plan_to_json           (VsPlan      *self);
+gboolean     vs_plan_save_to_file      (VsPlan      *self,
+                                        const char  *path,
+                                        GError     **error);
+
+/* Checks every field. Returns every problem found (empty when valid); never NULL. */
+GPtrArray   *vs_plan_check             (VsPlan      *self);  /* VsPlanProblem* */
+/* vs_plan_check(), then resolves uri/body_bytes/status_rule. On failure the first problem is
+ * the error: "targets[1].url: unsupported scheme “ftp”". */
+gboolean     vs_plan_validate          (VsPlan      *self,
+                                        GError     **error);
+
+void         vs_plan_problem_free      (VsPlanProblem *problem);
+
+const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
+const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential" */
+const char  *vs_engine_kind_to_string  (VsEngineKind kind);    /* "auto", "soup", "native" */
+const char  *vs_arrival_to_string      (VsArrival    arrival); /* "uniform", "poisson" */
+gboolean     vs_load_model_from_string (const char *str, VsLoadModel  *out);
+gboolean     vs_mode_from_string       (const char *str, VsMode       *out);
+gboolean     vs_engine_kind_from_string(const char *str, VsEngineKind *out);
+gboolean     vs_arrival_from_string    (const char *str, VsArrival    *out);
+
+/* "2xx,3xx", "200", "200-204,404". FALSE with a message for anything else. */
+gboolean     vs_status_rule_parse      (VsStatusRule *rule,
+                                        const char   *text,
+                                        GError      **error);
+
+static inline gboolean
+vs_status_rule_accepts (const VsStatusRule *rule,
+                        guint               status)
+{
+  return status < 640 && (rule->accept[status / 64] >> (status % 64)) & 1;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlan, vs_plan_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTarget, vs_target_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanProblem, vs_plan_problem_free)
+
+G_END_DECLS

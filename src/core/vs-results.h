@@ -1,0 +1,64 @@
+/* vs-results.h: everything a run produced, per target
+ *
+ * Lives on the main thread. Per target it keeps one VsInterval per tick (memory grows with the
+ * number of ticks, never with the number of requests) and one cumulative VsStats of the
+ * measured phase, from which whole-run percentiles are read. Warm-up intervals are kept for
+ * drawing but never enter the totals.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "vs-plan.h"
+#include "vs-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double     start_s;        /* seconds since the target's load started */
+  double     end_s;
+  VsPhase    phase;
+  VsCounters counters;
+  double     rps;            /* requests finished per second in the interval */
+  gint64     min_us;         /* latency over the interval's responses; 0 when none */
+  double     mean_us;
+  gint64     p50_us;
+  gint64     p90_us;
+  gint64     p99_us;
+  gint64     p999_us;
+  gint64     max_us;
+} VsInterval;
+
+typedef struct
+{
+  const VsTarget *target;       /* owned by the results' plan */
+  GArray         *intervals;    /* VsInterval, in time order */
+  VsStats        *total;        /* measured phase, cumulative */
+  double          measured_s;   /* length of the measured phase so far */
+  gboolean        started;      /* a snapshot arrived */
+  gboolean        finished;     /* the last snapshot arrived */
+  char           *first_error;
+} VsTargetResult;
+
+#define VS_TYPE_RESULTS (vs_results_get_type ())
+G_DECLARE_FINAL_TYPE (VsResults, vs_results, VS, RESULTS, GObject)
+
+VsResults            *vs_results_new            (VsPlan         *plan,
+                                                 const char     *engine);
+VsPlan               *vs_results_get_plan       (VsResults      *self);
+const char           *vs_results_get_engine     (VsResults      *self);  /* "soup", "native" */
+GDateTime            *vs_results_get_started    (VsResults      *self);  /* wall clock, UTC */
+guint                 vs_results_get_n_targets  (VsResults      *self);
+const VsTargetResult *vs_results_get_target     (VsResults      *self,
+                                                 guint           index);
+void                  vs_results_add_snapshot   (VsResults      *self,
+                                                 VsSnapshot     *snapshot);
+
+/* Whole measured phase of one target. */
+double                vs_target_result_rps        (const VsTargetResult *self);
+double                vs_target_result_error_rate (const VsTargetResult *self);  /* 0…1 */
+gint64                vs_target_result_latency    (const VsTargetResult *self,
+                                                   double                percentile);
+
+G_END_DECLS

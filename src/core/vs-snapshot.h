@@ -1,0 +1,38 @@
+/* vs-snapshot.h: one target's statistics for one tick, immutable once made
+ *
+ * The run controller makes one per target per tick on its own thread (the merge of every
+ * worker's shard) and hands it to the main context, where VsResults takes it in.
+ */
+#pragma once
+
+#include "vs-stats.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VS_PHASE_WARMUP,
+  VS_PHASE_MEASURE,
+} VsPhase;
+
+typedef struct
+{
+  guint       target;        /* index in the plan */
+  VsPhase     phase;
+  double      start_s;       /* interval, in seconds since this target's load started */
+  double      end_s;
+  VsStats    *stats;         /* what happened in the interval */
+  gboolean    last;          /* the target's load has ended; no snapshot follows */
+  char       *first_error;   /* last only: the first transport error's message, or NULL */
+} VsSnapshot;
+
+VsSnapshot *vs_snapshot_new  (guint       target,
+                              VsPhase     phase,
+                              double      start_s,
+                              double      end_s,
+                              VsStats    *stats);  /* takes ownership */
+void        vs_snapshot_free (VsSnapshot *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsSnapshot, vs_snapshot_free)
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* main.c: `versus run …` is the headless command line; anything else opens the window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "vs-cli.h"
+#ifdef VS_WITH_GUI
+# include "vs-application.h"
+#endif
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc > 1 && strcmp (argv[1], "run") == 0)
+    return vs_cli_main (argc - 1, argv + 1);
+
+#ifdef VS_WITH_GUI
+  {
+    g_autoptr(VsApplication) app = vs_application_new ();
+
+    return g_application_run (G_APPLICATION (app), argc, argv);
+  }
+#else
+  return vs_cli_main_no_gui (argc, argv);
+#endif
+}
