@@ -20,13 +20,13 @@ vs_engine_new_for_plan (VsPlan  *plan,
 {
   switch (plan->engine)
     {
-    case VS_ENGINE_NATIVE:
+    case VS_ENGINE_KIND_NATIVE:
       g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
                    _("engine: the native engine is not available in this build"));
       return NULL;
 
-    case VS_ENGINE_AUTO:
-    case VS_ENGINE_SOUP:
+    case VS_ENGINE_KIND_AUTO:
+    case VS_ENGINE_KIND_SOUP:
     default:
       return vs_engine_soup_new ();
     }
