@@ -617,6 +617,21 @@ test_files (void)
     g_clear_error (&error);
   }
 
+  /* a stream that fails: a VS_ERROR saying what could not be written */
+  {
+    g_autoptr(GOutputStream) closed = g_memory_output_stream_new_resizable ();
+
+    g_output_stream_close (closed, NULL, NULL);
+    ok = vs_export_summary_csv (results, closed, &error);
+    g_assert_false (ok);
+    g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+    g_clear_error (&error);
+    ok = vs_export_json (results, closed, &error);
+    g_assert_false (ok);
+    g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+    g_clear_error (&error);
+  }
+
   g_remove (summary_path);
   g_remove (timeseries_path);
   g_rmdir (dir);

@@ -378,9 +378,9 @@ add_json_target (JsonBuilder *builder,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, target->target->name);
+  json_builder_add_string_value (builder, target->target->name ? target->target->name : "");
   json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, target->target->url);
+  json_builder_add_string_value (builder, target->target->url ? target->target->url : "");
 
   json_builder_set_member_name (builder, "summary");
   json_builder_begin_object (builder);
@@ -480,20 +480,18 @@ result_json (VsResults  *results,
   return json_generator_to_data (generator, NULL);
 }
 
+/* Writes all of @data; the caller prefixes the error with what was being written. */
 static gboolean
 write_stream (GOutputStream  *stream,
               const char     *data,
               gsize           length,
-              const char     *what,
               GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
 
   if (!g_output_stream_write_all (stream, data, length, NULL, NULL, &local_error))
     {
-      /* TRANSLATORS: the first %s is "summary.csv", "timeseries.csv" or "result" */
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not write the %s: %s"),
-                   what, local_error->message);
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_IO, local_error->message);
       return FALSE;
     }
 
@@ -532,7 +530,13 @@ vs_export_summary_csv (VsResults      *results,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   csv = summary_csv (results);
-  return write_stream (stream, csv->str, csv->len, "summary.csv", error);
+  if (!write_stream (stream, csv->str, csv->len, error))
+    {
+      g_prefix_error (error, _("Could not write the summary: "));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -546,7 +550,13 @@ vs_export_timeseries_csv (VsResults      *results,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   csv = timeseries_csv (results);
-  return write_stream (stream, csv->str, csv->len, "timeseries.csv", error);
+  if (!write_stream (stream, csv->str, csv->len, error))
+    {
+      g_prefix_error (error, _("Could not write the time series: "));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -563,7 +573,13 @@ vs_export_json (VsResults      *results,
   if (json == NULL)
     return FALSE;
 
-  return write_stream (stream, json, strlen (json), _("result"), error);
+  if (!write_stream (stream, json, strlen (json), error))
+    {
+      g_prefix_error (error, _("Could not write the result: "));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

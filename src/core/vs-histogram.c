@@ -176,6 +176,7 @@ vs_histogram_percentile (const VsHistogram *self,
   guint64 running = 0;
 
   g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (!isnan (percentile), 0);
 
   if (self->total == 0)
     return 0;
