@@ -209,6 +209,9 @@ format_significant (double              value,
       sign = "-";
       value = -value;
     }
+  /* far below anything printed with 2 decimals; also keeps log10 away from denormals */
+  if (value < 1e-9)
+    value = 0;
 
   for (;;)
     {
