@@ -108,15 +108,12 @@ parse_csv (const char *text)
 
   while (*p != '\0')
     {
-      gboolean quoted = FALSE;
-
       if (row == NULL)
         row = g_ptr_array_new_with_free_func (g_free);
 
       g_string_truncate (field, 0);
       if (*p == '"')
         {
-          quoted = TRUE;
           for (p++; *p != '\0'; p++)
             {
               if (*p == '"' && p[1] == '"')
@@ -134,7 +131,6 @@ parse_csv (const char *text)
           for (; *p != '\0' && *p != ',' && *p != '\n'; p++)
             g_string_append_c (field, *p);
         }
-      (void) quoted;
       g_ptr_array_add (row, g_strdup (field->str));
 
       if (*p == ',')
@@ -497,6 +493,20 @@ member (JsonNode   *node,
   return node;
 }
 
+static guint
+length_of (JsonNode   *root,
+           const char *path)
+{
+  return json_array_get_length (json_node_get_array (member (root, path)));
+}
+
+static double
+double_of (JsonNode   *root,
+           const char *path)
+{
+  return json_node_get_double (member (root, path));
+}
+
 static void
 test_json (void)
 {
@@ -519,31 +529,25 @@ test_json (void)
   g_assert_nonnull (started);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (member (root, "plan")));
 
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (member (root, "targets"))), ==, 2);
+  g_assert_cmpuint (length_of (root, "targets"), ==, 2);
   g_assert_cmpstr (json_node_get_string (member (root, "targets.0.name")), ==, "alpha");
   g_assert_cmpstr (json_node_get_string (member (root, "targets.1.name")), ==, TRICKY_NAME);
   g_assert_cmpint (json_node_get_int (member (root, "targets.0.summary.requests")), ==, 201);
-  g_assert_cmpfloat (json_node_get_double (member (root, "targets.0.summary.rps")), ==, 100.5);
-  g_assert_cmpfloat (json_node_get_double (member (root, "targets.0.summary.latency_p99_ms")),
-                     ==, 0.99);
+  g_assert_cmpfloat (double_of (root, "targets.0.summary.rps"), ==, 100.5);
+  g_assert_cmpfloat (double_of (root, "targets.0.summary.latency_p99_ms"), ==, 0.99);
   g_assert_true (JSON_NODE_HOLDS_NULL (member (root, "targets.0.summary.tls_p50_ms")));
   g_assert_true (JSON_NODE_HOLDS_NULL (member (root, "targets.1.summary.latency_p50_ms")));
 
   /* 50, 75, 90, 95, 99, 99.9, 99.99, 100 */
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (
-                      member (root, "targets.0.latency_percentiles"))), ==, 8);
-  g_assert_cmpfloat (json_node_get_double (member (root, "targets.0.latency_percentiles.5.percentile")),
-                     ==, 99.9);
-  g_assert_cmpfloat (json_node_get_double (member (root, "targets.0.latency_percentiles.7.ms")),
-                     ==, 1.0);
+  g_assert_cmpuint (length_of (root, "targets.0.latency_percentiles"), ==, 8);
+  g_assert_cmpfloat (double_of (root, "targets.0.latency_percentiles.5.percentile"), ==, 99.9);
+  g_assert_cmpfloat (double_of (root, "targets.0.latency_percentiles.7.ms"), ==, 1.0);
   /* 100 distinct exact values, each recorded twice */
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (
-                      member (root, "targets.0.histogram"))), ==, 100);
+  g_assert_cmpuint (length_of (root, "targets.0.histogram"), ==, 100);
   g_assert_cmpint (json_node_get_int (member (root, "targets.0.histogram.0.0")), ==, 10);
   g_assert_cmpint (json_node_get_int (member (root, "targets.0.histogram.0.1")), ==, 2);
 
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (
-                      member (root, "targets.0.intervals"))), ==, 3);
+  g_assert_cmpuint (length_of (root, "targets.0.intervals"), ==, 3);
   g_assert_cmpstr (json_node_get_string (member (root, "targets.0.intervals.0.phase")), ==,
                    "warmup");
   g_assert_cmpint (json_node_get_int (member (root, "targets.0.intervals.2.requests")), ==, 101);
