@@ -69,23 +69,19 @@ vs_histogram_reset (VsHistogram *self)
   self->min = G_MAXINT64;
 }
 
-void
-vs_histogram_record_n (VsHistogram *self,
-                       gint64       value_us,
-                       guint64      count)
+/* Shared by record and record_n; inlined so that record's count of 1 folds away. */
+static inline void
+record (VsHistogram *self,
+        gint64       value_us,
+        guint64      count)
 {
-  gint64 slot_value;
   long double v;
 
-  if (count == 0)
-    return;
-
   /* a negative latency can only come from clock trouble; it counts as zero */
-  if (value_us < 0)
+  if (G_UNLIKELY (value_us < 0))
     value_us = 0;
 
-  slot_value = MIN (value_us, VS_HISTOGRAM_HIGHEST_US);
-  self->counts[counts_index (slot_value)] += count;
+  self->counts[counts_index (MIN (value_us, VS_HISTOGRAM_HIGHEST_US))] += count;
   self->total += count;
 
   if (value_us < self->min)
@@ -94,15 +90,32 @@ vs_histogram_record_n (VsHistogram *self,
     self->max = value_us;
 
   v = (long double) value_us;
-  self->sum += v * count;
-  self->sum_sq += v * v * count;
+  if (count == 1)
+    {
+      self->sum += v;
+      self->sum_sq += v * v;
+    }
+  else
+    {
+      self->sum += v * count;
+      self->sum_sq += v * v * count;
+    }
 }
 
 void
 vs_histogram_record (VsHistogram *self,
                      gint64       value_us)
 {
-  vs_histogram_record_n (self, value_us, 1);
+  record (self, value_us, 1);
+}
+
+void
+vs_histogram_record_n (VsHistogram *self,
+                       gint64       value_us,
+                       guint64      count)
+{
+  if (count != 0)
+    record (self, value_us, count);
 }
 
 void
