@@ -250,7 +250,7 @@ test_run (void)
   summary_path = g_build_filename (csv_dir, "summary.csv", NULL);
   summary = read_lines (summary_path);
   g_assert_cmpuint (g_strv_length (summary), ==, 3);
-  name_col = column (summary[0], "name");
+  name_col = column (summary[0], "target");
   requests_col = column (summary[0], "requests");
   for (guint row = 1; row <= 2; row++)
     {

@@ -54,7 +54,8 @@ static char *
 format_ratio (double value,
               double base)
 {
-  if (base == 0 || value < 0)
+  /* nothing to compare: a base of 0, or a figure missing (-1) on either side */
+  if (base <= 0 || value < 0)
     return g_strdup ("–");
   return g_strdup_printf ("%.2f×", value / base);
 }
@@ -155,6 +156,29 @@ add_timing_rows (Summary    *summary,
   add_histogram_row (summary, p99_label, offset, 99);
 }
 
+/* One row per class of error that happened at all, under the total. */
+static void
+add_error_class_rows (Summary      *summary,
+                      const double *requests)
+{
+  for (guint k = 0; k < VS_N_ERROR_CLASSES; k++)
+    {
+      g_autofree char *label = NULL;
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < summary->n; i++)
+        {
+          summary->values[i] = target (summary, i)->total->counters.errors[k];
+          any |= summary->values[i] > 0;
+        }
+      if (!any)
+        continue;
+
+      label = g_strdup_printf ("  %s", vs_error_class_describe (k));
+      add_row (summary, label, CELL_COUNT, requests);
+    }
+}
+
 static void
 add_rows (Summary *summary)
 {
@@ -173,6 +197,7 @@ add_rows (Summary *summary)
   for (guint i = 0; i < summary->n; i++)
     summary->values[i] = vs_counters_errors (&target (summary, i)->total->counters);
   add_row (summary, _("errors"), CELL_COUNT, requests);
+  add_error_class_rows (summary, requests);
 
   for (guint i = 0; i < summary->n; i++)
     {
@@ -247,12 +272,12 @@ append_notes (Summary *summary,
 
   g_string_append_c (out, '\n');
   g_string_append_printf (out, _("Engine: %s."), vs_results_get_engine (summary->results));
-  if (plan->load.model == VS_LOAD_OPEN)
-    g_string_append_printf (out, " %s",
-                            _("Open model: latency counts from when each request was due, "
-                              "so a stall is not hidden; “p99 uncorrected” counts from when "
-                              "it was actually sent."));
   g_string_append_c (out, '\n');
+  if (plan->load.model == VS_LOAD_OPEN)
+    g_string_append_printf (out, "%s\n",
+                            _("Open model: latency counts from when each request was due, so "
+                              "a stall is not hidden;\n“p99 uncorrected” counts from when it "
+                              "was actually sent."));
 
   for (guint i = 0; i < summary->n; i++)
     {
@@ -272,6 +297,43 @@ append_notes (Summary *summary,
                                   lag);
         }
     }
+}
+
+/* "closed model, 50 connections per target, 30s (5s warm-up), parallel" */
+static void
+append_load (Summary *summary,
+             GString *out)
+{
+  VsPlan *plan = vs_results_get_plan (summary->results);
+  const VsLoad *load = &plan->load;
+
+  if (load->model == VS_LOAD_OPEN)
+    g_string_append_printf (out, _("open model, %g requests/s per target (%s arrivals, at most "
+                                   "%u connections)"),
+                            load->rate, vs_arrival_to_string (load->arrival), load->connections);
+  else
+    g_string_append_printf (out, _("closed model, %u connections per target"),
+                            load->connections);
+
+  if (load->requests > 0)
+    g_string_append_printf (out, _(", %" G_GUINT64_FORMAT " requests each"), load->requests);
+  else
+    {
+      g_autofree char *duration = vs_format_duration (load->duration_us);
+
+      g_string_append_printf (out, ", %s", duration);
+    }
+  if (load->warmup_us > 0)
+    {
+      g_autofree char *warmup = vs_format_duration (load->warmup_us);
+
+      g_string_append_printf (out, _(" after a %s warm-up"), warmup);
+    }
+  if (summary->n > 1)
+    g_string_append_printf (out, ", %s", plan->mode == VS_MODE_SEQUENTIAL
+                                         ? _("one target after the other")
+                                         : _("all targets at once"));
+  g_string_append (out, "\n\n");
 }
 
 char *
@@ -296,7 +358,9 @@ vs_cli_summary_render (VsResults *results)
   add_rows (&summary);
   table_text = vs_cli_table_render (summary.table);
 
-  out = g_string_new (table_text);
+  out = g_string_new (NULL);
+  append_load (&summary, out);
+  g_string_append (out, table_text);
   append_notes (&summary, out);
 
   vs_cli_table_free (summary.table);
