@@ -291,7 +291,7 @@ append_notes (Summary *summary,
 
           g_string_append_printf (out,
                                   _("The load generator fell behind on %s: %.1f%% of its sends "
-                                    "left late (up to %s), so that lag is in the latency "
+                                    "left late (up to %s),\nso that lag is in the latency "
                                     "above. Try more --threads or a lower --rate.\n"),
                                   tr->target->name, 100.0 * counters->late / counters->requests,
                                   lag);
