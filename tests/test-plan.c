@@ -177,18 +177,24 @@ typedef struct
   const char *fragment;   /* in the message */
 } BadCase;
 
-static void edit_no_targets (VsPlan *p) { g_ptr_array_set_size (p->targets, 0); }
-static void edit_empty_name (VsPlan *p) { g_clear_pointer (&vs_plan_get_target (p, 1)->name, g_free); }
-static void edit_dup_name (VsPlan *p) { g_free (vs_plan_get_target (p, 1)->name); vs_plan_get_target (p, 1)->name = g_strdup ("a"); }
-static void set_url (VsPlan *p, const char *url) { g_free (vs_plan_get_target (p, 1)->url); vs_plan_get_target (p, 1)->url = g_strdup (url); }
-static void edit_url_ftp (VsPlan *p) { set_url (p, "ftp://127.0.0.1/x"); }
-static void edit_url_garbage (VsPlan *p) { set_url (p, "http://[::1/x"); }
-static void edit_url_no_scheme (VsPlan *p) { set_url (p, "127.0.0.1:8080/x"); }
-static void edit_url_no_host (VsPlan *p) { set_url (p, "http:///x"); }
-static void edit_url_empty (VsPlan *p) { set_url (p, ""); }
-static void edit_method (VsPlan *p) { g_free (vs_plan_get_target (p, 1)->method); vs_plan_get_target (p, 1)->method = g_strdup ("GE T"); }
+/* Replaces one string field of the second target. */
 static void
-set_headers (VsPlan *p, const char *h0, const char *h1)
+set (VsPlan      *p,
+     gsize        offset,
+     const char  *value)
+{
+  char **field = &G_STRUCT_MEMBER (char *, vs_plan_get_target (p, 1), offset);
+
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+#define SET(p, field, value) set (p, G_STRUCT_OFFSET (VsTarget, field), value)
+
+static void
+set_headers (VsPlan     *p,
+             const char *h0,
+             const char *h1)
 {
   const char * const headers[] = { h0, h1, NULL };
   VsTarget *t = vs_plan_get_target (p, 1);
@@ -196,12 +202,22 @@ set_headers (VsPlan *p, const char *h0, const char *h1)
   g_strfreev (t->headers);
   t->headers = g_strdupv ((char **) headers);
 }
+
+static void edit_no_targets (VsPlan *p) { g_ptr_array_set_size (p->targets, 0); }
+static void edit_empty_name (VsPlan *p) { SET (p, name, NULL); }
+static void edit_dup_name (VsPlan *p) { SET (p, name, "a"); }
+static void edit_url_ftp (VsPlan *p) { SET (p, url, "ftp://127.0.0.1/x"); }
+static void edit_url_garbage (VsPlan *p) { SET (p, url, "http://[::1/x"); }
+static void edit_url_no_scheme (VsPlan *p) { SET (p, url, "127.0.0.1:8080/x"); }
+static void edit_url_no_host (VsPlan *p) { SET (p, url, "http:///x"); }
+static void edit_url_empty (VsPlan *p) { SET (p, url, ""); }
+static void edit_method (VsPlan *p) { SET (p, method, "GE T"); }
 static void edit_header_no_colon (VsPlan *p) { set_headers (p, "Accept: */*", "Broken"); }
 static void edit_header_crlf (VsPlan *p) { set_headers (p, "Accept: */*", "X: a\r\nHost: evil"); }
 static void edit_header_bad_name (VsPlan *p) { set_headers (p, "Accept: */*", "Bad Name: x"); }
-static void edit_body_both (VsPlan *p) { vs_plan_get_target (p, 1)->body = g_strdup ("x"); vs_plan_get_target (p, 1)->body_file = g_strdup ("/etc/hostname"); }
-static void edit_body_file_missing (VsPlan *p) { vs_plan_get_target (p, 1)->body_file = g_strdup ("/nonexistent/versus-body"); }
-static void edit_expect (VsPlan *p) { g_free (vs_plan_get_target (p, 1)->expect_status); vs_plan_get_target (p, 1)->expect_status = g_strdup ("2xx,700"); }
+static void edit_body_both (VsPlan *p) { SET (p, body, "x"); SET (p, body_file, "/etc/hostname"); }
+static void edit_body_file_missing (VsPlan *p) { SET (p, body_file, "/nonexistent/versus-body"); }
+static void edit_expect (VsPlan *p) { SET (p, expect_status, "2xx,700"); }
 static void edit_connections_0 (VsPlan *p) { p->load.connections = 0; }
 static void edit_connections_big (VsPlan *p) { p->load.connections = 100001; }
 static void edit_open_no_rate (VsPlan *p) { p->load.model = VS_LOAD_OPEN; }
@@ -212,7 +228,12 @@ static void edit_timeout (VsPlan *p) { p->load.timeout_us = 0; }
 static void edit_threads (VsPlan *p) { p->load.threads = 1025; }
 static void edit_pipeline_0 (VsPlan *p) { p->load.pipeline = 0; }
 static void edit_pipeline_big (VsPlan *p) { p->load.pipeline = 1025; }
-static void edit_pipeline_soup (VsPlan *p) { p->load.pipeline = 2; p->engine = VS_ENGINE_KIND_SOUP; }
+static void
+edit_pipeline_soup (VsPlan *p)
+{
+  p->load.pipeline = 2;
+  p->engine = VS_ENGINE_KIND_SOUP;
+}
 static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
 static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
 

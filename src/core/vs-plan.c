@@ -795,6 +795,18 @@ child_path (const char *parent,
   return *parent ? g_strconcat (parent, ".", key, NULL) : g_strdup (key);
 }
 
+/* The member key of object, or NULL; *path becomes its path for messages. */
+static JsonNode *
+lookup (JsonObject  *object,
+        const char  *parent,
+        const char  *key,
+        char       **path)
+{
+  g_free (*path);
+  *path = child_path (parent, key);
+  return json_object_get_member (object, key);
+}
+
 /* Unknown keys are typos until proven otherwise. */
 static gboolean
 check_keys (JsonObject         *object,
@@ -1073,17 +1085,16 @@ load_target (JsonNode    *node,
       !check_keys (object, path, target_keys, error))
     return NULL;
 
-#define MEMBER(key) \
-  (member = json_object_get_member (object, key), \
-   g_free (member_path), member_path = child_path (path, key), member)
   {
     g_autofree char *member_path = NULL;
 
-    if (MEMBER ("name") && !get_optional_string (member, member_path, &target->name, error))
+    if ((member = lookup (object, path, "name", &member_path)) &&
+        !get_optional_string (member, member_path, &target->name, error))
       return NULL;
-    if (MEMBER ("url") && !get_optional_string (member, member_path, &target->url, error))
+    if ((member = lookup (object, path, "url", &member_path)) &&
+        !get_optional_string (member, member_path, &target->url, error))
       return NULL;
-    if (MEMBER ("method"))
+    if ((member = lookup (object, path, "method", &member_path)))
       {
         const char *method;
 
@@ -1092,14 +1103,16 @@ load_target (JsonNode    *node,
         g_free (target->method);
         target->method = g_strdup (method);
       }
-    if (MEMBER ("headers") && !load_headers (member, member_path, target, error))
+    if ((member = lookup (object, path, "headers", &member_path)) &&
+        !load_headers (member, member_path, target, error))
       return NULL;
-    if (MEMBER ("body") && !get_optional_string (member, member_path, &target->body, error))
+    if ((member = lookup (object, path, "body", &member_path)) &&
+        !get_optional_string (member, member_path, &target->body, error))
       return NULL;
-    if (MEMBER ("body_file") &&
+    if ((member = lookup (object, path, "body_file", &member_path)) &&
         !get_optional_string (member, member_path, &target->body_file, error))
       return NULL;
-    if (MEMBER ("expect_status"))
+    if ((member = lookup (object, path, "expect_status", &member_path)))
       {
         const char *expect;
 
@@ -1132,50 +1145,52 @@ load_load (JsonNode    *node,
       !check_keys (object, "load", load_keys, error))
     return FALSE;
 
-#undef MEMBER
-#define MEMBER(key) \
-  (member = json_object_get_member (object, key), \
-   g_free (member_path), member_path = child_path ("load", key), member)
 
-  if (MEMBER ("model"))
+  if ((member = lookup (object, "load", "model", &member_path)))
     {
       if (!get_enum (member, member_path, load_model_names, &value, error))
         return FALSE;
       load->model = value;
     }
-  if (MEMBER ("connections") && !get_uint (member, member_path, &load->connections, error))
+  if ((member = lookup (object, "load", "connections", &member_path)) &&
+      !get_uint (member, member_path, &load->connections, error))
     return FALSE;
-  if (MEMBER ("rate"))
+  if ((member = lookup (object, "load", "rate", &member_path)))
     {
       if (!get_number (member, member_path, &load->rate, error))
         return FALSE;
       if (load->rate < 0)
         return fail (error, member_path, _("expected requests/s, 0 or more"));
     }
-  if (MEMBER ("arrival"))
+  if ((member = lookup (object, "load", "arrival", &member_path)))
     {
       if (!get_enum (member, member_path, arrival_names, &value, error))
         return FALSE;
       load->arrival = value;
     }
-  if (MEMBER ("seed") &&
+  if ((member = lookup (object, "load", "seed", &member_path)) &&
       !get_whole (member, member_path, G_MAXUINT64, TRUE, &load->seed, error))
     return FALSE;
   /* A file that only gives a request count runs by count, not by the default duration. */
   if (json_object_has_member (object, "requests") && !json_object_has_member (object, "duration"))
     load->duration_us = 0;
-  if (MEMBER ("duration") && !get_duration (member, member_path, &load->duration_us, error))
+  if ((member = lookup (object, "load", "duration", &member_path)) &&
+      !get_duration (member, member_path, &load->duration_us, error))
     return FALSE;
-  if (MEMBER ("requests") &&
+  if ((member = lookup (object, "load", "requests", &member_path)) &&
       !get_whole (member, member_path, G_MAXUINT64, TRUE, &load->requests, error))
     return FALSE;
-  if (MEMBER ("warmup") && !get_duration (member, member_path, &load->warmup_us, error))
+  if ((member = lookup (object, "load", "warmup", &member_path)) &&
+      !get_duration (member, member_path, &load->warmup_us, error))
     return FALSE;
-  if (MEMBER ("timeout") && !get_duration (member, member_path, &load->timeout_us, error))
+  if ((member = lookup (object, "load", "timeout", &member_path)) &&
+      !get_duration (member, member_path, &load->timeout_us, error))
     return FALSE;
-  if (MEMBER ("threads") && !get_uint (member, member_path, &load->threads, error))
+  if ((member = lookup (object, "load", "threads", &member_path)) &&
+      !get_uint (member, member_path, &load->threads, error))
     return FALSE;
-  if (MEMBER ("pipeline") && !get_uint (member, member_path, &load->pipeline, error))
+  if ((member = lookup (object, "load", "pipeline", &member_path)) &&
+      !get_uint (member, member_path, &load->pipeline, error))
     return FALSE;
 
   return TRUE;
@@ -1209,33 +1224,39 @@ load_plan (JsonNode    *root,
   /* The version first: a newer file's other keys may legitimately be unknown to us. */
   member = json_object_get_member (object, "version");
   if (member == NULL)
-    return fail (error, "version", _("missing; a Versus plan starts with \"version\": %d"),
-                 VS_PLAN_VERSION), NULL;
+    {
+      fail (error, "version", _("missing; a Versus plan starts with \"version\": %d"),
+            VS_PLAN_VERSION);
+      return NULL;
+    }
   if (!get_whole (member, "version", G_MAXINT, FALSE, &version, error))
     return NULL;
   if (version > VS_PLAN_VERSION)
-    return fail (error, "version",
-                 _("this plan has version %" G_GUINT64_FORMAT ", newer than this Versus reads "
-                   "(%d); update Versus"), version, VS_PLAN_VERSION), NULL;
+    {
+      fail (error, "version", _("this plan has version %" G_GUINT64_FORMAT ", newer than this "
+                                "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
+      return NULL;
+    }
   if (version < 1)
-    return fail (error, "version", _("%" G_GUINT64_FORMAT " is not a plan version"), version),
-           NULL;
+    {
+      fail (error, "version", _("%" G_GUINT64_FORMAT " is not a plan version"), version);
+      return NULL;
+    }
   plan->version = (int) version;
 
   if (!check_keys (object, "", plan_keys, error))
     return NULL;
 
-#undef MEMBER
-#define MEMBER(key) \
-  (member = json_object_get_member (object, key), \
-   g_free (member_path), member_path = g_strdup (key), member)
 
-  if (MEMBER ("targets"))
+  if ((member = lookup (object, "", "targets", &member_path)))
     {
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
-        return fail (error, "targets", _("expected a list of targets")), NULL;
+        {
+          fail (error, "targets", _("expected a list of targets"));
+          return NULL;
+        }
       array = json_node_get_array (member);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
@@ -1247,26 +1268,28 @@ load_plan (JsonNode    *root,
           vs_plan_add_target (plan, target);
         }
     }
-  if (MEMBER ("load") && !load_load (member, &plan->load, error))
+  if ((member = lookup (object, "", "load", &member_path)) &&
+      !load_load (member, &plan->load, error))
     return NULL;
-  if (MEMBER ("mode"))
+  if ((member = lookup (object, "", "mode", &member_path)))
     {
       if (!get_enum (member, member_path, mode_names, &value, error))
         return NULL;
       plan->mode = value;
     }
-  if (MEMBER ("engine"))
+  if ((member = lookup (object, "", "engine", &member_path)))
     {
       if (!get_enum (member, member_path, engine_names, &value, error))
         return NULL;
       plan->engine = value;
     }
-  if (MEMBER ("tick") && !get_duration (member, member_path, &plan->tick_us, error))
+  if ((member = lookup (object, "", "tick", &member_path)) &&
+      !get_duration (member, member_path, &plan->tick_us, error))
     return NULL;
-  if (MEMBER ("insecure") && !get_boolean (member, member_path, &plan->insecure, error))
+  if ((member = lookup (object, "", "insecure", &member_path)) &&
+      !get_boolean (member, member_path, &plan->insecure, error))
     return NULL;
 
-#undef MEMBER
 
   plan->base_dir = g_strdup (base_dir);
   return g_steal_pointer (&plan);
