@@ -2,6 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "vs-cli-progress.h"
 #include "vs-cli-summary.h"
 #include "vs-results.h"
 
@@ -27,16 +28,28 @@ make_stats (guint  n,
 }
 
 static void
+add_interval (VsResults  *results,
+              guint       target,
+              VsPhase     phase,
+              double      start_s,
+              VsStats    *stats,
+              gboolean    last,
+              const char *first_error)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (target, phase, start_s, start_s + 1, stats);
+
+  snapshot->last = last;
+  snapshot->first_error = g_strdup (first_error);
+  vs_results_add_snapshot (results, snapshot);
+}
+
+static void
 add (VsResults  *results,
      guint       target,
      VsStats    *stats,
      const char *first_error)
 {
-  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (target, VS_PHASE_MEASURE, 0, 1, stats);
-
-  snapshot->last = TRUE;
-  snapshot->first_error = g_strdup (first_error);
-  vs_results_add_snapshot (results, snapshot);
+  add_interval (results, target, VS_PHASE_MEASURE, 0, stats, TRUE, first_error);
 }
 
 /* The table line that starts with label. */
@@ -148,6 +161,45 @@ test_single (void)
   g_assert_cmpuint (unreachable->len, ==, 0);
 }
 
+static void
+test_progress (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *warming = NULL;
+  g_autofree char *half = NULL;
+  g_autofree char *done = NULL;
+  VsStats *failing;
+
+  vs_plan_add_target (plan, vs_target_new ("api", "http://127.0.0.1:1/"));
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "soup");
+
+  waiting = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0);
+  g_assert_true (g_str_has_prefix (waiting, "api   "));  /* padded to the widest name */
+  g_assert_nonnull (strstr (waiting, "waiting"));
+
+  add_interval (results, 0, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), FALSE, NULL);
+  warming = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.1);
+  g_assert_nonnull (strstr (warming, "warming up"));
+
+  /* the last tick's rate and p99, the errors so far, the share done */
+  failing = make_stats (40, 3000, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_TIMEOUT, 0);
+  add_interval (results, 0, VS_PHASE_MEASURE, 1, failing, FALSE, NULL);
+  half = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.5);
+  g_test_message ("%s", half);
+  g_assert_nonnull (strstr (half, "41 req/s"));
+  g_assert_nonnull (strstr (half, "3.00ms"));
+  g_assert_nonnull (strstr (half, "1 error "));
+  g_assert_nonnull (strstr (half, " 50%"));
+
+  add_interval (results, 0, VS_PHASE_MEASURE, 2, make_stats (5, 1000, 0), TRUE, NULL);
+  done = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 1);
+  g_assert_nonnull (strstr (done, "done"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -156,6 +208,7 @@ main (int   argc,
 
   g_test_add_func ("/core/cli/summary/table", test_table);
   g_test_add_func ("/core/cli/summary/single", test_single);
+  g_test_add_func ("/core/cli/progress", test_progress);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -347,6 +348,65 @@ test_unreachable (void)
   g_assert_nonnull (strstr (err, "could not be reached"));
 }
 
+static gboolean
+send_sigint (gpointer data)
+{
+  g_subprocess_send_signal (data, SIGINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+communicated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  char **out = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &out[0], &out[1], &error);
+  g_assert_no_error (error);
+}
+
+/* Ctrl+C ends a long run early and still prints the table. */
+static void
+test_interrupt (void)
+{
+  Server *server;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  char *out[2] = { NULL, NULL };
+  gint64 start;
+
+  if (!have_binary ())
+    return;
+
+  server = server_start ();
+  url = g_strdup_printf ("http://127.0.0.1:%u/a", server->port);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("VERSUS_BINARY"), "run", url, "-c", "2",
+                              "-d", "30s", "--quiet", "--engine", "soup", NULL);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  g_timeout_add (1000, send_sigint, process);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, out);
+  while (out[1] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  server_stop (server);
+
+  g_test_message ("stderr: %s", out[1]);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  /* well before the 30 s it was asked for */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (out[0], "latency p99"));
+  g_assert_nonnull (strstr (out[1], "interrupted"));
+
+  g_free (out[0]);
+  g_free (out[1]);
+}
+
 static void
 test_save_plan (void)
 {
@@ -392,6 +452,7 @@ main (int   argc,
   g_test_add_func ("/engine/cli/run", test_run);
   g_test_add_func ("/engine/cli/invalid", test_invalid);
   g_test_add_func ("/engine/cli/unreachable", test_unreachable);
+  g_test_add_func ("/engine/cli/interrupt", test_interrupt);
   g_test_add_func ("/engine/cli/save-plan", test_save_plan);
 
   return g_test_run ();
