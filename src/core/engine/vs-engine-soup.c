@@ -119,6 +119,8 @@ static void slot_send      (Slot   *slot,
                             gint64  intended_us,
                             gint64  now_us);
 static void slot_next      (Slot   *slot);
+static gboolean slot_backoff_cb (gpointer data);
+static gboolean slot_timeout_cb (gpointer data);
 static void target_pump    (Target *target);
 
 /* Timers: a GSource with only a ready time, reused for the whole run. */
@@ -417,7 +419,7 @@ slot_fail (Slot         *slot,
       slot->state = SLOT_BACKOFF;
       target->n_busy++;
       run->n_busy++;
-      slot->timer = timer_new (run->context, (GSourceFunc) slot_next, slot);
+      slot->timer = timer_new (run->context, slot_backoff_cb, slot);
       g_source_set_ready_time (slot->timer, g_get_monotonic_time () + CONNECT_BACKOFF_US);
       return;
     }
@@ -507,6 +509,13 @@ accept_certificate_cb (SoupMessage          *msg,
                        gpointer              user_data)
 {
   return TRUE;  /* only connected with plan->insecure */
+}
+
+static gboolean
+slot_backoff_cb (gpointer data)
+{
+  slot_next (data);  /* destroys this timer */
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
