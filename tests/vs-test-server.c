@@ -11,7 +11,7 @@ struct _VsTestServer
 {
   GThread         *thread;
   GMainContext    *context;
-  GMainLoop       *loop;
+  int              quit;       /* atomic */
   GMutex           lock;
   GCond            cond;
   gboolean         ready;
@@ -271,7 +271,9 @@ server_thread (gpointer data)
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
 
-  g_main_loop_run (self->loop);
+  /* a flag rather than g_main_loop_quit(), which is lost if it comes before the loop runs */
+  while (!g_atomic_int_get (&self->quit))
+    g_main_context_iteration (self->context, TRUE);
 
   g_ptr_array_set_size (self->delayed, 0);
   g_socket_service_stop (self->raw);
@@ -294,7 +296,6 @@ vs_test_server_new (GTlsCertificate *certificate)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
   self->delayed = g_ptr_array_new_with_free_func (delayed_free);
   self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->thread = g_thread_new ("vs-test-server", server_thread, self);
@@ -313,10 +314,10 @@ vs_test_server_free (VsTestServer *self)
   if (self == NULL)
     return;
 
-  g_main_loop_quit (self->loop);
+  g_atomic_int_set (&self->quit, TRUE);
+  g_main_context_wakeup (self->context);
   g_thread_join (self->thread);
   g_ptr_array_unref (self->delayed);
-  g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_clear_object (&self->certificate);
   g_mutex_clear (&self->lock);
