@@ -113,6 +113,20 @@ test_closed_count (gconstpointer data)
   g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), ==, 500);
   g_assert_cmpuint (vs_histogram_count (vs_results_get_target (results, 0)->total->latency), ==,
                     500);
+  /* keep-alive: each connection opened once */
+  g_assert_cmpuint (total->connects, >=, 1);
+  g_assert_cmpuint (total->connects, <=, plan->load.connections);
+  if (g_str_equal (data, "soup"))
+    {
+      const VsStats *stats = vs_results_get_target (results, 0)->total;
+
+      /* first byte comes before the whole response, on the same clock (catches a unit slip) */
+      g_assert_cmpuint (vs_histogram_count (stats->timings[VS_TIMING_FIRST_BYTE]), ==, 500);
+      g_assert_cmpint (vs_histogram_max (stats->timings[VS_TIMING_FIRST_BYTE]), <=,
+                       vs_histogram_max (stats->uncorrected));
+      g_assert_cmpuint (vs_histogram_count (stats->timings[VS_TIMING_CONNECT]), ==,
+                        total->connects);
+    }
   g_assert_cmpuint (total->bytes_in, >, 500 * 6);
   g_assert_cmpuint (total->bytes_out, >, 500 * strlen ("GET /ok HTTP/1.1\r\n\r\n"));
 }
@@ -432,6 +446,12 @@ test_tls (gconstpointer data)
   g_assert_cmpuint (total->counters.connects, >=, 1);
   g_assert_cmpuint (vs_histogram_count (total->timings[VS_TIMING_TLS]), ==,
                     total->counters.connects);
+  g_test_message ("TLS handshake max %" G_GINT64_FORMAT " µs, connect max %" G_GINT64_FORMAT
+                  " µs", vs_histogram_max (total->timings[VS_TIMING_TLS]),
+                  vs_histogram_max (total->timings[VS_TIMING_CONNECT]));
+  /* a loopback handshake takes milliseconds: a unit slip (ns, ms) would show here */
+  g_assert_cmpint (vs_histogram_max (total->timings[VS_TIMING_TLS]), >, 50);
+  g_assert_cmpint (vs_histogram_max (total->timings[VS_TIMING_TLS]), <, 2 * G_USEC_PER_SEC);
 }
 
 /* Warm-up: requests happen during it, and none of them enter the totals. */
