@@ -79,7 +79,7 @@ typedef struct
   SoupMessage  *msg;
   GInputStream *stream;
   GCancellable *cancellable;
-  GSource      *timer;        /* the request's timeout, or the back-off */
+  GSource      *timer;        /* the request's timeout, or the end of the back-off */
   gint64        intended_us;
   gint64        sent_us;
   guint64       body_bytes;
@@ -119,8 +119,6 @@ static void slot_send      (Slot   *slot,
                             gint64  intended_us,
                             gint64  now_us);
 static void slot_next      (Slot   *slot);
-static gboolean slot_backoff_cb (gpointer data);
-static gboolean slot_timeout_cb (gpointer data);
 static void target_pump    (Target *target);
 
 /* Timers: a GSource with only a ready time, reused for the whole run. */
@@ -365,7 +363,7 @@ slot_finish (Slot *slot)
 {
   Target *target = slot->target;
 
-  timer_destroy (&slot->timer);
+  g_source_set_ready_time (slot->timer, -1);
   g_clear_object (&slot->stream);
   g_clear_object (&slot->msg);
   slot->state = SLOT_IDLE;
@@ -419,7 +417,6 @@ slot_fail (Slot         *slot,
       slot->state = SLOT_BACKOFF;
       target->n_busy++;
       run->n_busy++;
-      slot->timer = timer_new (run->context, slot_backoff_cb, slot);
       g_source_set_ready_time (slot->timer, g_get_monotonic_time () + CONNECT_BACKOFF_US);
       return;
     }
@@ -512,19 +509,20 @@ accept_certificate_cb (SoupMessage          *msg,
 }
 
 static gboolean
-slot_backoff_cb (gpointer data)
-{
-  slot_next (data);  /* destroys this timer */
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-slot_timeout_cb (gpointer data)
+slot_timer_cb (gpointer data)
 {
   Slot *slot = data;
 
-  slot->timed_out = TRUE;
-  g_cancellable_cancel (slot->cancellable);
+  if (slot->state == SLOT_BACKOFF)
+    {
+      slot_next (slot);
+    }
+  else if (slot->state == SLOT_BUSY)
+    {
+      slot->timed_out = TRUE;
+      g_cancellable_cancel (slot->cancellable);
+    }
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -571,10 +569,7 @@ slot_send (Slot   *slot,
                                                                   : 0));
 
   if (run->timeout_us > 0)
-    {
-      slot->timer = timer_new (run->context, slot_timeout_cb, slot);
-      g_source_set_ready_time (slot->timer, now_us + run->timeout_us);
-    }
+    g_source_set_ready_time (slot->timer, now_us + run->timeout_us);
 
   soup_session_send_async (run->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
                            send_cb, slot);
@@ -590,7 +585,7 @@ slot_next (Slot *slot)
 
   if (slot->state == SLOT_BACKOFF)
     {
-      timer_destroy (&slot->timer);
+      g_source_set_ready_time (slot->timer, -1);
       slot->state = SLOT_IDLE;
       target->n_busy--;
       run->n_busy--;
@@ -757,6 +752,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
 
           slot->target = target;
           slot->cancellable = g_cancellable_new ();
+          slot->timer = timer_new (run.context, slot_timer_cb, slot);
           slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
         }
 
@@ -820,7 +816,10 @@ vs_engine_soup_run_worker (VsEngine *engine,
       Target *target = &run.targets[i];
 
       for (guint s = 0; s < target->n_slots; s++)
-        g_clear_object (&target->slots[s].cancellable);
+        {
+          timer_destroy (&target->slots[s].timer);
+          g_clear_object (&target->slots[s].cancellable);
+        }
       g_free (target->slots);
     }
   g_free (run.targets);
