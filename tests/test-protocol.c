@@ -1,6 +1,6 @@
 /* test-protocol.c: HTTP/1.1 edges against a raw-socket server, for both engines
  *
- * Each case runs a fixed number of requests through VsRun against vs-test-server and compares
+ * Each case runs a fixed number of requests through VsRun against vs-raw-server and compares
  * what the client reports with what the server saw: requests, connections, bytes. The same test
  * bodies run for "native" and "soup"; an engine that cannot be created is skipped.
  */
@@ -10,18 +10,18 @@
 #include "vs-engine.h"
 #include "vs-error.h"
 #include "vs-run.h"
-#include "vs-test-server.h"
+#include "vs-raw-server.h"
 
 #define BIG_BODY_SIZE (4 * 1024 * 1024 + 3)
 
 typedef struct
 {
   const char    *engine;
-  VsTestServer  *server;
+  VsRawServer  *server;
   VsPlan        *plan;
   VsResults     *results;
   VsCounters     client;    /* the whole measured phase */
-  VsTestServerCounts seen;  /* by the server */
+  VsRawServerCounts seen;  /* by the server */
 } Fixture;
 
 static void
@@ -29,7 +29,7 @@ fixture_clear (Fixture *f)
 {
   g_clear_object (&f->results);
   g_clear_pointer (&f->plan, vs_plan_unref);
-  g_clear_pointer (&f->server, vs_test_server_free);
+  g_clear_pointer (&f->server, vs_raw_server_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
@@ -54,8 +54,8 @@ fixture_plan (Fixture    *f,
   gboolean known;
 
   f->engine = engine;
-  f->server = vs_test_server_new ();
-  url = vs_test_server_url (f->server, path);
+  f->server = vs_raw_server_new ();
+  url = vs_raw_server_url (f->server, path);
   target = vs_target_new ("server", url);
   g_free (target->method);
   target->method = g_strdup (method);
@@ -114,7 +114,7 @@ fixture_run (Fixture *f)
   g_assert_null (vs_run_get_error (run));
   f->results = g_object_ref (vs_run_get_results (run));
   f->client = vs_results_get_target (f->results, 0)->total->counters;
-  vs_test_server_get_counts (f->server, &f->seen);
+  vs_raw_server_get_counts (f->server, &f->seen);
   return TRUE;
 }
 
@@ -211,7 +211,7 @@ test_big_body (gconstpointer data)
     return;
 
   assert_all_answered (&f, 20);
-  g_assert_cmpuint (f.client.bytes_in, >, 20 * (guint64) VS_TEST_SERVER_BIG_SIZE);
+  g_assert_cmpuint (f.client.bytes_in, >, 20 * (guint64) VS_RAW_SERVER_BIG_SIZE);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
 }
 

@@ -1,7 +1,7 @@
-/* vs-test-server.c: a raw-socket HTTP/1.1 server for the engine tests (see the header) */
+/* vs-raw-server.c: a raw-socket HTTP/1.1 server for the engine tests (see the header) */
 #define _GNU_SOURCE  /* accept4 */
 
-#include "vs-test-server.h"
+#include "vs-raw-server.h"
 
 #include <errno.h>
 #include <http_parser.h>
@@ -19,7 +19,7 @@
 
 typedef struct
 {
-  VsTestServer *server;
+  VsRawServer *server;
   int           fd;
   http_parser   parser;
   GString      *url;
@@ -34,7 +34,7 @@ typedef struct
   guint         parsed_now;  /* requests parsed from the current read */
 } Client;
 
-struct _VsTestServer
+struct _VsRawServer
 {
   int                 listen_fd;
   int                 epoll_fd;
@@ -48,7 +48,7 @@ struct _VsTestServer
   guint               trickling;
   char               *big;
   GMutex              lock;
-  VsTestServerCounts  counts;
+  VsRawServerCounts  counts;
 };
 
 static const char head_ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -81,7 +81,7 @@ add (Client     *client,
 static void
 respond (Client *client)
 {
-  VsTestServer *server = client->server;
+  VsRawServer *server = client->server;
   const char *path = client->url->str;
   char *query = strchr (path, '?');
 
@@ -91,7 +91,7 @@ respond (Client *client)
   if (client->parser.method == HTTP_HEAD)
     {
       g_autofree char *head =
-        g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", VS_TEST_SERVER_BIG_SIZE);
+        g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", VS_RAW_SERVER_BIG_SIZE);
 
       add (client, head, strlen (head));
     }
@@ -113,10 +113,10 @@ respond (Client *client)
   else if (g_str_equal (path, "/big"))
     {
       g_autofree char *head =
-        g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", VS_TEST_SERVER_BIG_SIZE);
+        g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", VS_RAW_SERVER_BIG_SIZE);
 
       add (client, head, strlen (head));
-      add (client, server->big, VS_TEST_SERVER_BIG_SIZE);
+      add (client, server->big, VS_RAW_SERVER_BIG_SIZE);
     }
   else if (g_str_equal (path, "/204"))
     ADD_LITERAL (client, head_204);
@@ -201,7 +201,7 @@ client_free (Client *client)
 static void
 client_drop (Client *client)
 {
-  VsTestServer *server = client->server;
+  VsRawServer *server = client->server;
 
   if (client->dead)
     return;
@@ -287,7 +287,7 @@ client_write (Client *client)
 static void
 client_read (Client *client)
 {
-  VsTestServer *server = client->server;
+  VsRawServer *server = client->server;
   char buf[READ_SIZE];
   ssize_t n;
 
@@ -307,7 +307,7 @@ client_read (Client *client)
   if (HTTP_PARSER_ERRNO (&client->parser) != HPE_OK &&
       HTTP_PARSER_ERRNO (&client->parser) != HPE_PAUSED)
     {
-      g_printerr ("test server: bad request: %s\n",
+      g_printerr ("raw server: bad request: %s\n",
                   http_errno_description (HTTP_PARSER_ERRNO (&client->parser)));
       client_drop (client);
       return;
@@ -321,7 +321,7 @@ client_read (Client *client)
 }
 
 static void
-accept_clients (VsTestServer *self)
+accept_clients (VsRawServer *self)
 {
   for (;;)
     {
@@ -354,7 +354,7 @@ accept_clients (VsTestServer *self)
 static gpointer
 server_thread (gpointer data)
 {
-  VsTestServer *self = data;
+  VsRawServer *self = data;
   struct epoll_event events[MAX_EVENTS];
 
   while (!g_atomic_int_get (&self->stop))
@@ -407,10 +407,10 @@ server_thread (gpointer data)
   return NULL;
 }
 
-VsTestServer *
-vs_test_server_new (void)
+VsRawServer *
+vs_raw_server_new (void)
 {
-  VsTestServer *self = g_new0 (VsTestServer, 1);
+  VsRawServer *self = g_new0 (VsRawServer, 1);
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   socklen_t len = sizeof addr;
   struct epoll_event ev = { .events = EPOLLIN };
@@ -426,8 +426,8 @@ vs_test_server_new (void)
 
   g_mutex_init (&self->lock);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
-  self->big = g_malloc (VS_TEST_SERVER_BIG_SIZE);
-  for (gsize i = 0; i < VS_TEST_SERVER_BIG_SIZE; i++)
+  self->big = g_malloc (VS_RAW_SERVER_BIG_SIZE);
+  for (gsize i = 0; i < VS_RAW_SERVER_BIG_SIZE; i++)
     self->big[i] = 'a' + i % 26;
 
   self->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -447,26 +447,26 @@ vs_test_server_new (void)
   ev.data.ptr = self;
   g_assert_cmpint (epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, self->wake_fd, &ev), ==, 0);
 
-  self->thread = g_thread_new ("test-server", server_thread, self);
+  self->thread = g_thread_new ("raw-server", server_thread, self);
   return self;
 }
 
 guint16
-vs_test_server_get_port (VsTestServer *self)
+vs_raw_server_get_port (VsRawServer *self)
 {
   return self->port;
 }
 
 char *
-vs_test_server_url (VsTestServer *self,
+vs_raw_server_url (VsRawServer *self,
                     const char   *path)
 {
   return g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
 }
 
 void
-vs_test_server_get_counts (VsTestServer       *self,
-                           VsTestServerCounts *counts)
+vs_raw_server_get_counts (VsRawServer       *self,
+                           VsRawServerCounts *counts)
 {
   g_mutex_lock (&self->lock);
   *counts = self->counts;
@@ -474,7 +474,7 @@ vs_test_server_get_counts (VsTestServer       *self,
 }
 
 void
-vs_test_server_free (VsTestServer *self)
+vs_raw_server_free (VsRawServer *self)
 {
   guint64 one = 1;
 
@@ -483,7 +483,7 @@ vs_test_server_free (VsTestServer *self)
 
   g_atomic_int_set (&self->stop, TRUE);
   if (write (self->wake_fd, &one, sizeof one) < 0)
-    g_warning ("test server: cannot wake the server thread: %s", g_strerror (errno));
+    g_warning ("raw server: cannot wake the server thread: %s", g_strerror (errno));
   g_thread_join (self->thread);
 
   for (guint i = 0; i < self->clients->len; i++)

@@ -1,4 +1,4 @@
-/* vs-test-server.h: a raw-socket HTTP/1.1 server for the engine tests
+/* vs-raw-server.h: a raw-socket HTTP/1.1 server for the engine tests
  *
  * One thread with an epoll loop on 127.0.0.1 and an ephemeral port. It parses requests with
  * http-parser and answers from a fixed script keyed by path, including the edges a real server
@@ -26,9 +26,9 @@
 
 G_BEGIN_DECLS
 
-#define VS_TEST_SERVER_BIG_SIZE (1024 * 1024)
+#define VS_RAW_SERVER_BIG_SIZE (1024 * 1024)
 
-typedef struct _VsTestServer VsTestServer;
+typedef struct _VsRawServer VsRawServer;
 
 typedef struct
 {
@@ -38,17 +38,17 @@ typedef struct
   guint64 bytes_out;      /* response bytes written */
   guint   max_open;       /* most connections open at the same time */
   guint   max_pipelined;  /* most requests parsed from one read */
-} VsTestServerCounts;
+} VsRawServerCounts;
 
-VsTestServer *vs_test_server_new        (void);
-guint16       vs_test_server_get_port   (VsTestServer       *self);
+VsRawServer *vs_raw_server_new        (void);
+guint16       vs_raw_server_get_port   (VsRawServer       *self);
 /* "http://127.0.0.1:PORT/path" */
-char         *vs_test_server_url        (VsTestServer       *self,
+char         *vs_raw_server_url        (VsRawServer       *self,
                                          const char         *path);
-void          vs_test_server_get_counts (VsTestServer       *self,
-                                         VsTestServerCounts *counts);
-void          vs_test_server_free       (VsTestServer       *self);
+void          vs_raw_server_get_counts (VsRawServer       *self,
+                                         VsRawServerCounts *counts);
+void          vs_raw_server_free       (VsRawServer       *self);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTestServer, vs_test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsRawServer, vs_raw_server_free)
 
 G_END_DECLS
