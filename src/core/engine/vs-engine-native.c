@@ -291,7 +291,8 @@ conn_close (Loop *loop,
   ts->n_closed++;
 }
 
-/* The connection broke with requests in flight: they fail, and it is closed. */
+/* The connection broke with requests in flight: they fail, and it is closed. why: for the
+ * target's first error, or NULL when the caller noted it. */
 static void
 conn_break (Loop         *loop,
             Conn         *c,
@@ -300,7 +301,8 @@ conn_break (Loop         *loop,
 {
   if (c->in_flight > 0)
     {
-      note_error (loop, c->target, "%s: %s", loop->ts[c->target].nt->authority, why);
+      if (why != NULL)
+        note_error (loop, c->target, "%s: %s", loop->ts[c->target].nt->authority, why);
       conn_fail_in_flight (loop, c, klass);
     }
   conn_close (loop, c);
@@ -632,14 +634,19 @@ conn_parse (Loop       *loop,
 
       if (error != HPE_OK)
         {
-          g_autofree char *why = NULL;
-
           /* a close before the response ended is not the server's syntax */
           if (eof)
-            why = g_strdup (_("the connection closed before the response ended"));
+            {
+              conn_break (loop, c, VS_ERROR_CLASS_IO,
+                          _("the connection closed before the response ended"));
+            }
           else
-            why = g_strdup_printf (_("invalid response: %s"), http_errno_description (error));
-          conn_break (loop, c, VS_ERROR_CLASS_IO, why);
+            {
+              if (c->in_flight > 0)
+                note_error (loop, c->target, _("%s: invalid response: %s"),
+                            loop->ts[c->target].nt->authority, http_errno_description (error));
+              conn_break (loop, c, VS_ERROR_CLASS_IO, NULL);
+            }
           return FALSE;
         }
       break;
@@ -749,12 +756,11 @@ check_timeouts (Loop   *loop,
           deadline = c->slots[c->head].sent_us + loop->timeout_us;
           if (deadline <= now)
             {
-              g_autofree char *why =
-                g_strdup_printf (_("no response within %.3g s"),
-                                 loop->timeout_us / (double) G_USEC_PER_SEC);
-
+              note_error (loop, c->target, _("%s: no response within %.3g s"),
+                          loop->ts[c->target].nt->authority,
+                          loop->timeout_us / (double) G_USEC_PER_SEC);
               /* the requests behind it on this connection go down with it */
-              conn_break (loop, c, VS_ERROR_CLASS_TIMEOUT, why);
+              conn_break (loop, c, VS_ERROR_CLASS_TIMEOUT, NULL);
             }
           else
             next = MIN (next, deadline);
