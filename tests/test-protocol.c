@@ -341,6 +341,25 @@ test_status_500 (gconstpointer data)
 }
 
 static void
+test_timeout (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  /* four requests in flight on each of two connections (pipelined where the engine can) */
+  fixture_plan (&f, data, "GET", "/hang", 2, 8);
+  f.plan->load.pipeline = 4;
+  f.plan->load.timeout_us = 200 * 1000;
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (f.seen.requests, ==, 8);
+  g_assert_cmpuint (f.client.requests, ==, 8);
+  g_assert_cmpuint (f.client.responses, ==, 0);
+  g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_TIMEOUT], ==, 8);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 8);
+}
+
+static void
 test_thousand_connections (gconstpointer data)
 {
   g_auto(Fixture) f = { 0 };
@@ -402,6 +421,7 @@ add_cases (const char *engine)
     { "reset-mid-body", test_reset_mid_body },
     { "large-request-body", test_large_request_body },
     { "status-500", test_status_500 },
+    { "timeout", test_timeout },
     { "thousand-connections", test_thousand_connections },
     { "pipeline", test_pipeline },
   };

@@ -138,6 +138,10 @@ respond (Client *client)
     }
   else if (g_str_equal (path, "/500"))
     ADD_LITERAL (client, head_500);
+  else if (g_str_equal (path, "/hang"))
+    {
+      /* counted, never answered */
+    }
   else
     ADD_LITERAL (client, head_404);
 

@@ -14,6 +14,7 @@
  *   /trickle   a small response written one byte at a time
  *   /reset     announces 100000 body bytes, sends 1000, then resets (SO_LINGER 0)
  *   /500       500, Content-Length 5
+ *   /hang      never answered (the connection stays open)
  *   HEAD *     200 announcing 1 MiB, without a body
  *   anything   404
  *
