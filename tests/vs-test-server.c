@@ -151,6 +151,27 @@ handler (SoupServer        *server,
     respond_later (self, msg, delay_ms);
 }
 
+/* libsoup 3.2's server keeps one reference too many on the GSocket of every connection it
+ * accepts (seen with a watchpoint: the count ends at 1 after soup_server_disconnect() and the
+ * server's finalization), which LeakSanitizer reports and which no suppression can match once
+ * the stack is cut short in GLib. The sockets are libsoup's, not ours: keep a pointer to each
+ * in a table that lives to the end of the process, so that they stay reachable. The table is
+ * never read, and a libsoup that frees them is not affected. */
+static GHashTable *accepted_sockets;
+static GMutex      accepted_lock;
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_mutex_lock (&accepted_lock);
+  if (accepted_sockets == NULL)
+    accepted_sockets = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (accepted_sockets, soup_server_message_get_socket (msg));
+  g_mutex_unlock (&accepted_lock);
+}
+
 /* The raw port: read a request head, answer part of a body, close. */
 
 typedef struct
@@ -219,19 +240,28 @@ raw_incoming_cb (GSocketService    *service,
 
 /* The thread */
 
-static guint
-listen_port (SoupServer *server,
-             const char *scheme)
+/* A listening socket on 127.0.0.1 and its port. (Not soup_server_listen_local(): libsoup 3.2
+ * leaks the address it looks the port up with.) */
+static GSocket *
+listen_socket (guint *port)
 {
-  GSList *uris = soup_server_get_uris (server);
-  guint port = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
-  for (GSList *l = uris; l != NULL; l = l->next)
-    if (g_strcmp0 (g_uri_get_scheme (l->data), scheme) == 0)
-      port = g_uri_get_port (l->data);
-
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
 }
 
 static gpointer
@@ -242,20 +272,22 @@ server_thread (gpointer data)
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) http = NULL;
+  g_autoptr(GSocket) https = NULL;
 
   g_main_context_push_thread_default (self->context);
 
   self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), NULL);
+  http = listen_socket (&self->port);
+  soup_server_listen_socket (self->server, http, 0, &error);
   g_assert_no_error (error);
-  self->port = listen_port (self->server, "http");
   if (self->certificate != NULL)
     {
-      soup_server_listen_local (self->server, 0,
-                                SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+      https = listen_socket (&self->https_port);
+      soup_server_listen_socket (self->server, https, SOUP_SERVER_LISTEN_HTTPS, &error);
       g_assert_no_error (error);
-      self->https_port = listen_port (self->server, "https");
     }
 
   self->raw = g_socket_service_new ();
