@@ -135,6 +135,7 @@ worker_thread (gpointer data)
   WorkerStart *start = data;
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
+  start->worker->cpu_us = vs_thread_cpu_us ();
   g_atomic_int_set (&start->worker->done, TRUE);
   g_free (start);
   return NULL;
@@ -149,6 +150,7 @@ vs_job_start (VsJob   *self,
 
   self->start_us = g_get_monotonic_time ();
   self->warmup_end_us = self->start_us + self->plan->load.warmup_us;
+  self->collected_us = self->start_us;
 
   for (guint w = 0; w < self->n_workers; w++)
     {
@@ -171,11 +173,14 @@ vs_job_start (VsJob   *self,
   return TRUE;
 }
 
-void
+double
 vs_job_collect (VsJob    *self,
                 VsStats **out)
 {
   int epoch = g_atomic_int_get (&self->epoch) + 1;
+  gint64 now = g_get_monotonic_time ();
+  gint64 busiest_us = 0;
+  gint64 wall_us;
 
   g_atomic_int_set (&self->epoch, epoch);
 
@@ -219,7 +224,15 @@ vs_job_collect (VsJob    *self,
               vs_stats_reset (left);
             }
         }
+
+      /* cpu_us was written before the worker's acknowledgement or its done flag */
+      busiest_us = MAX (busiest_us, worker->cpu_us - worker->cpu_seen_us);
+      worker->cpu_seen_us = worker->cpu_us;
     }
+
+  wall_us = MAX (now - self->collected_us, 1);
+  self->collected_us = now;
+  return CLAMP ((double) busiest_us / wall_us, 0.0, 1.0);
 }
 
 gboolean

@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include <time.h>
+
 #include "vs-engine.h"
 #include "vs-schedule.h"
 #include "vs-stats.h"
@@ -37,6 +39,8 @@ struct _VsWorker
   int             epoch;        /* which stats buffer this worker writes; worker-only */
   int             seen;         /* atomic: the last epoch this worker acknowledged */
   int             done;         /* atomic: run_worker returned */
+  gint64          cpu_us;       /* the thread's CPU time when it last acknowledged an epoch */
+  gint64          cpu_seen_us;  /* controller-only: cpu_us at the previous collect */
   gpointer        engine_data;  /* the engine's, from prepare to release */
   GThread        *thread;
 };
@@ -51,6 +55,7 @@ struct _VsJob
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
+  gint64          collected_us;   /* controller-only: monotonic time of the previous collect */
   int             epoch;          /* atomic, written by the controller */
   int             stop;           /* atomic */
   char          **first_errors;   /* per target, set once */
@@ -68,8 +73,10 @@ VsJob    *vs_job_new          (VsEngine    *engine,
 gboolean  vs_job_start        (VsJob       *self,
                                GError     **error);
 /* Merges what the workers recorded since the last collect into out[i] (one fresh VsStats per
- * job target, owned by the caller). */
-void      vs_job_collect      (VsJob       *self,
+ * job target, owned by the caller). Returns how busy the busiest worker thread was since the
+ * last collect (CPU time over wall time, 0…1): near 1, the generator and not the server set the
+ * pace. */
+double    vs_job_collect      (VsJob       *self,
                                VsStats    **out);
 /* TRUE when every worker has returned by itself (request budgets spent). */
 gboolean  vs_job_is_done      (VsJob       *self);
@@ -88,6 +95,15 @@ vs_job_should_stop (VsJob *job)
   return g_atomic_int_get (&job->stop);
 }
 
+static inline gint64
+vs_thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* Worker side of the epoch handshake; cheap enough to call on every loop iteration. */
 static inline void
 vs_worker_sync (VsJob    *job,
@@ -98,6 +114,7 @@ vs_worker_sync (VsJob    *job,
   if (G_UNLIKELY (epoch != worker->epoch))
     {
       worker->epoch = epoch;
+      worker->cpu_us = vs_thread_cpu_us ();
       g_atomic_int_set (&worker->seen, epoch);
     }
 }
