@@ -28,7 +28,7 @@ typedef struct
   gint64     p99_us;
   gint64     p999_us;
   gint64     max_us;
-  double     generator_busy; /* the busiest load-generating thread's CPU share, 0…1 */
+  double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
 } VsInterval;
 
 typedef struct

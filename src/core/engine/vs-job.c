@@ -2,7 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "vs-error.h"
 #include "vs-job.h"
@@ -42,6 +46,32 @@ ensure_fd_limit (guint64   needed,
     }
 
   return TRUE;
+}
+
+gint64
+vs_thread_runnable_us (void)
+{
+  char text[96];
+  struct timespec ts;
+  int fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      ssize_t len = read (fd, text, sizeof text - 1);
+      guint64 on_cpu_ns, waiting_ns;
+
+      close (fd);
+      if (len > 0)
+        {
+          text[len] = '\0';
+          if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &on_cpu_ns,
+                      &waiting_ns) == 2)
+            return (gint64) ((on_cpu_ns + waiting_ns) / 1000);
+        }
+    }
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static guint
@@ -135,7 +165,7 @@ worker_thread (gpointer data)
   WorkerStart *start = data;
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
-  start->worker->cpu_us = vs_thread_cpu_us ();
+  start->worker->runnable_us = vs_thread_runnable_us ();
   g_atomic_int_set (&start->worker->done, TRUE);
   g_free (start);
   return NULL;
@@ -225,9 +255,9 @@ vs_job_collect (VsJob    *self,
             }
         }
 
-      /* cpu_us was written before the worker's acknowledgement or its done flag */
-      busiest_us = MAX (busiest_us, worker->cpu_us - worker->cpu_seen_us);
-      worker->cpu_seen_us = worker->cpu_us;
+      /* runnable_us was written before the worker's acknowledgement or its done flag */
+      busiest_us = MAX (busiest_us, worker->runnable_us - worker->runnable_seen_us);
+      worker->runnable_seen_us = worker->runnable_us;
     }
 
   wall_us = MAX (now - self->collected_us, 1);

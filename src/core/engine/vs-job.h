@@ -11,8 +11,6 @@
  */
 #pragma once
 
-#include <time.h>
-
 #include "vs-engine.h"
 #include "vs-schedule.h"
 #include "vs-stats.h"
@@ -39,8 +37,8 @@ struct _VsWorker
   int             epoch;        /* which stats buffer this worker writes; worker-only */
   int             seen;         /* atomic: the last epoch this worker acknowledged */
   int             done;         /* atomic: run_worker returned */
-  gint64          cpu_us;       /* the thread's CPU time when it last acknowledged an epoch */
-  gint64          cpu_seen_us;  /* controller-only: cpu_us at the previous collect */
+  gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
+  gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
   gpointer        engine_data;  /* the engine's, from prepare to release */
   GThread        *thread;
 };
@@ -74,8 +72,8 @@ gboolean  vs_job_start        (VsJob       *self,
                                GError     **error);
 /* Merges what the workers recorded since the last collect into out[i] (one fresh VsStats per
  * job target, owned by the caller). Returns how busy the busiest worker thread was since the
- * last collect (CPU time over wall time, 0…1): near 1, the generator and not the server set the
- * pace. */
+ * last collect (time runnable over wall time, 0…1): near 1, the generator and not the server
+ * set the pace. */
 double    vs_job_collect      (VsJob       *self,
                                VsStats    **out);
 /* TRUE when every worker has returned by itself (request budgets spent). */
@@ -95,14 +93,10 @@ vs_job_should_stop (VsJob *job)
   return g_atomic_int_get (&job->stop);
 }
 
-static inline gint64
-vs_thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
+/* The calling thread's time on a CPU or waiting in the run queue for one: a worker that is
+ * never waiting for the network is saturated, whether it computes or is starved of CPU by
+ * other processes. Falls back to CPU time where the kernel keeps no schedstat. */
+gint64    vs_thread_runnable_us (void);
 
 /* Worker side of the epoch handshake; cheap enough to call on every loop iteration. */
 static inline void
@@ -114,7 +108,7 @@ vs_worker_sync (VsJob    *job,
   if (G_UNLIKELY (epoch != worker->epoch))
     {
       worker->epoch = epoch;
-      worker->cpu_us = vs_thread_cpu_us ();
+      worker->runnable_us = vs_thread_runnable_us ();
       g_atomic_int_set (&worker->seen, epoch);
     }
 }
