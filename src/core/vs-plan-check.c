@@ -3,9 +3,8 @@
 
 #include <math.h>
 
-#include <glib/gstdio.h>
-
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "vs-error.h"
 #include "vs-plan-private.h"
