@@ -135,6 +135,18 @@ assert_all_answered (Fixture *f,
   g_assert_cmpuint (vs_counters_errors (&f->client), ==, 0);
 }
 
+/* Connections: what the client opened is what the server accepted, and the native engine
+ * kept them alive (libsoup decides that for itself: it drops a connection after a chunked
+ * body with trailers, or after a 204). */
+static void
+assert_connections (Fixture *f,
+                    guint    kept_alive)
+{
+  g_assert_cmpuint (f->client.connects, ==, f->seen.connections);
+  if (is_native (f))
+    g_assert_cmpuint (f->seen.connections, <=, kept_alive);
+}
+
 static void
 test_keep_alive (gconstpointer data)
 {
@@ -148,9 +160,7 @@ test_keep_alive (gconstpointer data)
   g_assert_cmpuint (f.client.status[2], ==, 2000);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
   /* keep-alive: no connection per request */
-  g_assert_cmpuint (f.seen.connections, <=, 10);
-  if (is_native (&f))
-    g_assert_cmpuint (f.client.connects, ==, f.seen.connections);
+  assert_connections (&f, 10);
 }
 
 static void
@@ -165,7 +175,7 @@ test_chunked (gconstpointer data)
   assert_all_answered (&f, 500);
   /* extensions and trailers consumed exactly: the connections stayed in step */
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
-  g_assert_cmpuint (f.seen.connections, <=, 4);
+  assert_connections (&f, 4);
 }
 
 static void
@@ -181,8 +191,7 @@ test_close_delimited (gconstpointer data)
   /* every body ended with its connection */
   g_assert_cmpuint (f.seen.connections, ==, 200);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
-  if (is_native (&f))
-    g_assert_cmpuint (f.client.connects, ==, 200);
+  g_assert_cmpuint (f.client.connects, ==, 200);
 }
 
 static void
@@ -197,8 +206,7 @@ test_connection_close (gconstpointer data)
   assert_all_answered (&f, 300);
   g_assert_cmpuint (f.seen.connections, ==, 300);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
-  if (is_native (&f))
-    g_assert_cmpuint (f.client.connects, ==, 300);
+  g_assert_cmpuint (f.client.connects, ==, 300);
 }
 
 static void
@@ -228,7 +236,7 @@ test_head (gconstpointer data)
   assert_all_answered (&f, 500);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
   g_assert_cmpuint (f.client.bytes_in, <, 500 * 100);
-  g_assert_cmpuint (f.seen.connections, <=, 4);
+  assert_connections (&f, 4);
 }
 
 static void
@@ -243,7 +251,7 @@ test_no_body_204 (gconstpointer data)
   assert_all_answered (&f, 500);
   g_assert_cmpuint (f.client.status[2], ==, 500);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
-  g_assert_cmpuint (f.seen.connections, <=, 4);
+  assert_connections (&f, 4);
 }
 
 static void
@@ -259,7 +267,7 @@ test_no_body_304 (gconstpointer data)
   assert_all_answered (&f, 500);
   g_assert_cmpuint (f.client.status[3], ==, 500);
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
-  g_assert_cmpuint (f.seen.connections, <=, 4);
+  assert_connections (&f, 4);
 }
 
 static void
@@ -345,9 +353,10 @@ test_timeout (gconstpointer data)
 {
   g_auto(Fixture) f = { 0 };
 
-  /* four requests in flight on each of two connections (pipelined where the engine can) */
+  /* natively four requests in flight on each of two connections, all timing out together */
   fixture_plan (&f, data, "GET", "/hang", 2, 8);
-  f.plan->load.pipeline = 4;
+  if (is_native (&f))
+    f.plan->load.pipeline = 4;
   f.plan->load.timeout_us = 200 * 1000;
   if (!fixture_run (&f))
     return;
@@ -364,18 +373,15 @@ test_thousand_connections (gconstpointer data)
 {
   g_auto(Fixture) f = { 0 };
 
-  fixture_plan (&f, data, "GET", "/ok", 1000, 5000);
+  /* the server answers nothing until all thousand are open at once */
+  fixture_plan (&f, data, "GET", "/gate", 1000, 5000);
+  vs_raw_server_set_gate (f.server, 1000);
   if (!fixture_run (&f))
     return;
 
   assert_all_answered (&f, 5000);
-  g_assert_cmpuint (f.seen.connections, <=, 1000);
-  if (is_native (&f))
-    {
-      /* all of them open at once */
-      g_assert_cmpuint (f.seen.max_open, ==, 1000);
-      g_assert_cmpuint (f.client.connects, ==, 1000);
-    }
+  g_assert_cmpuint (f.seen.max_open, ==, 1000);
+  assert_connections (&f, 1000);
 }
 
 static void
@@ -398,7 +404,7 @@ test_pipeline (gconstpointer data)
   g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
   /* several requests arrived in one read: they really were in flight together */
   g_assert_cmpuint (f.seen.max_pipelined, >, 1);
-  g_assert_cmpuint (f.seen.connections, <=, 4);
+  assert_connections (&f, 4);
 }
 
 static void

@@ -31,6 +31,7 @@ typedef struct
   gboolean      trickle;     /* one byte per turn */
   gboolean      want_out;
   gboolean      dead;        /* dropped; freed at the end of the round */
+  guint         gated;       /* /gate requests waiting for the gate to open */
   guint         parsed_now;  /* requests parsed from the current read */
 } Client;
 
@@ -46,6 +47,8 @@ struct _VsRawServer
   guint               n_open;
   guint               n_dead;
   guint               trickling;
+  guint               gate;        /* atomic: connections /gate waits for */
+  gboolean            gate_open;
   char               *big;
   GMutex              lock;
   VsRawServerCounts  counts;
@@ -138,6 +141,13 @@ respond (Client *client)
     }
   else if (g_str_equal (path, "/500"))
     ADD_LITERAL (client, head_500);
+  else if (g_str_equal (path, "/gate"))
+    {
+      if (server->gate_open)
+        ADD_LITERAL (client, head_ok);
+      else
+        client->gated++;
+    }
   else if (g_str_equal (path, "/hang"))
     {
       /* counted, never answered */
@@ -324,6 +334,23 @@ client_read (Client *client)
   client_write (client);
 }
 
+/* Every held /gate request is answered, in order, on its connection. */
+static void
+open_gate (VsRawServer *self)
+{
+  self->gate_open = TRUE;
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+
+      if (client->dead || client->gated == 0)
+        continue;
+      for (; client->gated > 0; client->gated--)
+        ADD_LITERAL (client, head_ok);
+      client_write (client);
+    }
+}
+
 static void
 accept_clients (VsRawServer *self)
 {
@@ -352,6 +379,9 @@ accept_clients (VsRawServer *self)
       self->counts.connections++;
       self->counts.max_open = MAX (self->counts.max_open, self->n_open);
       g_mutex_unlock (&self->lock);
+
+      if (!self->gate_open && self->n_open >= (guint) g_atomic_int_get (&self->gate))
+        open_gate (self);
     }
 }
 
@@ -430,6 +460,7 @@ vs_raw_server_new (void)
 
   g_mutex_init (&self->lock);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  self->gate = 1;
   self->big = g_malloc (VS_RAW_SERVER_BIG_SIZE);
   for (gsize i = 0; i < VS_RAW_SERVER_BIG_SIZE; i++)
     self->big[i] = 'a' + i % 26;
@@ -475,6 +506,13 @@ vs_raw_server_get_counts (VsRawServer       *self,
   g_mutex_lock (&self->lock);
   *counts = self->counts;
   g_mutex_unlock (&self->lock);
+}
+
+void
+vs_raw_server_set_gate (VsRawServer *self,
+                        guint        connections)
+{
+  g_atomic_int_set (&self->gate, connections);
 }
 
 void

@@ -15,6 +15,7 @@
  *   /reset     announces 100000 body bytes, sends 1000, then resets (SO_LINGER 0)
  *   /500       500, Content-Length 5
  *   /hang      never answered (the connection stays open)
+ *   /gate      200 like /ok, but held until the gate's number of connections are open at once
  *   HEAD *     200 announcing 1 MiB, without a body
  *   anything   404
  *
@@ -48,6 +49,9 @@ char         *vs_raw_server_url        (VsRawServer       *self,
                                          const char         *path);
 void          vs_raw_server_get_counts (VsRawServer       *self,
                                          VsRawServerCounts *counts);
+/* /gate answers nothing until connections are open at the same time; call before loading. */
+void          vs_raw_server_set_gate   (VsRawServer       *self,
+                                         guint              connections);
 void          vs_raw_server_free       (VsRawServer       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsRawServer, vs_raw_server_free)
