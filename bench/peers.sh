@@ -141,6 +141,17 @@ for name, rps, cpu, requests, _ in rows:
     cpu10k = float(cpu) / float(requests) * 1e4
     print("| %s | %.0f | %.4f | %.2f× | %.2f× |" % (name, float(rps), cpu10k,
           float(rps) / wrk_rps, cpu10k / wrk_cpu))
+# the means of what ran more than once: the figures the goals are checked against
+names = []
+for r in rows:
+    if r[0] not in names and sum(1 for o in rows if o[0] == r[0]) > 1:
+        names.append(r[0])
+for name in names:
+    runs = [r for r in rows if r[0] == name]
+    rps = sum(float(r[1]) for r in runs) / len(runs)
+    cpu10k = sum(float(r[2]) for r in runs) / sum(float(r[3]) for r in runs) * 1e4
+    print("| **%s, mean of %d** | **%.0f** | **%.4f** | **%.2f×** | **%.2f×** |" % (
+          name, len(runs), rps, cpu10k, rps / wrk_rps, cpu10k / wrk_cpu))
 '
 
 if [ "$EXTRAS" = 1 ]; then
