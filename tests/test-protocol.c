@@ -40,7 +40,7 @@ is_native (Fixture *f)
   return g_str_equal (f->engine, "native");
 }
 
-/* A plan for requests to path over connections, on engine. */
+/* A plan for requests to path over connections, on engine (against f->server when set). */
 static void
 fixture_plan (Fixture    *f,
               const char *engine,
@@ -54,7 +54,8 @@ fixture_plan (Fixture    *f,
   gboolean known;
 
   f->engine = engine;
-  f->server = vs_raw_server_new ();
+  if (f->server == NULL)
+    f->server = vs_raw_server_new ();
   url = vs_raw_server_url (f->server, path);
   target = vs_target_new ("server", url);
   g_free (target->method);
@@ -385,6 +386,26 @@ test_thousand_connections (gconstpointer data)
 }
 
 static void
+test_ipv6 (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  f.server = vs_raw_server_new_ipv6 ();
+  if (f.server == NULL)
+    {
+      g_test_skip ("no IPv6 loopback here");
+      return;
+    }
+  fixture_plan (&f, data, "GET", "/ok", 4, 400);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 400);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  assert_connections (&f, 4);
+}
+
+static void
 test_pipeline (gconstpointer data)
 {
   g_auto(Fixture) f = { 0 };
@@ -429,6 +450,7 @@ add_cases (const char *engine)
     { "status-500", test_status_500 },
     { "timeout", test_timeout },
     { "thousand-connections", test_thousand_connections },
+    { "ipv6", test_ipv6 },
     { "pipeline", test_pipeline },
   };
 

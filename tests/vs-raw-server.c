@@ -41,9 +41,10 @@ struct _VsRawServer
   int                 epoll_fd;
   int                 wake_fd;
   guint16             port;
+  gboolean            ipv6;
   GThread            *thread;
   int                 stop;
-  GPtrArray          *clients;   /* Client*, owned */
+  GPtrArray          *clients;     /* Client*, owned */
   guint               n_open;
   guint               n_dead;
   guint               trickling;
@@ -51,7 +52,7 @@ struct _VsRawServer
   gboolean            gate_open;
   char               *big;
   GMutex              lock;
-  VsRawServerCounts  counts;
+  VsRawServerCounts   counts;
 };
 
 static const char head_ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -441,15 +442,35 @@ server_thread (gpointer data)
   return NULL;
 }
 
-VsRawServer *
-vs_raw_server_new (void)
+static VsRawServer *
+server_new (int family)
 {
-  VsRawServer *self = g_new0 (VsRawServer, 1);
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof addr;
+  VsRawServer *self;
+  struct sockaddr_storage addr = { .ss_family = family };
+  socklen_t len = family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
   struct epoll_event ev = { .events = EPOLLIN };
   struct rlimit limit;
   int one = 1;
+  int fd;
+
+  if (family == AF_INET6)
+    ((struct sockaddr_in6 *) &addr)->sin6_addr = in6addr_loopback;
+  else
+    ((struct sockaddr_in *) &addr)->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+
+  fd = socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind (fd, (struct sockaddr *) &addr, len) != 0)
+    {
+      /* only IPv6 may be missing (a container without ::1) */
+      g_assert_cmpint (family, ==, AF_INET6);
+      close (fd);
+      return NULL;
+    }
+  g_assert_cmpint (listen (fd, 4096), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
 
   /* the tests run client and server in one process: room for both sides of every connection */
   if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
@@ -458,20 +479,17 @@ vs_raw_server_new (void)
       setrlimit (RLIMIT_NOFILE, &limit);
     }
 
+  self = g_new0 (VsRawServer, 1);
+  self->listen_fd = fd;
+  self->ipv6 = family == AF_INET6;
+  self->port = ntohs (family == AF_INET6 ? ((struct sockaddr_in6 *) &addr)->sin6_port
+                                         : ((struct sockaddr_in *) &addr)->sin_port);
   g_mutex_init (&self->lock);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   self->gate = 1;
   self->big = g_malloc (VS_RAW_SERVER_BIG_SIZE);
   for (gsize i = 0; i < VS_RAW_SERVER_BIG_SIZE; i++)
     self->big[i] = 'a' + i % 26;
-
-  self->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (self->listen_fd, >=, 0);
-  setsockopt (self->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  g_assert_cmpint (bind (self->listen_fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (listen (self->listen_fd, 4096), ==, 0);
-  g_assert_cmpint (getsockname (self->listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
-  self->port = ntohs (addr.sin_port);
 
   self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
   self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -486,6 +504,18 @@ vs_raw_server_new (void)
   return self;
 }
 
+VsRawServer *
+vs_raw_server_new (void)
+{
+  return server_new (AF_INET);
+}
+
+VsRawServer *
+vs_raw_server_new_ipv6 (void)
+{
+  return server_new (AF_INET6);
+}
+
 guint16
 vs_raw_server_get_port (VsRawServer *self)
 {
@@ -494,14 +524,14 @@ vs_raw_server_get_port (VsRawServer *self)
 
 char *
 vs_raw_server_url (VsRawServer *self,
-                    const char   *path)
+                   const char  *path)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
+  return g_strdup_printf ("http://%s:%u%s", self->ipv6 ? "[::1]" : "127.0.0.1", self->port, path);
 }
 
 void
 vs_raw_server_get_counts (VsRawServer       *self,
-                           VsRawServerCounts *counts)
+                          VsRawServerCounts *counts)
 {
   g_mutex_lock (&self->lock);
   *counts = self->counts;
