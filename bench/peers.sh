@@ -2,8 +2,8 @@
 # bench/peers.sh: Versus against wrk (and ab, hey) on nginx over loopback. Not part of meson test.
 #
 # nginx (one worker, `return 200 "ok"`) is pinned to one core and every client to the other, so
-# that the client's CPU per request is what is compared. wrk and Versus alternate in pairs, so
-# that drift on a shared machine hits both alike.
+# that the client's CPU per request is what is compared. wrk and Versus alternate in pairs (in
+# A B, B A order), so that drift on a shared machine hits both alike.
 #
 #   bench/peers.sh                  native engine vs wrk, plus ping-pong, ab -k, hey, soup and the
 #                                   10-million-request memory run
@@ -86,12 +86,18 @@ run_versus ()
   log "versus $engine: $rps req/s, $(cat "$BENCH_CPU_FILE") s CPU"
 }
 
+# A B, B A, A B …: a drift in the machine's load favours neither side
 for pair in $(seq "$PAIRS"); do
   log "pair $pair of $PAIRS"
-  run_wrk
+  if [ $((pair % 2)) = 1 ]; then
+    run_wrk
+  fi
   for engine in $ENGINES; do
     run_versus "$engine"
   done
+  if [ $((pair % 2)) = 0 ]; then
+    run_wrk
+  fi
 done
 
 if [ "$EXTRAS" = 1 ]; then
