@@ -130,6 +130,7 @@ demo_backends_start () {
     fi
     # The backend leads its own session and process group; the small bash in between records
     # that group before it becomes the backend (setsid may fork, so $! is not always the leader).
+    # shellcheck disable=SC2016 # $$, $0 and $@ are the inner bash's
     setsid bash -c 'printf "%s\n" "$$" > "$0" && exec "$@"' \
       "$demo_backends_rundir/$name.pgid" "${cmd[@]}" \
       < /dev/null > "$demo_backends_rundir/$name.log" 2>&1 &
