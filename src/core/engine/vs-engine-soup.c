@@ -31,7 +31,7 @@
 #define CONNECT_BACKOFF_US 1000
 
 /* Each slot reads response bodies into its own buffer and throws the bytes away. */
-#define READ_BUFFER_SIZE (16 * 1024)
+#define READ_BUFFER_SIZE (8 * 1024)
 
 struct _VsEngineSoup
 {
@@ -775,19 +775,20 @@ vs_engine_soup_run_worker (VsEngine *engine,
           slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
         }
 
-      if (target->n_slots == 0)
-        continue;
+      if (target->open && target->n_slots > 0)
+        target->schedule = timer_new (run.context, target_schedule_cb, target);
+    }
 
-      if (target->open)
-        {
-          target->schedule = timer_new (run.context, target_schedule_cb, target);
-          target_pump (target);
-        }
+  /* every target set up before the first send, so that none gets a head start */
+  for (guint i = 0; i < run.n_targets; i++)
+    {
+      Target *target = &run.targets[i];
+
+      if (target->open && target->n_slots > 0)
+        target_pump (target);
       else
-        {
-          for (guint s = 0; s < target->n_slots; s++)
-            slot_next (&target->slots[s]);
-        }
+        for (guint s = 0; s < target->n_slots; s++)
+          slot_next (&target->slots[s]);
     }
 
   for (;;)
