@@ -131,6 +131,19 @@ handler (SoupServer        *server,
       if (g_atomic_int_add (&self->stall_seen, 1) + 1 == g_atomic_int_get (&self->stall_nth))
         delay_ms = g_atomic_int_get (&self->stall_ms);
     }
+  else if (strcmp (path, "/echo") == 0)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+      /* 200 only for exactly what test-engine sends: anything else is a 400 */
+      answer->path = VS_TEST_PATH_ECHO;
+      if (strcmp (soup_server_message_get_method (msg), "POST") != 0 ||
+          g_strcmp0 (soup_message_headers_get_one (headers, "X-Versus"), "yes") != 0 ||
+          g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "text/plain") != 0 ||
+          body->length != 4 || memcmp (body->data, "ping", 4) != 0)
+        status = SOUP_STATUS_BAD_REQUEST;
+    }
   else if (strcmp (path, "/ok") == 0)
     {
       answer->path = VS_TEST_PATH_OK;
