@@ -40,16 +40,33 @@ finished_cb (VsRun    *run,
   *finished = TRUE;
 }
 
-/* Runs the plan to its end on this thread's main context. NULL when the engine cannot serve
- * it: the test is then marked skipped. */
+/* Runs the plan to its end on a main context of the test's own (pushed as thread-default, so
+ * the run delivers there). NULL when the engine cannot serve it: the test is then marked
+ * skipped. */
 static VsResults *
 run_plan (VsPlan *plan)
 {
+  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(VsRun) run = vs_run_new (plan);
   g_autoptr(GError) error = NULL;
+  g_autoptr(VsResults) results = NULL;
   gboolean finished = FALSE;
 
-  if (!vs_run_start (run, &error))
+  g_main_context_push_thread_default (context);
+
+  if (vs_run_start (run, &error))
+    {
+      g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &finished);
+      while (!finished)
+        g_main_context_iteration (context, TRUE);
+
+      g_assert_no_error (vs_run_get_error (run));
+      results = g_object_ref (vs_run_get_results (run));
+    }
+
+  g_main_context_pop_thread_default (context);
+
+  if (results == NULL)
     {
       g_autofree char *reason = NULL;
 
@@ -60,14 +77,8 @@ run_plan (VsPlan *plan)
       return NULL;
     }
 
-  g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &finished);
-  while (!finished)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_no_error (vs_run_get_error (run));
-  g_assert_cmpstr (vs_results_get_engine (vs_run_get_results (run)), ==,
-                   vs_engine_kind_to_string (plan->engine));
-  return g_object_ref (vs_run_get_results (run));
+  g_assert_cmpstr (vs_results_get_engine (results), ==, vs_engine_kind_to_string (plan->engine));
+  return g_steal_pointer (&results);
 }
 
 static const VsCounters *
