@@ -35,9 +35,9 @@ typedef enum
 
 typedef enum
 {
-  VS_ENGINE_AUTO,
-  VS_ENGINE_SOUP,
-  VS_ENGINE_NATIVE,
+  VS_ENGINE_KIND_AUTO,    /* (named _KIND_ so as not to clash with the VS_ENGINE_SOUP() cast) */
+  VS_ENGINE_KIND_SOUP,
+  VS_ENGINE_KIND_NATIVE,
 } VsEngineKind;
 
 struct _VsStatusRule

@@ -1,1 +1,399 @@
-/* placeholder: implemented in its own step */
+/* vs-run.c: the run controller
+ *
+ * A controller thread keeps the clock so that the window's main loop never has to: it starts a
+ * job per loading phase, sleeps to each tick boundary (with a forced boundary where warm-up ends,
+ * so no interval straddles it), collects the workers' shards and sends the merged snapshots to
+ * the main context. VsResults is only touched there.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-engine.h"
+#include "vs-error.h"
+#include "vs-job.h"
+#include "vs-run.h"
+
+/* How often a request-count job is checked for having finished between ticks. */
+#define DONE_POLL_US (5 * 1000)
+
+struct _VsRun
+{
+  GObject       parent_instance;
+
+  VsPlan       *plan;
+  VsEngine     *engine;
+  VsResults    *results;
+  GMainContext *context;
+  GThread      *thread;
+  VsJob        *first_job;     /* made by start, so that its errors reach the caller */
+  GError       *error;         /* what stopped the run, if anything went wrong midway */
+  gint64        start_us;
+  gint64        end_us;
+  gboolean      running;
+
+  GMutex        lock;
+  GCond         cond;
+  gboolean      stop_requested;
+};
+
+enum { SIGNAL_TICK, SIGNAL_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VsRun, vs_run, G_TYPE_OBJECT)
+
+typedef struct
+{
+  VsRun     *run;
+  GPtrArray *snapshots;  /* VsSnapshot* */
+  gboolean   finished;
+  GError    *error;
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *delivery = data;
+
+  g_clear_pointer (&delivery->snapshots, g_ptr_array_unref);
+  g_clear_error (&delivery->error);
+  g_object_unref (delivery->run);
+  g_free (delivery);
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Delivery *delivery = data;
+  VsRun *self = delivery->run;
+
+  if (delivery->snapshots != NULL)
+    {
+      for (guint i = 0; i < delivery->snapshots->len; i++)
+        vs_results_add_snapshot (self->results, g_ptr_array_index (delivery->snapshots, i));
+      g_signal_emit (self, signals[SIGNAL_TICK], 0);
+    }
+
+  if (delivery->finished)
+    {
+      g_clear_pointer (&self->thread, g_thread_join);
+      self->end_us = g_get_monotonic_time ();
+      self->running = FALSE;
+      if (delivery->error != NULL && self->error == NULL)
+        self->error = g_steal_pointer (&delivery->error);
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deliver (VsRun     *self,
+         GPtrArray *snapshots,
+         gboolean   finished,
+         GError    *error)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  delivery->run = g_object_ref (self);
+  delivery->snapshots = snapshots;
+  delivery->finished = finished;
+  delivery->error = error;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_cb, delivery,
+                              delivery_free);
+}
+
+/* Sleeps until deadline_us or a stop request; TRUE when stop was requested. */
+static gboolean
+wait_until (VsRun  *self,
+            gint64  deadline_us)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stop_requested && g_get_monotonic_time () < deadline_us)
+    g_cond_wait_until (&self->cond, &self->lock, deadline_us);
+  stop = self->stop_requested;
+  g_mutex_unlock (&self->lock);
+
+  return stop;
+}
+
+static gboolean
+stop_requested (VsRun *self)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->lock);
+  stop = self->stop_requested;
+  g_mutex_unlock (&self->lock);
+
+  return stop;
+}
+
+/* Ticks one started job until its duration is over, its request budgets are spent, or a stop
+ * is requested. Returns FALSE when the run was stopped. */
+static gboolean
+drive_job (VsRun *self,
+           VsJob *job)
+{
+  const VsLoad *load = &self->plan->load;
+  gint64 measure_end = load->duration_us ? job->warmup_end_us + load->duration_us : 0;
+  gint64 interval_start = job->start_us;
+  gboolean stopped = FALSE;
+  gboolean last = FALSE;
+
+  while (!last)
+    {
+      g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_snapshot_free);
+      g_autofree VsStats **stats = g_new0 (VsStats *, job->n_targets);
+      gint64 boundary = interval_start + self->plan->tick_us;
+      VsPhase phase = interval_start < job->warmup_end_us ? VS_PHASE_WARMUP : VS_PHASE_MEASURE;
+      gint64 now;
+
+      if (phase == VS_PHASE_WARMUP)
+        boundary = MIN (boundary, job->warmup_end_us);
+      if (measure_end != 0)
+        boundary = MIN (boundary, measure_end);
+
+      /* a request-count job ends when its workers do, so look between ticks */
+      while (!(stopped = wait_until (self, measure_end ? boundary
+                                                       : MIN (boundary, g_get_monotonic_time () + DONE_POLL_US))))
+        {
+          if (g_get_monotonic_time () >= boundary || (measure_end == 0 && vs_job_is_done (job)))
+            break;
+        }
+
+      now = g_get_monotonic_time ();
+      last = stopped || vs_job_is_done (job) || (measure_end != 0 && now >= measure_end);
+      if (last)
+        vs_job_stop (job);
+      vs_job_collect (job, stats);
+
+      for (guint t = 0; t < job->n_targets; t++)
+        {
+          VsSnapshot *snapshot = vs_snapshot_new (job->plan_indices[t], phase,
+                                                  (interval_start - job->start_us) / 1e6,
+                                                  (now - job->start_us) / 1e6,
+                                                  stats[t]);
+
+          snapshot->last = last;
+          if (last)
+            snapshot->first_error = g_strdup (job->first_errors[t]);
+          g_ptr_array_add (snapshots, snapshot);
+        }
+
+      deliver (self, g_steal_pointer (&snapshots), FALSE, NULL);
+      interval_start = now;
+    }
+
+  return !stopped;
+}
+
+static gpointer
+controller_thread (gpointer data)
+{
+  VsRun *self = data;
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+  g_autofree guint *all = g_new (guint, n_targets);
+  GError *error = NULL;
+  VsJob *job = g_steal_pointer (&self->first_job);
+  guint next_target = 1;
+
+  for (guint t = 0; t < n_targets; t++)
+    all[t] = t;
+
+  while (job != NULL)
+    {
+      gboolean go_on = drive_job (self, job);
+
+      g_clear_pointer (&job, vs_job_free);
+
+      if (go_on && self->plan->mode == VS_MODE_SEQUENTIAL && next_target < n_targets &&
+          !stop_requested (self))
+        {
+          job = vs_job_new (self->engine, self->plan, &all[next_target++], 1, &error);
+          if (job != NULL && !vs_job_start (job, &error))
+            g_clear_pointer (&job, vs_job_free);
+        }
+    }
+
+  deliver (self, NULL, TRUE, error);
+  return NULL;
+}
+
+gboolean
+vs_run_start (VsRun   *self,
+              GError **error)
+{
+  guint n_targets;
+  g_autofree guint *first = NULL;
+
+  g_return_val_if_fail (VS_IS_RUN (self), FALSE);
+  g_return_val_if_fail (self->thread == NULL && self->results == NULL, FALSE);
+
+  if (!vs_plan_validate (self->plan, error))
+    return FALSE;
+
+  self->engine = vs_engine_new_for_plan (self->plan, error);
+  if (self->engine == NULL)
+    return FALSE;
+
+  n_targets = vs_plan_get_n_targets (self->plan);
+  first = g_new (guint, n_targets);
+  for (guint t = 0; t < n_targets; t++)
+    first[t] = t;
+
+  self->first_job = vs_job_new (self->engine, self->plan, first,
+                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
+  if (self->first_job == NULL)
+    return FALSE;
+
+  if (!vs_job_start (self->first_job, error))
+    {
+      g_clear_pointer (&self->first_job, vs_job_free);
+      return FALSE;
+    }
+
+  self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  self->context = g_main_context_ref_thread_default ();
+  self->start_us = self->first_job->start_us;
+  self->running = TRUE;
+  /* the controller's reference keeps the run alive until "finished" is delivered */
+  self->thread = g_thread_new ("vs-controller", controller_thread, self);
+
+  return TRUE;
+}
+
+void
+vs_run_stop (VsRun *self)
+{
+  g_return_if_fail (VS_IS_RUN (self));
+
+  g_mutex_lock (&self->lock);
+  self->stop_requested = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+vs_run_is_running (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), FALSE);
+
+  return self->running;
+}
+
+VsPlan *
+vs_run_get_plan (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  return self->plan;
+}
+
+VsResults *
+vs_run_get_results (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  return self->results;
+}
+
+const char *
+vs_run_get_engine (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  return self->engine ? vs_engine_get_name (self->engine) : NULL;
+}
+
+const GError *
+vs_run_get_error (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  return self->error;
+}
+
+double
+vs_run_get_elapsed (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), 0);
+
+  if (self->start_us == 0)
+    return 0;
+
+  return ((self->running ? g_get_monotonic_time () : self->end_us) - self->start_us) / 1e6;
+}
+
+double
+vs_run_get_planned (VsRun *self)
+{
+  const VsLoad *load;
+  guint phases;
+
+  g_return_val_if_fail (VS_IS_RUN (self), 0);
+
+  load = &self->plan->load;
+  if (load->duration_us == 0)
+    return 0;
+
+  phases = self->plan->mode == VS_MODE_SEQUENTIAL ? vs_plan_get_n_targets (self->plan) : 1;
+  return phases * (load->warmup_us + load->duration_us) / 1e6;
+}
+
+static void
+vs_run_finalize (GObject *object)
+{
+  VsRun *self = VS_RUN (object);
+
+  /* the controller thread holds a reference until "finished", so it is gone by now */
+  g_assert (self->thread == NULL);
+  g_clear_pointer (&self->first_job, vs_job_free);
+  g_clear_object (&self->results);
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->plan, vs_plan_unref);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (vs_run_parent_class)->finalize (object);
+}
+
+static void
+vs_run_class_init (VsRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_run_finalize;
+
+  /* A tick's snapshots are in the results. */
+  signals[SIGNAL_TICK] =
+    g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The run is over (done, stopped, or failed: see vs_run_get_error()). */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vs_run_init (VsRun *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+}
+
+VsRun *
+vs_run_new (VsPlan *plan)
+{
+  VsRun *self;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  self = g_object_new (VS_TYPE_RUN, NULL);
+  self->plan = vs_plan_ref (plan);
+  return self;
+}

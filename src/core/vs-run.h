@@ -4,6 +4,10 @@
  * after another in sequential mode) on a controller thread of its own, merges the workers'
  * shards into snapshots and delivers them to the main context the run was started from, where
  * they go into VsResults and "tick" is emitted. "finished" follows the last tick.
+ *
+ * A started run keeps itself alive until "finished" has been emitted; to end it early call
+ * vs_run_stop() and let the main context run until "finished" (the workers stop within
+ * milliseconds). The workers' threads are joined before "finished".
  */
 #pragma once
 
@@ -28,6 +32,8 @@ gboolean    vs_run_is_running     (VsRun    *self);
 VsPlan     *vs_run_get_plan       (VsRun    *self);
 VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL before start */
 const char *vs_run_get_engine     (VsRun    *self);   /* NULL before start */
+/* What ended the run early (a later phase could not start), or NULL. */
+const GError *vs_run_get_error    (VsRun    *self);
 /* Seconds since the run started, for progress displays. */
 double      vs_run_get_elapsed    (VsRun    *self);
 /* The whole planned length in seconds (warm-up included, all targets in sequential mode);

@@ -1,1 +1,297 @@
-/* placeholder: implemented in its own step */
+/* vs-job.c: worker threads, shares and the lock-free collect handshake */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sys/resource.h>
+
+#include "vs-error.h"
+#include "vs-job.h"
+
+/* File descriptors beyond the connections: the process's own files, eventfds, epoll fds. */
+#define FD_SLACK 64
+
+/* Raises the soft open-files limit as far as the hard limit allows and checks that the
+ * connections fit; a load generator that runs out of descriptors mid-run reports the
+ * generator, not the server. */
+static gboolean
+ensure_fd_limit (guint64   needed,
+                 GError  **error)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return TRUE;
+
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      struct rlimit raised = limit;
+
+      raised.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        limit = raised;
+    }
+
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
+                   _("load.connections: the run needs %" G_GUINT64_FORMAT " open files but the "
+                     "system allows %" G_GUINT64_FORMAT " (raise it with “ulimit -n” or ask for "
+                     "fewer connections)"),
+                   needed, (guint64) limit.rlim_cur);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint
+worker_count (VsPlan *plan)
+{
+  guint threads = plan->load.threads ? plan->load.threads : g_get_num_processors ();
+
+  /* every worker needs at least one connection to each target */
+  return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
+}
+
+/* Splits total over n parts in proportion to weight/weight_total with no rounding loss. */
+static guint64
+share_of (guint64 total,
+          guint   weight_before,
+          guint   weight,
+          guint   weight_total)
+{
+  guint64 upto = (guint64) ((long double) total * (weight_before + weight) / weight_total);
+  guint64 before = (guint64) ((long double) total * weight_before / weight_total);
+
+  return upto - before;
+}
+
+VsJob *
+vs_job_new (VsEngine    *engine,
+            VsPlan      *plan,
+            const guint *plan_indices,
+            guint        n_targets,
+            GError     **error)
+{
+  g_autofree VsJob *self = NULL;
+  guint connections = plan->load.connections;
+
+  g_return_val_if_fail (VS_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (n_targets > 0, NULL);
+
+  if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error))
+    return NULL;
+
+  self = g_new0 (VsJob, 1);
+  self->engine = g_object_ref (engine);
+  self->plan = vs_plan_ref (plan);
+  self->n_targets = n_targets;
+  self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
+  self->first_errors = g_new0 (char *, n_targets);
+  self->n_workers = worker_count (plan);
+  self->workers = g_new0 (VsWorker, self->n_workers);
+
+  for (guint w = 0, before = 0; w < self->n_workers; w++)
+    {
+      VsWorker *worker = &self->workers[w];
+      guint share = connections / self->n_workers + (w < connections % self->n_workers);
+
+      worker->index = w;
+      worker->n_targets = n_targets;
+      worker->targets = g_new0 (VsWorkerTarget, n_targets);
+
+      for (guint t = 0; t < n_targets; t++)
+        {
+          VsWorkerTarget *wt = &worker->targets[t];
+
+          wt->target = vs_plan_get_target (plan, plan_indices[t]);
+          wt->index = t;
+          wt->connections = share;
+          wt->budget = plan->load.requests
+                         ? share_of (plan->load.requests, before, share, connections)
+                         : G_MAXUINT64;
+          if (plan->load.model == VS_LOAD_OPEN)
+            vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
+                              w, self->n_workers, plan->load.seed);
+          wt->stats[0] = vs_stats_new ();
+          wt->stats[1] = vs_stats_new ();
+        }
+
+      before += share;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+typedef struct
+{
+  VsJob    *job;
+  VsWorker *worker;
+} WorkerStart;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  WorkerStart *start = data;
+
+  vs_engine_run_worker (start->job->engine, start->job, start->worker);
+  g_atomic_int_set (&start->worker->done, TRUE);
+  g_free (start);
+  return NULL;
+}
+
+gboolean
+vs_job_start (VsJob   *self,
+              GError **error)
+{
+  if (!vs_engine_prepare (self->engine, self, error))
+    return FALSE;
+
+  self->start_us = g_get_monotonic_time ();
+  self->warmup_end_us = self->start_us + self->plan->load.warmup_us;
+
+  for (guint w = 0; w < self->n_workers; w++)
+    {
+      VsWorker *worker = &self->workers[w];
+      g_autofree char *name = g_strdup_printf ("vs-worker-%u", w);
+      WorkerStart *start = g_new (WorkerStart, 1);
+
+      start->job = self;
+      start->worker = worker;
+      worker->thread = g_thread_try_new (name, worker_thread, start, error);
+      if (worker->thread == NULL)
+        {
+          g_free (start);
+          g_prefix_error (error, _("load.threads: could not start worker thread %u: "), w);
+          vs_job_stop (self);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+void
+vs_job_collect (VsJob    *self,
+                VsStats **out)
+{
+  int epoch = g_atomic_int_get (&self->epoch) + 1;
+
+  g_atomic_int_set (&self->epoch, epoch);
+
+  for (guint t = 0; t < self->n_targets; t++)
+    out[t] = vs_stats_new ();
+
+  for (guint w = 0; w < self->n_workers; w++)
+    {
+      VsWorker *worker = &self->workers[w];
+      guint spins = 0;
+      gboolean done;
+
+      /* Wait for the worker to move to the other buffer. Its loop calls vs_worker_sync() at
+       * least every few milliseconds and right after a wake, so this is short. */
+      while (!(done = g_atomic_int_get (&worker->done)) &&
+             g_atomic_int_get (&worker->seen) != epoch)
+        {
+          if (spins++ % 64 == 0 && worker->thread != NULL)
+            vs_engine_wake_worker (self->engine, self, worker);
+          g_usleep (50);
+        }
+
+      for (guint t = 0; t < self->n_targets; t++)
+        {
+          VsWorkerTarget *wt = &worker->targets[t];
+
+          if (done)
+            {
+              /* a finished worker writes nothing more: both buffers are ours */
+              for (guint b = 0; b < 2; b++)
+                {
+                  vs_stats_merge (out[t], wt->stats[b]);
+                  vs_stats_reset (wt->stats[b]);
+                }
+            }
+          else
+            {
+              VsStats *left = wt->stats[(epoch - 1) & 1];
+
+              vs_stats_merge (out[t], left);
+              vs_stats_reset (left);
+            }
+        }
+    }
+}
+
+gboolean
+vs_job_is_done (VsJob *self)
+{
+  for (guint w = 0; w < self->n_workers; w++)
+    if (!g_atomic_int_get (&self->workers[w].done))
+      return FALSE;
+
+  return TRUE;
+}
+
+void
+vs_job_stop (VsJob *self)
+{
+  g_atomic_int_set (&self->stop, TRUE);
+
+  for (guint w = 0; w < self->n_workers; w++)
+    if (self->workers[w].thread != NULL)
+      vs_engine_wake_worker (self->engine, self, &self->workers[w]);
+
+  for (guint w = 0; w < self->n_workers; w++)
+    if (self->workers[w].thread != NULL)
+      g_thread_join (g_steal_pointer (&self->workers[w].thread));
+
+  /* what prepare made is released once, after the workers are gone */
+  if (self->start_us != 0 && !self->released)
+    {
+      vs_engine_release (self->engine, self);
+      self->released = TRUE;
+    }
+}
+
+void
+vs_job_note_error (VsJob      *self,
+                   guint       target,
+                   const char *message)
+{
+  char *copy;
+
+  if (g_atomic_pointer_get (&self->first_errors[target]) != NULL)
+    return;
+
+  copy = g_strdup (message);
+  if (!g_atomic_pointer_compare_and_exchange (&self->first_errors[target], NULL, copy))
+    g_free (copy);
+}
+
+void
+vs_job_free (VsJob *self)
+{
+  if (self == NULL)
+    return;
+
+  vs_job_stop (self);
+
+  for (guint w = 0; w < self->n_workers; w++)
+    {
+      for (guint t = 0; t < self->n_targets; t++)
+        {
+          vs_stats_free (self->workers[w].targets[t].stats[0]);
+          vs_stats_free (self->workers[w].targets[t].stats[1]);
+        }
+      g_free (self->workers[w].targets);
+    }
+  g_free (self->workers);
+
+  for (guint t = 0; t < self->n_targets; t++)
+    g_free (self->first_errors[t]);
+  g_free (self->first_errors);
+  g_free (self->plan_indices);
+  vs_plan_unref (self->plan);
+  g_object_unref (self->engine);
+  g_free (self);
+}

@@ -22,7 +22,8 @@ typedef struct
   const VsTarget *target;
   guint           index;        /* in the job (the plan index is job->plan_indices[index]) */
   guint           connections;  /* this worker's share; 0: the worker leaves this target alone */
-  guint64         budget;       /* this worker's share of the request count; 0: no limit */
+  guint64         budget;       /* this worker's share of the request count; G_MAXUINT64: no
+                                 * limit (0 is a real share: nothing to send after warm-up) */
   guint64         issued;       /* sends after warm-up, counted against the budget */
   VsSchedule      schedule;     /* open model */
   VsStats        *stats[2];
@@ -53,6 +54,7 @@ struct _VsJob
   int             epoch;          /* atomic, written by the controller */
   int             stop;           /* atomic */
   char          **first_errors;   /* per target, set once */
+  gboolean        released;       /* the engine's release ran */
 };
 
 /* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
@@ -113,7 +115,7 @@ vs_worker_target_may_send (VsJob          *job,
                            VsWorkerTarget *wt,
                            gint64          now_us)
 {
-  return wt->budget == 0 || now_us < job->warmup_end_us || wt->issued < wt->budget;
+  return now_us < job->warmup_end_us || wt->issued < wt->budget;
 }
 
 static inline void
@@ -131,7 +133,7 @@ vs_worker_target_spent (VsJob          *job,
                         VsWorkerTarget *wt,
                         gint64          now_us)
 {
-  return wt->budget != 0 && now_us >= job->warmup_end_us && wt->issued >= wt->budget;
+  return now_us >= job->warmup_end_us && wt->issued >= wt->budget;
 }
 
 G_END_DECLS

@@ -1,0 +1,255 @@
+/* test-job.c: the job's shares and its lock-free collect handshake, with a fake engine that
+ * "answers" instantly, so that exact counts can be checked without a network. */
+#include <glib-object.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "vs-engine.h"
+#include "vs-job.h"
+#include "vs-error.h"
+
+#define FAKE_TYPE_ENGINE (fake_engine_get_type ())
+G_DECLARE_FINAL_TYPE (FakeEngine, fake_engine, FAKE, ENGINE, GObject)
+
+struct _FakeEngine
+{
+  GObject parent_instance;
+  guint64 recorded;  /* atomic: responses recorded by all workers */
+};
+
+static void fake_engine_iface_init (VsEngineInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FakeEngine, fake_engine, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE, fake_engine_iface_init))
+
+static const char *
+fake_get_name (VsEngine *engine)
+{
+  return "fake";
+}
+
+static void
+fake_run_worker (VsEngine *engine,
+                 VsJob    *job,
+                 VsWorker *worker)
+{
+  FakeEngine *self = FAKE_ENGINE (engine);
+  VsStatusRule ok = { { 0 } };
+
+  ok.accept[200 / 64] |= G_GUINT64_CONSTANT (1) << (200 % 64);
+
+  while (!vs_job_should_stop (job))
+    {
+      gboolean all_spent = TRUE;
+      gint64 now;
+
+      vs_worker_sync (job, worker);
+      now = g_get_monotonic_time ();
+
+      for (guint t = 0; t < worker->n_targets; t++)
+        {
+          VsWorkerTarget *wt = &worker->targets[t];
+          VsStats *stats = vs_worker_stats (worker, t);
+
+          if (!vs_worker_target_may_send (job, wt, now))
+            continue;
+          all_spent = FALSE;
+          vs_worker_target_note_send (job, wt, now);
+          vs_stats_record_send (stats, now, now, 100);
+          vs_stats_record_response (stats, &ok, 200, now, now, now + 10, 50);
+          g_atomic_pointer_add (&self->recorded, 1);
+        }
+
+      if (all_spent)
+        return;
+      /* a real engine waits for the network here */
+      g_usleep (20);
+    }
+}
+
+static void
+fake_wake_worker (VsEngine *engine,
+                  VsJob    *job,
+                  VsWorker *worker)
+{
+}
+
+static void
+fake_engine_iface_init (VsEngineInterface *iface)
+{
+  iface->get_name = fake_get_name;
+  iface->run_worker = fake_run_worker;
+  iface->wake_worker = fake_wake_worker;
+}
+
+static void
+fake_engine_class_init (FakeEngineClass *klass)
+{
+}
+
+static void
+fake_engine_init (FakeEngine *self)
+{
+}
+
+static VsPlan *
+make_plan (guint n_targets)
+{
+  VsPlan *plan = vs_plan_new ();
+
+  for (guint i = 0; i < n_targets; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u", i);
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:9/%u", i);
+
+      vs_plan_add_target (plan, vs_target_new (name, url));
+    }
+  return plan;
+}
+
+static guint64
+drain (VsJob *job,
+       guint  target)
+{
+  g_autofree VsStats **stats = g_new0 (VsStats *, job->n_targets);
+  guint64 responses;
+
+  vs_job_collect (job, stats);
+  responses = stats[target]->counters.responses;
+  for (guint t = 0; t < job->n_targets; t++)
+    vs_stats_free (stats[t]);
+  return responses;
+}
+
+/* A request count is split over the workers without rounding loss: exactly n per target. */
+static void
+test_job_budget_exact (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (2);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint indices[] = { 0, 1 };
+  VsJob *job;
+  guint64 seen[2] = { 0, 0 };
+
+  plan->load.connections = 7;
+  plan->load.threads = 3;
+  plan->load.duration_us = 0;
+  plan->load.requests = 1001;
+
+  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->n_workers, ==, 3);
+  g_assert_true (vs_job_start (job, &error));
+  g_assert_no_error (error);
+
+  while (!vs_job_is_done (job))
+    for (guint t = 0; t < 2; t++)
+      seen[t] += drain (job, t);
+  vs_job_stop (job);
+  for (guint t = 0; t < 2; t++)
+    seen[t] += drain (job, t);
+
+  g_assert_cmpuint (seen[0], ==, 1001);
+  g_assert_cmpuint (seen[1], ==, 1001);
+  vs_job_free (job);
+}
+
+/* Collecting while the workers record loses and doubles nothing. */
+static void
+test_job_collect_while_running (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  guint64 seen = 0;
+  guint collects = 0;
+  VsJob *job;
+  gint64 until;
+
+  plan->load.connections = 4;
+  plan->load.threads = 4;
+
+  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_job_start (job, &error));
+
+  until = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      seen += drain (job, 0);
+      collects++;
+    }
+  vs_job_stop (job);
+  seen += drain (job, 0);
+
+  g_assert_cmpuint (collects, >, 10);
+  g_assert_cmpuint (seen, >, 0);
+  g_assert_cmpuint (seen, ==, g_atomic_pointer_get (&engine->recorded));
+  vs_job_free (job);
+}
+
+/* More threads than connections: every worker still gets a connection to each target. */
+static void
+test_job_shares (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  guint total = 0;
+  VsJob *job;
+
+  plan->load.connections = 3;
+  plan->load.threads = 8;
+  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->n_workers, ==, 3);
+  for (guint w = 0; w < job->n_workers; w++)
+    {
+      g_assert_cmpuint (job->workers[w].targets[0].connections, >=, 1);
+      g_assert_cmpuint (job->workers[w].targets[0].budget, ==, G_MAXUINT64);
+      total += job->workers[w].targets[0].connections;
+    }
+  g_assert_cmpuint (total, ==, 3);
+  vs_job_free (job);
+}
+
+/* Asking for more connections than the open-files limit can ever allow is refused up front. */
+static void
+test_job_fd_limit (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (2);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint indices[] = { 0, 1 };
+  struct rlimit limit;
+  VsJob *job;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max == RLIM_INFINITY)
+    {
+      g_test_skip ("no hard open-files limit here");
+      return;
+    }
+
+  plan->load.connections = G_MAXINT32;
+  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  g_assert_null (job);
+  g_assert_error (error, VS_ERROR, VS_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "load.connections"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/job/budget-exact", test_job_budget_exact);
+  g_test_add_func ("/core/job/collect-while-running", test_job_collect_while_running);
+  g_test_add_func ("/core/job/shares", test_job_shares);
+  g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
+
+  return g_test_run ();
+}
