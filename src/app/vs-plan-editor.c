@@ -128,9 +128,9 @@ build_plan (VsPlanEditor *self,
                ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
   switch (adw_combo_row_get_selected (ADW_COMBO_ROW (self->engine_row)))
     {
-    case 1: plan->engine = VS_ENGINE_SOUP; break;
-    case 2: plan->engine = VS_ENGINE_NATIVE; break;
-    default: plan->engine = VS_ENGINE_AUTO; break;
+    case 1: plan->engine = VS_ENGINE_KIND_SOUP; break;
+    case 2: plan->engine = VS_ENGINE_KIND_NATIVE; break;
+    default: plan->engine = VS_ENGINE_KIND_AUTO; break;
     }
   return plan;
 }
@@ -505,8 +505,8 @@ vs_plan_editor_set_plan (VsPlanEditor *self,
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->mode_row),
                               plan->mode == VS_MODE_SEQUENTIAL ? 1 : 0);
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->engine_row),
-                              plan->engine == VS_ENGINE_SOUP ? 1
-                              : plan->engine == VS_ENGINE_NATIVE ? 2 : 0);
+                              plan->engine == VS_ENGINE_KIND_SOUP ? 1
+                              : plan->engine == VS_ENGINE_KIND_NATIVE ? 2 : 0);
 
   self->loading = FALSE;
   g_clear_pointer (&self->problems, g_ptr_array_unref);

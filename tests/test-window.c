@@ -1,0 +1,466 @@
+/* test-window.c: the real window, driven as a person would — load a plan, start it against an
+ * in-process server, watch the cards and charts fill, stop, export, and the plan editor's
+ * error marks. Runs under Xvfb (skips without a display). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <locale.h>
+#include <string.h>
+
+#include "vs-chart-render.h"
+#include "vs-window-private.h"
+
+static gboolean have_display;
+
+/* ---- a local HTTP server on a thread of its own ---------------------------------------- */
+
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  guint         port;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      ready;
+} TestServer;
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  static const char body[] = "{\"hello\":\"world\"}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
+                                    sizeof body - 1);
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  TestServer *ts = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (ts->context);
+  ts->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (ts->server, NULL, handler, NULL, NULL);
+  soup_server_listen_local (ts->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (ts->server);
+  ts->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_mutex_lock (&ts->lock);
+  ts->ready = TRUE;
+  g_cond_signal (&ts->cond);
+  g_mutex_unlock (&ts->lock);
+
+  g_main_loop_run (ts->loop);
+  soup_server_disconnect (ts->server);
+  g_clear_object (&ts->server);
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static TestServer *
+test_server_start (void)
+{
+  TestServer *ts = g_new0 (TestServer, 1);
+
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->cond);
+  ts->thread = g_thread_new ("test-server", server_thread, ts);
+  g_mutex_lock (&ts->lock);
+  while (!ts->ready)
+    g_cond_wait (&ts->cond, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+  return ts;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_server_stop (TestServer *ts)
+{
+  g_main_context_invoke (ts->context, quit_loop, ts->loop);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+  g_mutex_clear (&ts->lock);
+  g_cond_clear (&ts->cond);
+  g_free (ts);
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static gboolean
+not_running (gpointer data)
+{
+  return !vs_window_is_running (data);
+}
+
+static VsPlan *
+make_plan (guint  port,
+           double seconds)
+{
+  VsPlan *plan = vs_plan_new ();
+  g_autofree char *a = g_strdup_printf ("http://127.0.0.1:%u/alpha", port);
+  g_autofree char *b = g_strdup_printf ("http://127.0.0.1:%u/beta", port);
+
+  vs_plan_add_target (plan, vs_target_new ("alpha", a));
+  vs_plan_add_target (plan, vs_target_new ("beta", b));
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->load.duration_us = (gint64) (seconds * G_USEC_PER_SEC);
+  plan->load.warmup_us = G_USEC_PER_SEC / 2;
+  return plan;
+}
+
+static VsWindow *
+make_window (void)
+{
+  VsWindow *window = vs_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static double
+png_variance (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  int w, h, stride;
+  const guint8 *data;
+  double sum = 0, sum2 = 0, n;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+  n = (double) w * h;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
+        double l = 0.3 * ((p >> 16) & 0xff) + 0.59 * ((p >> 8) & 0xff) + 0.11 * (p & 0xff);
+
+        sum += l;
+        sum2 += l * l;
+      }
+  cairo_surface_destroy (surface);
+  return sum2 / n - (sum / n) * (sum / n);
+}
+
+static const VsChartSeries *
+find_series (VsChartModel *model,
+             const char   *label)
+{
+  for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
+    {
+      const VsChartSeries *s = vs_chart_model_get_series (model, i);
+
+      if (g_strcmp0 (s->label, label) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  guint ticks;
+  guint wanted;
+} TickCount;
+
+static void
+count_tick (VsRun     *run,
+            TickCount *count)
+{
+  count->ticks++;
+}
+
+static gboolean
+enough_ticks (gpointer data)
+{
+  TickCount *count = data;
+
+  return count->ticks >= count->wanted;
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_run_and_export (void)
+{
+  TestServer *server;
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autoptr(GFile) plan_file = NULL;
+  g_autoptr(GError) error = NULL;
+  VsDashboard *dashboard;
+  TickCount count = { 0, 5 };
+  static const char * const names[] = { "alpha", "beta" };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = test_server_start ();
+  dir = g_dir_make_tmp ("versus-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* load the plan from a file, as Open does */
+  plan = make_plan (server->port, 30);
+  plan_path = g_build_filename (dir, "plan.json", NULL);
+  g_assert_true (vs_plan_save_to_file (plan, plan_path, &error));
+  g_assert_no_error (error);
+  plan_file = g_file_new_for_path (plan_path);
+
+  window = make_window ();
+  g_assert_true (vs_window_load_plan (window, plan_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (window->editor), ==, 2);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+
+  /* start through the action, as the button and Ctrl+Return do */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (vs_window_is_running (window));
+  g_assert_false (gtk_widget_get_visible (window->start_button));
+  g_signal_connect (vs_window_get_run (window), "tick", G_CALLBACK (count_tick), &count);
+  iterate_until (enough_ticks, &count, 20);
+  g_assert_cmpuint (count.ticks, >=, count.wanted);
+
+  dashboard = vs_window_get_dashboard (window);
+  g_assert_cmpuint (vs_dashboard_get_n_cards (dashboard), ==, 2);
+  for (guint t = 0; t < 2; t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (dashboard, t);
+      const char *rps = vs_target_card_get_figure (card, "rps");
+      const char *requests = vs_target_card_get_figure (card, "requests");
+
+      g_test_message ("card %s: %s, %s requests", names[t], rps, requests);
+      g_assert_cmpstr (rps, !=, "—");
+      g_assert_false (g_str_has_prefix (rps, "0 "));
+      g_assert_cmpstr (requests, !=, "—");
+      g_assert_cmpstr (requests, !=, "0");
+      g_assert_cmpstr (vs_target_card_get_figure (card, "p50"), !=, "—");
+    }
+
+  /* every chart has points for every target */
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    {
+      VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
+
+      for (guint t = 0; t < 2; t++)
+        {
+          const VsChartSeries *s = find_series (model, names[t]);
+
+          g_assert_nonnull (s);
+          g_assert_cmpuint (s->x->len, >, 0);
+        }
+    }
+  g_assert_cmpuint (vs_frame_stats_get_count (vs_window_get_frame_stats (window)), >, 0);
+
+  /* stop; "finished" follows and the table appears */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  iterate_until (not_running, window, 10);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_cmpstr (vs_results_table_get_cell (VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard)),
+                                              0, 1), ==, "alpha");
+
+  /* export the CSV files through the action */
+  {
+    g_autofree char *csv_dir = g_build_filename (dir, "csv", NULL);
+    g_autofree char *summary = NULL;
+    g_autofree char *timeseries = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s",
+                                               csv_dir));
+    summary = read_file (csv_dir, "summary.csv");
+    timeseries = read_file (csv_dir, "timeseries.csv");
+    g_assert_nonnull (strstr (summary, "alpha"));
+    g_assert_nonnull (strstr (summary, "beta"));
+    g_assert_nonnull (strchr (summary, '\n'));
+    g_assert_nonnull (strstr (timeseries, "alpha"));
+  }
+
+  /* the charts, through the action and straight from the models: never blank */
+  {
+    g_autofree char *chart_dir = g_build_filename (dir, "charts", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-charts", "s",
+                                               chart_dir));
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      {
+        VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
+        g_autofree char *png_name = g_strconcat (vs_chart_model_get_name (model), ".png", NULL);
+        g_autofree char *svg_name = g_strconcat (vs_chart_model_get_name (model), ".svg", NULL);
+        g_autofree char *png = g_build_filename (chart_dir, png_name, NULL);
+        g_autofree char *svg = g_build_filename (chart_dir, svg_name, NULL);
+        double variance = png_variance (png);
+
+        g_test_message ("%s: pixel variance %.1f", png_name, variance);
+        g_assert_cmpfloat (variance, >, 50);
+        g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_server_stop (server);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_close_during_run (void)
+{
+  TestServer *server;
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsRun) run = NULL;
+  TickCount count = { 0, 2 };
+  gpointer weak;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = test_server_start ();
+  plan = make_plan (server->port, 60);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  run = g_object_ref (vs_window_get_run (window));
+  g_signal_connect (run, "tick", G_CALLBACK (count_tick), &count);
+  iterate_until (enough_ticks, &count, 20);
+  g_assert_true (vs_run_is_running (run));
+
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_until (pointer_cleared, &weak, 10);
+  /* the window went, and took its run down first */
+  g_assert_null (weak);
+  g_assert_false (vs_run_is_running (run));
+
+  test_server_stop (server);
+}
+
+static void
+test_invalid_url (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsTargetRow *row;
+  GtkWidget *url;
+  g_auto(GStrv) problems = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (8081, 5);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+
+  /* type a URL with a scheme no engine speaks */
+  row = vs_plan_editor_get_target_row (window->editor, 1);
+  url = vs_target_row_get_field (row, "url");
+  gtk_editable_set_text (GTK_EDITABLE (url), "ftp://127.0.0.1/file");
+  g_main_context_iteration (NULL, FALSE);
+
+  g_assert_false (vs_plan_editor_get_valid (window->editor));
+  problems = vs_plan_editor_dup_problems (window->editor);
+  g_assert_nonnull (problems[0]);
+  g_assert_true (g_str_has_prefix (problems[0], "targets[1].url"));
+  /* shown at the field: error style and the message as its tooltip */
+  g_assert_true (gtk_widget_has_css_class (url, "error"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (url));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  /* the other target's URL is fine and unmarked */
+  g_assert_false (gtk_widget_has_css_class (
+    vs_target_row_get_field (vs_plan_editor_get_target_row (window->editor, 0), "url"), "error"));
+  /* and Start is disabled */
+  g_assert_false (gtk_widget_get_sensitive (window->start_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_false (vs_window_is_running (window));
+
+  /* fixing it clears the mark and enables Start again */
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://127.0.0.1:8082/");
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_false (gtk_widget_has_css_class (url, "error"));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
+  g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
+  g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
+  return g_test_run ();
+}
