@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vs-chart-render.h"
+#include "vs-results-table.h"
 #include "vs-window-private.h"
 
 static gboolean have_display;

@@ -221,10 +221,11 @@ static guint
 hash_double (guint  h,
              double value)
 {
-  gint64 bits;
+  guint64 bits;
 
+  /* both halves: round numbers keep their low 32 bits zero */
   memcpy (&bits, &value, sizeof bits);
-  return h * 31 + g_int64_hash (&bits);
+  return (h * 31 + (guint) (bits >> 32)) * 31 + (guint) bits;
 }
 
 void

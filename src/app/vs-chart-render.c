@@ -345,62 +345,97 @@ vs_chart_render_frame (VsChartModel *model,
   cairo_restore (cr);
 }
 
-/* Many more points than pixels: per pixel column keep the first, lowest, highest and last
- * point, which draws the same picture at a bounded cost. */
-static void
-path_series (cairo_t             *cr,
-             const Mapping       *m,
-             const VsChartSeries *s)
+/* More points than pixel columns: one vertex per column, the mean of its points — or, for
+ * latency, the highest, so that spikes in the tail stay visible. Stroking thousands of
+ * sub-pixel zigzags costs Cairo far more and shows nothing more. */
+static gboolean
+draw_dense (cairo_t             *cr,
+            const Mapping       *m,
+            const VsChartSeries *s,
+            gboolean             keep_max)
 {
   const double *xs = (const double *) (gpointer) s->x->data;
   const double *ys = (const double *) (gpointer) s->y->data;
-  guint n = s->x->len;
   int column = G_MININT;
-  double first = 0, lo = 0, hi = 0, last = 0;
+  double sum = 0, top = 0, px_column = 0;
+  guint n = 0;
   gboolean started = FALSE;
 
-  for (guint i = 0; i < n; i++)
-    {
-      double px = map_x (m, xs[i]);
-      double py = map_y (m, ys[i]);
-      int col = (int) floor (px);
+  if (s->x->len < 2 * (guint) ceil (m->rect.width))
+    return FALSE;
 
-      if (col != column)
-        {
-          if (started)
-            {
-              cairo_line_to (cr, column + 0.5, lo);
-              cairo_line_to (cr, column + 0.5, hi);
-              cairo_line_to (cr, column + 0.5, last);
-            }
-          column = col;
-          first = lo = hi = last = py;
-          if (!started)
-            cairo_move_to (cr, px, py);
-          else
-            cairo_line_to (cr, px, first);
-          started = TRUE;
-          continue;
-        }
-      lo = MIN (lo, py);
-      hi = MAX (hi, py);
-      last = py;
-    }
-  if (started)
+  for (guint i = 0; i <= s->x->len; i++)
     {
-      cairo_line_to (cr, column + 0.5, lo);
-      cairo_line_to (cr, column + 0.5, hi);
-      cairo_line_to (cr, column + 0.5, last);
+      double px = i < s->x->len ? map_x (m, xs[i]) : G_MAXDOUBLE;
+      int c = i < s->x->len ? (int) floor (px) : G_MAXINT;
+
+      if (c != column && n > 0)
+        {
+          double y = keep_max ? top : sum / n;
+
+          if (!started)
+            cairo_move_to (cr, px_column, y);
+          else
+            cairo_line_to (cr, px_column, y);
+          started = TRUE;
+          n = 0;
+        }
+      if (i == s->x->len)
+        break;
+      if (n == 0)
+        {
+          column = c;
+          px_column = c + 0.5;
+          sum = 0;
+          top = G_MAXDOUBLE;
+        }
+      sum += map_y (m, ys[i]);
+      top = MIN (top, map_y (m, ys[i]));  /* screen y grows downwards */
+      n++;
     }
+  cairo_stroke (cr);
+  return TRUE;
+}
+
+/* from: the first point not drawn yet; the line resumes from the point before it. */
+static void
+draw_series (cairo_t             *cr,
+             const Mapping       *m,
+             const VsChartSeries *s,
+             guint                from,
+             gboolean             keep_max,
+             gboolean             dark)
+{
+  const double *xs = (const double *) (gpointer) s->x->data;
+  const double *ys = (const double *) (gpointer) s->y->data;
+  GdkRGBA color;
+
+  vs_palette_target_color (s->color, dark, &color);
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1);
+  if (s->x->len == 1)
+    {
+      cairo_arc (cr, map_x (m, xs[0]), map_y (m, ys[0]), 2.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      return;
+    }
+  if (from == 0 && draw_dense (cr, m, s, keep_max))
+    return;
+  from = from > 0 ? from - 1 : 0;
+  cairo_move_to (cr, map_x (m, xs[from]), map_y (m, ys[from]));
+  for (guint i = from + 1; i < s->x->len; i++)
+    cairo_line_to (cr, map_x (m, xs[i]), map_y (m, ys[i]));
+  cairo_stroke (cr);
 }
 
 void
-vs_chart_render_data (VsChartModel *model,
-                      cairo_t      *cr,
-                      int           width,
-                      int           height,
-                      gboolean      dark)
+vs_chart_render_data_from (VsChartModel *model,
+                           cairo_t      *cr,
+                           int           width,
+                           int           height,
+                           gboolean      dark,
+                           const guint  *from)
 {
+  gboolean keep_max = vs_chart_model_get_y_unit (model) == VS_UNIT_LATENCY;
   Mapping m;
 
   get_mapping (model, width, height, &m);
@@ -414,24 +449,24 @@ vs_chart_render_data (VsChartModel *model,
   for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
     {
       const VsChartSeries *s = vs_chart_model_get_series (model, i);
+      guint start = from != NULL ? from[i] : 0;
 
-      if (s->x->len == 0)
+      if (s->x->len == 0 || (start > 0 && start >= s->x->len))
         continue;
-      set_target_color (cr, s->color, dark);
       set_line_style (cr, s->dashed);
-      if (s->x->len == 1)
-        {
-          double px = map_x (&m, g_array_index (s->x, double, 0));
-          double py = map_y (&m, g_array_index (s->y, double, 0));
-
-          cairo_arc (cr, px, py, 2.5, 0, 2 * G_PI);
-          cairo_fill (cr);
-          continue;
-        }
-      path_series (cr, &m, s);
-      cairo_stroke (cr);
+      draw_series (cr, &m, s, start, keep_max, dark);
     }
   cairo_restore (cr);
+}
+
+void
+vs_chart_render_data (VsChartModel *model,
+                      cairo_t      *cr,
+                      int           width,
+                      int           height,
+                      gboolean      dark)
+{
+  vs_chart_render_data_from (model, cr, width, height, dark, NULL);
 }
 
 void

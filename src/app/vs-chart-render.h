@@ -38,6 +38,14 @@ void     vs_chart_render_data      (VsChartModel *model,
                                     int           width,
                                     int           height,
                                     gboolean      dark);
+/* Draws only what was appended since: from[i] is the number of points of series i already
+ * drawn (the line resumes at the last of them). */
+void     vs_chart_render_data_from (VsChartModel *model,
+                                    cairo_t      *cr,
+                                    int           width,
+                                    int           height,
+                                    gboolean      dark,
+                                    const guint  *from);
 void     vs_chart_render_hover     (VsChartModel *model,
                                     cairo_t      *cr,
                                     int           width,

@@ -1,9 +1,10 @@
 /* vs-chart.c: the chart widget
  *
- * The points live in a VsChartModel. The widget keeps two render nodes: the frame (title,
- * legend, grid, axes), rebuilt only when the model's ranges or the size or style change, and the
- * data lines, rebuilt when the model says new data arrived. Between ticks a frame costs two node
- * appends, plus the hover read-out when the pointer is over the plot.
+ * The points live in a VsChartModel. The widget keeps two rendered layers as texture nodes: the
+ * frame (title, legend, grid, axes), redrawn only when the model's ranges or the size or style
+ * change, and the data lines, which are extended in place when the series only grew (the usual
+ * tick: one new point per series) and redrawn whole otherwise. A frame between ticks costs two
+ * node appends, plus the hover read-out when the pointer is over the plot.
  */
 #include "config.h"
 
@@ -14,18 +15,24 @@
 
 struct _VsChart
 {
-  GtkWidget      parent_instance;
-  VsChartModel  *model;
-  GskRenderNode *frame_node;
-  GskRenderNode *data_node;
-  guint          frame_serial;
-  guint          data_serial;
-  int            node_width;
-  int            node_height;
-  gboolean       node_dark;
-  double         hover_px;      /* < 0: no pointer over the chart */
-  guint          frame_draws;
-  guint          data_draws;
+  GtkWidget        parent_instance;
+  VsChartModel    *model;
+  cairo_surface_t *frame_surface;
+  cairo_surface_t *data_surface;
+  GdkTexture      *frame_texture;  /* the surfaces as textures, made when a GPU renderer asks */
+  GdkTexture      *data_texture;
+  GArray          *drawn;        /* guint per series: points on data_surface */
+  GArray          *drawn_last;   /* double x, y per series: the last point drawn */
+  guint            frame_serial;
+  guint            data_serial;
+  int              node_width;
+  int              node_height;
+  int              node_scale;
+  gboolean         node_dark;
+  double           hover_px;      /* < 0: no pointer over the chart */
+  guint            frame_draws;
+  guint            data_draws;
+  guint            data_extends;
 };
 
 G_DEFINE_FINAL_TYPE (VsChart, vs_chart, GTK_TYPE_WIDGET)
@@ -53,29 +60,144 @@ dark_changed_cb (VsChart *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static GskRenderNode *
-cairo_node (int       width,
-            int       height,
-            gpointer  model,
-            gboolean  dark,
-            void    (*draw) (VsChartModel *, cairo_t *, int, int, gboolean))
+static cairo_surface_t *
+make_surface (int width,
+              int height,
+              int scale)
 {
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
+                                                         height * scale);
 
-  draw (model, cr, width, height, dark);
-  cairo_destroy (cr);
-  return gtk_snapshot_free_to_node (snapshot);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  return surface;
+}
+
+static GdkTexture *
+texture_from_surface (cairo_surface_t *surface)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  int stride = cairo_image_surface_get_stride (surface);
+  int height = cairo_image_surface_get_height (surface);
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * height);
+  /* GDK_MEMORY_DEFAULT is laid out as Cairo's ARGB32 */
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
+                                 GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
 static void
-render_frame_no_background (VsChartModel *model,
-                            cairo_t      *cr,
-                            int           width,
-                            int           height,
-                            gboolean      dark)
+draw_frame (VsChart *self,
+            int      width,
+            int      height,
+            int      scale,
+            gboolean dark)
 {
-  vs_chart_render_frame (model, cr, width, height, dark, FALSE);
+  cairo_surface_t *surface = make_surface (width, height, scale);
+  cairo_t *cr = cairo_create (surface);
+
+  vs_chart_render_frame (self->model, cr, width, height, dark, FALSE);
+  cairo_destroy (cr);
+  g_clear_object (&self->frame_texture);
+  g_clear_pointer (&self->frame_surface, cairo_surface_destroy);
+  self->frame_surface = surface;
+  self->frame_draws++;
+}
+
+/* TRUE when every series still starts with what is on the surface: only appended to. */
+static gboolean
+only_appended (VsChart *self)
+{
+  guint n = vs_chart_model_get_n_series (self->model);
+
+  if (n != self->drawn->len)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const VsChartSeries *s = vs_chart_model_get_series (self->model, i);
+      guint drawn = g_array_index (self->drawn, guint, i);
+
+      if (s->x->len < drawn)
+        return FALSE;
+      if (drawn > 0 &&
+          (g_array_index (s->x, double, drawn - 1) != g_array_index (self->drawn_last, double, 2 * i) ||
+           g_array_index (s->y, double, drawn - 1) != g_array_index (self->drawn_last, double, 2 * i + 1)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remember_drawn (VsChart *self)
+{
+  guint n = vs_chart_model_get_n_series (self->model);
+
+  g_array_set_size (self->drawn, n);
+  g_array_set_size (self->drawn_last, 2 * n);
+  for (guint i = 0; i < n; i++)
+    {
+      const VsChartSeries *s = vs_chart_model_get_series (self->model, i);
+
+      g_array_index (self->drawn, guint, i) = s->x->len;
+      if (s->x->len > 0)
+        {
+          g_array_index (self->drawn_last, double, 2 * i) = g_array_index (s->x, double, s->x->len - 1);
+          g_array_index (self->drawn_last, double, 2 * i + 1) = g_array_index (s->y, double, s->x->len - 1);
+        }
+    }
+}
+
+static void
+draw_data (VsChart  *self,
+           int       width,
+           int       height,
+           int       scale,
+           gboolean  dark,
+           gboolean  whole)
+{
+  cairo_t *cr;
+
+  if (whole || self->data_surface == NULL || !only_appended (self))
+    {
+      g_clear_pointer (&self->data_surface, cairo_surface_destroy);
+      self->data_surface = make_surface (width, height, scale);
+      cr = cairo_create (self->data_surface);
+      vs_chart_render_data (self->model, cr, width, height, dark);
+      self->data_draws++;
+    }
+  else
+    {
+      cr = cairo_create (self->data_surface);
+      vs_chart_render_data_from (self->model, cr, width, height, dark,
+                                 (const guint *) (gpointer) self->drawn->data);
+      self->data_extends++;
+    }
+  cairo_destroy (cr);
+  remember_drawn (self);
+  g_clear_object (&self->data_texture);
+}
+
+/* Cairo's renderer paints a surface fastest as it is; a GPU renderer wants a texture, which it
+ * then keeps on the GPU until the layer changes. */
+static void
+append_layer (GtkSnapshot            *snapshot,
+              gboolean                use_cairo,
+              cairo_surface_t        *surface,
+              GdkTexture            **texture,
+              const graphene_rect_t  *bounds)
+{
+  if (use_cairo)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, bounds);
+
+      cairo_set_source_surface (cr, surface, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      return;
+    }
+  if (*texture == NULL)
+    *texture = texture_from_surface (surface);
+  gtk_snapshot_append_texture (snapshot, *texture, bounds);
 }
 
 static void
@@ -85,42 +207,44 @@ vs_chart_snapshot (GtkWidget   *widget,
   VsChart *self = VS_CHART (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
   gboolean dark = is_dark ();
-  gboolean geometry_changed;
+  gboolean whole, use_cairo;
+  graphene_rect_t bounds;
+  GskRenderer *renderer;
 
   if (self->model == NULL || width <= 0 || height <= 0)
     return;
 
-  geometry_changed = width != self->node_width || height != self->node_height ||
-                     dark != self->node_dark;
+  whole = width != self->node_width || height != self->node_height ||
+          scale != self->node_scale || dark != self->node_dark;
 
-  if (self->frame_node == NULL || geometry_changed ||
+  if (self->frame_surface == NULL || whole ||
       self->frame_serial != vs_chart_model_get_frame_serial (self->model))
     {
-      g_clear_pointer (&self->frame_node, gsk_render_node_unref);
-      self->frame_node = cairo_node (width, height, self->model, dark,
-                                     render_frame_no_background);
+      draw_frame (self, width, height, scale, dark);
       self->frame_serial = vs_chart_model_get_frame_serial (self->model);
-      self->frame_draws++;
       /* the data is mapped through the frame's ranges */
-      g_clear_pointer (&self->data_node, gsk_render_node_unref);
+      whole = TRUE;
     }
 
-  if (self->data_node == NULL || geometry_changed ||
+  if (self->data_surface == NULL || whole ||
       self->data_serial != vs_chart_model_get_data_serial (self->model))
     {
-      g_clear_pointer (&self->data_node, gsk_render_node_unref);
-      self->data_node = cairo_node (width, height, self->model, dark, vs_chart_render_data);
+      draw_data (self, width, height, scale, dark, whole);
       self->data_serial = vs_chart_model_get_data_serial (self->model);
-      self->data_draws++;
     }
 
   self->node_width = width;
   self->node_height = height;
+  self->node_scale = scale;
   self->node_dark = dark;
 
-  gtk_snapshot_append_node (snapshot, self->frame_node);
-  gtk_snapshot_append_node (snapshot, self->data_node);
+  bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  use_cairo = renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer);
+  append_layer (snapshot, use_cairo, self->frame_surface, &self->frame_texture, &bounds);
+  append_layer (snapshot, use_cairo, self->data_surface, &self->data_texture, &bounds);
 
   if (self->hover_px >= 0)
     {
@@ -128,8 +252,7 @@ vs_chart_snapshot (GtkWidget   *widget,
 
       if (vs_chart_render_x_at (self->model, width, height, self->hover_px, &x))
         {
-          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                   &GRAPHENE_RECT_INIT (0, 0, width, height));
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
 
           vs_chart_render_hover (self->model, cr, width, height, dark, x);
           cairo_destroy (cr);
@@ -180,8 +303,10 @@ vs_chart_set_model (VsChart      *self,
   if (model != NULL)
     g_signal_connect_object (model, "changed", G_CALLBACK (model_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
-  g_clear_pointer (&self->data_node, gsk_render_node_unref);
+  g_clear_object (&self->frame_texture);
+  g_clear_object (&self->data_texture);
+  g_clear_pointer (&self->frame_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->data_surface, cairo_surface_destroy);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -191,8 +316,12 @@ vs_chart_dispose (GObject *object)
   VsChart *self = VS_CHART (object);
 
   g_clear_object (&self->model);
-  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
-  g_clear_pointer (&self->data_node, gsk_render_node_unref);
+  g_clear_object (&self->frame_texture);
+  g_clear_object (&self->data_texture);
+  g_clear_pointer (&self->frame_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->data_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->drawn, g_array_unref);
+  g_clear_pointer (&self->drawn_last, g_array_unref);
   G_OBJECT_CLASS (vs_chart_parent_class)->dispose (object);
 }
 
@@ -257,6 +386,8 @@ vs_chart_init (VsChart *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->hover_px = -1;
+  self->drawn = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->drawn_last = g_array_new (FALSE, TRUE, sizeof (double));
   g_signal_connect_swapped (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect_swapped (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
@@ -289,4 +420,10 @@ guint
 vs_chart_get_data_draws (VsChart *self)
 {
   return self->data_draws;
+}
+
+guint
+vs_chart_get_data_extends (VsChart *self)
+{
+  return self->data_extends;
 }

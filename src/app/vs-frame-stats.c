@@ -12,7 +12,7 @@ struct _VsFrameStats
 {
   GArray        *durations;  /* gint64 µs */
   GdkFrameClock *clock;
-  gulong         layout_id;
+  gulong         before_paint_id;
   gulong         after_paint_id;
   gulong         realize_id;
   GtkWidget     *widget;     /* unowned */
@@ -37,7 +37,7 @@ vs_frame_stats_free (VsFrameStats *self)
 }
 
 static void
-layout_cb (GdkFrameClock *clock,
+before_paint_cb (GdkFrameClock *clock,
            VsFrameStats  *self)
 {
   self->frame_start = g_get_monotonic_time ();
@@ -61,7 +61,8 @@ connect_clock (VsFrameStats *self)
   if (clock == NULL || clock == self->clock)
     return;
   self->clock = g_object_ref (clock);
-  self->layout_id = g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), self);
+  self->before_paint_id = g_signal_connect (clock, "before-paint",
+                                            G_CALLBACK (before_paint_cb), self);
   self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb),
                                            self);
 }
@@ -89,8 +90,9 @@ vs_frame_stats_detach (VsFrameStats *self)
 {
   if (self->clock != NULL)
     {
-      g_clear_signal_handler (&self->layout_id, self->clock);
-      g_clear_signal_handler (&self->after_paint_id, self->clock);
+      /* by data: GDK may already have dropped the handlers of a destroyed surface's clock */
+      g_signal_handlers_disconnect_by_data (self->clock, self);
+      self->before_paint_id = self->after_paint_id = 0;
       g_clear_object (&self->clock);
     }
   if (self->widget != NULL)

@@ -1,7 +1,7 @@
 /* vs-frame-stats.h: how long the window's frames take, measured on the frame clock
  *
- * Each frame is timed from the clock's "layout" phase to "after-paint", which covers layout,
- * snapshot and rendering. Set VERSUS_DEBUG_FRAMES=1 to print the figures when the window closes.
+ * Each frame is timed from the clock's "before-paint" phase to "after-paint", which covers
+ * update, layout, snapshot and rendering. VERSUS_DEBUG_FRAMES=1 prints the figures after a run.
  */
 #pragma once
 
