@@ -37,12 +37,10 @@ static const struct
   VsUnit      y_unit;
 } kinds[VS_N_CHARTS] = {
   [VS_CHART_THROUGHPUT] = { "throughput", N_("Throughput"), VS_UNIT_SECONDS, VS_UNIT_RATE },
-  [VS_CHART_LATENCY] = { "latency", N_("Latency — p50 solid, p99 dashed"), VS_UNIT_SECONDS,
-                         VS_UNIT_LATENCY },
-  [VS_CHART_SPECTRUM] = { "spectrum", N_("Latency by percentile — whole run"), VS_UNIT_NINES,
+  [VS_CHART_LATENCY] = { "latency", N_("Latency"), VS_UNIT_SECONDS, VS_UNIT_LATENCY },
+  [VS_CHART_SPECTRUM] = { "spectrum", N_("Latency by Percentile"), VS_UNIT_NINES,
                           VS_UNIT_LATENCY },
-  [VS_CHART_ERRORS] = { "errors", N_("Errors per second by class"), VS_UNIT_SECONDS,
-                        VS_UNIT_RATE },
+  [VS_CHART_ERRORS] = { "errors", N_("Errors per Second"), VS_UNIT_SECONDS, VS_UNIT_RATE },
 };
 
 static void
@@ -248,6 +246,10 @@ vs_chart_model_changed (VsChartModel *self)
       h = h * 31 + g_str_hash (s->label ? s->label : "");
       h = h * 31 + s->color * 2 + s->dashed;
     }
+
+  /* the last interval may end a hair after the planned length: keep the planned axis */
+  if (self->x_extent > 0 && x_hi <= self->x_extent * 1.02)
+    x_hi = self->x_extent;
 
   self->x_min = 0;
   self->y_min = 0;

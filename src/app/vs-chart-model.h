@@ -22,10 +22,13 @@ typedef enum
   VS_N_CHARTS
 } VsChartKind;
 
+/* A series colour for legend entries that explain a line style rather than name a target */
+#define VS_CHART_COLOR_NEUTRAL G_MAXUINT
+
 typedef struct
 {
   char     *label;
-  guint     color;     /* index into the target palette */
+  guint     color;     /* index into the target palette, or VS_CHART_COLOR_NEUTRAL */
   gboolean  dashed;
   gboolean  legend;    /* listed in the legend */
   GArray   *x;         /* double, ascending */

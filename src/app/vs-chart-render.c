@@ -67,14 +67,25 @@ set_rgba (cairo_t    *cr,
 }
 
 static void
+get_series_color (guint     index,
+                  gboolean  dark,
+                  GdkRGBA  *color)
+{
+  if (index == VS_CHART_COLOR_NEUTRAL)
+    *color = dark ? (GdkRGBA) { 1, 1, 1, 0.7 } : (GdkRGBA) { 0, 0, 0, 0.6 };
+  else
+    vs_palette_target_color (index, dark, color);
+}
+
+static void
 set_target_color (cairo_t  *cr,
                   guint     index,
                   gboolean  dark)
 {
   GdkRGBA color;
 
-  vs_palette_target_color (index, dark, &color);
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1);
+  get_series_color (index, dark, &color);
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha);
 }
 
 void
@@ -194,6 +205,7 @@ static void
 draw_legend (VsChartModel *model,
              cairo_t      *cr,
              int           width,
+             double        title_end,
              gboolean      dark,
              const Colors *c)
 {
@@ -210,6 +222,8 @@ draw_legend (VsChartModel *model,
         continue;
 
       w = text_width (cr, FONT, s->label);
+      if (x - w - 6 - 16 < title_end + 24)
+        break;  /* no room: the hover read-out still names every series */
       x -= w;
       set_rgba (cr, &c->text);
       draw_text (cr, FONT, s->label, x, y, 0, 0);
@@ -220,8 +234,6 @@ draw_legend (VsChartModel *model,
       cairo_line_to (cr, x + 16, y + 8.5);
       cairo_stroke (cr);
       x -= 16;
-      if (x < width / 2.0)
-        break;  /* no room: the hover read-out still names every series */
     }
   cairo_set_dash (cr, NULL, 0, 0);
 }
@@ -235,6 +247,7 @@ draw_x_ticks (VsChartModel  *model,
   VsUnit unit = vs_chart_model_get_x_unit (model);
   double step = vs_chart_model_get_x_step (model);
   double bottom = m->rect.y + m->rect.height;
+  double free_from = -G_MAXDOUBLE;  /* labels never overlap: one that would is left out */
   g_autoptr(GArray) ticks = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (double v = m->x_min; v <= m->x_max + step * 1e-6; v += step)
@@ -248,6 +261,7 @@ draw_x_ticks (VsChartModel  *model,
 
   for (guint i = 0; i < ticks->len; i++)
     {
+      double anchor, label_w;
       double v = g_array_index (ticks, double, i);
       double px = round (map_x (m, v)) + 0.5;
       g_autofree char *label = vs_units_format_tick (v, step, unit);
@@ -260,8 +274,18 @@ draw_x_ticks (VsChartModel  *model,
       cairo_move_to (cr, px, bottom);
       cairo_line_to (cr, px, bottom + 4);
       cairo_stroke (cr);
+      /* on the spectrum axis 0 % sits right next to 50 %: its line is enough */
+      if (unit == VS_UNIT_NINES && v == 0)
+        continue;
       set_rgba (cr, &c->dim);
-      draw_text (cr, FONT, label, px, bottom + 6, i == 0 ? 0 : 0.5, 0);
+      label_w = text_width (cr, FONT, label);
+      anchor = i == 0 ? 0 : 0.5;
+      if (px + label_w / 2 > m->rect.x + m->rect.width + MARGIN_RIGHT)
+        anchor = 1;
+      if (px - anchor * label_w < free_from)
+        continue;
+      draw_text (cr, FONT, label, px, bottom + 6, anchor, 0);
+      free_from = px + (1 - anchor) * label_w + 4;
     }
 }
 
@@ -301,7 +325,7 @@ vs_chart_render_frame (VsChartModel *model,
 {
   Colors c;
   Mapping m;
-  double x0, x1;
+  double x0, x1, title_end;
 
   get_colors (dark, &c);
   get_mapping (model, width, height, &m);
@@ -314,8 +338,8 @@ vs_chart_render_frame (VsChartModel *model,
     }
 
   set_rgba (cr, &c.text);
-  draw_text (cr, TITLE_FONT, vs_chart_model_get_title (model), 14, 11, 0, 0);
-  draw_legend (model, cr, width, dark, &c);
+  title_end = 14 + draw_text (cr, TITLE_FONT, vs_chart_model_get_title (model), 14, 11, 0, 0);
+  draw_legend (model, cr, width, title_end, dark, &c);
 
   if (vs_chart_model_get_shade (model, &x0, &x1))
     {
@@ -410,8 +434,8 @@ draw_series (cairo_t             *cr,
   const double *ys = (const double *) (gpointer) s->y->data;
   GdkRGBA color;
 
-  vs_palette_target_color (s->color, dark, &color);
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1);
+  get_series_color (s->color, dark, &color);
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha);
   if (s->x->len == 1)
     {
       cairo_arc (cr, map_x (m, xs[0]), map_y (m, ys[0]), 2.5, 0, 2 * G_PI);
@@ -436,6 +460,7 @@ vs_chart_render_data_from (VsChartModel *model,
                            const guint  *from)
 {
   gboolean keep_max = vs_chart_model_get_y_unit (model) == VS_UNIT_LATENCY;
+  gboolean any = FALSE;
   Mapping m;
 
   get_mapping (model, width, height, &m);
@@ -455,8 +480,22 @@ vs_chart_render_data_from (VsChartModel *model,
         continue;
       set_line_style (cr, s->dashed);
       draw_series (cr, &m, s, start, keep_max, dark);
+      for (guint j = 0; j < s->y->len && !any; j++)
+        any = g_array_index (s->y, double, j) != 0;
     }
   cairo_restore (cr);
+
+  /* a flat line at zero reads as "no data"; say what it means */
+  if (from == NULL && !any && vs_chart_model_get_n_points (model) > 0 &&
+      vs_chart_model_get_kind (model) == VS_CHART_ERRORS)
+    {
+      Colors c;
+
+      get_colors (dark, &c);
+      set_rgba (cr, &c.dim);
+      draw_text (cr, TITLE_FONT, _("No errors"), m.rect.x + m.rect.width / 2,
+                 m.rect.y + m.rect.height / 2, 0.5, 0.5);
+    }
 }
 
 void

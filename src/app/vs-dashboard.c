@@ -179,14 +179,14 @@ vs_dashboard_fill_models (VsResults    *results,
                           VsChartModel *models[VS_N_CHARTS])
 {
   VsPlan *plan = vs_results_get_plan (results);
-  double warmup_end = 0, x_extent = 0;
+  double warmup_end = 0, planned = 0, x_extent = 0;
 
   for (guint k = 0; k < VS_N_CHARTS; k++)
     vs_chart_model_clear (models[k]);
 
   /* the planned length, so that the time axis does not rescale on every tick */
   if (plan != NULL && plan->load.duration_us > 0)
-    x_extent = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+    planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
 
   for (guint t = 0; t < vs_results_get_n_targets (results); t++)
     {
@@ -250,11 +250,17 @@ vs_dashboard_fill_models (VsResults    *results,
         }
     }
 
+  /* what the two line styles of the latency chart mean */
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL, FALSE,
+                             TRUE);
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL, TRUE,
+                             TRUE);
+
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       if (k == VS_CHART_SPECTRUM)
         continue;
-      vs_chart_model_set_x_extent (models[k], x_extent);
+      vs_chart_model_set_x_extent (models[k], planned > 0 ? planned : x_extent);
       vs_chart_model_set_shade (models[k], 0, warmup_end);
     }
   for (guint k = 0; k < VS_N_CHARTS; k++)

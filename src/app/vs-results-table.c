@@ -183,7 +183,8 @@ vs_results_table_set_results (VsResultsTable *self,
                   gboolean better = metric->better == HIGHER_IS_BETTER ? q > 1.02 : q < 0.98;
                   gboolean worse = metric->better == HIGHER_IS_BETTER ? q < 0.98 : q > 1.02;
 
-                  ratio = g_strdup_printf ("×%.2f", q);
+                  /* three significant digits: ×0.00429 says more than ×0.00 */
+                  ratio = g_strdup_printf ("×%.3g", q);
                   css = better ? "success" : worse ? "warning" : NULL;
                 }
               else

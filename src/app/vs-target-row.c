@@ -117,17 +117,41 @@ add_text_row (VsTargetRow  *self,
 }
 
 static GtkWidget *
-add_button (VsTargetRow *self,
-            const char  *icon,
-            const char  *tooltip)
+add_button (GtkWidget  *box,
+            const char *icon,
+            const char *label)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
+  gtk_button_set_child (GTK_BUTTON (button), content);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), button);
+  gtk_box_append (GTK_BOX (box), button);
   return button;
+}
+
+/* Move and remove live inside the row, so the collapsed row shows one arrow: its own. */
+static GtkWidget *
+add_button_row (VsTargetRow  *self,
+                GtkWidget   **remove)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (box, "target-buttons");
+  self->up = add_button (box, "go-up-symbolic", _("Move Up"));
+  self->down = add_button (box, "go-down-symbolic", _("Move Down"));
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_box_append (GTK_BOX (box), spacer);
+  *remove = add_button (box, "user-trash-symbolic", _("Remove"));
+  gtk_widget_add_css_class (*remove, "destructive-action");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+  return row;
 }
 
 static void
@@ -184,13 +208,6 @@ vs_target_row_init (VsTargetRow *self)
   gtk_widget_add_css_class (self->dot, "target-dot");
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->dot);
 
-  self->up = add_button (self, "go-up-symbolic", _("Move Up"));
-  self->down = add_button (self, "go-down-symbolic", _("Move Down"));
-  remove = add_button (self, "user-trash-symbolic", _("Remove Target"));
-  g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
-  g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
-  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
-
   self->name = add_entry_row (self, _("Name"));
   self->url = add_entry_row (self, _("URL"));
   adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->url), GTK_INPUT_PURPOSE_URL);
@@ -207,6 +224,11 @@ vs_target_row_init (VsTargetRow *self)
                                     &self->headers);
   self->body_row = add_text_row (self, _("Body"), _("Sent with every request; empty for none"),
                                  &self->body);
+
+  add_button_row (self, &remove);
+  g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
+  g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
+  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);

@@ -98,11 +98,14 @@ vs_units_format_tick (double value,
   switch (unit)
     {
     case VS_UNIT_LATENCY:
-      latency_scale (value, &scale, &suffix);
+      /* the step picks the unit, so that 0 on a millisecond axis reads "0 ms" */
+      latency_scale (MAX (fabs (value), step), &scale, &suffix);
       return g_strdup_printf ("%.*f %s", decimals_for_step (step, scale), value / scale, suffix);
 
     case VS_UNIT_COUNT:
     case VS_UNIT_RATE:
+      if (value == 0)
+        return g_strdup ("0");
       count_scale (value, &scale, &suffix);
       return g_strdup_printf ("%.*f%s", decimals_for_step (step, scale), value / scale, suffix);
 

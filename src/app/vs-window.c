@@ -104,12 +104,12 @@ run_finished_cb (VsWindow *self,
       return;
     }
 
-  _vs_window_toast (self, _("Run finished"));
-
   /* build-aux/screenshot.sh: picture the finished run, then leave */
   if (g_getenv ("VERSUS_SCREENSHOT") != NULL)
     g_timeout_add_full (G_PRIORITY_DEFAULT, 800, screenshot_timeout, g_object_ref (self),
                         g_object_unref);
+  else
+    _vs_window_toast (self, _("Run finished"));
 }
 
 gboolean
