@@ -5,107 +5,15 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 #include <locale.h>
 #include <string.h>
 
 #include "vs-chart-render.h"
 #include "vs-results-table.h"
+#include "vs-test-server.h"
 #include "vs-window-private.h"
 
 static gboolean have_display;
-
-/* ---- a local HTTP server on a thread of its own ---------------------------------------- */
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  guint         port;
-  GMutex        lock;
-  GCond         cond;
-  gboolean      ready;
-} TestServer;
-
-static void
-handler (SoupServer        *server,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query,
-         gpointer           user_data)
-{
-  static const char body[] = "{\"hello\":\"world\"}";
-
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
-                                    sizeof body - 1);
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  TestServer *ts = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (ts->context);
-  ts->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (ts->server, NULL, handler, NULL, NULL);
-  soup_server_listen_local (ts->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (ts->server);
-  ts->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&ts->lock);
-  ts->ready = TRUE;
-  g_cond_signal (&ts->cond);
-  g_mutex_unlock (&ts->lock);
-
-  g_main_loop_run (ts->loop);
-  soup_server_disconnect (ts->server);
-  g_clear_object (&ts->server);
-  g_main_context_pop_thread_default (ts->context);
-  return NULL;
-}
-
-static TestServer *
-test_server_start (void)
-{
-  TestServer *ts = g_new0 (TestServer, 1);
-
-  ts->context = g_main_context_new ();
-  ts->loop = g_main_loop_new (ts->context, FALSE);
-  g_mutex_init (&ts->lock);
-  g_cond_init (&ts->cond);
-  ts->thread = g_thread_new ("test-server", server_thread, ts);
-  g_mutex_lock (&ts->lock);
-  while (!ts->ready)
-    g_cond_wait (&ts->cond, &ts->lock);
-  g_mutex_unlock (&ts->lock);
-  return ts;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-test_server_stop (TestServer *ts)
-{
-  g_main_context_invoke (ts->context, quit_loop, ts->loop);
-  g_thread_join (ts->thread);
-  g_main_loop_unref (ts->loop);
-  g_main_context_unref (ts->context);
-  g_mutex_clear (&ts->lock);
-  g_cond_clear (&ts->cond);
-  g_free (ts);
-}
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -129,13 +37,37 @@ not_running (gpointer data)
   return !vs_window_is_running (data);
 }
 
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* The run closed its connections; give the server's thread a moment to see them go before it
+ * stops, so that it frees them. */
+static void
+let_connections_close (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
+
+  iterate_until (time_passed, &until, 1);
+}
+
+static gboolean
+has_frames (gpointer data)
+{
+  return vs_frame_stats_get_count (vs_window_get_frame_stats (data)) > 0;
+}
+
 static VsPlan *
-make_plan (guint  port,
-           double seconds)
+make_plan (VsTestServer *server,
+           double        seconds)
 {
   VsPlan *plan = vs_plan_new ();
-  g_autofree char *a = g_strdup_printf ("http://127.0.0.1:%u/alpha", port);
-  g_autofree char *b = g_strdup_printf ("http://127.0.0.1:%u/beta", port);
+  g_autofree char *a = server != NULL ? vs_test_server_url (server, "/ok")
+                                      : g_strdup ("http://127.0.0.1:8081/");
+  g_autofree char *b = server != NULL ? vs_test_server_url (server, "/ok?b")
+                                      : g_strdup ("http://127.0.0.1:8082/");
 
   vs_plan_add_target (plan, vs_target_new ("alpha", a));
   vs_plan_add_target (plan, vs_target_new ("beta", b));
@@ -234,7 +166,7 @@ read_file (const char *dir,
 static void
 test_run_and_export (void)
 {
-  TestServer *server;
+  g_autoptr(VsTestServer) server = NULL;
   VsWindow *window;
   g_autoptr(VsPlan) plan = NULL;
   g_autofree char *dir = NULL;
@@ -251,12 +183,12 @@ test_run_and_export (void)
       return;
     }
 
-  server = test_server_start ();
+  server = vs_test_server_new (NULL);
   dir = g_dir_make_tmp ("versus-window-XXXXXX", &error);
   g_assert_no_error (error);
 
   /* load the plan from a file, as Open does */
-  plan = make_plan (server->port, 30);
+  plan = make_plan (server, 30);
   plan_path = g_build_filename (dir, "plan.json", NULL);
   g_assert_true (vs_plan_save_to_file (plan, plan_path, &error));
   g_assert_no_error (error);
@@ -306,6 +238,8 @@ test_run_and_export (void)
           g_assert_cmpuint (s->x->len, >, 0);
         }
     }
+  /* the frame clock timed the window's frames during the run */
+  iterate_until (has_frames, window, 10);
   g_assert_cmpuint (vs_frame_stats_get_count (vs_window_get_frame_stats (window)), >, 0);
 
   /* stop; "finished" follows and the table appears */
@@ -353,7 +287,7 @@ test_run_and_export (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  test_server_stop (server);
+  let_connections_close ();
 }
 
 static gboolean
@@ -365,7 +299,7 @@ pointer_cleared (gpointer data)
 static void
 test_close_during_run (void)
 {
-  TestServer *server;
+  g_autoptr(VsTestServer) server = NULL;
   VsWindow *window;
   g_autoptr(VsPlan) plan = NULL;
   g_autoptr(VsRun) run = NULL;
@@ -378,8 +312,8 @@ test_close_during_run (void)
       return;
     }
 
-  server = test_server_start ();
-  plan = make_plan (server->port, 60);
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 60);
   window = make_window ();
   vs_plan_editor_set_plan (window->editor, plan);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
@@ -395,8 +329,7 @@ test_close_during_run (void)
   /* the window went, and took its run down first */
   g_assert_null (weak);
   g_assert_false (vs_run_is_running (run));
-
-  test_server_stop (server);
+  let_connections_close ();
 }
 
 static void
@@ -414,7 +347,7 @@ test_invalid_url (void)
       return;
     }
 
-  plan = make_plan (8081, 5);
+  plan = make_plan (NULL, 5);
   window = make_window ();
   vs_plan_editor_set_plan (window->editor, plan);
   g_assert_true (vs_plan_editor_get_valid (window->editor));
