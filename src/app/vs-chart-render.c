@@ -12,7 +12,9 @@
 
 #define MARGIN_LEFT   68
 #define MARGIN_RIGHT  18
-#define MARGIN_TOP    40
+#define MARGIN_TOP    60
+#define TITLE_Y       10
+#define LEGEND_Y      32
 #define MARGIN_BOTTOM 30
 #define FONT          "Sans 9"
 #define TITLE_FONT    "Sans Bold 10"
@@ -201,39 +203,43 @@ set_line_style (cairo_t  *cr,
   cairo_set_dash (cr, dash, dashed ? G_N_ELEMENTS (dash) : 0, 0);
 }
 
+/* A row of its own under the title, so that it never fights the title for room. */
 static void
 draw_legend (VsChartModel *model,
              cairo_t      *cr,
              int           width,
-             double        title_end,
              gboolean      dark,
              const Colors *c)
 {
-  double x = width - MARGIN_RIGHT;
-  double y = 12;
+  double x = 14;
+  double y = LEGEND_Y;
+  double right = width - MARGIN_RIGHT;
 
-  /* right to left, so the legend hugs the right edge */
-  for (guint i = vs_chart_model_get_n_series (model); i > 0; i--)
+  for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
     {
-      const VsChartSeries *s = vs_chart_model_get_series (model, i - 1);
+      const VsChartSeries *s = vs_chart_model_get_series (model, i);
       double w;
 
       if (!s->legend)
         continue;
 
       w = text_width (cr, FONT, s->label);
-      if (x - w - 6 - 16 < title_end + 24)
-        break;  /* no room: the hover read-out still names every series */
-      x -= w;
-      set_rgba (cr, &c->text);
-      draw_text (cr, FONT, s->label, x, y, 0, 0);
-      x -= 6 + 16;
+      if (x + 16 + 6 + w > right)
+        {
+          /* no room: the hover read-out still names every series */
+          set_rgba (cr, &c->dim);
+          draw_text (cr, FONT, "…", x, y, 0, 0);
+          break;
+        }
       set_target_color (cr, s->color, dark);
       set_line_style (cr, s->dashed);
       cairo_move_to (cr, x, y + 8.5);
       cairo_line_to (cr, x + 16, y + 8.5);
       cairo_stroke (cr);
-      x -= 16;
+      x += 16 + 6;
+      set_rgba (cr, &c->text);
+      draw_text (cr, FONT, s->label, x, y, 0, 0);
+      x += w + 18;
     }
   cairo_set_dash (cr, NULL, 0, 0);
 }
@@ -325,7 +331,7 @@ vs_chart_render_frame (VsChartModel *model,
 {
   Colors c;
   Mapping m;
-  double x0, x1, title_end;
+  double x0, x1;
 
   get_colors (dark, &c);
   get_mapping (model, width, height, &m);
@@ -338,8 +344,8 @@ vs_chart_render_frame (VsChartModel *model,
     }
 
   set_rgba (cr, &c.text);
-  title_end = 14 + draw_text (cr, TITLE_FONT, vs_chart_model_get_title (model), 14, 11, 0, 0);
-  draw_legend (model, cr, width, title_end, dark, &c);
+  draw_text (cr, TITLE_FONT, vs_chart_model_get_title (model), 14, TITLE_Y, 0, 0);
+  draw_legend (model, cr, width, dark, &c);
 
   if (vs_chart_model_get_shade (model, &x0, &x1))
     {
