@@ -161,6 +161,29 @@ read_file (const char *dir,
   return text;
 }
 
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (children != NULL &&
+         g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+
+  remove_tree (dir);
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
 
 static void
@@ -288,6 +311,7 @@ test_run_and_export (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   let_connections_close ();
+  remove_dir (dir);
 }
 
 static gboolean
@@ -383,6 +407,83 @@ test_invalid_url (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The window keeps its size, the last plan and the tick interval in GSettings. */
+static void
+test_settings (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GFile) plan_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *last = NULL;
+  VsWindow *window;
+  gpointer weak;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_uint (settings, "tick-interval", 100);
+
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 30);
+  g_free (vs_plan_get_target (plan, 0)->name);
+  vs_plan_get_target (plan, 0)->name = g_strdup ("remembered");
+  dir = g_dir_make_tmp ("versus-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "plan.json", NULL);
+  g_assert_true (vs_plan_save_to_file (plan, path, &error));
+  plan_file = g_file_new_for_path (path);
+
+  window = make_window ();
+  g_assert_true (vs_window_load_plan (window, plan_file, &error));
+  last = g_settings_get_string (settings, "last-plan");
+  g_assert_cmpstr (last, ==, path);
+
+  /* the run ticks at the interval from the settings */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_cmpint (vs_run_get_plan (vs_window_get_run (window))->tick_us, ==, 100 * 1000);
+  vs_window_stop (window);
+  iterate_until (not_running, window, 10);
+
+  /* the size is written when the window closes */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_until (pointer_cleared, &weak, 5);
+  g_assert_null (weak);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+
+  /* a new window opens the last plan, at the remembered size */
+  window = vs_window_new (NULL);
+  {
+    VsTargetRow *row = vs_plan_editor_get_target_row (window->editor, 0);
+    int width, height;
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vs_target_row_get_field (row, "name"))),
+                     ==, "remembered");
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    g_assert_cmpint (width, ==, 1111);
+    g_assert_cmpint (height, ==, 777);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "last-plan");
+  g_settings_reset (settings, "tick-interval");
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  let_connections_close ();
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,9 +493,14 @@ main (int   argc,
   have_display = gtk_init_check ();
   if (have_display)
     adw_init ();
+  /* Own the main context for the whole test, as g_main_loop_run() does in the app: VsRun
+   * delivers with g_main_context_invoke(), which runs the callback in the calling (controller)
+   * thread whenever nobody owns the context, e.g. while this test sleeps between iterations. */
+  g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
+  g_test_add_func ("/ui/window/settings", test_settings);
   return g_test_run ();
 }

@@ -228,7 +228,6 @@ preferences_action (GSimpleAction *action,
 {
   VsApplication *self = user_data;
   static const char *schemes[] = { N_("Follow System"), N_("Light"), N_("Dark"), NULL };
-  GtkWidget *window = adw_preferences_window_new ();
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *style_group = adw_preferences_group_new ();
   GtkWidget *run_group = adw_preferences_group_new ();
@@ -256,7 +255,6 @@ preferences_action (GSimpleAction *action,
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (style_group));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (run_group));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
 
   if (self->settings != NULL)
     {
@@ -272,9 +270,21 @@ preferences_action (GSimpleAction *action,
       gtk_widget_set_sensitive (page, FALSE);
     }
 
-  gtk_window_set_transient_for (GTK_WINDOW (window),
-                                gtk_application_get_active_window (GTK_APPLICATION (self)));
-  gtk_window_present (GTK_WINDOW (window));
+  {
+    GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+#if ADW_CHECK_VERSION (1, 5, 0)
+    AdwDialog *dialog = adw_preferences_dialog_new ();
+
+    adw_preferences_dialog_add (ADW_PREFERENCES_DIALOG (dialog), ADW_PREFERENCES_PAGE (page));
+    adw_dialog_present (dialog, parent != NULL ? GTK_WIDGET (parent) : NULL);
+#else
+    GtkWidget *window = adw_preferences_window_new ();
+
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+    gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+    gtk_window_present (GTK_WINDOW (window));
+#endif
+  }
 }
 
 static void
