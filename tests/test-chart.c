@@ -98,6 +98,36 @@ test_units_format (void)
   }
 }
 
+/* The window prints with the locale's decimal separator (the files stay dot-decimal). */
+static void
+test_units_locale (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  g_autofree char *latency = NULL;
+  g_autofree char *rate = NULL;
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL &&
+      setlocale (LC_NUMERIC, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("no German locale to test with");
+      return;
+    }
+  latency = vs_units_format (12300, VS_UNIT_LATENCY);
+  rate = vs_units_format (12345, VS_UNIT_RATE);
+  setlocale (LC_NUMERIC, saved);
+  g_assert_cmpstr (latency, ==, "12,3 ms");
+  g_assert_cmpstr (rate, ==, "12,3k req/s");
+}
+
+/* Time in quarter seconds; on the spectrum, nines from 0 to 5 (99.999 %). */
+static double
+x_of (VsChartKind kind,
+      guint       i,
+      guint       n_points)
+{
+  return kind == VS_CHART_SPECTRUM ? 5.0 * i / n_points : i * 0.25;
+}
+
 static VsChartModel *
 make_model (VsChartKind kind,
             guint       n_series,
@@ -111,7 +141,7 @@ make_model (VsChartKind kind,
       guint id = vs_chart_model_add_series (model, label, s, FALSE, TRUE);
 
       for (guint i = 0; i < n_points; i++)
-        vs_chart_model_append (model, id, i * 0.25,
+        vs_chart_model_append (model, id, x_of (kind, i, n_points),
                                1000 * (s + 1) + 300 * sin (i / 40.0 + s) + (i % 7) * 20);
     }
   vs_chart_model_set_shade (model, 0, 5);
@@ -305,7 +335,8 @@ test_frame_time (void)
       for (guint k = 0; k < VS_N_CHARTS; k++)
         {
           for (guint s = 0; s < vs_chart_model_get_n_series (models[k]); s++)
-            vs_chart_model_append (models[k], s, (n_points + f) * 0.25, 1000 + 10 * f);
+            vs_chart_model_append (models[k], s, x_of (k, n_points + f, n_points),
+                                   1000 + 10 * f);
           vs_chart_model_changed (models[k]);
         }
       wait_frames (window, 1);
@@ -343,6 +374,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/units/steps", test_units_steps);
   g_test_add_func ("/ui/units/format", test_units_format);
+  g_test_add_func ("/ui/units/locale", test_units_locale);
   g_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
   g_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
   g_test_add_func ("/ui/chart/widget-caches", test_widget_caches);

@@ -255,8 +255,8 @@ vs_chart_model_changed (VsChartModel *self)
   self->y_min = 0;
   if (x_unit == VS_UNIT_NINES)
     {
-      /* whole nines, at least to 99 % */
-      self->x_max = MAX (2, ceil (x_hi - 1e-9));
+      /* whole nines, at least to 99 %, at most the nine nines vs_units_nines() goes to */
+      self->x_max = CLAMP (ceil (x_hi - 1e-9), 2, 9);
       self->x_step = 1;
     }
   else
