@@ -60,6 +60,13 @@ print_frame_stats (VsWindow *self)
               vs_frame_stats_percentile (self->frame_stats, 50) / 1000.0,
               vs_frame_stats_percentile (self->frame_stats, 95) / 1000.0,
               vs_frame_stats_percentile (self->frame_stats, 100) / 1000.0);
+  /* beside it what the engine achieved, to compare with `versus run` */
+  for (guint t = 0; self->run != NULL && t < vs_results_get_n_targets (vs_run_get_results (self->run)); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (vs_run_get_results (self->run), t);
+
+      g_printerr ("versus: %s: %.0f req/s\n", r->target->name, vs_target_result_rps (r));
+    }
 }
 
 static void
