@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vs-application.h"
 #include "vs-chart-render.h"
 #include "vs-results-table.h"
 #include "vs-test-server.h"
@@ -484,6 +485,73 @@ test_settings (void)
   remove_dir (dir);
 }
 
+static guint
+count_toplevels (void)
+{
+  return g_list_model_get_n_items (gtk_window_get_toplevels ());
+}
+
+/* The app.* actions and their accelerators, and that each opens what it says without a
+ * warning (warnings are fatal here). */
+static void
+test_app_actions (void)
+{
+  static const char * const actions[] = { "quit", "preferences", "shortcuts", "about",
+                                          "new-window" };
+  g_autoptr(VsApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  guint before;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  app = vs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), actions[i]));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpstr (accels[0], ==, "<Control>q");
+
+  /* a window first, as the actions expect one */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (VS_IS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))));
+
+  before = count_toplevels ();
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  g_assert_cmpuint (count_toplevels (), ==, before + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), >=, 2);
+
+  /* quit closes every window of the app */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  for (int i = 0; i < 50 && gtk_application_get_windows (GTK_APPLICATION (app)) != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* what is left (dialogs not owned by the app) */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+    while (g_list_model_get_n_items (toplevels) > 0)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+        gtk_window_destroy (window);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,5 +570,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);
+  g_test_add_func ("/ui/app/actions", test_app_actions);
   return g_test_run ();
 }
