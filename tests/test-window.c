@@ -485,6 +485,64 @@ test_settings (void)
   remove_dir (dir);
 }
 
+static const char *
+plan_target_name (VsPlanEditor *editor,
+                  guint         index)
+{
+  g_autoptr(VsPlan) plan = vs_plan_editor_get_plan (editor);
+
+  /* the plan outlives this reference: the editor keeps its own */
+  return vs_plan_get_target (plan, index)->name;
+}
+
+/* Targets are added, moved and removed, and the plan follows. */
+static void
+test_editor_targets (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsPlanEditor *editor;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (NULL, 5);
+  window = make_window ();
+  editor = window->editor;
+  vs_plan_editor_set_plan (editor, plan);
+
+  vs_plan_editor_add_target (editor);
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (editor), ==, 3);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+
+  /* the first target moves down one place */
+  g_signal_emit_by_name (vs_plan_editor_get_target_row (editor, 0), "move", 1);
+  g_assert_cmpstr (plan_target_name (editor, 0), ==, "beta");
+  g_assert_cmpstr (plan_target_name (editor, 1), ==, "alpha");
+
+  /* the new third one goes */
+  g_signal_emit_by_name (vs_plan_editor_get_target_row (editor, 2), "remove");
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (editor), ==, 2);
+  {
+    g_autoptr(VsPlan) edited = vs_plan_editor_get_plan (editor);
+
+    g_assert_cmpuint (vs_plan_get_n_targets (edited), ==, 2);
+  }
+
+  /* two targets with one name: the plan check's message lands on the name field */
+  gtk_editable_set_text (GTK_EDITABLE (vs_target_row_get_field (
+    vs_plan_editor_get_target_row (editor, 1), "name")), "beta");
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  g_assert_true (gtk_widget_has_css_class (
+    vs_target_row_get_field (vs_plan_editor_get_target_row (editor, 1), "name"), "error"));
+  g_assert_false (gtk_widget_get_sensitive (window->start_button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static guint
 count_toplevels (void)
 {
@@ -567,6 +625,7 @@ main (int   argc,
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
+  g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);

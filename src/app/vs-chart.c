@@ -116,12 +116,13 @@ only_appended (VsChart *self)
     {
       const VsChartSeries *s = vs_chart_model_get_series (self->model, i);
       guint drawn = g_array_index (self->drawn, guint, i);
+      const double *last = &g_array_index (self->drawn_last, double, 2 * i);
 
       if (s->x->len < drawn)
         return FALSE;
       if (drawn > 0 &&
-          (g_array_index (s->x, double, drawn - 1) != g_array_index (self->drawn_last, double, 2 * i) ||
-           g_array_index (s->y, double, drawn - 1) != g_array_index (self->drawn_last, double, 2 * i + 1)))
+          (g_array_index (s->x, double, drawn - 1) != last[0] ||
+           g_array_index (s->y, double, drawn - 1) != last[1]))
         return FALSE;
     }
   return TRUE;
@@ -137,12 +138,13 @@ remember_drawn (VsChart *self)
   for (guint i = 0; i < n; i++)
     {
       const VsChartSeries *s = vs_chart_model_get_series (self->model, i);
+      double *last = &g_array_index (self->drawn_last, double, 2 * i);
 
       g_array_index (self->drawn, guint, i) = s->x->len;
       if (s->x->len > 0)
         {
-          g_array_index (self->drawn_last, double, 2 * i) = g_array_index (s->x, double, s->x->len - 1);
-          g_array_index (self->drawn_last, double, 2 * i + 1) = g_array_index (s->y, double, s->x->len - 1);
+          last[0] = g_array_index (s->x, double, s->x->len - 1);
+          last[1] = g_array_index (s->y, double, s->x->len - 1);
         }
     }
 }

@@ -56,7 +56,7 @@ vs_dashboard_class_init (VsDashboardClass *klass)
 static void
 vs_dashboard_init (VsDashboard *self)
 {
-  GtkWidget *empty, *scroller, *box, *grid, *clamp_box;
+  GtkWidget *empty, *scroller, *box, *grid;
 
   self->stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
@@ -98,11 +98,10 @@ vs_dashboard_init (VsDashboard *self)
   gtk_revealer_set_child (GTK_REVEALER (self->table_revealer), self->table);
   gtk_box_append (GTK_BOX (box), self->table_revealer);
 
-  clamp_box = box;
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp_box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
   gtk_stack_add_named (GTK_STACK (self->stack), scroller, "run");
 }
 

@@ -241,7 +241,7 @@ update_sensitivity (VsPlanEditor *self)
 static void
 rebuild (VsPlanEditor *self)
 {
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
+  g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GPtrArray) checked = NULL;
   g_autoptr(GString) unplaced = g_string_new (NULL);
   gboolean was_valid = self->problems != NULL && self->problems->len == 0;
@@ -250,6 +250,7 @@ rebuild (VsPlanEditor *self)
   if (self->loading)
     return;
 
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
   update_sensitivity (self);
   g_clear_pointer (&self->plan, vs_plan_unref);
   self->plan = build_plan (self, problems);
@@ -317,8 +318,7 @@ row_move_cb (VsTargetRow  *row,
   if (!g_ptr_array_find (self->rows, row, &index) || (int) index + delta < 0 ||
       index + delta >= self->rows->len)
     return;
-  /* keep the row alive while it is out of the group */
-  g_object_ref (row);
+  /* the group holds the rows: keep them alive while they are out of it */
   for (guint i = 0; i < self->rows->len; i++)
     g_object_ref (g_ptr_array_index (self->rows, i));
   self->rows->pdata[index] = self->rows->pdata[index + delta];
@@ -326,7 +326,6 @@ row_move_cb (VsTargetRow  *row,
   relayout_rows (self);
   for (guint i = 0; i < self->rows->len; i++)
     g_object_unref (g_ptr_array_index (self->rows, i));
-  g_object_unref (row);
   rebuild (self);
 }
 

@@ -151,8 +151,8 @@ vs_results_table_set_results (VsResultsTable *self,
       if (t > 0)
         {
           /* TRANSLATORS: the ratio column heading, e.g. "flask ÷ node" */
-          g_autofree char *heading = g_strdup_printf (_("%s ÷ %s"), r->target->name,
-                                                      vs_results_get_target (results, 0)->target->name);
+          const char *base = vs_results_get_target (results, 0)->target->name;
+          g_autofree char *heading = g_strdup_printf (_("%s ÷ %s"), r->target->name, base);
 
           cell (grid, n + t, 0, heading, "heading");
         }

@@ -161,7 +161,6 @@ vs_target_card_update (VsTargetCard         *self,
       return;
     }
 
-  /* TRANSLATORS: the current throughput on a target's card */
   set_text (self->rps, vs_units_format (last->rps, VS_UNIT_RATE));
   set_text (self->requests, vs_units_format (all.requests, VS_UNIT_COUNT));
   if (last->counters.responses > 0)

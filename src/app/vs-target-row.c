@@ -312,8 +312,8 @@ vs_target_row_build (VsTargetRow *self,
           VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
 
           problem->path = g_strdup_printf ("targets[%u].headers", self->index);
-          problem->message = g_strdup_printf (_("line %u: expected “Name: value”, not “%s”"),
-                                              i + 1, lines[i]);
+          problem->message =
+            g_strdup_printf (_("line %u: expected “Name: value”, not “%s”"), i + 1, lines[i]);
           g_ptr_array_add (problems, problem);
           continue;
         }

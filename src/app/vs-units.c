@@ -151,8 +151,9 @@ vs_units_format (double value,
       return g_strdup_printf ("%.*f s", decimals_for (value), value);
 
     case VS_UNIT_PERCENT:
-      return g_strdup_printf ("%.*f %%", value != 0 && fabs (value) < 0.1 ? 3 : decimals_for (value),
-                              value);
+      /* a small error rate keeps its digits: 0.004 % is not 0 % */
+      return g_strdup_printf ("%.*f %%",
+                              value != 0 && fabs (value) < 0.1 ? 3 : decimals_for (value), value);
 
     case VS_UNIT_NINES:
       return format_percentile (round (vs_units_percentile (value) * 1e4) / 1e4);

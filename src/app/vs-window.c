@@ -53,6 +53,8 @@ editor_valid_cb (VsWindow *self)
 static void
 print_frame_stats (VsWindow *self)
 {
+  VsResults *results;
+
   if (g_getenv ("VERSUS_DEBUG_FRAMES") == NULL)
     return;
   g_printerr ("versus: %u frames during the run: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
@@ -61,9 +63,10 @@ print_frame_stats (VsWindow *self)
               vs_frame_stats_percentile (self->frame_stats, 95) / 1000.0,
               vs_frame_stats_percentile (self->frame_stats, 100) / 1000.0);
   /* beside it what the engine achieved, to compare with `versus run` */
-  for (guint t = 0; self->run != NULL && t < vs_results_get_n_targets (vs_run_get_results (self->run)); t++)
+  results = self->run != NULL ? vs_run_get_results (self->run) : NULL;
+  for (guint t = 0; results != NULL && t < vs_results_get_n_targets (results); t++)
     {
-      const VsTargetResult *r = vs_results_get_target (vs_run_get_results (self->run), t);
+      const VsTargetResult *r = vs_results_get_target (results, t);
 
       g_printerr ("versus: %s: %.0f req/s\n", r->target->name, vs_target_result_rps (r));
     }
@@ -313,7 +316,6 @@ vs_window_init (VsWindow *self)
           if (loaded != NULL)
             {
               vs_plan_editor_set_plan (self->editor, loaded);
-              g_set_object (&self->plan_file, file);
               _vs_window_set_plan_file (self, file);
             }
         }
