@@ -391,7 +391,7 @@ test_invalid_url (void)
   /* shown at the field: error style and the message as its tooltip */
   g_assert_true (gtk_widget_has_css_class (url, "error"));
   g_assert_nonnull (gtk_widget_get_tooltip_text (url));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  g_assert_true (vs_target_row_get_has_problem (row));
   /* the other target's URL is fine and unmarked */
   g_assert_false (gtk_widget_has_css_class (
     vs_target_row_get_field (vs_plan_editor_get_target_row (window->editor, 0), "url"), "error"));

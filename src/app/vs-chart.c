@@ -214,6 +214,7 @@ vs_chart_snapshot (GtkWidget   *widget,
   gboolean whole, use_cairo;
   graphene_rect_t bounds;
   GskRenderer *renderer;
+  GtkNative *native;
 
   if (self->model == NULL || width <= 0 || height <= 0)
     return;
@@ -243,7 +244,8 @@ vs_chart_snapshot (GtkWidget   *widget,
   self->node_dark = dark;
 
   bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  native = gtk_widget_get_native (widget);
+  renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   use_cairo = renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer);
   append_layer (snapshot, use_cairo, self->frame_surface, &self->frame_texture, &bounds);
   append_layer (snapshot, use_cairo, self->data_surface, &self->data_texture, &bounds);

@@ -63,7 +63,7 @@ vs_dashboard_init (VsDashboard *self)
   gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
 
   empty = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "utilities-system-monitor-symbolic");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "power-profile-performance-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Compare Your Backends"));
   adw_status_page_set_description (ADW_STATUS_PAGE (empty),
                                    _("Add two or more targets, then press Start. Throughput "

@@ -16,6 +16,7 @@ struct _VsTargetRow
   AdwExpanderRow  parent_instance;
   guint           index;
   GtkWidget      *dot;
+  GtkWidget      *warning;       /* shown while a field of the target has a problem */
   GtkWidget      *up;
   GtkWidget      *down;
   GtkWidget      *name;
@@ -147,7 +148,6 @@ add_button_row (VsTargetRow  *self,
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (box), spacer);
   *remove = add_button (box, "user-trash-symbolic", _("Remove"));
-  gtk_widget_add_css_class (*remove, "destructive-action");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
@@ -207,6 +207,12 @@ vs_target_row_init (VsTargetRow *self)
   self->dot = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->dot, "target-dot");
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->dot);
+
+  /* an "error" class on the row itself would paint every field inside it red */
+  self->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (self->warning, "error");
+  gtk_widget_set_visible (self->warning, FALSE);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->warning);
 
   self->name = add_entry_row (self, _("Name"));
   self->url = add_entry_row (self, _("URL"));
@@ -338,9 +344,16 @@ vs_target_row_clear_problems (VsTargetRow *self)
       gtk_widget_set_tooltip_text (widget, NULL);
     }
   g_ptr_array_set_size (self->marked, 0);
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "error");
+  gtk_widget_set_visible (self->warning, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "has-problem");
   g_clear_pointer (&self->row_problem, g_free);
   update_header (self);
+}
+
+gboolean
+vs_target_row_get_has_problem (VsTargetRow *self)
+{
+  return self->row_problem != NULL;
 }
 
 GtkWidget *
@@ -385,16 +398,15 @@ vs_target_row_show_problem (VsTargetRow *self,
   GtkWidget *widget = field != NULL ? vs_target_row_get_field (self, field) : NULL;
 
   /* the collapsed row says what is wrong inside it */
-  gtk_widget_add_css_class (GTK_WIDGET (self), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self), "has-problem");
   if (self->row_problem == NULL)
     self->row_problem = g_strdup (message);
   update_header (self);
+  mark (self, self->warning, message);
+  gtk_widget_set_visible (self->warning, TRUE);
 
   if (widget == NULL)
-    {
-      mark (self, GTK_WIDGET (self), message);
-      return FALSE;
-    }
+    return FALSE;
   mark (self, widget, message);
   return TRUE;
 }

@@ -24,6 +24,7 @@ void       vs_target_row_clear_problems (VsTargetRow    *self);
 gboolean   vs_target_row_show_problem   (VsTargetRow    *self,
                                          const char     *field,
                                          const char     *message);
+gboolean   vs_target_row_get_has_problem (VsTargetRow *self);
 /* The editable widget of a field, for tests. */
 GtkWidget *vs_target_row_get_field      (VsTargetRow    *self,
                                          const char     *field);
