@@ -211,8 +211,13 @@ test_run_and_export (void)
   dir = g_dir_make_tmp ("versus-window-XXXXXX", &error);
   g_assert_no_error (error);
 
-  /* load the plan from a file, as Open does */
+  /* load the plan from a file, as Open does; a third target fails every request */
   plan = make_plan (server, 30);
+  {
+    g_autofree char *failing = vs_test_server_url (server, "/status/503");
+
+    vs_plan_add_target (plan, vs_target_new ("gamma", failing));
+  }
   plan_path = g_build_filename (dir, "plan.json", NULL);
   g_assert_true (vs_plan_save_to_file (plan, plan_path, &error));
   g_assert_no_error (error);
@@ -221,7 +226,7 @@ test_run_and_export (void)
   window = make_window ();
   g_assert_true (vs_window_load_plan (window, plan_file, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (vs_plan_editor_get_n_targets (window->editor), ==, 2);
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (window->editor), ==, 3);
   g_assert_true (vs_plan_editor_get_valid (window->editor));
   g_assert_true (gtk_widget_get_sensitive (window->start_button));
 
@@ -234,7 +239,7 @@ test_run_and_export (void)
   g_assert_cmpuint (count.ticks, >=, count.wanted);
 
   dashboard = vs_window_get_dashboard (window);
-  g_assert_cmpuint (vs_dashboard_get_n_cards (dashboard), ==, 2);
+  g_assert_cmpuint (vs_dashboard_get_n_cards (dashboard), ==, 3);
   for (guint t = 0; t < 2; t++)
     {
       VsTargetCard *card = vs_dashboard_get_card (dashboard, t);
@@ -262,6 +267,22 @@ test_run_and_export (void)
           g_assert_cmpuint (s->x->len, >, 0);
         }
     }
+  /* the failing target: all errors, drawn by class */
+  g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (dashboard, 2), "errors"),
+                   ==, "100 %");
+  {
+    const VsChartSeries *s = find_series (vs_dashboard_get_chart_model (dashboard,
+                                                                        VS_CHART_ERRORS),
+                                          "gamma · http_5xx");
+    double top = 0;
+
+    g_assert_nonnull (s);
+    for (guint i = 0; i < s->y->len; i++)
+      top = MAX (top, g_array_index (s->y, double, i));
+    g_assert_cmpfloat (top, >, 0);
+    g_assert_null (find_series (vs_dashboard_get_chart_model (dashboard, VS_CHART_ERRORS),
+                                "alpha · http_5xx"));
+  }
   /* the frame clock timed the window's frames during the run */
   iterate_until (has_frames, window, 10);
   g_assert_cmpuint (vs_frame_stats_get_count (vs_window_get_frame_stats (window)), >, 0);

@@ -74,8 +74,13 @@ vs_dashboard_init (VsDashboard *self)
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_add_css_class (box, "dashboard-content");
 
-  self->cards = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_set_homogeneous (GTK_BOX (self->cards), TRUE);
+  /* side by side while they fit, on more rows when they do not */
+  self->cards = gtk_flow_box_new ();
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->cards), TRUE);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->cards), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->cards), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->cards), 12);
+  gtk_widget_add_css_class (self->cards, "cards");
   gtk_box_append (GTK_BOX (box), self->cards);
 
   grid = gtk_grid_new ();
@@ -122,7 +127,7 @@ vs_dashboard_set_results (VsDashboard *self,
   g_set_object (&self->results, results);
 
   while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
-    gtk_box_remove (GTK_BOX (self->cards), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), FALSE);
 
   if (results == NULL)
@@ -135,8 +140,10 @@ vs_dashboard_set_results (VsDashboard *self,
     {
       const VsTargetResult *r = vs_results_get_target (results, t);
 
-      gtk_box_append (GTK_BOX (self->cards), vs_target_card_new (t, r->target->name));
+      gtk_flow_box_append (GTK_FLOW_BOX (self->cards), vs_target_card_new (t, r->target->name));
     }
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->cards),
+                                          MAX (1, vs_results_get_n_targets (results)));
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "run");
   vs_dashboard_update (self);
 }
@@ -196,14 +203,14 @@ vs_dashboard_fill_models (VsResults    *results,
       guint p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
       guint p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
                                              FALSE);
-      guint err = vs_chart_model_add_series (models[VS_CHART_ERRORS], name, t, FALSE, TRUE);
       guint64 class_totals[VS_N_ERROR_CLASSES] = { 0 };
       guint64 total;
+      guint64 n_errors = 0;
+      gboolean solid = TRUE;
 
       for (guint i = 0; i < r->intervals->len; i++)
         {
           const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
-          double span = MAX (in->end_s - in->start_s, 1e-3);
 
           vs_chart_model_append (models[VS_CHART_THROUGHPUT], tp, in->end_s, in->rps);
           if (in->counters.responses > 0)
@@ -211,8 +218,6 @@ vs_dashboard_fill_models (VsResults    *results,
               vs_chart_model_append (models[VS_CHART_LATENCY], p50, in->end_s, in->p50_us);
               vs_chart_model_append (models[VS_CHART_LATENCY], p99, in->end_s, in->p99_us);
             }
-          vs_chart_model_append (models[VS_CHART_ERRORS], err, in->end_s,
-                                 vs_counters_errors (&in->counters) / span);
           for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
             class_totals[c] += in->counters.errors[c];
           if (in->phase == VS_PHASE_WARMUP)
@@ -220,7 +225,18 @@ vs_dashboard_fill_models (VsResults    *results,
           x_extent = MAX (x_extent, in->end_s);
         }
 
-      /* a dashed line per error class that occurred, so the kinds of failure stand apart */
+      /* a line per error class that occurred, named in the legend ("api · timeout"); the first
+       * solid, the others dashed; a target without errors keeps a flat line under its name */
+      for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+        n_errors += class_totals[c];
+      if (n_errors == 0)
+        {
+          guint s = vs_chart_model_add_series (models[VS_CHART_ERRORS], name, t, FALSE, TRUE);
+
+          for (guint i = 0; i < r->intervals->len; i++)
+            vs_chart_model_append (models[VS_CHART_ERRORS], s,
+                                   g_array_index (r->intervals, VsInterval, i).end_s, 0);
+        }
       for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
         {
           g_autofree char *label = NULL;
@@ -229,7 +245,8 @@ vs_dashboard_fill_models (VsResults    *results,
           if (class_totals[c] == 0)
             continue;
           label = g_strdup_printf ("%s · %s", name, vs_error_class_to_string (c));
-          s = vs_chart_model_add_series (models[VS_CHART_ERRORS], label, t, TRUE, FALSE);
+          s = vs_chart_model_add_series (models[VS_CHART_ERRORS], label, t, !solid, TRUE);
+          solid = FALSE;
           for (guint i = 0; i < r->intervals->len; i++)
             {
               const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
@@ -269,19 +286,19 @@ vs_dashboard_fill_models (VsResults    *results,
 void
 vs_dashboard_update (VsDashboard *self)
 {
-  GtkWidget *child;
-  guint t = 0;
-
   g_return_if_fail (VS_IS_DASHBOARD (self));
 
   if (self->results == NULL)
     return;
 
   vs_dashboard_fill_models (self->results, self->models);
-  for (child = gtk_widget_get_first_child (self->cards);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child), t++)
-    vs_target_card_update (VS_TARGET_CARD (child), vs_results_get_target (self->results, t));
+  for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (self, t);
+
+      if (card != NULL)
+        vs_target_card_update (card, vs_results_get_target (self->results, t));
+    }
 }
 
 void
@@ -328,11 +345,9 @@ VsTargetCard *
 vs_dashboard_get_card (VsDashboard *self,
                        guint        index)
 {
-  GtkWidget *child = gtk_widget_get_first_child (self->cards);
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->cards), index);
 
-  while (child != NULL && index-- > 0)
-    child = gtk_widget_get_next_sibling (child);
-  return child != NULL ? VS_TARGET_CARD (child) : NULL;
+  return child != NULL ? VS_TARGET_CARD (gtk_flow_box_child_get_child (child)) : NULL;
 }
 
 GtkWidget *
