@@ -12,8 +12,8 @@ packages=(
   glib-networking
   # demo backends
   nodejs python3-flask gunicorn
-  # tests: a display for the window, certificates, desktop-data validators
-  xvfb xauth openssl desktop-file-utils appstream
+  # tests: a display for the window, certificates, desktop-data validators, a shell linter
+  xvfb xauth openssl desktop-file-utils appstream shellcheck
   # benchmarks against peers
   nginx-light wrk apache2-utils hey
 )
