@@ -24,11 +24,6 @@
 #include "vs-error.h"
 #include "vs-job.h"
 
-/* After a failed connect (or TLS handshake) a closed-model slot waits this long before trying
- * again, so that a refused port yields about a thousand errors per second per connection
- * instead of a hot loop that starves the worker's other targets and its sync with the
- * controller. Open-model sends follow the schedule and need no back-off. */
-#define CONNECT_BACKOFF_US 1000
 
 /* Each slot reads response bodies into its own buffer and throws the bytes away. */
 #define READ_BUFFER_SIZE (8 * 1024)
@@ -427,7 +422,7 @@ slot_fail (Slot         *slot,
       slot->state = SLOT_BACKOFF;
       target->n_busy++;
       run->n_busy++;
-      slot_arm (slot, g_get_monotonic_time () + CONNECT_BACKOFF_US);
+      slot_arm (slot, g_get_monotonic_time () + VS_CONNECT_BACKOFF_US);
       return;
     }
 
