@@ -15,6 +15,10 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
+  /* The plain C locale means ASCII, where µ, × and – would print as "?": coerce it to UTF-8,
+   * as Python does (PEP 538). A locale that names a charset is left alone. */
+  if (!g_get_charset (NULL) && g_strcmp0 (setlocale (LC_CTYPE, NULL), "C") == 0)
+    setlocale (LC_CTYPE, "C.UTF-8");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
