@@ -14,8 +14,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The translation test runs the binary from the build tree, before the catalogues are
+   * installed; it points here at the ones meson built. */
+  localedir = g_getenv ("VERSUS_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
