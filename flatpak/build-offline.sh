@@ -22,11 +22,12 @@
 #   VERSUS_FLATPAK_SUITE    Debian suite for the stand-in runtime (default trixie)
 #   VERSUS_FLATPAK_MIRROR   Debian mirror (default: the first Debian mirror in the apt sources)
 #   VERSUS_FLATPAK_SKIP_GUI set to 1 to skip the window check
+#   VERSUS_FLATPAK_MANIFEST another manifest to build (default: the one beside this script)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 srcdir=$(dirname "$here")
-manifest=$here/io.github.versus.Versus.json
+manifest=${VERSUS_FLATPAK_MANIFEST:-$here/io.github.versus.Versus.json}
 work=${VERSUS_FLATPAK_WORKDIR:-/var/tmp/versus-flatpak}
 suite=${VERSUS_FLATPAK_SUITE:-trixie}
 started=$(date +%s)
@@ -81,8 +82,12 @@ fi
 platform_packages=(
   libgtk-4-1 libadwaita-1-0 libsoup-3.0-0 libjson-glib-1.0-0 glib-networking libglib2.0-bin
   gsettings-desktop-schemas shared-mime-info librsvg2-common adwaita-icon-theme
-  hicolor-icon-theme fonts-cantarell fonts-dejavu-core ca-certificates
+  hicolor-icon-theme fonts-cantarell fonts-dejavu-core ca-certificates locales
 )
+# The GNOME runtime brings its locales in an extension; here de_DE.UTF-8 is compiled into the
+# tree so that the German catalogue can be checked inside the sandbox.
+locale_hook='echo "de_DE.UTF-8 UTF-8" >"$1/etc/locale.gen" && chroot "$1" locale-gen'
+
 # The SDK adds the compilers and every tool flatpak-builder calls: meson and ninja for the app,
 # make for http-parser, appstream-compose (appstream-util) for the metainfo, eu-strip for the
 # debug split, glib-compile-schemas and the desktop-file tools for the finish step.
@@ -102,13 +107,18 @@ build_tree () {
   local name=$1; shift
   local tree=$work/trees/$name
   local key
-  key=$(printf '%s\n' "$suite" "$mirror" "$@" | sha256sum | cut -c1-16)
+  key=$(printf '%s\n' "$suite" "$mirror" "$locale_hook" "$@" | sha256sum | cut -c1-16)
   if [ -f "$tree.key" ] && [ "$(cat "$tree.key")" = "$key" ]; then
     say "$name tree is up to date ($tree)"
     return 0
   fi
   say "building the $name tree with mmdebstrap ($# packages)…"
-  rm -rf "$tree" "$tree.key"
+  # A run that was killed can leave /dev, /proc or /sys mounted inside the tree: never delete
+  # through a mount.
+  if grep -q " $tree[/ ]" /proc/mounts; then
+    fail "something is still mounted under $tree (see /proc/mounts): unmount it first"
+  fi
+  rm -rf --one-file-system "$tree" "$tree.key"
   mkdir -p "$work/trees"
   local list
   list=$(IFS=,; echo "$*")
@@ -128,6 +138,7 @@ build_tree () {
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
     --setup-hook="sync-in $cache /var/cache/apt/archives/" \
     --customize-hook="sync-out /var/cache/apt/archives $cache" \
+    --customize-hook="$locale_hook" \
     "$suite" "$tree" "$mirror" >"$work/mmdebstrap-$name.log" 2>&1 \
     || { tail -n 30 "$work/mmdebstrap-$name.log" >&2; fail "mmdebstrap for the $name tree"; }
   echo "$key" >"$tree.key"
@@ -233,6 +244,15 @@ case $out in
   *) fail "--version printed “$out”, expected the version $version" ;;
 esac
 
+# The German catalogue is installed with the app and loaded when the locale asks for it: one of
+# de.po's translations must show up in `versus run --help` under de_DE.UTF-8.
+if ! out=$(python3 "$srcdir/tests/check-translation.py" "$srcdir/po/de.po" de_DE.UTF-8 \
+             flatpak run "$app_id" 2>&1); then
+  printf '%s\n' "$out" >&2
+  fail "the German catalogue inside the sandbox"
+fi
+check_ok "flatpak run $app_id run --help under de_DE.UTF-8: $out"
+
 srvdir=$(mktemp -d)
 trap 'kill "${srv_pid:-}" "${xvfb_app:-}" 2>/dev/null || true; rm -rf "$srvdir"' EXIT
 echo hello >"$srvdir/index.html"
@@ -259,13 +279,15 @@ if [ "${VERSUS_FLATPAK_SKIP_GUI:-0}" != 1 ]; then
   # GSK_RENDERER=cairo: Xvfb has no GPU, and the stand-in runtime carries no Mesa drivers.
   # A window counts when a top-level of class "versus" at least 200×200 px is mapped; the
   # screenshot is of that window (GTK draws its own decorations, there is no window manager).
-  xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+  # Everything runs inside one private session bus, and the app is stopped from inside it, so
+  # that dbus-run-session ends the bus and the portals it activated end with it.
+  xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '
     set -u
     find_window () {
       xwininfo -root -children 2>/dev/null \
         | awk '\''/\("versus" "[^"]*"\)/ { split($(NF-1), g, /[x+]/); if (g[1] >= 200 && g[2] >= 200) { print $1; exit } }'\''
     }
-    dbus-run-session -- flatpak run --env=GSK_RENDERER=cairo "$1" >"$2/window.log" 2>&1 &
+    flatpak run --env=GSK_RENDERER=cairo "$1" >"$2/window.log" 2>&1 &
     app=$!
     win=
     for _ in $(seq 60); do
@@ -280,7 +302,7 @@ if [ "${VERSUS_FLATPAK_SKIP_GUI:-0}" != 1 ]; then
     fi
     kill $app 2>/dev/null
     wait $app 2>/dev/null
-    true' _ "$app_id" "$work" "$shot"
+    true' _ "$app_id" "$work" "$shot" >"$work/session.log" 2>&1
   [ -s "$shot" ] \
     || { cat "$work/window.log" >&2; fail "no Versus window appeared under Xvfb (see $work/window.log, $work/windows.txt)"; }
   check_ok "the window opened under Xvfb; screenshot $shot"

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""check-translation.py BINARY PO_FILE LOCALE — the catalogue is installed and loaded.
+"""check-translation.py PO_FILE LOCALE COMMAND… — the catalogue is installed and loaded.
 
-Runs `BINARY run --help` under LOCALE (for example de_DE.UTF-8) and passes when the output
+Runs `COMMAND… run --help` (the versus binary, or `flatpak run io.github.versus.Versus`) under
+LOCALE (for example de_DE.UTF-8) and passes when the output
 carries at least one translation from PO_FILE that differs from its English original, and the
 English output does not: proof that the binary found and loaded our catalogue. The catalogue
-is looked up in $VERSUS_LOCALEDIR (the build tree's po/). Skips (77) when the system lacks the
-locale.
+is looked up where the binary was told to (the build tree's po/ through $VERSUS_LOCALEDIR in
+the meson test, the installed one in the Flatpak). Skips (77) when the system lacks the locale.
 """
 import os
 import re
@@ -42,14 +43,15 @@ def translations(po_file):
     return pairs
 
 
-def run_help(binary, env):
-    result = subprocess.run([binary, 'run', '--help'], env=env, capture_output=True,
+def run_help(command, env):
+    result = subprocess.run(command + ['run', '--help'], env=env, capture_output=True,
                             text=True, timeout=30)
     return result.stdout + result.stderr
 
 
 def main():
-    binary, po_file, locale = sys.argv[1:4]
+    po_file, locale = sys.argv[1:3]
+    command = sys.argv[3:]
     available = subprocess.run(['locale', '-a'], capture_output=True, text=True).stdout.split()
     wanted = locale.lower().replace('utf-8', 'utf8')
     if wanted not in (name.lower() for name in available):
@@ -61,8 +63,8 @@ def main():
         print(f'{po_file} has no finished translation')
         return 1
 
-    english = run_help(binary, dict(os.environ, LC_ALL='C.UTF-8', LANGUAGE=''))
-    german = run_help(binary, dict(os.environ, LC_ALL=locale, LANG=locale,
+    english = run_help(command, dict(os.environ, LC_ALL='C.UTF-8', LANGUAGE=''))
+    german = run_help(command, dict(os.environ, LC_ALL=locale, LANG=locale,
                                     LANGUAGE=locale.split('_')[0]))
     # A line of the translation counts when it is long enough not to match by chance.
     shown = [(msgid, msgstr) for msgid, msgstr in pairs
