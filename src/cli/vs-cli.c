@@ -1,1 +1,205 @@
-/* placeholder */
+/* vs-cli.c: `versus run`, the headless command line
+ *
+ * Flags (or a plan file) → a validated plan → a VsRun on a main loop → the side-by-side table
+ * on stdout → the result files. Exit status: 0 done, 1 a target could not be reached (or a
+ * result file could not be written), 2 invalid input.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "vs-cli.h"
+#include "vs-cli-options.h"
+#include "vs-cli-progress.h"
+#include "vs-cli-summary.h"
+#include "vs-error.h"
+#include "vs-export.h"
+#include "vs-run.h"
+
+#define EXIT_UNREACHABLE 1
+#define EXIT_INVALID     2
+
+typedef struct
+{
+  GMainLoop     *loop;
+  VsRun         *run;
+  VsCliProgress *progress;  /* NULL when not drawing */
+  guint          sigint_id;
+  gboolean       interrupted;
+} Session;
+
+static void
+on_tick (VsRun   *run,
+         Session *session)
+{
+  if (session->progress != NULL)
+    vs_cli_progress_update (session->progress);
+}
+
+static void
+on_finished (VsRun   *run,
+             Session *session)
+{
+  g_main_loop_quit (session->loop);
+}
+
+/* The first Ctrl+C ends the run and still reports what was measured; the handler is then
+ * removed, so a second one ends the process at once. */
+static gboolean
+on_sigint (gpointer data)
+{
+  Session *session = data;
+
+  session->interrupted = TRUE;
+  session->sigint_id = 0;
+  vs_run_stop (session->run);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+exit_status_for (const GError *error)
+{
+  if (g_error_matches (error, VS_ERROR, VS_ERROR_INVALID) ||
+      g_error_matches (error, VS_ERROR, VS_ERROR_UNSUPPORTED))
+    return EXIT_INVALID;
+  return EXIT_UNREACHABLE;
+}
+
+static int
+write_results (VsCliOptions *options,
+               VsResults    *results)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &error))
+    {
+      g_printerr ("versus: --csv: %s\n", error->message);
+      return EXIT_UNREACHABLE;
+    }
+  if (options->json_file != NULL && !vs_export_json_file (results, options->json_file, &error))
+    {
+      g_printerr ("versus: --json: %s\n", error->message);
+      return EXIT_UNREACHABLE;
+    }
+
+  return 0;
+}
+
+static int
+run_plan (VsCliOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsRun) run = vs_run_new (options->plan);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) unreachable = NULL;
+  g_autofree char *summary = NULL;
+  Session session = { loop, run, NULL, 0, FALSE };
+  VsResults *results;
+  int status;
+
+  if (!options->quiet && isatty (STDERR_FILENO))
+    session.progress = vs_cli_progress_new (run, stderr);
+
+  g_signal_connect (run, "tick", G_CALLBACK (on_tick), &session);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
+
+  if (!vs_run_start (run, &error))
+    {
+      g_printerr ("versus: %s\n", error->message);
+      g_clear_pointer (&session.progress, vs_cli_progress_free);
+      return exit_status_for (error);
+    }
+
+  session.sigint_id = g_unix_signal_add (SIGINT, on_sigint, &session);
+  g_main_loop_run (loop);
+  g_clear_handle_id (&session.sigint_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (run, &session);
+
+  if (session.progress != NULL)
+    {
+      vs_cli_progress_clear (session.progress);
+      g_clear_pointer (&session.progress, vs_cli_progress_free);
+    }
+
+  results = vs_run_get_results (run);
+  summary = vs_cli_summary_render (results);
+  g_print ("%s", summary);
+
+  if (session.interrupted)
+    g_printerr ("versus: %s\n", _("interrupted; the figures cover the run up to then"));
+  if (vs_run_get_error (run) != NULL)
+    g_printerr ("versus: %s\n", vs_run_get_error (run)->message);
+
+  unreachable = vs_cli_summary_unreachable (results);
+  for (guint i = 0; i < unreachable->len; i++)
+    g_printerr ("versus: %s\n", (const char *) g_ptr_array_index (unreachable, i));
+
+  status = write_results (options, results);
+  if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL))
+    status = EXIT_UNREACHABLE;
+
+  return status;
+}
+
+int
+vs_cli_main (int    argc,
+             char **argv)
+{
+  g_auto(VsCliOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_set_prgname ("versus run");
+
+  if (!vs_cli_options_parse (&options, argc, argv, &error))
+    {
+      g_printerr ("versus: %s\n", error->message);
+      return EXIT_INVALID;
+    }
+
+  if (options.version)
+    {
+      g_print ("versus %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (options.save_plan != NULL)
+    {
+      if (!vs_plan_save_to_file (options.plan, options.save_plan, &error))
+        {
+          g_printerr ("versus: --save-plan: %s\n", error->message);
+          return EXIT_INVALID;
+        }
+      return 0;
+    }
+
+  return run_plan (&options);
+}
+
+int
+vs_cli_main_no_gui (int    argc,
+                    char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_strcmp0 (argv[i], "--version") == 0)
+        {
+          g_print ("versus %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      if (g_strcmp0 (argv[i], "--help") == 0 || g_strcmp0 (argv[i], "-h") == 0)
+        {
+          g_print ("%s\n", _("Usage:\n  versus run [OPTION…] URL…\n\n"
+                             "This build has no window; “versus run --help” lists the options."));
+          return 0;
+        }
+    }
+
+  g_printerr ("%s\n", _("This build of Versus has no window. Compare backends from the command "
+                        "line with “versus run URL…” (see “versus run --help”)."));
+  return argc > 1 ? EXIT_INVALID : 0;
+}

@@ -1,1 +1,631 @@
-/* placeholder: implemented in its own step */
+/* vs-export.c: summary.csv, timeseries.csv and the JSON result
+ *
+ * A row is built once as a list of typed fields against a fixed column list; the CSV writer
+ * prints the fields as text and the JSON writer as members, so both carry exactly the same
+ * columns. CSV follows RFC 4180 except for the line ends, which are LF (not CRLF): every CSV
+ * reader in use accepts them, and they diff cleanly in git. Numbers always use '.' decimals.
+ */
+#include "config.h"
+
+#include "vs-export.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "vs-error.h"
+
+typedef enum
+{
+  FIELD_EMPTY,    /* no value: an empty CSV field, JSON null */
+  FIELD_STRING,
+  FIELD_UINT,
+  FIELD_DECIMAL,  /* printed with 3 decimals */
+} FieldKind;
+
+typedef struct
+{
+  FieldKind   kind;
+  const char *string;
+  guint64     uint;
+  double      decimal;
+} Field;
+
+static const char * const summary_columns[] = {
+  "target", "url", "engine", "model", "mode", "connections", "rate_rps", "duration_s",
+  "requests", "responses", "errors",
+  "errors_connect", "errors_tls", "errors_timeout", "errors_io", "errors_status",
+  "errors_http_4xx", "errors_http_5xx",
+  "late_sends", "rps",
+  "latency_min_ms", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
+  "latency_p999_ms", "latency_max_ms",
+  "uncorrected_p50_ms", "uncorrected_p99_ms",
+  "connect_p50_ms", "connect_p99_ms", "tls_p50_ms", "tls_p99_ms",
+  "first_byte_p50_ms", "first_byte_p99_ms",
+  "bytes_in", "bytes_out",
+};
+
+static const char * const timeseries_columns[] = {
+  "target", "phase", "start_s", "end_s", "requests", "rps", "errors",
+  "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
+};
+
+/* percentiles listed in the JSON result */
+static const double json_percentiles[] = { 50, 75, 90, 95, 99, 99.9, 99.99, 100 };
+
+static void
+add_string (GArray     *row,
+            const char *value)
+{
+  Field field = { value != NULL ? FIELD_STRING : FIELD_EMPTY, value, 0, 0 };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_uint (GArray  *row,
+          guint64  value)
+{
+  Field field = { FIELD_UINT, NULL, value, 0 };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_decimal (GArray *row,
+             double  value)
+{
+  Field field = { FIELD_DECIMAL, NULL, 0, value };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_empty (GArray *row)
+{
+  Field field = { FIELD_EMPTY, NULL, 0, 0 };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_ms (GArray *row,
+        gint64  us)
+{
+  add_decimal (row, us / 1000.0);
+}
+
+/* percentile of @histogram in ms, or an empty field when it holds no samples: a missing
+ * measurement must never read as a zero */
+static void
+add_percentile_ms (GArray            *row,
+                   const VsHistogram *histogram,
+                   double             percentile)
+{
+  if (vs_histogram_count (histogram) == 0)
+    add_empty (row);
+  else
+    add_ms (row, vs_histogram_percentile (histogram, percentile));
+}
+
+static const char *
+phase_to_string (VsPhase phase)
+{
+  return phase == VS_PHASE_WARMUP ? "warmup" : "measure";
+}
+
+static GArray *
+row_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (Field));
+}
+
+static GArray *
+summary_row (VsResults *results,
+             guint      index)
+{
+  VsPlan *plan = vs_results_get_plan (results);
+  const VsTargetResult *target = vs_results_get_target (results, index);
+  const VsCounters *counters = &target->total->counters;
+  const VsHistogram *latency = target->total->latency;
+  const VsHistogram *uncorrected = target->total->uncorrected;
+  GArray *row = row_new ();
+
+  add_string (row, target->target->name);
+  add_string (row, target->target->url);
+  add_string (row, vs_results_get_engine (results));
+  add_string (row, vs_load_model_to_string (plan->load.model));
+  add_string (row, vs_mode_to_string (plan->mode));
+  add_uint (row, plan->load.connections);
+  if (plan->load.model == VS_LOAD_OPEN)
+    add_decimal (row, plan->load.rate);
+  else
+    add_empty (row);
+  add_decimal (row, target->measured_s);
+
+  add_uint (row, counters->requests);
+  add_uint (row, counters->responses);
+  add_uint (row, vs_counters_errors (counters));
+  for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
+    add_uint (row, counters->errors[i]);
+  add_uint (row, counters->late);
+  add_decimal (row, vs_target_result_rps (target));
+
+  if (vs_histogram_count (latency) == 0)
+    {
+      add_empty (row);
+      add_empty (row);
+    }
+  else
+    {
+      add_ms (row, vs_histogram_min (latency));
+      add_decimal (row, vs_histogram_mean (latency) / 1000.0);
+    }
+  add_percentile_ms (row, latency, 50);
+  add_percentile_ms (row, latency, 90);
+  add_percentile_ms (row, latency, 99);
+  add_percentile_ms (row, latency, 99.9);
+  add_percentile_ms (row, latency, 100);
+  add_percentile_ms (row, uncorrected, 50);
+  add_percentile_ms (row, uncorrected, 99);
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    {
+      add_percentile_ms (row, target->total->timings[i], 50);
+      add_percentile_ms (row, target->total->timings[i], 99);
+    }
+
+  add_uint (row, counters->bytes_in);
+  add_uint (row, counters->bytes_out);
+
+  g_assert (row->len == G_N_ELEMENTS (summary_columns));
+  return row;
+}
+
+static GArray *
+timeseries_row (const VsTargetResult *target,
+                const VsInterval     *interval)
+{
+  GArray *row = row_new ();
+
+  add_string (row, target->target->name);
+  add_string (row, phase_to_string (interval->phase));
+  add_decimal (row, interval->start_s);
+  add_decimal (row, interval->end_s);
+  add_uint (row, interval->counters.requests);
+  add_decimal (row, interval->rps);
+  add_uint (row, vs_counters_errors (&interval->counters));
+  /* every response records a latency, so no responses means no latency figures */
+  if (interval->counters.responses == 0)
+    {
+      for (guint i = 0; i < 4; i++)
+        add_empty (row);
+    }
+  else
+    {
+      add_ms (row, interval->p50_us);
+      add_ms (row, interval->p90_us);
+      add_ms (row, interval->p99_us);
+      add_ms (row, interval->max_us);
+    }
+
+  g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
+  return row;
+}
+
+void
+vs_csv_append_field (GString    *line,
+                     const char *value)
+{
+  g_return_if_fail (line != NULL);
+
+  if (value == NULL)
+    return;
+
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, value);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static void
+append_csv_line (GString            *csv,
+                 const char * const *columns,
+                 guint               n_columns,
+                 GArray             *row)
+{
+  for (guint i = 0; i < n_columns; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (i > 0)
+        g_string_append_c (csv, ',');
+
+      if (row == NULL)
+        {
+          vs_csv_append_field (csv, columns[i]);
+          continue;
+        }
+
+      switch (g_array_index (row, Field, i).kind)
+        {
+        case FIELD_EMPTY:
+          break;
+        case FIELD_STRING:
+          vs_csv_append_field (csv, g_array_index (row, Field, i).string);
+          break;
+        case FIELD_UINT:
+          g_string_append_printf (csv, "%" G_GUINT64_FORMAT, g_array_index (row, Field, i).uint);
+          break;
+        case FIELD_DECIMAL:
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.3f",
+                                                 g_array_index (row, Field, i).decimal));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  g_string_append_c (csv, '\n');
+}
+
+static GString *
+summary_csv (VsResults *results)
+{
+  GString *csv = g_string_new (NULL);
+  guint n_targets = vs_results_get_n_targets (results);
+
+  append_csv_line (csv, summary_columns, G_N_ELEMENTS (summary_columns), NULL);
+  for (guint i = 0; i < n_targets; i++)
+    {
+      g_autoptr(GArray) row = summary_row (results, i);
+
+      append_csv_line (csv, summary_columns, G_N_ELEMENTS (summary_columns), row);
+    }
+
+  return csv;
+}
+
+static GString *
+timeseries_csv (VsResults *results)
+{
+  GString *csv = g_string_new (NULL);
+  guint n_targets = vs_results_get_n_targets (results);
+
+  append_csv_line (csv, timeseries_columns, G_N_ELEMENTS (timeseries_columns), NULL);
+  for (guint i = 0; i < n_targets; i++)
+    {
+      const VsTargetResult *target = vs_results_get_target (results, i);
+
+      for (guint j = 0; j < target->intervals->len; j++)
+        {
+          const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
+          g_autoptr(GArray) row = timeseries_row (target, interval);
+
+          append_csv_line (csv, timeseries_columns, G_N_ELEMENTS (timeseries_columns), row);
+        }
+    }
+
+  return csv;
+}
+
+/* Members for @row, starting at column @first. Decimals are rounded to the 3 places the CSV
+ * shows, so that both files carry the same figures. */
+static void
+add_json_members (JsonBuilder        *builder,
+                  const char * const *columns,
+                  guint               first,
+                  GArray             *row)
+{
+  for (guint i = first; i < row->len; i++)
+    {
+      const Field *field = &g_array_index (row, Field, i);
+
+      json_builder_set_member_name (builder, columns[i]);
+      switch (field->kind)
+        {
+        case FIELD_EMPTY:
+          json_builder_add_null_value (builder);
+          break;
+        case FIELD_STRING:
+          json_builder_add_string_value (builder, field->string);
+          break;
+        case FIELD_UINT:
+          json_builder_add_int_value (builder, (gint64) MIN (field->uint, (guint64) G_MAXINT64));
+          break;
+        case FIELD_DECIMAL:
+          json_builder_add_double_value (builder, round (field->decimal * 1000.0) / 1000.0);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static void
+add_histogram_bucket (gint64   value_us,
+                      guint64  count,
+                      gpointer user_data)
+{
+  JsonBuilder *builder = user_data;
+
+  json_builder_begin_array (builder);
+  json_builder_add_int_value (builder, value_us);
+  json_builder_add_int_value (builder, (gint64) MIN (count, (guint64) G_MAXINT64));
+  json_builder_end_array (builder);
+}
+
+static void
+add_json_target (JsonBuilder *builder,
+                 VsResults   *results,
+                 guint        index)
+{
+  const VsTargetResult *target = vs_results_get_target (results, index);
+  const VsHistogram *latency = target->total->latency;
+  g_autoptr(GArray) summary = summary_row (results, index);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, target->target->name ? target->target->name : "");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, target->target->url ? target->target->url : "");
+
+  json_builder_set_member_name (builder, "summary");
+  json_builder_begin_object (builder);
+  add_json_members (builder, summary_columns, 0, summary);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "latency_percentiles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (json_percentiles) && vs_histogram_count (latency); i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "percentile");
+      json_builder_add_double_value (builder, json_percentiles[i]);
+      json_builder_set_member_name (builder, "ms");
+      json_builder_add_double_value (builder,
+                                     vs_histogram_percentile (latency, json_percentiles[i]) /
+                                     1000.0);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "histogram");
+  json_builder_begin_array (builder);
+  vs_histogram_foreach (latency, add_histogram_bucket, builder);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "intervals");
+  json_builder_begin_array (builder);
+  for (guint j = 0; j < target->intervals->len; j++)
+    {
+      const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
+      g_autoptr(GArray) row = timeseries_row (target, interval);
+
+      json_builder_begin_object (builder);
+      /* column 0 is the target's name, which the enclosing object already carries */
+      add_json_members (builder, timeseries_columns, 1, row);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "first_error");
+  if (target->first_error != NULL)
+    json_builder_add_string_value (builder, target->first_error);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_end_object (builder);
+}
+
+static char *
+result_json (VsResults  *results,
+             GError    **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *plan_json = NULL;
+  g_autofree char *started = NULL;
+  guint n_targets = vs_results_get_n_targets (results);
+
+  plan_json = vs_plan_to_json (vs_results_get_plan (results));
+  if (plan_json == NULL || !json_parser_load_from_data (parser, plan_json, -1, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_FAILED,
+                   _("The plan could not be written into the result: %s"),
+                   local_error != NULL ? local_error->message : _("no plan data"));
+      return NULL;
+    }
+
+  started = g_date_time_format_iso8601 (vs_results_get_started (results));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema_version");
+  json_builder_add_int_value (builder, VS_RESULT_SCHEMA_VERSION);
+  json_builder_set_member_name (builder, "versus_version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "started");
+  json_builder_add_string_value (builder, started);
+  json_builder_set_member_name (builder, "engine");
+  json_builder_add_string_value (builder, vs_results_get_engine (results));
+  json_builder_set_member_name (builder, "plan");
+  json_builder_add_value (builder, json_parser_steal_root (parser));
+
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_targets; i++)
+    add_json_target (builder, results, i);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Writes all of @data; the caller prefixes the error with what was being written. */
+static gboolean
+write_stream (GOutputStream  *stream,
+              const char     *data,
+              gsize           length,
+              GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_output_stream_write_all (stream, data, length, NULL, NULL, &local_error))
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_IO, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Replaces @path atomically: readers see the old file or the whole new one, never a part. */
+static gboolean
+write_file (const char  *path,
+            const char  *data,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
+                                &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not write “%s”: %s"),
+                   path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vs_export_summary_csv (VsResults      *results,
+                       GOutputStream  *stream,
+                       GError        **error)
+{
+  g_autoptr(GString) csv = NULL;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  csv = summary_csv (results);
+  if (!write_stream (stream, csv->str, csv->len, error))
+    {
+      g_prefix_error (error, _("Could not write the summary: "));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vs_export_timeseries_csv (VsResults      *results,
+                          GOutputStream  *stream,
+                          GError        **error)
+{
+  g_autoptr(GString) csv = NULL;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  csv = timeseries_csv (results);
+  if (!write_stream (stream, csv->str, csv->len, error))
+    {
+      g_prefix_error (error, _("Could not write the time series: "));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vs_export_json (VsResults      *results,
+                GOutputStream  *stream,
+                GError        **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  json = result_json (results, error);
+  if (json == NULL)
+    return FALSE;
+
+  if (!write_stream (stream, json, strlen (json), error))
+    {
+      g_prefix_error (error, _("Could not write the result: "));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vs_export_csv_dir (VsResults   *results,
+                   const char  *dir,
+                   GError     **error)
+{
+  g_autoptr(GString) summary = NULL;
+  g_autoptr(GString) timeseries = NULL;
+  g_autofree char *summary_path = NULL;
+  g_autofree char *timeseries_path = NULL;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  summary = summary_csv (results);
+  timeseries = timeseries_csv (results);
+  summary_path = g_build_filename (dir, "summary.csv", NULL);
+  timeseries_path = g_build_filename (dir, "timeseries.csv", NULL);
+
+  return write_file (summary_path, summary->str, summary->len, error) &&
+         write_file (timeseries_path, timeseries->str, timeseries->len, error);
+}
+
+gboolean
+vs_export_json_file (VsResults   *results,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  json = result_json (results, error);
+  if (json == NULL)
+    return FALSE;
+
+  return write_file (path, json, strlen (json), error);
+}

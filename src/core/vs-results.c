@@ -1,1 +1,199 @@
-/* placeholder: implemented in its own step */
+/* vs-results.c: everything a run produced, per target */
+#include "vs-results.h"
+
+struct _VsResults
+{
+  GObject         parent_instance;
+
+  VsPlan         *plan;
+  char           *engine;
+  GDateTime      *started;
+  VsTargetResult *targets;
+  guint           n_targets;
+};
+
+G_DEFINE_FINAL_TYPE (VsResults, vs_results, G_TYPE_OBJECT)
+
+static void
+vs_results_finalize (GObject *object)
+{
+  VsResults *self = VS_RESULTS (object);
+
+  for (guint i = 0; i < self->n_targets; i++)
+    {
+      VsTargetResult *target = &self->targets[i];
+
+      g_clear_pointer (&target->intervals, g_array_unref);
+      g_clear_pointer (&target->total, vs_stats_free);
+      g_clear_pointer (&target->first_error, g_free);
+    }
+  g_clear_pointer (&self->targets, g_free);
+  g_clear_pointer (&self->plan, vs_plan_unref);
+  g_clear_pointer (&self->engine, g_free);
+  g_clear_pointer (&self->started, g_date_time_unref);
+
+  G_OBJECT_CLASS (vs_results_parent_class)->finalize (object);
+}
+
+static void
+vs_results_class_init (VsResultsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_results_finalize;
+}
+
+static void
+vs_results_init (VsResults *self)
+{
+}
+
+VsResults *
+vs_results_new (VsPlan     *plan,
+                const char *engine)
+{
+  VsResults *self;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  self = g_object_new (VS_TYPE_RESULTS, NULL);
+  self->plan = vs_plan_ref (plan);
+  self->engine = g_strdup (engine);
+  self->started = g_date_time_new_now_utc ();
+  self->n_targets = plan->targets->len;
+  self->targets = g_new0 (VsTargetResult, self->n_targets);
+
+  for (guint i = 0; i < self->n_targets; i++)
+    {
+      VsTargetResult *target = &self->targets[i];
+
+      target->target = g_ptr_array_index (plan->targets, i);
+      target->intervals = g_array_new (FALSE, TRUE, sizeof (VsInterval));
+      target->total = vs_stats_new ();
+    }
+
+  return self;
+}
+
+VsPlan *
+vs_results_get_plan (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->plan;
+}
+
+const char *
+vs_results_get_engine (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->engine;
+}
+
+GDateTime *
+vs_results_get_started (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->started;
+}
+
+guint
+vs_results_get_n_targets (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), 0);
+
+  return self->n_targets;
+}
+
+const VsTargetResult *
+vs_results_get_target (VsResults *self,
+                       guint      index)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (index < self->n_targets, NULL);
+
+  return &self->targets[index];
+}
+
+/* The snapshot stays the caller's: everything needed is copied or merged out of it. */
+void
+vs_results_add_snapshot (VsResults  *self,
+                         VsSnapshot *snapshot)
+{
+  VsTargetResult *target;
+  const VsHistogram *latency;
+  VsInterval interval = { 0 };
+  double length;
+
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (snapshot != NULL);
+  g_return_if_fail (snapshot->stats != NULL);
+  g_return_if_fail (snapshot->target < self->n_targets);
+
+  target = &self->targets[snapshot->target];
+  latency = snapshot->stats->latency;
+  length = snapshot->end_s - snapshot->start_s;
+
+  interval.start_s = snapshot->start_s;
+  interval.end_s = snapshot->end_s;
+  interval.phase = snapshot->phase;
+  interval.counters = snapshot->stats->counters;
+  interval.rps = length > 0 ? snapshot->stats->counters.requests / length : 0.0;
+  if (vs_histogram_count (latency) > 0)
+    {
+      interval.min_us = vs_histogram_min (latency);
+      interval.mean_us = vs_histogram_mean (latency);
+      interval.p50_us = vs_histogram_percentile (latency, 50.0);
+      interval.p90_us = vs_histogram_percentile (latency, 90.0);
+      interval.p99_us = vs_histogram_percentile (latency, 99.0);
+      interval.p999_us = vs_histogram_percentile (latency, 99.9);
+      interval.max_us = vs_histogram_max (latency);
+    }
+  g_array_append_val (target->intervals, interval);
+
+  if (snapshot->phase == VS_PHASE_MEASURE)
+    {
+      vs_stats_merge (target->total, snapshot->stats);
+      if (length > 0)
+        target->measured_s += length;
+    }
+
+  target->started = TRUE;
+  if (snapshot->last)
+    target->finished = TRUE;
+  if (target->first_error == NULL && snapshot->first_error != NULL)
+    target->first_error = g_strdup (snapshot->first_error);
+}
+
+double
+vs_target_result_rps (const VsTargetResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  if (self->measured_s <= 0)
+    return 0.0;
+
+  return self->total->counters.requests / self->measured_s;
+}
+
+double
+vs_target_result_error_rate (const VsTargetResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  if (self->total->counters.requests == 0)
+    return 0.0;
+
+  return (double) vs_counters_errors (&self->total->counters) / self->total->counters.requests;
+}
+
+gint64
+vs_target_result_latency (const VsTargetResult *self,
+                          double                percentile)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return vs_histogram_percentile (self->total->latency, percentile);
+}

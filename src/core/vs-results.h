@@ -52,6 +52,7 @@ GDateTime            *vs_results_get_started    (VsResults      *self);  /* wall
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
+/* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);
 

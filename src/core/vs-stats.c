@@ -1,1 +1,227 @@
-/* placeholder: implemented in its own step */
+/* vs-stats.c: counting rules shared by every engine */
+#include "vs-stats.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "vs-plan.h"
+
+static const struct
+{
+  const char *name;
+  const char *description;
+} error_classes[VS_N_ERROR_CLASSES] = {
+  [VS_ERROR_CLASS_CONNECT]  = { "connect",  N_("connect errors") },
+  [VS_ERROR_CLASS_TLS]      = { "tls",      N_("TLS errors") },
+  [VS_ERROR_CLASS_TIMEOUT]  = { "timeout",  N_("timeouts") },
+  [VS_ERROR_CLASS_IO]       = { "io",       N_("I/O errors") },
+  [VS_ERROR_CLASS_STATUS]   = { "status",   N_("unexpected status codes") },
+  [VS_ERROR_CLASS_HTTP_4XX] = { "http_4xx", N_("HTTP 4xx responses") },
+  [VS_ERROR_CLASS_HTTP_5XX] = { "http_5xx", N_("HTTP 5xx responses") },
+};
+
+static const char * const timing_names[VS_N_TIMINGS] = {
+  [VS_TIMING_CONNECT]    = "connect",
+  [VS_TIMING_TLS]        = "tls",
+  [VS_TIMING_FIRST_BYTE] = "first_byte",
+};
+
+const char *
+vs_error_class_to_string (VsErrorClass klass)
+{
+  g_return_val_if_fail (klass < VS_N_ERROR_CLASSES, NULL);
+
+  return error_classes[klass].name;
+}
+
+const char *
+vs_error_class_describe (VsErrorClass klass)
+{
+  g_return_val_if_fail (klass < VS_N_ERROR_CLASSES, NULL);
+
+  return _(error_classes[klass].description);
+}
+
+const char *
+vs_timing_to_string (VsTiming timing)
+{
+  g_return_val_if_fail (timing < VS_N_TIMINGS, NULL);
+
+  return timing_names[timing];
+}
+
+guint64
+vs_counters_errors (const VsCounters *self)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
+    sum += self->errors[i];
+
+  return sum;
+}
+
+void
+vs_counters_add (VsCounters       *self,
+                 const VsCounters *other)
+{
+  self->requests += other->requests;
+  self->responses += other->responses;
+  for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
+    self->errors[i] += other->errors[i];
+  for (guint i = 0; i < G_N_ELEMENTS (self->status); i++)
+    self->status[i] += other->status[i];
+  self->bytes_in += other->bytes_in;
+  self->bytes_out += other->bytes_out;
+  self->connects += other->connects;
+  self->late += other->late;
+  self->lag_max_us = MAX (self->lag_max_us, other->lag_max_us);
+}
+
+VsStats *
+vs_stats_new (void)
+{
+  VsStats *self = g_new0 (VsStats, 1);
+
+  self->latency = vs_histogram_new ();
+  self->uncorrected = vs_histogram_new ();
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    self->timings[i] = vs_histogram_new ();
+
+  return self;
+}
+
+VsStats *
+vs_stats_copy (const VsStats *self)
+{
+  VsStats *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (VsStats, 1);
+  copy->counters = self->counters;
+  copy->latency = vs_histogram_copy (self->latency);
+  copy->uncorrected = vs_histogram_copy (self->uncorrected);
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    copy->timings[i] = vs_histogram_copy (self->timings[i]);
+
+  return copy;
+}
+
+void
+vs_stats_free (VsStats *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->latency, vs_histogram_free);
+  g_clear_pointer (&self->uncorrected, vs_histogram_free);
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    g_clear_pointer (&self->timings[i], vs_histogram_free);
+  g_free (self);
+}
+
+void
+vs_stats_reset (VsStats *self)
+{
+  g_return_if_fail (self != NULL);
+
+  memset (&self->counters, 0, sizeof self->counters);
+  vs_histogram_reset (self->latency);
+  vs_histogram_reset (self->uncorrected);
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    vs_histogram_reset (self->timings[i]);
+}
+
+void
+vs_stats_merge (VsStats       *self,
+                const VsStats *other)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  vs_counters_add (&self->counters, &other->counters);
+  vs_histogram_merge (self->latency, other->latency);
+  vs_histogram_merge (self->uncorrected, other->uncorrected);
+  for (guint i = 0; i < VS_N_TIMINGS; i++)
+    vs_histogram_merge (self->timings[i], other->timings[i]);
+}
+
+void
+vs_stats_record_send (VsStats *self,
+                      gint64   intended_us,
+                      gint64   sent_us,
+                      guint64  bytes_out)
+{
+  gint64 lag = sent_us - intended_us;
+
+  self->counters.bytes_out += bytes_out;
+  if (lag > VS_LATE_SLACK_US)
+    self->counters.late++;
+  if (lag > self->counters.lag_max_us)
+    self->counters.lag_max_us = lag;
+}
+
+/* Without a rule, the plan's default applies: 2xx and 3xx are success. */
+static inline gboolean
+status_accepted (const VsStatusRule *rule,
+                 guint               status)
+{
+  if (rule == NULL)
+    return status >= 200 && status < 400;
+
+  return vs_status_rule_accepts (rule, status);
+}
+
+void
+vs_stats_record_response (VsStats            *self,
+                          const VsStatusRule *rule,
+                          guint               status,
+                          gint64              intended_us,
+                          gint64              sent_us,
+                          gint64              done_us,
+                          guint64             bytes_in)
+{
+  guint klass = status / 100;
+
+  self->counters.requests++;
+  self->counters.responses++;
+  self->counters.bytes_in += bytes_in;
+  self->counters.status[klass >= 1 && klass <= 5 ? klass : 0]++;
+
+  vs_histogram_record (self->latency, done_us - intended_us);
+  vs_histogram_record (self->uncorrected, done_us - sent_us);
+
+  if (!status_accepted (rule, status))
+    {
+      if (klass == 4)
+        self->counters.errors[VS_ERROR_CLASS_HTTP_4XX]++;
+      else if (klass == 5)
+        self->counters.errors[VS_ERROR_CLASS_HTTP_5XX]++;
+      else
+        self->counters.errors[VS_ERROR_CLASS_STATUS]++;
+    }
+}
+
+void
+vs_stats_record_failure (VsStats      *self,
+                         VsErrorClass  klass,
+                         guint64       bytes_in)
+{
+  g_return_if_fail (klass < VS_N_ERROR_CLASSES);
+
+  self->counters.requests++;
+  self->counters.errors[klass]++;
+  self->counters.bytes_in += bytes_in;
+}
+
+void
+vs_stats_record_timing (VsStats  *self,
+                        VsTiming  timing,
+                        gint64    value_us)
+{
+  g_return_if_fail (timing < VS_N_TIMINGS);
+
+  vs_histogram_record (self->timings[timing], value_us);
+}

@@ -1,1 +1,923 @@
-/* placeholder: implemented in its own step */
+/* vs-engine-soup.c: the libsoup 3 engine
+ *
+ * Each worker thread runs its own GMainContext with one SoupSession created there. A target
+ * gets as many "slots" as its share of connections; a slot is one request in flight at a
+ * time, so in-flight requests never exceed the connection share whatever libsoup does with its
+ * pool. Closed model: every slot sends the next request as soon as its last one ended. Open
+ * model: a per-target timer fires at the schedule's intended times and sends when a slot is
+ * free; while none is, the schedule simply stops advancing, so the due-but-unsent entries are
+ * the backlog (oldest first, no queue to allocate) and each goes out as soon as a slot frees.
+ *
+ * libsoup allocates per request (a SoupMessage and its headers, its I/O state); that is the
+ * price of full HTTP and why the native engine exists. Our own bookkeeping allocates nothing
+ * per request: slots, buffers, timers and cancellables are made once per worker.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "vs-engine-soup.h"
+#include "vs-error.h"
+#include "vs-job.h"
+
+/* After a failed connect (or TLS handshake) a closed-model slot waits this long before trying
+ * again, so that a refused port yields about a thousand errors per second per connection
+ * instead of a hot loop that starves the worker's other targets and its sync with the
+ * controller. Open-model sends follow the schedule and need no back-off. */
+#define CONNECT_BACKOFF_US 1000
+
+/* Each slot reads response bodies into its own buffer and throws the bytes away. */
+#define READ_BUFFER_SIZE (16 * 1024)
+
+struct _VsEngineSoup
+{
+  GObject parent_instance;
+};
+
+static void vs_engine_soup_iface_init (VsEngineInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineSoup, vs_engine_soup, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE, vs_engine_soup_iface_init))
+
+/* What every request to one target is made from; read-only once prepare built it. */
+typedef struct
+{
+  const char *method;
+  GUri       *uri;
+  GStrv       names;
+  GStrv       values;
+  GBytes     *body;           /* NULL when the request has no body */
+  guint64     head_estimate;  /* bytes of the request head, see template_init() */
+} Template;
+
+/* worker->engine_data, from prepare to release. */
+typedef struct
+{
+  GMainContext *context;
+  guint         n_templates;
+  Template     *templates;    /* parallel to worker->targets */
+} WorkerData;
+
+typedef struct _Run    Run;
+typedef struct _Target Target;
+
+typedef enum
+{
+  SLOT_IDLE,
+  SLOT_BUSY,     /* a request is in flight */
+  SLOT_BACKOFF,  /* closed model: waiting after a connect error */
+} SlotState;
+
+typedef struct
+{
+  Target       *target;
+  SlotState     state;
+  SoupMessage  *msg;
+  GInputStream *stream;
+  GCancellable *cancellable;
+  GSource      *timer;        /* the request's timeout, or the end of the back-off */
+  gint64        intended_us;
+  gint64        sent_us;
+  guint64       body_bytes;
+  gboolean      timed_out;
+  guint8       *buffer;
+} Slot;
+
+struct _Target
+{
+  Run            *run;
+  guint           local;      /* index in worker->targets */
+  VsWorkerTarget *wt;
+  const Template *tmpl;
+  gboolean        open;
+  guint           n_slots;
+  Slot           *slots;
+  guint           n_busy;
+  GSource        *schedule;   /* open model */
+};
+
+struct _Run
+{
+  VsJob        *job;
+  VsWorker     *worker;
+  GMainContext *context;
+  SoupSession  *session;
+  gboolean      insecure;
+  gint64        timeout_us;
+  gboolean      stopping;
+  guint         n_busy;
+  guint         n_targets;
+  Target       *targets;
+  guint8       *buffers;
+};
+
+static void slot_send      (Slot   *slot,
+                            gint64  intended_us,
+                            gint64  now_us);
+static void slot_next      (Slot   *slot);
+static void target_pump    (Target *target);
+
+/* Timers: a GSource with only a ready time, reused for the whole run. */
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+};
+
+static GSource *
+timer_new (GMainContext *context,
+           GSourceFunc   func,
+           gpointer      data)
+{
+  GSource *source = g_source_new (&timer_funcs, sizeof (GSource));
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_ready_time (source, -1);
+  g_source_attach (source, context);
+  return source;
+}
+
+static void
+timer_destroy (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+/* Templates */
+
+static void
+template_clear (Template *tmpl)
+{
+  g_clear_pointer (&tmpl->names, g_strfreev);
+  g_clear_pointer (&tmpl->values, g_strfreev);
+  g_clear_pointer (&tmpl->body, g_bytes_unref);
+}
+
+static gboolean
+template_init (Template        *tmpl,
+               const VsTarget  *target,
+               guint            plan_index,
+               GError         **error)
+{
+  guint n = target->headers != NULL ? g_strv_length (target->headers) : 0;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  const char *path = g_uri_get_path (target->uri);
+  const char *query = g_uri_get_query (target->uri);
+  gsize body_len = target->body_bytes != NULL ? g_bytes_get_size (target->body_bytes) : 0;
+  guint64 head;
+
+  memset (tmpl, 0, sizeof *tmpl);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *line = target->headers[i];
+      const char *colon = strchr (line, ':');
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (colon != NULL)
+        name = g_strstrip (g_strndup (line, colon - line));
+
+      if (name == NULL || *name == '\0' || strpbrk (name, " \t\r\n") != NULL)
+        {
+          g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
+                       _("targets[%u].headers[%u]: expected “Name: value”, got “%s”"),
+                       plan_index, i, line);
+          return FALSE;
+        }
+
+      g_strv_builder_add (names, name);
+      value = g_strstrip (g_strdup (colon + 1));
+      g_strv_builder_add (values, value);
+    }
+
+  tmpl->method = target->method != NULL && *target->method != '\0' ? target->method : "GET";
+  tmpl->uri = target->uri;
+  tmpl->names = g_strv_builder_end (names);
+  tmpl->values = g_strv_builder_end (values);
+  if (body_len > 0)
+    tmpl->body = g_bytes_ref (target->body_bytes);
+
+  /* An estimate of the head libsoup writes: the request line, Host, User-Agent, the user's
+   * headers, Content-Length with a body, and the blank line. libsoup may add or drop a header
+   * (Connection, Accept-Encoding…) that we do not see here; the error is a few bytes. */
+  head = strlen (tmpl->method) + 1 + (*path != '\0' ? strlen (path) : 1) +
+         (query != NULL ? 1 + strlen (query) : 0) + strlen (" HTTP/1.1\r\n");
+  head += strlen ("Host: \r\n") + strlen (g_uri_get_host (target->uri)) + 6;
+  head += strlen ("User-Agent: Versus/" PACKAGE_VERSION "\r\n");
+  for (guint i = 0; tmpl->names[i] != NULL; i++)
+    head += strlen (tmpl->names[i]) + 2 + strlen (tmpl->values[i]) + 2;
+  if (body_len > 0)
+    {
+      g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, body_len);
+
+      head += strlen ("Content-Length: \r\n") + strlen (length);
+    }
+  head += 2;
+  tmpl->head_estimate = head;
+
+  return TRUE;
+}
+
+/* Error classes */
+
+static VsErrorClass
+classify_error (const GError       *error,
+                SoupMessageMetrics *metrics)
+{
+  if (error->domain == G_RESOLVER_ERROR)
+    return VS_ERROR_CLASS_CONNECT;
+
+  if (error->domain == G_TLS_ERROR)
+    return VS_ERROR_CLASS_TLS;
+
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_NOT_FOUND:
+        case G_IO_ERROR_PROXY_FAILED:
+        case G_IO_ERROR_PROXY_AUTH_FAILED:
+        case G_IO_ERROR_PROXY_NEED_AUTH:
+        case G_IO_ERROR_PROXY_NOT_ALLOWED:
+          return VS_ERROR_CLASS_CONNECT;
+        default:
+          break;
+        }
+    }
+
+  /* Anything else that happened before the connection was up belongs to its phase: a TLS
+   * handshake had started (certificate rejected by accept-certificate, protocol error) or the
+   * TCP connect had. connect_end is only set once both are done. */
+  if (metrics != NULL && soup_message_metrics_get_connect_end (metrics) == 0)
+    {
+      if (soup_message_metrics_get_tls_start (metrics) != 0)
+        return VS_ERROR_CLASS_TLS;
+      if (soup_message_metrics_get_connect_start (metrics) != 0)
+        return VS_ERROR_CLASS_CONNECT;
+    }
+
+  /* Broken pipe, connection closed or reset, partial input, a response libsoup could not
+   * parse (SOUP_SESSION_ERROR_PARSING, _ENCODING…): the connection broke mid-exchange. */
+  return VS_ERROR_CLASS_IO;
+}
+
+/* Recording */
+
+static guint64
+response_head_estimate (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint64 size = strlen ("HTTP/1.1 200 \r\n") + 2;
+  const char *reason = soup_message_get_reason_phrase (msg);
+
+  if (reason != NULL)
+    size += strlen (reason);
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    size += strlen (name) + 2 + strlen (value) + 2;
+
+  return size;
+}
+
+/* Response bytes: libsoup's own count of header and body bytes off the wire when it has one
+ * (exact for HTTP/1.1), else the body bytes we read plus an estimate of the head rebuilt from
+ * the parsed headers. */
+static guint64
+bytes_in (Slot               *slot,
+          SoupMessageMetrics *metrics,
+          gboolean            have_head)
+{
+  if (metrics != NULL)
+    {
+      guint64 head = soup_message_metrics_get_response_header_bytes_received (metrics);
+      guint64 body = soup_message_metrics_get_response_body_bytes_received (metrics);
+
+      if (head > 0)
+        return head + body;
+    }
+
+  return slot->body_bytes + (have_head ? response_head_estimate (slot->msg) : 0);
+}
+
+static void
+record_timings (VsStats            *stats,
+                SoupMessageMetrics *metrics)
+{
+  guint64 connect_start, connect_end, tls_start, request_start, response_start;
+
+  if (metrics == NULL)
+    return;
+
+  connect_start = soup_message_metrics_get_connect_start (metrics);
+  connect_end = soup_message_metrics_get_connect_end (metrics);
+  tls_start = soup_message_metrics_get_tls_start (metrics);
+  request_start = soup_message_metrics_get_request_start (metrics);
+  response_start = soup_message_metrics_get_response_start (metrics);
+
+  /* Metric times are monotonic µs, 0 when the event did not happen: connect and TLS only for
+   * a request that opened a new connection. libsoup 3.2 has no tls_end; connect_end comes
+   * after the handshake, so TCP connect is connect_start…tls_start and TLS tls_start…end. */
+  if (connect_start != 0 && connect_end >= connect_start)
+    {
+      guint64 tcp_end = tls_start != 0 ? tls_start : connect_end;
+
+      stats->counters.connects++;
+      vs_stats_record_timing (stats, VS_TIMING_CONNECT, (gint64) (tcp_end - connect_start));
+      if (tls_start != 0)
+        vs_stats_record_timing (stats, VS_TIMING_TLS, (gint64) (connect_end - tls_start));
+    }
+
+  if (request_start != 0 && response_start >= request_start)
+    vs_stats_record_timing (stats, VS_TIMING_FIRST_BYTE,
+                            (gint64) (response_start - request_start));
+}
+
+/* Slots */
+
+static void
+slot_finish (Slot *slot)
+{
+  Target *target = slot->target;
+
+  g_source_set_ready_time (slot->timer, -1);
+  g_clear_object (&slot->stream);
+  g_clear_object (&slot->msg);
+  slot->state = SLOT_IDLE;
+  target->n_busy--;
+  target->run->n_busy--;
+}
+
+/* The attempt is over; record it (unless the job is stopping) and let the slot go on. */
+static void
+slot_fail (Slot         *slot,
+           const GError *error,
+           gboolean      have_head)
+{
+  Target *target = slot->target;
+  Run *run = target->run;
+  SoupMessageMetrics *metrics = soup_message_get_metrics (slot->msg);
+  VsErrorClass klass;
+  VsStats *stats;
+
+  if (run->stopping)
+    {
+      slot_finish (slot);
+      return;
+    }
+
+  if (slot->timed_out)
+    klass = VS_ERROR_CLASS_TIMEOUT;
+  else
+    klass = classify_error (error, metrics);
+
+  stats = vs_worker_stats (run->worker, target->local);
+  record_timings (stats, metrics);
+  vs_stats_record_failure (stats, klass, bytes_in (slot, metrics, have_head));
+
+  if (klass == VS_ERROR_CLASS_TIMEOUT)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("no complete response within %.3g s"), run->timeout_us / 1e6);
+
+      vs_job_note_error (run->job, target->wt->index, message);
+    }
+  else
+    {
+      vs_job_note_error (run->job, target->wt->index, error->message);
+    }
+
+  slot_finish (slot);
+
+  if (!target->open && (klass == VS_ERROR_CLASS_CONNECT || klass == VS_ERROR_CLASS_TLS))
+    {
+      slot->state = SLOT_BACKOFF;
+      target->n_busy++;
+      run->n_busy++;
+      g_source_set_ready_time (slot->timer, g_get_monotonic_time () + CONNECT_BACKOFF_US);
+      return;
+    }
+
+  slot_next (slot);
+}
+
+static void
+slot_done (Slot *slot)
+{
+  Target *target = slot->target;
+  Run *run = target->run;
+  gint64 done_us = g_get_monotonic_time ();
+  SoupMessageMetrics *metrics;
+  VsStats *stats;
+
+  if (run->stopping)
+    {
+      slot_finish (slot);
+      return;
+    }
+
+  metrics = soup_message_get_metrics (slot->msg);
+  stats = vs_worker_stats (run->worker, target->local);
+  record_timings (stats, metrics);
+  vs_stats_record_response (stats, &target->wt->target->status_rule,
+                            soup_message_get_status (slot->msg),
+                            slot->intended_us, slot->sent_us, done_us,
+                            bytes_in (slot, metrics, TRUE));
+
+  slot_finish (slot);
+  slot_next (slot);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Slot *slot = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (n < 0)
+    {
+      slot_fail (slot, error, TRUE);
+      return;
+    }
+
+  if (n == 0)
+    {
+      slot_done (slot);
+      return;
+    }
+
+  slot->body_bytes += n;
+  g_input_stream_read_async (slot->stream, slot->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                             slot->cancellable, read_cb, slot);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Slot *slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  slot->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+
+  if (slot->stream == NULL)
+    {
+      slot_fail (slot, error, FALSE);
+      return;
+    }
+
+  g_input_stream_read_async (slot->stream, slot->buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                             slot->cancellable, read_cb, slot);
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  return TRUE;  /* only connected with plan->insecure */
+}
+
+static gboolean
+slot_timer_cb (gpointer data)
+{
+  Slot *slot = data;
+
+  if (slot->state == SLOT_BACKOFF)
+    {
+      slot_next (slot);
+    }
+  else if (slot->state == SLOT_BUSY)
+    {
+      slot->timed_out = TRUE;
+      g_cancellable_cancel (slot->cancellable);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+slot_send (Slot   *slot,
+           gint64  intended_us,
+           gint64  now_us)
+{
+  Target *target = slot->target;
+  Run *run = target->run;
+  const Template *tmpl = target->tmpl;
+  SoupMessageHeaders *headers;
+
+  g_assert (slot->state == SLOT_IDLE);
+
+  /* A cancelled cancellable may still be watched by libsoup's abandoned work: replace it. */
+  if (g_cancellable_is_cancelled (slot->cancellable))
+    {
+      g_object_unref (slot->cancellable);
+      slot->cancellable = g_cancellable_new ();
+    }
+
+  slot->msg = soup_message_new_from_uri (tmpl->method, tmpl->uri);
+  soup_message_add_flags (slot->msg, SOUP_MESSAGE_COLLECT_METRICS | SOUP_MESSAGE_NO_REDIRECT);
+  if (tmpl->body != NULL)
+    soup_message_set_request_body_from_bytes (slot->msg, NULL, tmpl->body);
+  headers = soup_message_get_request_headers (slot->msg);
+  for (guint i = 0; tmpl->names[i] != NULL; i++)
+    soup_message_headers_append (headers, tmpl->names[i], tmpl->values[i]);
+  if (run->insecure)
+    g_signal_connect (slot->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+
+  slot->state = SLOT_BUSY;
+  slot->intended_us = intended_us;
+  slot->sent_us = now_us;
+  slot->body_bytes = 0;
+  slot->timed_out = FALSE;
+  target->n_busy++;
+  run->n_busy++;
+
+  vs_worker_target_note_send (run->job, target->wt, now_us);
+  vs_stats_record_send (vs_worker_stats (run->worker, target->local), intended_us, now_us,
+                        tmpl->head_estimate + (tmpl->body != NULL ? g_bytes_get_size (tmpl->body)
+                                                                  : 0));
+
+  if (run->timeout_us > 0)
+    g_source_set_ready_time (slot->timer, now_us + run->timeout_us);
+
+  soup_session_send_async (run->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
+                           send_cb, slot);
+}
+
+/* The slot is free (or its back-off ended): closed model sends again, open model lets the
+ * target's schedule use it. */
+static void
+slot_next (Slot *slot)
+{
+  Target *target = slot->target;
+  Run *run = target->run;
+
+  if (slot->state == SLOT_BACKOFF)
+    {
+      g_source_set_ready_time (slot->timer, -1);
+      slot->state = SLOT_IDLE;
+      target->n_busy--;
+      run->n_busy--;
+    }
+
+  if (run->stopping)
+    return;
+
+  if (target->open)
+    {
+      target_pump (target);
+    }
+  else
+    {
+      gint64 now_us = g_get_monotonic_time ();
+
+      if (vs_worker_target_may_send (run->job, target->wt, now_us))
+        slot_send (slot, now_us, now_us);
+    }
+}
+
+/* Open model */
+
+static Slot *
+target_free_slot (Target *target)
+{
+  for (guint i = 0; i < target->n_slots; i++)
+    if (target->slots[i].state == SLOT_IDLE)
+      return &target->slots[i];
+  return NULL;
+}
+
+/* Sends every due schedule entry a free slot can take (the backlog first: it is simply the
+ * part of the schedule already in the past), then sets the timer for the next one — or
+ * leaves it off while every slot is busy, until a slot frees and calls here again. */
+static void
+target_pump (Target *target)
+{
+  Run *run = target->run;
+  VsWorkerTarget *wt = target->wt;
+  gint64 now_us = g_get_monotonic_time ();
+  gint64 next_us = -1;
+
+  while (!run->stopping)
+    {
+      gint64 intended_us = run->job->start_us + vs_schedule_peek (&wt->schedule);
+      Slot *slot;
+
+      if (!vs_worker_target_may_send (run->job, wt, now_us))
+        break;
+
+      if (intended_us > now_us)
+        {
+          next_us = intended_us;
+          break;
+        }
+
+      slot = target_free_slot (target);
+      if (slot == NULL)
+        break;
+
+      vs_schedule_advance (&wt->schedule);
+      slot_send (slot, intended_us, now_us);
+      now_us = g_get_monotonic_time ();
+    }
+
+  g_source_set_ready_time (target->schedule, next_us);
+}
+
+static gboolean
+target_schedule_cb (gpointer data)
+{
+  target_pump (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The worker */
+
+static gboolean
+run_is_done (Run *run)
+{
+  gint64 now_us = g_get_monotonic_time ();
+
+  if (run->n_busy > 0)
+    return FALSE;
+
+  for (guint i = 0; i < run->n_targets; i++)
+    {
+      Target *target = &run->targets[i];
+
+      if (target->n_slots > 0 && !vs_worker_target_spent (run->job, target->wt, now_us))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static SoupSession *
+session_new (VsWorker *worker)
+{
+  g_autoptr(SoupSession) session = NULL;
+  guint total = 0;
+
+  for (guint i = 0; i < worker->n_targets; i++)
+    total += worker->targets[i].connections;
+
+  /* Both limits are construct-only and default to 10 and 2, which would silently throttle
+   * the load. Slots already cap each target's in-flight requests at its share, so the pool
+   * only needs room for all of them; per host too, since several targets may share a host. */
+  session = g_object_new (SOUP_TYPE_SESSION,
+                          "max-conns", MAX (total, 1),
+                          "max-conns-per-host", MAX (total, 1),
+                          "timeout", 0,
+                          "idle-timeout", 0,
+                          "user-agent", "Versus/" PACKAGE_VERSION,
+                          NULL);
+
+  /* Send exactly the headers the plan asks for, as the native engine does: no
+   * Accept-Encoding, no decompression cost on our side. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+
+  return g_steal_pointer (&session);
+}
+
+static void
+vs_engine_soup_run_worker (VsEngine *engine,
+                           VsJob    *job,
+                           VsWorker *worker)
+{
+  WorkerData *data = worker->engine_data;
+  Run run = { 0 };
+  guint n_slots = 0, next = 0;
+
+  g_main_context_push_thread_default (data->context);
+
+  run.job = job;
+  run.worker = worker;
+  run.context = data->context;
+  run.insecure = job->plan->insecure;
+  run.timeout_us = job->plan->load.timeout_us;
+  run.session = session_new (worker);
+  run.n_targets = worker->n_targets;
+  run.targets = g_new0 (Target, worker->n_targets);
+
+  for (guint i = 0; i < worker->n_targets; i++)
+    n_slots += worker->targets[i].connections;
+  run.buffers = g_malloc ((gsize) n_slots * READ_BUFFER_SIZE);
+
+  for (guint i = 0; i < worker->n_targets; i++)
+    {
+      Target *target = &run.targets[i];
+
+      target->run = &run;
+      target->local = i;
+      target->wt = &worker->targets[i];
+      target->tmpl = &data->templates[i];
+      target->open = job->plan->load.model == VS_LOAD_OPEN;
+      target->n_slots = target->wt->connections;
+      target->slots = g_new0 (Slot, target->n_slots);
+
+      for (guint s = 0; s < target->n_slots; s++)
+        {
+          Slot *slot = &target->slots[s];
+
+          slot->target = target;
+          slot->cancellable = g_cancellable_new ();
+          slot->timer = timer_new (run.context, slot_timer_cb, slot);
+          slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
+        }
+
+      if (target->n_slots == 0)
+        continue;
+
+      if (target->open)
+        {
+          target->schedule = timer_new (run.context, target_schedule_cb, target);
+          target_pump (target);
+        }
+      else
+        {
+          for (guint s = 0; s < target->n_slots; s++)
+            slot_next (&target->slots[s]);
+        }
+    }
+
+  for (;;)
+    {
+      vs_worker_sync (job, worker);
+
+      if (vs_job_should_stop (job) || run_is_done (&run))
+        break;
+
+      g_main_context_iteration (run.context, TRUE);
+    }
+
+  /* Abandon what is in flight: cancel it and let every callback run so that nothing refers to
+   * the slots any more. Nothing is recorded for these (run.stopping). */
+  run.stopping = TRUE;
+  for (guint i = 0; i < run.n_targets; i++)
+    {
+      Target *target = &run.targets[i];
+
+      timer_destroy (&target->schedule);
+      for (guint s = 0; s < target->n_slots; s++)
+        {
+          Slot *slot = &target->slots[s];
+
+          if (slot->state == SLOT_BACKOFF)
+            slot_next (slot);
+          else if (slot->state == SLOT_BUSY)
+            g_cancellable_cancel (slot->cancellable);
+        }
+    }
+
+  while (run.n_busy > 0)
+    {
+      vs_worker_sync (job, worker);
+      g_main_context_iteration (run.context, TRUE);
+    }
+
+  soup_session_abort (run.session);
+  g_clear_object (&run.session);
+  while (g_main_context_iteration (run.context, FALSE))
+    ;
+
+  for (guint i = 0; i < run.n_targets; i++)
+    {
+      Target *target = &run.targets[i];
+
+      for (guint s = 0; s < target->n_slots; s++)
+        {
+          timer_destroy (&target->slots[s].timer);
+          g_clear_object (&target->slots[s].cancellable);
+        }
+      g_free (target->slots);
+    }
+  g_free (run.targets);
+  g_free (run.buffers);
+
+  g_main_context_pop_thread_default (data->context);
+}
+
+/* The engine */
+
+static void
+worker_data_free (WorkerData *data)
+{
+  for (guint i = 0; i < data->n_templates; i++)
+    template_clear (&data->templates[i]);
+  g_free (data->templates);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+static const char *
+vs_engine_soup_get_name (VsEngine *engine)
+{
+  return "soup";
+}
+
+static void
+vs_engine_soup_wake_worker (VsEngine *engine,
+                            VsJob    *job,
+                            VsWorker *worker)
+{
+  WorkerData *data = worker->engine_data;
+
+  if (data != NULL)
+    g_main_context_wakeup (data->context);
+}
+
+static void
+vs_engine_soup_release (VsEngine *engine,
+                        VsJob    *job)
+{
+  for (guint w = 0; w < job->n_workers; w++)
+    g_clear_pointer (&job->workers[w].engine_data, worker_data_free);
+}
+
+static gboolean
+vs_engine_soup_prepare (VsEngine  *engine,
+                        VsJob     *job,
+                        GError   **error)
+{
+  for (guint w = 0; w < job->n_workers; w++)
+    {
+      VsWorker *worker = &job->workers[w];
+      WorkerData *data = g_new0 (WorkerData, 1);
+
+      data->context = g_main_context_new ();
+      data->templates = g_new0 (Template, worker->n_targets);
+      worker->engine_data = data;
+
+      for (guint i = 0; i < worker->n_targets; i++)
+        {
+          const VsWorkerTarget *wt = &worker->targets[i];
+
+          if (!template_init (&data->templates[i], wt->target, job->plan_indices[wt->index],
+                              error))
+            {
+              vs_engine_soup_release (engine, job);
+              return FALSE;
+            }
+          data->n_templates++;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+vs_engine_soup_iface_init (VsEngineInterface *iface)
+{
+  iface->get_name = vs_engine_soup_get_name;
+  iface->prepare = vs_engine_soup_prepare;
+  iface->run_worker = vs_engine_soup_run_worker;
+  iface->wake_worker = vs_engine_soup_wake_worker;
+  iface->release = vs_engine_soup_release;
+}
+
+static void
+vs_engine_soup_class_init (VsEngineSoupClass *klass)
+{
+}
+
+static void
+vs_engine_soup_init (VsEngineSoup *self)
+{
+}
+
+VsEngine *
+vs_engine_soup_new (void)
+{
+  return g_object_new (VS_TYPE_ENGINE_SOUP, NULL);
+}

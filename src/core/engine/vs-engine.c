@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-engine.h"
+#include "vs-engine-native.h"
 #include "vs-engine-soup.h"
 #include "vs-error.h"
 
@@ -14,18 +15,47 @@ vs_engine_default_init (VsEngineInterface *iface)
 {
 }
 
+/* The index of the first target the native engine cannot serve (not plain http://), or -1. */
+static int
+first_non_http_target (VsPlan *plan)
+{
+  for (guint i = 0; i < vs_plan_get_n_targets (plan); i++)
+    {
+      VsTarget *target = vs_plan_get_target (plan, i);
+      const char *scheme = target->uri ? g_uri_get_scheme (target->uri) : NULL;
+
+      if (scheme == NULL || g_ascii_strcasecmp (scheme, "http") != 0)
+        return i;
+    }
+
+  return -1;
+}
+
 VsEngine *
 vs_engine_new_for_plan (VsPlan  *plan,
                         GError **error)
 {
+  int other;
+
   switch (plan->engine)
     {
     case VS_ENGINE_KIND_NATIVE:
-      g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                   _("engine: the native engine is not available in this build"));
-      return NULL;
+      other = first_non_http_target (plan);
+      if (other >= 0)
+        {
+          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                       _("targets[%d].url: the native engine speaks plain http:// only; use "
+                         "--engine soup for https://"), other);
+          return NULL;
+        }
+      return vs_engine_native_new ();
 
     case VS_ENGINE_KIND_AUTO:
+      /* one engine for every target, so that they are measured alike */
+      if (first_non_http_target (plan) < 0)
+        return vs_engine_native_new ();
+      return vs_engine_soup_new ();
+
     case VS_ENGINE_KIND_SOUP:
     default:
       return vs_engine_soup_new ();

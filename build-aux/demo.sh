@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Command 1: try Versus on the bundled demo.
+#
+# Installs the Debian packages, builds build/ (configuring it when needed), starts the two demo
+# backends of data/demo/demo.json on 127.0.0.1 (Node.js on 8081, Python Flask on 8082), then
+# compares them: in the window when a display is there and the window is built, otherwise
+# headless with `versus run`, which prints the side-by-side table and writes the CSVs to
+# versus-results/. The backends are stopped at the end, also on Ctrl-C or error.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+plan=data/demo/demo.json
+results=versus-results
+
+vs_setup
+if ! vs_is_configured build; then
+  vs_configure build "-Dgui=$(vs_gui_option)"
+fi
+ninja -C build
+
+. data/demo/backends.sh
+trap demo_backends_stop EXIT
+trap 'exit 130' INT TERM
+demo_backends_start
+
+status=0
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$(vs_build_option build gui)" = true ]; then
+  vs_say "opening the window on $plan"
+  build/src/versus --plan "$plan" --start || status=$?
+else
+  vs_say "no display or no window built: running $plan headless"
+  build/src/versus run --plan "$plan" --csv "$results" || status=$?
+  if [ "$status" -eq 0 ]; then
+    vs_say "results written to $results/summary.csv and $results/timeseries.csv"
+  fi
+fi
+exit "$status"

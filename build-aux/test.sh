@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Command 2: build and run every test, twice.
+#
+#   1. build/       the normal build; `meson test` under a virtual display (xvfb-run), since the
+#                   UI tests open real windows;
+#   2. build-asan/  the same with AddressSanitizer and UndefinedBehaviorSanitizer: any error
+#                   report, and any leak outside the system libraries listed in tests/lsan.supp,
+#                   fails its test.
+#
+# Prints meson's summary after each run and, as the very last line, the totals of both runs as
+# "N passed, N failed" (", N skipped" when some were). Exits non-zero when anything failed, a
+# build broke, or no test ran at all. Extra arguments are passed to both `meson setup`s.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+passed=0
+failed=0
+skipped=0
+status=0
+
+# count_results DIR: adds the outcome of the last `meson test` in DIR to the totals.
+count_results () {
+  local log=$1/meson-logs/testlog.json counts
+  if [ ! -s "$log" ]; then
+    return
+  fi
+  counts=$(/usr/bin/python3 - "$log" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+with open(sys.argv[1], encoding="utf-8") as log:
+    for line in log:
+        if not line.strip():
+            continue
+        result = json.loads(line)["result"]
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:  # FAIL, TIMEOUT, UNEXPECTEDPASS, ERROR, INTERRUPT
+            failed += 1
+print(passed, failed, skipped)
+PY
+  )
+  read -r p f s <<< "$counts"
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# run_suites LABEL DIR MESON_TEST_ARGS… -- MESON_SETUP_ARGS…: configures, builds and tests DIR.
+run_suites () {
+  local label=$1 dir=$2
+  local -a test_args=() setup_args=()
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    test_args+=("$1")
+    shift
+  done
+  [ $# -gt 0 ] && shift
+  setup_args=("$@")
+
+  vs_say "== $label: $dir"
+  if ! vs_configure "$dir" "${setup_args[@]}" || ! ninja -C "$dir"; then
+    vs_say "$label: the build failed"
+    failed=$((failed + 1))
+    status=1
+    return
+  fi
+  rm -f "$dir/meson-logs/testlog.json"
+  if ! xvfb-run -a -s '-screen 0 1280x1024x24' \
+       meson test -C "$dir" --print-errorlogs "${test_args[@]}"; then
+    status=1
+  fi
+  count_results "$dir"
+}
+
+vs_setup
+gui=$(vs_gui_option)
+
+run_suites "tests" build -- "-Dgui=$gui" "$@"
+
+# The sanitizers' settings are this script's; meson only fills in ASAN/UBSAN_OPTIONS when unset.
+# G_SLICE=always-malloc lets the leak checker see GLib's small allocations (GLib < 2.76).
+# Debian's libraries have no frame pointers, so leak stacks stop early inside them; to see the
+# whole stack of one leak, rerun that test alone with ASAN_OPTIONS=…:fast_unwind_on_malloc=0
+# (far too slow for the whole suite).
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+G_SLICE=always-malloc \
+  run_suites "tests under AddressSanitizer and UndefinedBehaviorSanitizer" build-asan \
+    --timeout-multiplier 3 \
+    -- "-Dgui=$gui" -Db_sanitize=address,undefined -Db_lundef=false "$@"
+
+if [ $((passed + failed)) -eq 0 ]; then
+  vs_say "no test ran"
+  status=1
+fi
+summary="$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+  summary+=", $skipped skipped"
+fi
+printf '%s\n' "$summary"
+exit "$status"

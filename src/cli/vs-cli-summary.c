@@ -1,0 +1,402 @@
+/* vs-cli-summary.c: the side-by-side table `versus run` prints when a run ends */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-cli-summary.h"
+#include "vs-cli-table.h"
+#include "vs-format.h"
+
+/* More late sends than this share means the generator, not the server, set the pace. */
+#define LATE_WARNING_SHARE 0.01
+
+typedef enum
+{
+  CELL_COUNT,
+  CELL_RATE,
+  CELL_LATENCY,
+  CELL_BYTE_RATE,
+} CellKind;
+
+typedef struct
+{
+  VsResults  *results;
+  guint       n;            /* targets */
+  VsCliTable *table;
+  double     *values;       /* scratch, one per target */
+  char      **cells;        /* scratch, label + targets + ratios */
+} Summary;
+
+static char *
+format_value (CellKind kind,
+              double   value)
+{
+  switch (kind)
+    {
+    case CELL_COUNT:
+      return g_strdup_printf ("%.0f", value);
+    case CELL_RATE:
+      return g_strdup_printf ("%.1f", value);
+    case CELL_LATENCY:
+      return vs_format_latency (value);
+    case CELL_BYTE_RATE:
+      {
+        g_autofree char *bytes = vs_format_bytes (value);
+
+        return g_strdup_printf ("%s/s", bytes);
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+format_ratio (double value,
+              double base)
+{
+  /* nothing to compare: a base of 0, or a figure missing (-1) on either side */
+  if (base <= 0 || value < 0)
+    return g_strdup ("–");
+  return g_strdup_printf ("%.2f×", value / base);
+}
+
+/* One row from summary->values; total (when not NULL) adds each value's share of it. */
+static void
+add_row (Summary      *summary,
+         const char   *label,
+         CellKind      kind,
+         const double *totals)
+{
+  guint n = summary->n;
+
+  summary->cells[0] = g_strdup (label);
+  for (guint i = 0; i < n; i++)
+    {
+      double value = summary->values[i];
+
+      if (value < 0)
+        summary->cells[1 + i] = g_strdup ("–");
+      else if (totals != NULL)
+        {
+          g_autofree char *text = format_value (kind, value);
+
+          summary->cells[1 + i] =
+            g_strdup_printf ("%s (%.2f%%)", text, totals[i] > 0 ? 100 * value / totals[i] : 0);
+        }
+      else
+        summary->cells[1 + i] = format_value (kind, value);
+    }
+  for (guint i = 1; i < n; i++)
+    summary->cells[n + i] = format_ratio (summary->values[i], summary->values[0]);
+
+  vs_cli_table_add_row (summary->table, (const char * const *) summary->cells);
+  for (guint c = 0; c < 2 * n; c++)
+    g_clear_pointer (&summary->cells[c], g_free);
+}
+
+static const VsTargetResult *
+target (Summary *summary,
+        guint    i)
+{
+  return vs_results_get_target (summary->results, i);
+}
+
+static gboolean
+has_latency (const VsTargetResult *tr)
+{
+  return vs_histogram_count (tr->total->latency) > 0;
+}
+
+static void
+add_latency_row (Summary    *summary,
+                 const char *label,
+                 double      percentile)
+{
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      summary->values[i] = has_latency (tr) ? vs_target_result_latency (tr, percentile) : -1;
+    }
+  add_row (summary, label, CELL_LATENCY, NULL);
+}
+
+static void
+add_histogram_row (Summary    *summary,
+                   const char *label,
+                   gsize       offset,  /* of the VsHistogram* in VsStats */
+                   double      percentile)
+{
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsHistogram *histogram =
+        G_STRUCT_MEMBER (VsHistogram *, target (summary, i)->total, offset);
+
+      summary->values[i] = vs_histogram_count (histogram) > 0
+                           ? vs_histogram_percentile (histogram, percentile) : -1;
+    }
+  add_row (summary, label, CELL_LATENCY, NULL);
+}
+
+static void
+add_timing_rows (Summary    *summary,
+                 VsTiming    timing,
+                 const char *p50_label,
+                 const char *p99_label)
+{
+  gsize offset = G_STRUCT_OFFSET (VsStats, timings) + timing * sizeof (VsHistogram *);
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < summary->n; i++)
+    any |= vs_histogram_count (target (summary, i)->total->timings[timing]) > 0;
+  if (!any)
+    return;
+
+  add_histogram_row (summary, p50_label, offset, 50);
+  add_histogram_row (summary, p99_label, offset, 99);
+}
+
+/* One row per class of error that happened at all, under the total. */
+static void
+add_error_class_rows (Summary      *summary,
+                      const double *requests)
+{
+  for (guint k = 0; k < VS_N_ERROR_CLASSES; k++)
+    {
+      g_autofree char *label = NULL;
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < summary->n; i++)
+        {
+          summary->values[i] = target (summary, i)->total->counters.errors[k];
+          any |= summary->values[i] > 0;
+        }
+      if (!any)
+        continue;
+
+      label = g_strdup_printf ("  %s", vs_error_class_describe (k));
+      add_row (summary, label, CELL_COUNT, requests);
+    }
+}
+
+static void
+add_rows (Summary *summary)
+{
+  VsPlan *plan = vs_results_get_plan (summary->results);
+  gboolean open = plan->load.model == VS_LOAD_OPEN;
+  g_autofree double *requests = g_new0 (double, summary->n);
+
+  for (guint i = 0; i < summary->n; i++)
+    summary->values[i] = requests[i] = target (summary, i)->total->counters.requests;
+  add_row (summary, _("requests"), CELL_COUNT, NULL);
+
+  for (guint i = 0; i < summary->n; i++)
+    summary->values[i] = vs_target_result_rps (target (summary, i));
+  add_row (summary, _("req/s"), CELL_RATE, NULL);
+
+  for (guint i = 0; i < summary->n; i++)
+    summary->values[i] = vs_counters_errors (&target (summary, i)->total->counters);
+  add_row (summary, _("errors"), CELL_COUNT, requests);
+  add_error_class_rows (summary, requests);
+
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      summary->values[i] = has_latency (tr) ? vs_histogram_min (tr->total->latency) : -1;
+    }
+  add_row (summary, _("latency min"), CELL_LATENCY, NULL);
+  add_latency_row (summary, _("latency p50"), 50);
+  add_latency_row (summary, _("latency p90"), 90);
+  add_latency_row (summary, _("latency p99"), 99);
+  add_latency_row (summary, _("latency p99.9"), 99.9);
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      summary->values[i] = has_latency (tr) ? vs_histogram_max (tr->total->latency) : -1;
+    }
+  add_row (summary, _("latency max"), CELL_LATENCY, NULL);
+
+  if (open)
+    {
+      add_histogram_row (summary, _("p99 uncorrected"), G_STRUCT_OFFSET (VsStats, uncorrected),
+                         99);
+      for (guint i = 0; i < summary->n; i++)
+        summary->values[i] = target (summary, i)->total->counters.late;
+      add_row (summary, _("late sends"), CELL_COUNT, requests);
+    }
+
+  add_timing_rows (summary, VS_TIMING_CONNECT, _("connect p50"), _("connect p99"));
+  add_timing_rows (summary, VS_TIMING_TLS, _("TLS p50"), _("TLS p99"));
+  add_timing_rows (summary, VS_TIMING_FIRST_BYTE, _("first byte p50"), _("first byte p99"));
+
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      summary->values[i] = tr->measured_s > 0 ? tr->total->counters.bytes_in / tr->measured_s
+                                              : -1;
+    }
+  add_row (summary, _("received/s"), CELL_BYTE_RATE, NULL);
+}
+
+static void
+add_header (Summary *summary)
+{
+  guint n = summary->n;
+
+  summary->cells[0] = g_strdup ("");
+  for (guint i = 0; i < n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      if (n > 1)
+        summary->cells[1 + i] = g_strdup_printf ("%s (%c)", tr->target->name, 'A' + i % 26);
+      else
+        summary->cells[1 + i] = g_strdup (tr->target->name);
+    }
+  for (guint i = 1; i < n; i++)
+    summary->cells[n + i] = g_strdup_printf ("%c/A", 'A' + i % 26);
+
+  vs_cli_table_add_row (summary->table, (const char * const *) summary->cells);
+  for (guint c = 0; c < 2 * n; c++)
+    g_clear_pointer (&summary->cells[c], g_free);
+}
+
+static void
+append_notes (Summary *summary,
+              GString *out)
+{
+  VsPlan *plan = vs_results_get_plan (summary->results);
+
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, _("Engine: %s."), vs_results_get_engine (summary->results));
+  g_string_append_c (out, '\n');
+  if (plan->load.model == VS_LOAD_OPEN)
+    g_string_append_printf (out, "%s\n",
+                            _("Open model: latency counts from when each request was due, so "
+                              "a stall is not hidden;\n“p99 uncorrected” counts from when it "
+                              "was actually sent."));
+
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+      const VsCounters *counters = &tr->total->counters;
+
+      if (counters->requests > 0 &&
+          counters->late > LATE_WARNING_SHARE * counters->requests)
+        {
+          g_autofree char *lag = vs_format_latency (counters->lag_max_us);
+
+          g_string_append_printf (out,
+                                  _("The load generator fell behind on %s: %.1f%% of its sends "
+                                    "left late (up to %s),\nso that lag is in the latency "
+                                    "above. Try more --threads or a lower --rate.\n"),
+                                  tr->target->name, 100.0 * counters->late / counters->requests,
+                                  lag);
+        }
+    }
+}
+
+/* "closed model, 50 connections per target, 30s (5s warm-up), parallel" */
+static void
+append_load (Summary *summary,
+             GString *out)
+{
+  VsPlan *plan = vs_results_get_plan (summary->results);
+  const VsLoad *load = &plan->load;
+
+  if (load->model == VS_LOAD_OPEN)
+    g_string_append_printf (out, _("open model, %g requests/s per target (%s arrivals, at most "
+                                   "%u connections)"),
+                            load->rate, vs_arrival_to_string (load->arrival), load->connections);
+  else
+    g_string_append_printf (out, _("closed model, %u connections per target"),
+                            load->connections);
+
+  if (load->requests > 0)
+    g_string_append_printf (out, _(", %" G_GUINT64_FORMAT " requests each"), load->requests);
+  else
+    {
+      g_autofree char *duration = vs_format_duration (load->duration_us);
+
+      g_string_append_printf (out, ", %s", duration);
+    }
+  if (load->warmup_us > 0)
+    {
+      g_autofree char *warmup = vs_format_duration (load->warmup_us);
+
+      g_string_append_printf (out, _(" after a %s warm-up"), warmup);
+    }
+  if (summary->n > 1)
+    g_string_append_printf (out, ", %s", plan->mode == VS_MODE_SEQUENTIAL
+                                         ? _("one target after the other")
+                                         : _("all targets at once"));
+  g_string_append (out, "\n\n");
+}
+
+char *
+vs_cli_summary_render (VsResults *results)
+{
+  g_autofree char *table_text = NULL;
+  Summary summary = { 0 };
+  GString *out;
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), NULL);
+
+  summary.results = results;
+  summary.n = vs_results_get_n_targets (results);
+  if (summary.n == 0)
+    return g_strdup ("");
+
+  summary.table = vs_cli_table_new (2 * summary.n);
+  summary.values = g_new0 (double, summary.n);
+  summary.cells = g_new0 (char *, 2 * summary.n + 1);
+
+  add_header (&summary);
+  add_rows (&summary);
+  table_text = vs_cli_table_render (summary.table);
+
+  out = g_string_new (NULL);
+  append_load (&summary, out);
+  g_string_append (out, table_text);
+  append_notes (&summary, out);
+
+  vs_cli_table_free (summary.table);
+  g_free (summary.values);
+  g_free (summary.cells);
+
+  return g_string_free (out, FALSE);
+}
+
+GPtrArray *
+vs_cli_summary_unreachable (VsResults *results)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), messages);
+
+  for (guint i = 0; i < vs_results_get_n_targets (results); i++)
+    {
+      const VsTargetResult *tr = vs_results_get_target (results, i);
+      VsCounters all = { 0 };
+
+      /* warm-up responses count too: a target that answered at all was reached */
+      for (guint k = 0; k < tr->intervals->len; k++)
+        vs_counters_add (&all, &g_array_index (tr->intervals, VsInterval, k).counters);
+      vs_counters_add (&all, &tr->total->counters);
+
+      if (all.responses > 0)
+        continue;
+
+      if (tr->first_error != NULL)
+        g_ptr_array_add (messages, g_strdup_printf (_("%s could not be reached: %s"),
+                                                    tr->target->name, tr->first_error));
+      else
+        g_ptr_array_add (messages, g_strdup_printf (_("%s could not be reached: no response "
+                                                      "arrived"), tr->target->name));
+    }
+
+  return messages;
+}

@@ -1,0 +1,1284 @@
+/* vs-engine-native.c: HTTP/1.1 over non-blocking sockets, one epoll loop per worker thread
+ *
+ * Each target's request is serialised once in prepare; the workers only ever write those bytes
+ * (pipelined requests are written with one sendmsg over repeated iovecs). A worker owns its
+ * connections and, per connection, a ring of in-flight slots (intended and actual send time),
+ * all allocated when the worker starts, so the loop never allocates, locks or touches a GObject.
+ *
+ * Responses are parsed by http-parser, which is paused at the end of every message: the bytes of
+ * each response are then counted exactly, and what follows a response (record it, send the next
+ * request, reconnect) happens outside the parser's callbacks.
+ *
+ * Epoll is level-triggered: one recv per readiness is enough for small responses, and EPOLLOUT
+ * is only asked for while a write is blocked. Timeouts need no timer structure: every request has
+ * the same timeout, so deadlines only ever grow; a lower bound of the earliest one is kept and
+ * the connections are scanned only when it passes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <http_parser.h>
+
+#include "vs-engine-native.h"
+#include "vs-error.h"
+#include "vs-job.h"
+
+/* The longest the loop sleeps without looking at the job (epoch, stop). */
+#define MAX_WAIT_US   5000
+#define READ_BUF_SIZE (64 * 1024)
+#define MAX_EVENTS    256
+#define MAX_IOV       64
+#define WAKE_ID       G_MAXUINT32
+/* Closed model: a connection whose connect failed waits this long before the next attempt, so
+ * that a refused port gives about a thousand errors per connection-second, as with the soup
+ * engine, instead of a hot loop. */
+#define CONNECT_BACKOFF_US 1000
+
+/* What prepare resolves for a target, shared read-only by the job's workers. */
+typedef struct
+{
+  char                    *request;      /* the whole request: head and body */
+  gsize                    request_len;
+  struct sockaddr_storage  addr;
+  socklen_t                addr_len;
+  char                    *authority;    /* "host:port", for messages */
+  gboolean                 head;         /* HEAD: responses carry no body */
+} NativeTarget;
+
+typedef struct
+{
+  NativeTarget *targets;
+  guint         n_targets;
+} NativeShared;
+
+/* worker->engine_data */
+typedef struct
+{
+  NativeShared *shared;   /* a reference */
+  int           epoll_fd;
+  int           wake_fd;
+} NativeWorker;
+
+struct _VsEngineNative
+{
+  GObject parent_instance;
+};
+
+static void vs_engine_native_iface_init (VsEngineInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineNative, vs_engine_native, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE,
+                                                      vs_engine_native_iface_init))
+
+/* ---- the worker's loop ------------------------------------------------------------------ */
+
+typedef enum
+{
+  CONN_CLOSED,
+  CONN_CONNECTING,
+  CONN_OPEN,
+} ConnState;
+
+typedef struct
+{
+  gint64 intended_us;
+  gint64 sent_us;
+} Slot;
+
+typedef struct _Loop Loop;
+
+typedef struct
+{
+  http_parser  parser;        /* parser.data points back here */
+  Loop        *loop;
+  int          fd;
+  guint        target;
+  ConnState    state;
+  gboolean     reserved;      /* connecting for a send already counted against the budget */
+  gboolean     want_out;      /* EPOLLOUT registered */
+  gboolean     ready;         /* in its target's ready stack (open model) */
+  gboolean     msg_done;      /* the parser paused at the end of a response */
+  gboolean     msg_started;   /* a response's first byte arrived */
+  gboolean     keep_alive;    /* of the last complete response */
+  guint        status;
+  guint        head;          /* slot of the oldest request in flight */
+  guint        in_flight;
+  guint        unwritten;     /* the newest in-flight requests not completely written */
+  gsize        write_off;     /* into the first unwritten request */
+  guint64      msg_bytes;     /* of the response being read */
+  gint64       reserved_intended_us;
+  gint64       connect_start_us;
+  gint64       retry_at_us;   /* closed model: no connect before this */
+  Slot        *slots;         /* pipeline of them */
+} Conn;
+
+typedef struct
+{
+  const NativeTarget *nt;
+  VsWorkerTarget     *wt;
+  guint               first;      /* its connections: conns[first … first + n) */
+  guint               n;
+  guint              *ready;      /* open model: connections that can take a request */
+  guint               n_ready;
+  guint               n_closed;
+  guint               in_flight;  /* requests in flight and reserved connects */
+  gboolean            noted;      /* the first error was passed to the job */
+} TargetState;
+
+struct _Loop
+{
+  VsJob        *job;
+  VsWorker     *worker;
+  NativeWorker *nw;
+  gboolean      open_model;
+  guint         pipeline;
+  gint64        timeout_us;     /* 0: none */
+  gint64        next_check_us;  /* no deadline passes before this */
+  gint64        now_us;         /* when the data being parsed was read */
+  Conn         *conns;
+  guint         n_conns;
+  TargetState  *ts;
+  Slot         *slots;          /* pipeline per connection */
+  guint        *ready;          /* the targets' ready stacks */
+  char         *buf;
+};
+
+static inline gint64
+now_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static inline VsStats *
+conn_stats (Loop *loop,
+            Conn *c)
+{
+  return vs_worker_stats (loop->worker, c->target);
+}
+
+/* Only the first error of a target reaches the job, so the message is formatted once. */
+static void G_GNUC_PRINTF (3, 4)
+note_error (Loop       *loop,
+            guint       target,
+            const char *format,
+            ...)
+{
+  TargetState *ts = &loop->ts[target];
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (ts->noted)
+    return;
+  ts->noted = TRUE;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  vs_job_note_error (loop->job, ts->wt->index, message);
+}
+
+static void
+ready_push (Loop *loop,
+            Conn *c)
+{
+  TargetState *ts = &loop->ts[c->target];
+
+  if (c->ready)
+    return;
+  c->ready = TRUE;
+  ts->ready[ts->n_ready++] = c - loop->conns;
+}
+
+static void
+ready_remove (Loop *loop,
+              Conn *c)
+{
+  TargetState *ts = &loop->ts[c->target];
+  guint index = c - loop->conns;
+
+  if (!c->ready)
+    return;
+  c->ready = FALSE;
+  for (guint i = 0; i < ts->n_ready; i++)
+    if (ts->ready[i] == index)
+      {
+        ts->ready[i] = ts->ready[--ts->n_ready];
+        break;
+      }
+}
+
+static void
+arm_deadline (Loop   *loop,
+              gint64  start_us)
+{
+  /* Deadlines grow with time, so a later one never lowers the bound. */
+  if (loop->timeout_us > 0 && loop->next_check_us == G_MAXINT64)
+    loop->next_check_us = start_us + loop->timeout_us;
+}
+
+static void
+set_want_out (Loop     *loop,
+              Conn     *c,
+              gboolean  want_out)
+{
+  struct epoll_event ev = { .events = EPOLLIN | (want_out ? EPOLLOUT : 0) };
+
+  if (c->want_out == want_out)
+    return;
+  c->want_out = want_out;
+  ev.data.u32 = c - loop->conns;
+  epoll_ctl (loop->nw->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Every request in flight ends with klass; the first gets the bytes of its partial response. */
+static void
+conn_fail_in_flight (Loop         *loop,
+                     Conn         *c,
+                     VsErrorClass  klass)
+{
+  VsStats *stats = conn_stats (loop, c);
+
+  for (guint i = 0; i < c->in_flight; i++)
+    vs_stats_record_failure (stats, klass, i == 0 ? c->msg_bytes : 0);
+  loop->ts[c->target].in_flight -= c->in_flight;
+  c->in_flight = 0;
+  c->unwritten = 0;
+}
+
+static void
+conn_close (Loop *loop,
+            Conn *c)
+{
+  TargetState *ts = &loop->ts[c->target];
+
+  if (c->state == CONN_CLOSED)
+    return;
+
+  /* closing the socket also takes it out of the epoll set */
+  close (c->fd);
+  c->fd = -1;
+  ready_remove (loop, c);
+  if (c->reserved)
+    {
+      c->reserved = FALSE;
+      ts->in_flight--;
+    }
+  ts->in_flight -= c->in_flight;
+  c->in_flight = 0;
+  c->unwritten = 0;
+  c->write_off = 0;
+  c->head = 0;
+  c->msg_bytes = 0;
+  c->msg_started = FALSE;
+  c->want_out = FALSE;
+  c->state = CONN_CLOSED;
+  ts->n_closed++;
+}
+
+/* The connection broke with requests in flight: they fail, and it is closed. why: for the
+ * target's first error, or NULL when the caller noted it. */
+static void
+conn_break (Loop         *loop,
+            Conn         *c,
+            VsErrorClass  klass,
+            const char   *why)
+{
+  if (c->in_flight > 0)
+    {
+      if (why != NULL)
+        note_error (loop, c->target, "%s: %s", loop->ts[c->target].nt->authority, why);
+      conn_fail_in_flight (loop, c, klass);
+    }
+  conn_close (loop, c);
+}
+
+static void
+conn_connect_failed (Loop       *loop,
+                     Conn       *c,
+                     const char *why)
+{
+  TargetState *ts = &loop->ts[c->target];
+
+  note_error (loop, c->target, _("connect to %s: %s"), ts->nt->authority, why);
+  c->retry_at_us = now_us () + CONNECT_BACKOFF_US;
+  if (c->reserved)
+    {
+      vs_stats_record_failure (conn_stats (loop, c), VS_ERROR_CLASS_CONNECT, 0);
+      c->reserved = FALSE;
+      ts->in_flight--;
+    }
+  if (c->state == CONN_CLOSED)
+    return;
+  conn_close (loop, c);
+}
+
+/* Starts a connection; reserved: for a send already counted, meant to leave at intended_us. */
+static void
+conn_connect (Loop     *loop,
+              Conn     *c,
+              gboolean  reserved,
+              gint64    intended_us)
+{
+  TargetState *ts = &loop->ts[c->target];
+  const NativeTarget *nt = ts->nt;
+  struct epoll_event ev = { .events = EPOLLOUT };
+  int one = 1;
+  int fd;
+
+  g_assert (c->state == CONN_CLOSED);
+
+  c->reserved = reserved;
+  c->reserved_intended_us = intended_us;
+  if (reserved)
+    ts->in_flight++;
+
+  fd = socket (nt->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (fd < 0)
+    {
+      conn_connect_failed (loop, c, g_strerror (errno));
+      return;
+    }
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  c->connect_start_us = now_us ();
+  if (connect (fd, (const struct sockaddr *) &nt->addr, nt->addr_len) != 0 &&
+      errno != EINPROGRESS)
+    {
+      int saved = errno;
+
+      close (fd);
+      conn_connect_failed (loop, c, g_strerror (saved));
+      return;
+    }
+
+  /* even a connect that finished at once is taken up by the EPOLLOUT it raises */
+  ev.data.u32 = c - loop->conns;
+  if (epoll_ctl (loop->nw->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      conn_connect_failed (loop, c, g_strerror (saved));
+      return;
+    }
+
+  c->fd = fd;
+  c->state = CONN_CONNECTING;
+  c->want_out = TRUE;
+  ts->n_closed--;
+  arm_deadline (loop, c->connect_start_us);
+}
+
+/* Queues one request (its send is already counted against the budget); conn_flush writes. */
+static void
+conn_queue (Loop   *loop,
+            Conn   *c,
+            gint64  intended_us,
+            gint64  sent_us)
+{
+  TargetState *ts = &loop->ts[c->target];
+  guint index = c->head + c->in_flight;
+  Slot *slot = &c->slots[index >= loop->pipeline ? index - loop->pipeline : index];
+
+  slot->intended_us = intended_us;
+  slot->sent_us = sent_us;
+  c->in_flight++;
+  c->unwritten++;
+  ts->in_flight++;
+  vs_stats_record_send (conn_stats (loop, c), intended_us, sent_us, ts->nt->request_len);
+  arm_deadline (loop, sent_us);
+}
+
+/* Writes what is queued, as far as the socket takes it. FALSE when the connection broke. */
+static gboolean
+conn_flush (Loop *loop,
+            Conn *c)
+{
+  const NativeTarget *nt = loop->ts[c->target].nt;
+
+  while (c->unwritten > 0)
+    {
+      ssize_t n;
+
+      if (c->unwritten == 1)
+        {
+          n = send (c->fd, nt->request + c->write_off, nt->request_len - c->write_off,
+                    MSG_NOSIGNAL);
+        }
+      else
+        {
+          struct iovec iov[MAX_IOV];
+          struct msghdr msg = { .msg_iov = iov, .msg_iovlen = MIN (c->unwritten, MAX_IOV) };
+
+          iov[0].iov_base = nt->request + c->write_off;
+          iov[0].iov_len = nt->request_len - c->write_off;
+          for (guint i = 1; i < msg.msg_iovlen; i++)
+            {
+              iov[i].iov_base = nt->request;
+              iov[i].iov_len = nt->request_len;
+            }
+          n = sendmsg (c->fd, &msg, MSG_NOSIGNAL);
+        }
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK)
+            {
+              set_want_out (loop, c, TRUE);
+              return TRUE;
+            }
+          conn_break (loop, c, VS_ERROR_CLASS_IO, g_strerror (errno));
+          return FALSE;
+        }
+
+      c->write_off += n;
+      c->unwritten -= c->write_off / nt->request_len;
+      c->write_off %= nt->request_len;
+    }
+
+  set_want_out (loop, c, FALSE);
+  return TRUE;
+}
+
+/* Closed model: keep the connection's pipeline full while the budget allows. */
+static gboolean
+conn_fill (Loop *loop,
+           Conn *c)
+{
+  VsWorkerTarget *wt = loop->ts[c->target].wt;
+  gint64 now = now_us ();
+
+  while (c->in_flight < loop->pipeline && vs_worker_target_may_send (loop->job, wt, now))
+    {
+      vs_worker_target_note_send (loop->job, wt, now);
+      conn_queue (loop, c, now, now);
+    }
+
+  return conn_flush (loop, c);
+}
+
+/* After a response or a new connection: what the load model does next with it. */
+static void
+conn_idle (Loop *loop,
+           Conn *c)
+{
+  if (!loop->open_model)
+    conn_fill (loop, c);
+  else if (c->in_flight < loop->pipeline)
+    ready_push (loop, c);
+}
+
+static void
+conn_connected (Loop *loop,
+                Conn *c)
+{
+  TargetState *ts = &loop->ts[c->target];
+  VsStats *stats = conn_stats (loop, c);
+  int error = 0;
+  socklen_t len = sizeof error;
+  gint64 now;
+
+  if (getsockopt (c->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+    error = errno;
+  if (error != 0)
+    {
+      conn_connect_failed (loop, c, g_strerror (error));
+      return;
+    }
+
+  now = now_us ();
+  c->state = CONN_OPEN;
+  stats->counters.connects++;
+  vs_stats_record_timing (stats, VS_TIMING_CONNECT, now - c->connect_start_us);
+  http_parser_init (&c->parser, HTTP_RESPONSE);
+  c->parser.data = c;
+
+  if (c->reserved)
+    {
+      c->reserved = FALSE;
+      ts->in_flight--;
+      conn_queue (loop, c, loop->open_model ? c->reserved_intended_us : now, now);
+    }
+
+  if (!loop->open_model)
+    conn_fill (loop, c);
+  else if (conn_flush (loop, c) && c->in_flight < loop->pipeline)
+    ready_push (loop, c);
+}
+
+/* ---- responses ---- */
+
+static int
+on_message_begin (http_parser *parser)
+{
+  Conn *c = parser->data;
+
+  /* a response nobody asked for: the connection is out of step */
+  if (c->in_flight == 0)
+    return 1;
+
+  if (!c->msg_started)
+    {
+      c->msg_started = TRUE;
+      vs_stats_record_timing (conn_stats (c->loop, c), VS_TIMING_FIRST_BYTE,
+                              c->loop->now_us - c->slots[c->head].sent_us);
+    }
+  return 0;
+}
+
+static int
+on_headers_complete (http_parser *parser)
+{
+  Conn *c = parser->data;
+
+  c->status = parser->status_code;
+  /* 1: no body follows, whatever Content-Length says (RFC 9112 §6.3: HEAD, 1xx, 204, 304) */
+  return c->loop->ts[c->target].nt->head || c->status < 200 || c->status == 204 ||
+         c->status == 304;
+}
+
+static int
+on_message_complete (http_parser *parser)
+{
+  Conn *c = parser->data;
+
+  /* an interim 1xx is followed by the real response to the same request */
+  if (c->status >= 100 && c->status < 200 && c->status != 101)
+    return 0;
+
+  c->keep_alive = http_should_keep_alive (parser);
+  c->msg_done = TRUE;
+  http_parser_pause (parser, 1);
+  return 0;
+}
+
+static const http_parser_settings parser_settings = {
+  .on_message_begin = on_message_begin,
+  .on_headers_complete = on_headers_complete,
+  .on_message_complete = on_message_complete,
+};
+
+/* The oldest request got its whole response. FALSE when the connection was closed. */
+static gboolean
+conn_complete (Loop *loop,
+               Conn *c)
+{
+  TargetState *ts = &loop->ts[c->target];
+  Slot *slot = &c->slots[c->head];
+
+  vs_stats_record_response (conn_stats (loop, c), &ts->wt->target->status_rule, c->status,
+                            slot->intended_us, slot->sent_us, loop->now_us, c->msg_bytes);
+  c->msg_bytes = 0;
+  c->msg_started = FALSE;
+  c->head = c->head + 1 == loop->pipeline ? 0 : c->head + 1;
+  c->in_flight--;
+  ts->in_flight--;
+
+  /* answered before it was completely sent (a server refusing a large body): the rest of it
+   * can no longer go on this connection */
+  if (c->unwritten > c->in_flight)
+    c->keep_alive = FALSE;
+
+  if (!c->keep_alive)
+    {
+      conn_break (loop, c, VS_ERROR_CLASS_IO,
+                  _("the server closed the connection with pipelined requests unanswered"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Feeds len bytes (0: the server closed) to the parser. FALSE when the connection was closed. */
+static gboolean
+conn_parse (Loop       *loop,
+            Conn       *c,
+            const char *data,
+            gsize       len)
+{
+  gboolean eof = len == 0;
+
+  do
+    {
+      gsize parsed = http_parser_execute (&c->parser, &parser_settings, data, len);
+      enum http_errno error = HTTP_PARSER_ERRNO (&c->parser);
+
+      c->msg_bytes += parsed;
+      if (c->msg_done)
+        {
+          c->msg_done = FALSE;
+          http_parser_pause (&c->parser, 0);
+          if (!conn_complete (loop, c))
+            return FALSE;
+          data += parsed;
+          len -= parsed;
+          continue;
+        }
+
+      if (error != HPE_OK)
+        {
+          /* a close before the response ended is not the server's syntax */
+          if (eof)
+            {
+              conn_break (loop, c, VS_ERROR_CLASS_IO,
+                          _("the connection closed before the response ended"));
+            }
+          else
+            {
+              if (c->in_flight > 0)
+                note_error (loop, c->target, _("%s: invalid response: %s"),
+                            loop->ts[c->target].nt->authority, http_errno_description (error));
+              conn_break (loop, c, VS_ERROR_CLASS_IO, NULL);
+            }
+          return FALSE;
+        }
+      break;
+    }
+  while (len > 0);
+
+  return TRUE;
+}
+
+static void
+conn_readable (Loop *loop,
+               Conn *c)
+{
+  /* bounded, so that one fast connection does not starve the others */
+  for (guint round = 0; round < 16; round++)
+    {
+      ssize_t n = recv (c->fd, loop->buf, READ_BUF_SIZE, 0);
+
+      if (n > 0)
+        {
+          loop->now_us = now_us ();
+          if (!conn_parse (loop, c, loop->buf, n))
+            return;
+          if (n < READ_BUF_SIZE)
+            break;
+        }
+      else if (n == 0)
+        {
+          loop->now_us = now_us ();
+          /* a close-delimited body ends here; anything else in flight was cut off */
+          if (c->in_flight > 0 && !conn_parse (loop, c, NULL, 0))
+            return;
+          conn_break (loop, c, VS_ERROR_CLASS_IO,
+                      _("the server closed the connection before responding"));
+          return;
+        }
+      else if (errno == EINTR)
+        {
+          continue;
+        }
+      else if (errno == EAGAIN || errno == EWOULDBLOCK)
+        {
+          break;
+        }
+      else
+        {
+          conn_break (loop, c, VS_ERROR_CLASS_IO, g_strerror (errno));
+          return;
+        }
+    }
+
+  conn_idle (loop, c);
+}
+
+static void
+conn_event (Loop     *loop,
+            Conn     *c,
+            guint32   events)
+{
+  switch (c->state)
+    {
+    case CONN_CONNECTING:
+      conn_connected (loop, c);
+      break;
+
+    case CONN_OPEN:
+      if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+        {
+          conn_readable (loop, c);
+          if (c->state != CONN_OPEN)
+            break;
+        }
+      if ((events & EPOLLOUT) && c->want_out && conn_flush (loop, c))
+        conn_idle (loop, c);
+      break;
+
+    case CONN_CLOSED:
+    default:
+      /* an event queued before the connection was closed in this round */
+      break;
+    }
+}
+
+/* ---- the loop ---- */
+
+static void
+check_timeouts (Loop   *loop,
+                gint64  now)
+{
+  gint64 next = G_MAXINT64;
+
+  for (guint i = 0; i < loop->n_conns; i++)
+    {
+      Conn *c = &loop->conns[i];
+      gint64 deadline;
+
+      if (c->state == CONN_CONNECTING)
+        {
+          deadline = c->connect_start_us + loop->timeout_us;
+          if (deadline <= now)
+            conn_connect_failed (loop, c, _("timed out"));
+          else
+            next = MIN (next, deadline);
+        }
+      else if (c->state == CONN_OPEN && c->in_flight > 0)
+        {
+          deadline = c->slots[c->head].sent_us + loop->timeout_us;
+          if (deadline <= now)
+            {
+              note_error (loop, c->target, _("%s: no response within %.3g s"),
+                          loop->ts[c->target].nt->authority,
+                          loop->timeout_us / (double) G_USEC_PER_SEC);
+              /* the requests behind it on this connection go down with it */
+              conn_break (loop, c, VS_ERROR_CLASS_TIMEOUT, NULL);
+            }
+          else
+            next = MIN (next, deadline);
+        }
+    }
+
+  loop->next_check_us = next;
+}
+
+/* Closed model: connections that are down come back while there is something to send.
+ * Returns when a connection waiting after a failed connect may try again (or G_MAXINT64). */
+static gint64
+closed_reconnect (Loop        *loop,
+                  TargetState *ts,
+                  gint64       now)
+{
+  gint64 retry = G_MAXINT64;
+
+  for (guint i = ts->first; i < ts->first + ts->n && ts->n_closed > 0; i++)
+    {
+      Conn *c = &loop->conns[i];
+
+      if (c->state != CONN_CLOSED)
+        continue;
+      if (c->retry_at_us > now)
+        {
+          retry = MIN (retry, c->retry_at_us);
+          continue;
+        }
+      if (!vs_worker_target_may_send (loop->job, ts->wt, now))
+        break;
+      vs_worker_target_note_send (loop->job, ts->wt, now);
+      conn_connect (loop, c, TRUE, now);
+    }
+
+  return retry;
+}
+
+/* Open model: sends everything due. Returns when the next send is due, G_MAXINT64 when
+ * nothing can be sent before a connection frees (the backlog then goes out late). */
+static gint64
+open_send_due (Loop        *loop,
+               TargetState *ts,
+               gint64       now)
+{
+  VsWorkerTarget *wt = ts->wt;
+
+  for (;;)
+    {
+      gint64 due = loop->job->start_us + vs_schedule_peek (&wt->schedule);
+
+      if (!vs_worker_target_may_send (loop->job, wt, now))
+        return G_MAXINT64;
+      if (due > now)
+        return (ts->n_ready > 0 || ts->n_closed > 0) ? due : G_MAXINT64;
+
+      if (ts->n_ready > 0)
+        {
+          Conn *c = &loop->conns[ts->ready[ts->n_ready - 1]];
+
+          vs_worker_target_note_send (loop->job, wt, now);
+          vs_schedule_advance (&wt->schedule);
+          conn_queue (loop, c, due, now);
+          if (c->in_flight >= loop->pipeline)
+            ready_remove (loop, c);
+          conn_flush (loop, c);
+        }
+      else if (ts->n_closed > 0)
+        {
+          Conn *c = NULL;
+
+          for (guint i = ts->first; i < ts->first + ts->n; i++)
+            if (loop->conns[i].state == CONN_CLOSED)
+              {
+                c = &loop->conns[i];
+                break;
+              }
+          g_assert (c != NULL);
+          vs_worker_target_note_send (loop->job, wt, now);
+          vs_schedule_advance (&wt->schedule);
+          conn_connect (loop, c, TRUE, due);
+        }
+      else
+        return G_MAXINT64;
+    }
+}
+
+static int
+wait_events (Loop               *loop,
+             struct epoll_event *events,
+             gint64              wait_us)
+{
+  static gboolean no_pwait2 = FALSE;
+  int n;
+
+  if (!g_atomic_int_get (&no_pwait2))
+    {
+      struct timespec ts = { wait_us / G_USEC_PER_SEC, (wait_us % G_USEC_PER_SEC) * 1000 };
+
+      n = epoll_pwait2 (loop->nw->epoll_fd, events, MAX_EVENTS, &ts, NULL);
+      if (n >= 0 || errno != ENOSYS)
+        return n;
+      g_atomic_int_set (&no_pwait2, TRUE);
+    }
+
+  /* millisecond resolution: round up so that the loop does not spin */
+  return epoll_wait (loop->nw->epoll_fd, events, MAX_EVENTS, (wait_us + 999) / 1000);
+}
+
+static void
+loop_run (Loop *loop)
+{
+  VsJob *job = loop->job;
+  struct epoll_event events[MAX_EVENTS];
+
+  for (;;)
+    {
+      gint64 now, wake_at = G_MAXINT64;
+      gboolean finished = TRUE;
+      int n;
+
+      vs_worker_sync (job, loop->worker);
+      if (vs_job_should_stop (job))
+        return;
+
+      now = now_us ();
+      if (now >= loop->next_check_us)
+        check_timeouts (loop, now);
+
+      for (guint t = 0; t < loop->worker->n_targets; t++)
+        {
+          TargetState *ts = &loop->ts[t];
+
+          if (ts->n == 0)
+            continue;
+          if (loop->open_model)
+            wake_at = MIN (wake_at, open_send_due (loop, ts, now));
+          else if (ts->n_closed > 0)
+            wake_at = MIN (wake_at, closed_reconnect (loop, ts, now));
+
+          if (ts->in_flight > 0 || !vs_worker_target_spent (job, ts->wt, now))
+            finished = FALSE;
+        }
+      if (finished)
+        return;
+
+      wake_at = MIN (wake_at, loop->next_check_us);
+      wake_at = MIN (wake_at, now + MAX_WAIT_US);
+      /* the warm-up boundary changes what the budget allows */
+      if (now < job->warmup_end_us)
+        wake_at = MIN (wake_at, job->warmup_end_us);
+
+      n = wait_events (loop, events, MAX (wake_at - now, 0));
+      for (int i = 0; i < n; i++)
+        {
+          guint32 id = events[i].data.u32;
+
+          if (id == WAKE_ID)
+            {
+              guint64 value;
+
+              if (read (loop->nw->wake_fd, &value, sizeof value) < 0)
+                continue;
+            }
+          else
+            conn_event (loop, &loop->conns[id], events[i].events);
+        }
+    }
+}
+
+static void
+vs_engine_native_run_worker (VsEngine *engine,
+                             VsJob    *job,
+                             VsWorker *worker)
+{
+  NativeWorker *nw = worker->engine_data;
+  VsLoad *load = &job->plan->load;
+  Loop loop = { 0 };
+  guint n_conns = 0;
+  gint64 now;
+
+  /* the open model's sends are timed to the microsecond, not to the default 50 µs slack */
+  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
+  loop.job = job;
+  loop.worker = worker;
+  loop.nw = nw;
+  loop.open_model = load->model == VS_LOAD_OPEN;
+  loop.pipeline = MAX (load->pipeline, 1);
+  loop.timeout_us = MAX (load->timeout_us, 0);
+  loop.next_check_us = G_MAXINT64;
+  loop.ts = g_new0 (TargetState, worker->n_targets);
+  loop.buf = g_malloc (READ_BUF_SIZE);
+
+  for (guint t = 0; t < worker->n_targets; t++)
+    n_conns += worker->targets[t].connections;
+
+  loop.n_conns = n_conns;
+  loop.conns = g_new0 (Conn, MAX (n_conns, 1));
+
+  loop.slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop.pipeline);
+  loop.ready = g_new0 (guint, MAX (n_conns, 1));
+
+  for (guint t = 0, next = 0; t < worker->n_targets; t++)
+    {
+      TargetState *ts = &loop.ts[t];
+
+      ts->wt = &worker->targets[t];
+      ts->nt = &nw->shared->targets[t];
+      ts->first = next;
+      ts->n = ts->wt->connections;
+      ts->ready = loop.ready + next;
+      ts->n_closed = ts->n;
+
+      for (guint i = next; i < next + ts->n; i++)
+        {
+          Conn *c = &loop.conns[i];
+
+          c->loop = &loop;
+          c->fd = -1;
+          c->target = t;
+          c->state = CONN_CLOSED;
+          c->slots = loop.slots + (gsize) i * loop.pipeline;
+        }
+      next += ts->n;
+    }
+
+  /* Every connection opens at once; in the closed model each carries its first request, in the
+   * open model they wait, connected, for the schedule. */
+  now = now_us ();
+  for (guint t = 0; t < worker->n_targets; t++)
+    {
+      TargetState *ts = &loop.ts[t];
+
+      if (loop.open_model)
+        {
+          for (guint i = ts->first; i < ts->first + ts->n; i++)
+            conn_connect (&loop, &loop.conns[i], FALSE, 0);
+        }
+      else
+        closed_reconnect (&loop, ts, now);
+    }
+
+  loop_run (&loop);
+
+  /* stopped or done: whatever is still in flight is abandoned, not counted */
+  for (guint i = 0; i < loop.n_conns; i++)
+    if (loop.conns[i].state != CONN_CLOSED)
+      close (loop.conns[i].fd);
+
+  g_free (loop.slots);
+  g_free (loop.ready);
+  g_free (loop.conns);
+  g_free (loop.ts);
+  g_free (loop.buf);
+}
+
+/* ---- prepare, wake, release ------------------------------------------------------------- */
+
+static void
+native_shared_clear (gpointer data)
+{
+  NativeShared *shared = data;
+
+  for (guint t = 0; t < shared->n_targets; t++)
+    {
+      g_free (shared->targets[t].request);
+      g_free (shared->targets[t].authority);
+    }
+  g_free (shared->targets);
+}
+
+static void
+native_worker_free (NativeWorker *nw)
+{
+  if (nw == NULL)
+    return;
+  if (nw->epoll_fd >= 0)
+    close (nw->epoll_fd);
+  if (nw->wake_fd >= 0)
+    close (nw->wake_fd);
+  if (nw->shared != NULL)
+    g_atomic_rc_box_release_full (nw->shared, native_shared_clear);
+  g_free (nw);
+}
+
+static gboolean
+header_is (const char *line,
+           gsize       name_len,
+           const char *name)
+{
+  return name_len == strlen (name) && g_ascii_strncasecmp (line, name, name_len) == 0;
+}
+
+/* The request line, headers and body, once, as they go on the wire. */
+static gboolean
+native_target_init (NativeTarget    *nt,
+                    const VsTarget  *target,
+                    guint            plan_index,
+                    GError         **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GString) request = g_string_sized_new (256);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *host_header = NULL;
+  g_autofree char *port_text = NULL;
+  struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+  struct addrinfo *addresses = NULL;
+  const char *method = target->method ? target->method : "GET";
+  const char *host, *path, *query;
+  gboolean has_host = FALSE, has_agent = FALSE;
+  gconstpointer body = NULL;
+  gsize body_len = 0;
+  int port, status;
+
+  /* kept %-encoded: the path goes on the wire exactly as written */
+  uri = g_uri_parse (target->url, G_URI_FLAGS_ENCODED, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "targets[%u].url: %s", plan_index,
+                   local_error->message);
+      return FALSE;
+    }
+  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                   _("targets[%u].url: the native engine speaks plain http:// only; use "
+                     "--engine soup for https://"), plan_index);
+      return FALSE;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, _("targets[%u].url: no host"), plan_index);
+      return FALSE;
+    }
+  port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  port_text = g_strdup_printf ("%d", port);
+  if (strchr (host, ':') != NULL)
+    {
+      nt->authority = g_strdup_printf ("[%s]:%d", host, port);
+      host_header = port == 80 ? g_strdup_printf ("[%s]", host) : g_strdup (nt->authority);
+    }
+  else
+    {
+      nt->authority = g_strdup_printf ("%s:%d", host, port);
+      host_header = port == 80 ? g_strdup (host) : g_strdup (nt->authority);
+    }
+
+  /* resolved once, here: the workers connect to an address, never to a name */
+  status = getaddrinfo (host, port_text, &hints, &addresses);
+  if (status != 0 || addresses == NULL)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_FAILED, _("targets[%u].url: cannot resolve “%s”: %s"),
+                   plan_index, host, status != 0 ? gai_strerror (status) : "no address");
+      if (addresses != NULL)
+        freeaddrinfo (addresses);
+      return FALSE;
+    }
+  memcpy (&nt->addr, addresses->ai_addr, addresses->ai_addrlen);
+  nt->addr_len = addresses->ai_addrlen;
+  freeaddrinfo (addresses);
+
+  path = g_uri_get_path (uri);
+  query = g_uri_get_query (uri);
+  g_string_append_printf (request, "%s %s%s%s HTTP/1.1\r\n", method,
+                          path != NULL && *path != '\0' ? path : "/",
+                          query != NULL ? "?" : "", query != NULL ? query : "");
+
+  for (guint i = 0; target->headers != NULL && target->headers[i] != NULL; i++)
+    {
+      const char *line = target->headers[i];
+      const char *colon = strchr (line, ':');
+      gsize name_len = colon != NULL ? (gsize) (colon - line) : 0;
+
+      if (name_len == 0 || strpbrk (line, "\r\n") != NULL)
+        {
+          g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
+                       _("targets[%u].headers[%u]: not a “Name: value” header line"),
+                       plan_index, i);
+          return FALSE;
+        }
+      if (header_is (line, name_len, "Transfer-Encoding"))
+        {
+          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                       _("targets[%u].headers[%u]: the native engine sends bodies with "
+                         "Content-Length; drop the Transfer-Encoding header"),
+                       plan_index, i);
+          return FALSE;
+        }
+      /* the length is the body's own */
+      if (header_is (line, name_len, "Content-Length"))
+        continue;
+      has_host |= header_is (line, name_len, "Host");
+      has_agent |= header_is (line, name_len, "User-Agent");
+      g_string_append (request, line);
+      g_string_append (request, "\r\n");
+    }
+
+  if (!has_host)
+    g_string_append_printf (request, "Host: %s\r\n", host_header);
+  if (!has_agent)
+    g_string_append (request, "User-Agent: versus/" PACKAGE_VERSION "\r\n");
+
+  if (target->body_bytes != NULL)
+    body = g_bytes_get_data (target->body_bytes, &body_len);
+  if (body_len > 0 || g_str_equal (method, "POST") || g_str_equal (method, "PUT") ||
+      g_str_equal (method, "PATCH"))
+    g_string_append_printf (request, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_len);
+  g_string_append (request, "\r\n");
+  if (body_len > 0)
+    g_string_append_len (request, body, body_len);
+
+  nt->head = g_str_equal (method, "HEAD");
+  nt->request_len = request->len;
+  nt->request = g_string_free (g_steal_pointer (&request), FALSE);
+  return TRUE;
+}
+
+static gboolean
+vs_engine_native_prepare (VsEngine  *engine,
+                          VsJob     *job,
+                          GError   **error)
+{
+  NativeShared *shared = g_atomic_rc_box_new0 (NativeShared);
+
+  shared->n_targets = job->n_targets;
+  shared->targets = g_new0 (NativeTarget, job->n_targets);
+  for (guint t = 0; t < job->n_targets; t++)
+    {
+      const VsTarget *target = vs_plan_get_target (job->plan, job->plan_indices[t]);
+
+      if (!native_target_init (&shared->targets[t], target, job->plan_indices[t], error))
+        {
+          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          return FALSE;
+        }
+    }
+
+  for (guint w = 0; w < job->n_workers; w++)
+    {
+      NativeWorker *nw = g_new0 (NativeWorker, 1);
+      struct epoll_event ev = { .events = EPOLLIN, .data.u32 = WAKE_ID };
+
+      nw->shared = g_atomic_rc_box_acquire (shared);
+      nw->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+      nw->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+      job->workers[w].engine_data = nw;
+
+      if (nw->epoll_fd < 0 || nw->wake_fd < 0 ||
+          epoll_ctl (nw->epoll_fd, EPOLL_CTL_ADD, nw->wake_fd, &ev) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
+                       _("load.threads: cannot set up worker %u: %s"), w, g_strerror (saved));
+          for (guint i = 0; i <= w; i++)
+            g_clear_pointer (&job->workers[i].engine_data, native_worker_free);
+          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          return FALSE;
+        }
+    }
+
+  g_atomic_rc_box_release_full (shared, native_shared_clear);
+  return TRUE;
+}
+
+static void
+vs_engine_native_wake_worker (VsEngine *engine,
+                              VsJob    *job,
+                              VsWorker *worker)
+{
+  NativeWorker *nw = worker->engine_data;
+  guint64 one = 1;
+
+  if (nw != NULL && write (nw->wake_fd, &one, sizeof one) < 0)
+    {
+      /* EAGAIN: the counter is full, so a wake is pending anyway */
+    }
+}
+
+static void
+vs_engine_native_release (VsEngine *engine,
+                          VsJob    *job)
+{
+  for (guint w = 0; w < job->n_workers; w++)
+    g_clear_pointer (&job->workers[w].engine_data, native_worker_free);
+}
+
+static const char *
+vs_engine_native_get_name (VsEngine *engine)
+{
+  return "native";
+}
+
+static void
+vs_engine_native_iface_init (VsEngineInterface *iface)
+{
+  iface->get_name = vs_engine_native_get_name;
+  iface->prepare = vs_engine_native_prepare;
+  iface->run_worker = vs_engine_native_run_worker;
+  iface->wake_worker = vs_engine_native_wake_worker;
+  iface->release = vs_engine_native_release;
+}
+
+static void
+vs_engine_native_class_init (VsEngineNativeClass *klass)
+{
+}
+
+static void
+vs_engine_native_init (VsEngineNative *self)
+{
+}
+
+VsEngine *
+vs_engine_native_new (void)
+{
+  return g_object_new (VS_TYPE_ENGINE_NATIVE, NULL);
+}

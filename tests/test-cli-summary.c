@@ -1,0 +1,214 @@
+/* test-cli-summary.c: the end-of-run table, from results made up here */
+#include <glib.h>
+#include <string.h>
+
+#include "vs-cli-progress.h"
+#include "vs-cli-summary.h"
+#include "vs-results.h"
+
+/* n responses of latency_us each, late of them sent 10 ms after their time. */
+static VsStats *
+make_stats (guint  n,
+            gint64 latency_us,
+            guint  late)
+{
+  VsStats *stats = vs_stats_new ();
+  VsStatusRule rule;
+
+  vs_status_rule_parse (&rule, "2xx", NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 intended = i * 10000;
+      gint64 sent = intended + (i < late ? 10000 : 0);
+
+      vs_stats_record_send (stats, intended, sent, 100);
+      vs_stats_record_response (stats, &rule, 200, sent, sent, sent + latency_us, 1000);
+    }
+  return stats;
+}
+
+static void
+add_interval (VsResults  *results,
+              guint       target,
+              VsPhase     phase,
+              double      start_s,
+              VsStats    *stats,
+              gboolean    last,
+              const char *first_error)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (target, phase, start_s, start_s + 1, stats);
+
+  snapshot->last = last;
+  snapshot->first_error = g_strdup (first_error);
+  vs_results_add_snapshot (results, snapshot);
+}
+
+static void
+add (VsResults  *results,
+     guint       target,
+     VsStats    *stats,
+     const char *first_error)
+{
+  add_interval (results, target, VS_PHASE_MEASURE, 0, stats, TRUE, first_error);
+}
+
+/* The table line that starts with label. */
+static char *
+line_of (const char *text,
+         const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], label) && lines[i][strlen (label)] == ' ')
+      return g_strdup (lines[i]);
+  g_error ("no line “%s” in:\n%s", label, text);
+  return NULL;
+}
+
+static void
+test_table (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(GPtrArray) unreachable = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *p50 = NULL;
+  g_autofree char *late = NULL;
+  g_autofree char *errors = NULL;
+  VsStats *down;
+
+  vs_plan_add_target (plan, vs_target_new ("node", "http://127.0.0.1:1/"));
+  vs_plan_add_target (plan, vs_target_new ("flask", "http://127.0.0.1:2/"));
+  vs_plan_add_target (plan, vs_target_new ("down", "http://127.0.0.1:3/"));
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 100;
+  plan->load.duration_us = G_USEC_PER_SEC;
+  g_assert_true (vs_plan_validate (plan, NULL));
+
+  results = vs_results_new (plan, "soup");
+  add (results, 0, make_stats (100, 1000, 0), NULL);
+  add (results, 1, make_stats (100, 2000, 5), NULL);
+  down = vs_stats_new ();
+  for (guint i = 0; i < 10; i++)
+    vs_stats_record_failure (down, VS_ERROR_CLASS_CONNECT, 0);
+  add (results, 2, down, "Connection refused");
+
+  text = vs_cli_summary_render (results);
+  g_test_message ("%s", text);
+
+  /* targets as columns with letters, one ratio column per other target */
+  header = line_of (text, "");
+  g_assert_nonnull (strstr (header, "node (A)"));
+  g_assert_nonnull (strstr (header, "flask (B)"));
+  g_assert_nonnull (strstr (header, "down (C)"));
+  g_assert_true (strstr (header, "flask (B)") < strstr (header, "B/A"));
+  g_assert_true (strstr (header, "B/A") < strstr (header, "C/A"));
+
+  /* flask is twice as slow: its ratio says so; down has no latency and no ratio */
+  p50 = line_of (text, "latency p50");
+  g_assert_nonnull (strstr (p50, "2.00×"));
+  g_assert_nonnull (strstr (p50, "–"));
+
+  /* the open model shows late sends, and the 5 % on flask is called out, not node's 0 % */
+  late = line_of (text, "late sends");
+  g_assert_nonnull (strstr (late, "5 (5.00%)"));
+  g_assert_nonnull (strstr (text, "fell behind on flask"));
+  g_assert_null (strstr (text, "fell behind on node"));
+  g_assert_nonnull (strstr (text, "p99 uncorrected"));
+
+  /* errors in total and by class */
+  errors = line_of (text, "errors");
+  g_assert_nonnull (strstr (errors, "10 (100.00%)"));
+  g_assert_nonnull (strstr (text, "\n  connect errors "));
+
+  g_assert_nonnull (strstr (text, "Engine: soup."));
+  g_assert_nonnull (strstr (text, "open model, 100 requests/s per target"));
+
+  /* only the target that never answered is unreachable, with its first error */
+  unreachable = vs_cli_summary_unreachable (results);
+  g_assert_cmpuint (unreachable->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (unreachable, 0), ==,
+                   "down could not be reached: Connection refused");
+}
+
+static void
+test_single (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(GPtrArray) unreachable = NULL;
+  g_autofree char *text = NULL;
+
+  vs_plan_add_target (plan, vs_target_new ("only", "http://127.0.0.1:1/"));
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  add (results, 0, make_stats (50, 1500, 0), NULL);
+
+  text = vs_cli_summary_render (results);
+  g_test_message ("%s", text);
+
+  /* one target: no letters, no ratios, no open-model rows */
+  g_assert_nonnull (strstr (text, "only"));
+  g_assert_null (strstr (text, "(A)"));
+  g_assert_null (strstr (text, "×"));
+  g_assert_null (strstr (text, "late sends"));
+  g_assert_null (strstr (text, "fell behind"));
+  g_assert_nonnull (strstr (text, "closed model, 10 connections per target, 10s"));
+
+  unreachable = vs_cli_summary_unreachable (results);
+  g_assert_cmpuint (unreachable->len, ==, 0);
+}
+
+static void
+test_progress (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *warming = NULL;
+  g_autofree char *half = NULL;
+  g_autofree char *done = NULL;
+  VsStats *failing;
+
+  vs_plan_add_target (plan, vs_target_new ("api", "http://127.0.0.1:1/"));
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "soup");
+
+  waiting = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0);
+  g_assert_true (g_str_has_prefix (waiting, "api   "));  /* padded to the widest name */
+  g_assert_nonnull (strstr (waiting, "waiting"));
+
+  add_interval (results, 0, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), FALSE, NULL);
+  warming = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.1);
+  g_assert_nonnull (strstr (warming, "warming up"));
+
+  /* the last tick's rate and p99, the errors so far, the share done */
+  failing = make_stats (40, 3000, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_TIMEOUT, 0);
+  add_interval (results, 0, VS_PHASE_MEASURE, 1, failing, FALSE, NULL);
+  half = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.5);
+  g_test_message ("%s", half);
+  g_assert_nonnull (strstr (half, "41 req/s"));
+  g_assert_nonnull (strstr (half, "3.00ms"));
+  g_assert_nonnull (strstr (half, "1 error "));
+  g_assert_nonnull (strstr (half, " 50%"));
+
+  add_interval (results, 0, VS_PHASE_MEASURE, 2, make_stats (5, 1000, 0), TRUE, NULL);
+  done = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 1);
+  g_assert_nonnull (strstr (done, "done"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/cli/summary/table", test_table);
+  g_test_add_func ("/core/cli/summary/single", test_single);
+  g_test_add_func ("/core/cli/progress", test_progress);
+
+  return g_test_run ();
+}

@@ -1,0 +1,697 @@
+/* test-plan.c: the plan model — defaults, JSON round trip, validation paths, status rules */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vs-error.h"
+#include "vs-plan.h"
+
+static VsPlan *
+valid_plan (void)
+{
+  VsPlan *plan = vs_plan_new ();
+
+  vs_plan_add_target (plan, vs_target_new ("a", "http://127.0.0.1:8081/a"));
+  vs_plan_add_target (plan, vs_target_new ("b", "http://127.0.0.1:8082/b"));
+  return plan;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsTarget) target = vs_target_new ("x", "http://127.0.0.1/");
+
+  g_assert_cmpint (plan->version, ==, VS_PLAN_VERSION);
+  g_assert_cmpuint (vs_plan_get_n_targets (plan), ==, 0);
+  g_assert_cmpint (plan->load.model, ==, VS_LOAD_CLOSED);
+  g_assert_cmpuint (plan->load.connections, ==, 10);
+  g_assert_cmpfloat (plan->load.rate, ==, 0);
+  g_assert_cmpint (plan->load.arrival, ==, VS_ARRIVAL_UNIFORM);
+  g_assert_cmpuint (plan->load.seed, ==, 1);
+  g_assert_cmpint (plan->load.duration_us, ==, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (plan->load.requests, ==, 0);
+  g_assert_cmpint (plan->load.warmup_us, ==, 0);
+  g_assert_cmpint (plan->load.timeout_us, ==, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (plan->load.threads, ==, 0);
+  g_assert_cmpuint (plan->load.pipeline, ==, 1);
+  g_assert_cmpint (plan->mode, ==, VS_MODE_PARALLEL);
+  g_assert_cmpint (plan->engine, ==, VS_ENGINE_KIND_AUTO);
+  g_assert_cmpint (plan->tick_us, ==, G_USEC_PER_SEC);
+  g_assert_false (plan->insecure);
+  g_assert_null (plan->base_dir);
+
+  g_assert_cmpstr (target->name, ==, "x");
+  g_assert_cmpstr (target->method, ==, "GET");
+  g_assert_cmpstr (target->expect_status, ==, "2xx,3xx");
+  g_assert_nonnull (target->headers);
+  g_assert_null (target->headers[0]);
+  g_assert_null (target->body);
+  g_assert_null (target->body_file);
+}
+
+static void
+assert_targets_equal (const VsTarget *a,
+                      const VsTarget *b)
+{
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpstr (a->url, ==, b->url);
+  g_assert_cmpstr (a->method, ==, b->method);
+  g_assert_true (g_strv_equal ((const char * const *) a->headers,
+                               (const char * const *) b->headers));
+  g_assert_cmpstr (a->body, ==, b->body);
+  g_assert_cmpstr (a->body_file, ==, b->body_file);
+  g_assert_cmpstr (a->expect_status, ==, b->expect_status);
+}
+
+static void
+assert_plans_equal (VsPlan *a,
+                    VsPlan *b)
+{
+  g_assert_cmpint (a->version, ==, b->version);
+  g_assert_cmpuint (vs_plan_get_n_targets (a), ==, vs_plan_get_n_targets (b));
+  for (guint i = 0; i < vs_plan_get_n_targets (a); i++)
+    assert_targets_equal (vs_plan_get_target (a, i), vs_plan_get_target (b, i));
+  g_assert_cmpint (a->load.model, ==, b->load.model);
+  g_assert_cmpuint (a->load.connections, ==, b->load.connections);
+  g_assert_cmpfloat (a->load.rate, ==, b->load.rate);
+  g_assert_cmpint (a->load.arrival, ==, b->load.arrival);
+  g_assert_cmpuint (a->load.seed, ==, b->load.seed);
+  g_assert_cmpint (a->load.duration_us, ==, b->load.duration_us);
+  g_assert_cmpuint (a->load.requests, ==, b->load.requests);
+  g_assert_cmpint (a->load.warmup_us, ==, b->load.warmup_us);
+  g_assert_cmpint (a->load.timeout_us, ==, b->load.timeout_us);
+  g_assert_cmpuint (a->load.threads, ==, b->load.threads);
+  g_assert_cmpuint (a->load.pipeline, ==, b->load.pipeline);
+  g_assert_cmpint (a->mode, ==, b->mode);
+  g_assert_cmpint (a->engine, ==, b->engine);
+  g_assert_cmpint (a->tick_us, ==, b->tick_us);
+  g_assert_cmpint (a->insecure, ==, b->insecure);
+}
+
+static VsPlan *
+round_trip (VsPlan *plan)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = vs_plan_to_json (plan);
+  VsPlan *loaded = vs_plan_load_from_data (json, -1, NULL, &error);
+
+  if (loaded == NULL)
+    g_test_message ("%s", json);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  assert_plans_equal (plan, loaded);
+  return loaded;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(VsPlan) copy = NULL;
+  VsTarget *a = vs_plan_get_target (plan, 0);
+  VsTarget *b = vs_plan_get_target (plan, 1);
+  const char * const object_headers[] = { "Accept: application/json", "X-Id: 7", NULL };
+  /* not canonical "Name: value" and repeated names: must survive as a list */
+  const char * const list_headers[] = { "Cookie:a=1", "Cookie: b=2", NULL };
+
+  g_free (a->method);
+  a->method = g_strdup ("POST");
+  g_strfreev (a->headers);
+  a->headers = g_strdupv ((char **) object_headers);
+  a->body = g_strdup ("{\"name\": \"Ünïcode\\n\"}");
+  a->expect_status = (g_free (a->expect_status), g_strdup ("200-204,404"));
+  g_strfreev (b->headers);
+  b->headers = g_strdupv ((char **) list_headers);
+  b->body_file = g_strdup ("payload.json");
+
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.connections = 64;
+  plan->load.rate = 1234.5;
+  plan->load.arrival = VS_ARRIVAL_POISSON;
+  plan->load.seed = G_MAXUINT64;  /* above what a JSON integer holds */
+  plan->load.duration_us = 1234567;  /* not a round number of anything */
+  plan->load.warmup_us = 5 * G_USEC_PER_SEC;
+  plan->load.timeout_us = 250000;
+  plan->load.threads = 3;
+  plan->load.pipeline = 4;
+  plan->mode = VS_MODE_SEQUENTIAL;
+  plan->engine = VS_ENGINE_KIND_NATIVE;
+  plan->tick_us = 250000;
+  plan->insecure = TRUE;
+
+  g_clear_pointer (&copy, vs_plan_unref);
+  copy = round_trip (plan);
+
+  /* a count instead of a duration */
+  plan->load.duration_us = 0;
+  plan->load.requests = 100000;
+  g_clear_pointer (&copy, vs_plan_unref);
+  copy = round_trip (plan);
+
+  /* both and neither are invalid, but still survive a save */
+  plan->load.duration_us = 2 * G_USEC_PER_SEC;
+  g_clear_pointer (&copy, vs_plan_unref);
+  copy = round_trip (plan);
+  plan->load.duration_us = 0;
+  plan->load.requests = 0;
+  g_clear_pointer (&copy, vs_plan_unref);
+  copy = round_trip (plan);
+
+  /* the defaults, and vs_plan_copy() */
+  {
+    g_autoptr(VsPlan) defaults = valid_plan ();
+    g_autoptr(VsPlan) loaded = round_trip (defaults);
+    g_autoptr(VsPlan) copied = vs_plan_copy (plan);
+
+    assert_plans_equal (plan, copied);
+  }
+}
+
+/* A plan made valid, then broken by one edit. */
+typedef struct
+{
+  const char *name;
+  void      (*edit) (VsPlan *plan);
+  const char *path;
+  const char *fragment;   /* in the message */
+} BadCase;
+
+/* Replaces one string field of the second target. */
+static void
+set (VsPlan      *p,
+     gsize        offset,
+     const char  *value)
+{
+  char **field = &G_STRUCT_MEMBER (char *, vs_plan_get_target (p, 1), offset);
+
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+#define SET(p, field, value) set (p, G_STRUCT_OFFSET (VsTarget, field), value)
+
+static void
+set_headers (VsPlan     *p,
+             const char *h0,
+             const char *h1)
+{
+  const char * const headers[] = { h0, h1, NULL };
+  VsTarget *t = vs_plan_get_target (p, 1);
+
+  g_strfreev (t->headers);
+  t->headers = g_strdupv ((char **) headers);
+}
+
+static void edit_no_targets (VsPlan *p) { g_ptr_array_set_size (p->targets, 0); }
+static void edit_empty_name (VsPlan *p) { SET (p, name, NULL); }
+static void edit_dup_name (VsPlan *p) { SET (p, name, "a"); }
+static void edit_url_ftp (VsPlan *p) { SET (p, url, "ftp://127.0.0.1/x"); }
+static void edit_url_garbage (VsPlan *p) { SET (p, url, "http://[::1/x"); }
+static void edit_url_no_scheme (VsPlan *p) { SET (p, url, "127.0.0.1:8080/x"); }
+static void edit_url_no_host (VsPlan *p) { SET (p, url, "http:///x"); }
+static void edit_url_empty (VsPlan *p) { SET (p, url, ""); }
+static void edit_method (VsPlan *p) { SET (p, method, "GE T"); }
+static void edit_header_no_colon (VsPlan *p) { set_headers (p, "Accept: */*", "Broken"); }
+static void edit_header_crlf (VsPlan *p) { set_headers (p, "Accept: */*", "X: a\r\nHost: evil"); }
+static void edit_header_bad_name (VsPlan *p) { set_headers (p, "Accept: */*", "Bad Name: x"); }
+static void edit_body_both (VsPlan *p) { SET (p, body, "x"); SET (p, body_file, "/etc/hostname"); }
+static void edit_body_file_missing (VsPlan *p) { SET (p, body_file, "/nonexistent/versus-body"); }
+static void edit_expect (VsPlan *p) { SET (p, expect_status, "2xx,700"); }
+static void edit_connections_0 (VsPlan *p) { p->load.connections = 0; }
+static void edit_connections_big (VsPlan *p) { p->load.connections = 100001; }
+static void edit_open_no_rate (VsPlan *p) { p->load.model = VS_LOAD_OPEN; }
+static void edit_both_limits (VsPlan *p) { p->load.requests = 100; }
+static void edit_no_limit (VsPlan *p) { p->load.duration_us = 0; }
+static void edit_warmup (VsPlan *p) { p->load.warmup_us = -1; }
+static void edit_timeout (VsPlan *p) { p->load.timeout_us = 0; }
+static void edit_threads (VsPlan *p) { p->load.threads = 1025; }
+static void edit_pipeline_0 (VsPlan *p) { p->load.pipeline = 0; }
+static void edit_pipeline_big (VsPlan *p) { p->load.pipeline = 1025; }
+static void
+edit_pipeline_soup (VsPlan *p)
+{
+  p->load.pipeline = 2;
+  p->engine = VS_ENGINE_KIND_SOUP;
+}
+static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
+static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
+
+static const BadCase bad_cases[] = {
+  { "no-targets", edit_no_targets, "targets", "no targets" },
+  { "empty-name", edit_empty_name, "targets[1].name", "empty" },
+  { "duplicate-name", edit_dup_name, "targets[1].name", "targets[0]" },
+  { "ftp", edit_url_ftp, "targets[1].url", "unsupported scheme “ftp”" },
+  { "bad-url", edit_url_garbage, "targets[1].url", "not a valid URL" },
+  { "no-scheme", edit_url_no_scheme, "targets[1].url", "http://127.0.0.1:8080/x" },
+  { "no-host", edit_url_no_host, "targets[1].url", "no host" },
+  { "empty-url", edit_url_empty, "targets[1].url", "missing" },
+  { "method", edit_method, "targets[1].method", "“GE T”" },
+  { "header-colon", edit_header_no_colon, "targets[1].headers[1]", "Name: value" },
+  { "header-crlf", edit_header_crlf, "targets[1].headers[1]", "line break" },
+  { "header-name", edit_header_bad_name, "targets[1].headers[1]", "Bad Name" },
+  { "body-both", edit_body_both, "targets[1].body_file", "both" },
+  { "body-file", edit_body_file_missing, "targets[1].body_file", "/nonexistent/versus-body" },
+  { "expect", edit_expect, "targets[1].expect_status", "700" },
+  { "connections-0", edit_connections_0, "load.connections", "1 to 100000" },
+  { "connections-big", edit_connections_big, "load.connections", "100001" },
+  { "open-no-rate", edit_open_no_rate, "load.rate", "open model" },
+  { "both-limits", edit_both_limits, "load.duration", "both" },
+  { "no-limit", edit_no_limit, "load.duration", "either" },
+  { "warmup", edit_warmup, "load.warmup", "negative" },
+  { "timeout", edit_timeout, "load.timeout", "0" },
+  { "threads", edit_threads, "load.threads", "1024" },
+  { "pipeline-0", edit_pipeline_0, "load.pipeline", "1 to 1024" },
+  { "pipeline-big", edit_pipeline_big, "load.pipeline", "1025" },
+  { "pipeline-soup", edit_pipeline_soup, "load.pipeline", "soup" },
+  { "tick-small", edit_tick_small, "tick", "50ms" },
+  { "tick-big", edit_tick_big, "tick", "60s" },
+};
+
+static void
+test_valid (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(GPtrArray) problems = vs_plan_check (plan);
+  g_autoptr(GError) error = NULL;
+  const VsTarget *a;
+
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+
+  a = vs_plan_get_target (plan, 0);
+  g_assert_nonnull (a->uri);
+  g_assert_cmpstr (g_uri_get_host (a->uri), ==, "127.0.0.1");
+  g_assert_cmpint (g_uri_get_port (a->uri), ==, 8081);
+  g_assert_nonnull (a->body_bytes);
+  g_assert_cmpuint (g_bytes_get_size (a->body_bytes), ==, 0);
+  g_assert_true (vs_status_rule_accepts (&a->status_rule, 200));
+  g_assert_true (vs_status_rule_accepts (&a->status_rule, 302));
+  g_assert_false (vs_status_rule_accepts (&a->status_rule, 404));
+
+  /* a rate on the closed model is ignored, not an error */
+  plan->load.rate = 50;
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = vs_plan_check (plan);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* an inline body becomes the bytes sent */
+  g_clear_pointer (&vs_plan_get_target (plan, 1)->body, g_free);
+  vs_plan_get_target (plan, 1)->body = g_strdup ("hello");
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_cmpmem (g_bytes_get_data (vs_plan_get_target (plan, 1)->body_bytes, NULL), 5,
+                   "hello", 5);
+}
+
+static void
+test_invalid (gconstpointer data)
+{
+  const BadCase *bad = data;
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_prefix = NULL;
+
+  bad->edit (plan);
+  problems = vs_plan_check (plan);
+  g_assert_cmpuint (problems->len, ==, 1);
+  {
+    const VsPlanProblem *problem = g_ptr_array_index (problems, 0);
+
+    g_assert_cmpstr (problem->path, ==, bad->path);
+    g_assert_nonnull (strstr (problem->message, bad->fragment));
+  }
+
+  g_assert_false (vs_plan_validate (plan, &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  expected_prefix = g_strconcat (bad->path, ": ", NULL);
+  g_assert_true (g_str_has_prefix (error->message, expected_prefix));
+  g_assert_nonnull (strstr (error->message, bad->fragment));
+}
+
+static void
+test_every_problem (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(GPtrArray) problems = NULL;
+
+  /* check() reports them all, not just the first */
+  edit_url_ftp (plan);
+  edit_connections_0 (plan);
+  edit_tick_small (plan);
+  problems = vs_plan_check (plan);
+  g_assert_cmpuint (problems->len, ==, 3);
+  g_assert_cmpstr (((VsPlanProblem *) g_ptr_array_index (problems, 0))->path, ==,
+                   "targets[1].url");
+  g_assert_cmpstr (((VsPlanProblem *) g_ptr_array_index (problems, 1))->path, ==,
+                   "load.connections");
+  g_assert_cmpstr (((VsPlanProblem *) g_ptr_array_index (problems, 2))->path, ==, "tick");
+}
+
+static void
+assert_load_fails (const char *json,
+                   const char *expected_prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = vs_plan_load_from_data (json, -1, NULL, &error);
+
+  if (plan != NULL)
+    g_error ("%s was accepted", json);
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  if (!g_str_has_prefix (error->message, expected_prefix))
+    g_error ("“%s” does not start with “%s”", error->message, expected_prefix);
+}
+
+#define T "\"targets\":[{\"name\":\"a\",\"url\":\"http://127.0.0.1/\"}]"
+
+static void
+test_unknown_key (void)
+{
+  assert_load_fails ("{\"version\":1," T ",\"tik\":\"1s\"}", "tik: unknown key");
+  assert_load_fails ("{\"version\":1," T ",\"load\":{\"conections\":5}}",
+                     "load.conections: unknown key");
+  assert_load_fails ("{\"version\":1,\"targets\":[{\"url\":\"http://x/\"},"
+                     "{\"url\":\"http://y/\",\"header\":{}}]}",
+                     "targets[1].header: unknown key");
+}
+
+static void
+test_wrong_types (void)
+{
+  static const struct { const char *json; const char *prefix; } cases[] = {
+    { "{\"version\":1," T ",\"load\":{\"connections\":\"50\"}}",
+      "load.connections: expected a whole number" },
+    { "{\"version\":1," T ",\"load\":{\"connections\":1.5}}",
+      "load.connections: expected a whole number" },
+    { "{\"version\":1," T ",\"load\":{\"connections\":-1}}",
+      "load.connections: expected a whole number" },
+    { "{\"version\":1," T ",\"load\":{\"connections\":99999999999}}",
+      "load.connections: 99999999999 is too large" },
+    { "{\"version\":1," T ",\"load\":{\"rate\":\"fast\"}}", "load.rate: expected a number" },
+    { "{\"version\":1," T ",\"load\":{\"rate\":-3}}", "load.rate: expected requests/s" },
+    { "{\"version\":1," T ",\"load\":{\"duration\":\"abc\"}}",
+      "load.duration: expected a duration like 10s or 2m, got “abc”" },
+    { "{\"version\":1," T ",\"load\":{\"duration\":-2}}", "load.duration: expected a number" },
+    { "{\"version\":1," T ",\"load\":{\"warmup\":true}}", "load.warmup: expected a duration" },
+    { "{\"version\":1," T ",\"load\":{\"model\":\"half-open\"}}",
+      "load.model: “half-open” is not one of closed, open" },
+    { "{\"version\":1," T ",\"load\":[]}", "load: expected an object" },
+    { "{\"version\":1," T ",\"insecure\":\"yes\"}", "insecure: expected true or false" },
+    { "{\"version\":1," T ",\"engine\":\"turbo\"}", "engine: “turbo” is not one of" },
+    { "{\"version\":1," T ",\"mode\":3}", "mode: expected a string" },
+    { "{\"version\":1,\"targets\":{}}", "targets: expected a list" },
+    { "{\"version\":1,\"targets\":[\"http://x/\"]}", "targets[0]: expected an object" },
+    { "{\"version\":1,\"targets\":[{\"url\":5}]}", "targets[0].url: expected a string" },
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":{\"A\":1}}]}",
+      "targets[0].headers.A: expected a string" },
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":[\"A: b\",null]}]}",
+      "targets[0].headers[1]: expected a string" },
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":\"A: b\"}]}",
+      "targets[0].headers: expected an object" },
+    { "[1,2]", "not a Versus plan" },
+    { "{\"version\":1,", "not valid JSON" },
+    { "", "not a Versus plan" },
+    { "\"version\"", "not a Versus plan" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_load_fails (cases[i].json, cases[i].prefix);
+}
+
+static void
+test_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+
+  assert_load_fails ("{" T "}", "version: missing");
+  assert_load_fails ("{\"version\":2," T "}", "version: this plan has version 2, newer");
+  /* a newer plan's unknown keys do not hide the real reason */
+  assert_load_fails ("{\"version\":9," T ",\"stages\":[]}", "version: this plan has version 9");
+  assert_load_fails ("{\"version\":0," T "}", "version: 0 is not a plan version");
+  assert_load_fails ("{\"version\":\"1\"," T "}", "version: expected a whole number");
+
+  plan = vs_plan_load_from_data ("{\"version\":1," T "}", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->version, ==, 1);
+  g_assert_true (vs_plan_validate (plan, &error));
+}
+
+static void
+test_load_forms (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  const VsTarget *t;
+
+  plan = vs_plan_load_from_data (
+    "{\"version\":1,\"targets\":[{\"name\":\"n\",\"url\":\"http://127.0.0.1:9/\","
+    "\"headers\":{\"Accept\":\"application/json\",\"X-A\":\"1\"}},"
+    "{\"name\":\"p\",\"url\":\"http://127.0.0.1:9/p\",\"headers\":[\"Cookie: a=1\"],"
+    "\"body\":null}],"
+    "\"load\":{\"model\":\"open\",\"rate\":1000,\"duration\":30,\"warmup\":\"500ms\","
+    "\"timeout\":2.5,\"requests\":0},\"tick\":\"250ms\"}", -1, NULL, &error);
+  g_assert_no_error (error);
+
+  t = vs_plan_get_target (plan, 0);
+  g_assert_cmpstr (t->headers[0], ==, "Accept: application/json");
+  g_assert_cmpstr (t->headers[1], ==, "X-A: 1");
+  g_assert_null (t->headers[2]);
+  t = vs_plan_get_target (plan, 1);
+  g_assert_cmpstr (t->headers[0], ==, "Cookie: a=1");
+  g_assert_null (t->body);
+  g_assert_cmpint (plan->load.model, ==, VS_LOAD_OPEN);
+  g_assert_cmpfloat (plan->load.rate, ==, 1000);
+  g_assert_cmpint (plan->load.duration_us, ==, 30 * G_USEC_PER_SEC);
+  g_assert_cmpint (plan->load.warmup_us, ==, 500000);
+  g_assert_cmpint (plan->load.timeout_us, ==, 2500000);
+  g_assert_cmpint (plan->tick_us, ==, 250000);
+  g_assert_true (vs_plan_validate (plan, &error));
+
+  /* only a request count: runs by count, not by the default duration */
+  g_clear_pointer (&plan, vs_plan_unref);
+  plan = vs_plan_load_from_data ("{\"version\":1," T ",\"load\":{\"requests\":500}}", -1, NULL,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->load.duration_us, ==, 0);
+  g_assert_cmpuint (plan->load.requests, ==, 500);
+  g_assert_true (vs_plan_validate (plan, &error));
+}
+
+static void
+test_body_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-plan-XXXXXX", &error);
+  g_autofree char *sub = g_build_filename (dir, "plans", NULL);
+  g_autofree char *payload = g_build_filename (sub, "payload.json", NULL);
+  g_autofree char *plan_path = g_build_filename (sub, "p.json", NULL);
+  g_autofree char *saved_path = g_build_filename (sub, "saved.json", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsPlan) saved = NULL;
+  const VsTarget *t;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_file_set_contents (payload, "{\"x\":1}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (plan_path,
+                       "{\"version\":1,\"targets\":[{\"name\":\"a\","
+                       "\"url\":\"http://127.0.0.1:9/\",\"method\":\"POST\","
+                       "\"body_file\":\"payload.json\"}]}", -1, &error);
+  g_assert_no_error (error);
+
+  /* resolved against the plan's folder, not the working directory */
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  plan = vs_plan_load_from_file ("plans/p.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plan->base_dir, ==, sub);
+  t = vs_plan_get_target (plan, 0);
+  g_assert_cmpstr (t->body_file, ==, "payload.json");  /* kept as written */
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (t->body_bytes, NULL), g_bytes_get_size (t->body_bytes),
+                   "{\"x\":1}", 7);
+
+  /* saved and loaded again: still found */
+  vs_plan_save_to_file (plan, saved_path, &error);
+  g_assert_no_error (error);
+  saved = vs_plan_load_from_file (saved_path, &error);
+  g_assert_no_error (error);
+  assert_plans_equal (plan, saved);
+  g_assert_true (vs_plan_validate (saved, &error));
+
+  /* gone: the error names the field and the resolved file */
+  g_assert_cmpint (g_unlink (payload), ==, 0);
+  g_assert_false (vs_plan_validate (plan, &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "targets[0].body_file: "));
+  g_assert_nonnull (strstr (error->message, payload));
+  g_clear_error (&error);
+
+  /* a missing plan file is an I/O error; a broken one names the file */
+  g_assert_null (vs_plan_load_from_file ("plans/nothing.json", &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+  g_clear_error (&error);
+  g_file_set_contents (plan_path, "{\"version\":1,\"load\":{\"rate\":\"x\"}}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (vs_plan_load_from_file ("plans/p.json", &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "plans/p.json: load.rate: expected a number");
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_unlink (plan_path);
+  g_unlink (saved_path);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
+static void
+test_status_rules (void)
+{
+  static const struct { const char *text; guint yes[4]; guint no[4]; } good[] = {
+    { "2xx,3xx", { 200, 299, 300, 399 }, { 199, 400, 404, 500 } },
+    { "200", { 200, 200, 200, 200 }, { 201, 199, 300, 404 } },
+    { "200-204, 404", { 200, 203, 204, 404 }, { 205, 403, 405, 500 } },
+    { " 5XX ,  100 ", { 500, 599, 100, 550 }, { 101, 200, 499, 600 } },
+    { "100-599", { 100, 599, 300, 404 }, { 99, 600, 639, 0 } },
+  };
+  static const char * const bad[] = {
+    "", " ", "2xx,", ",200", "6xx", "0xx", "99", "600", "200-", "-200", "204-200", "2x",
+    "abc", "2000", "200 204", "099-200", "500-600",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VsStatusRule rule;
+
+      g_assert_true (vs_status_rule_parse (&rule, good[i].text, &error));
+      g_assert_no_error (error);
+      for (guint j = 0; j < 4; j++)
+        {
+          g_assert_true (vs_status_rule_accepts (&rule, good[i].yes[j]));
+          g_assert_false (vs_status_rule_accepts (&rule, good[i].no[j]));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VsStatusRule rule;
+
+      if (vs_status_rule_parse (&rule, bad[i], &error))
+        g_error ("“%s” was accepted", bad[i]);
+      g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+    }
+}
+
+static void
+test_enums (void)
+{
+  VsLoadModel model;
+  VsMode mode;
+  VsEngineKind kind;
+  VsArrival arrival;
+
+  g_assert_true (vs_load_model_from_string (vs_load_model_to_string (VS_LOAD_OPEN), &model));
+  g_assert_cmpint (model, ==, VS_LOAD_OPEN);
+  g_assert_cmpstr (vs_load_model_to_string (VS_LOAD_CLOSED), ==, "closed");
+  g_assert_true (vs_mode_from_string ("sequential", &mode));
+  g_assert_cmpint (mode, ==, VS_MODE_SEQUENTIAL);
+  g_assert_cmpstr (vs_mode_to_string (VS_MODE_PARALLEL), ==, "parallel");
+  g_assert_true (vs_engine_kind_from_string ("native", &kind));
+  g_assert_cmpint (kind, ==, VS_ENGINE_KIND_NATIVE);
+  g_assert_cmpstr (vs_engine_kind_to_string (VS_ENGINE_KIND_SOUP), ==, "soup");
+  g_assert_cmpstr (vs_engine_kind_to_string (VS_ENGINE_KIND_AUTO), ==, "auto");
+  g_assert_true (vs_arrival_from_string ("poisson", &arrival));
+  g_assert_cmpint (arrival, ==, VS_ARRIVAL_POISSON);
+  g_assert_cmpstr (vs_arrival_to_string (VS_ARRIVAL_UNIFORM), ==, "uniform");
+
+  g_assert_false (vs_mode_from_string ("both", &mode));
+  g_assert_false (vs_engine_kind_from_string (NULL, &kind));
+  g_assert_false (vs_arrival_from_string ("", &arrival));
+  g_assert_null (vs_mode_to_string (7));
+}
+
+/* Truncated and garbled plans: an error or a plan, never a crash, never both or neither. */
+static void
+test_garbage (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autofree char *json = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  gsize len;
+
+  vs_plan_get_target (plan, 0)->body = g_strdup ("payload");
+  vs_plan_get_target (plan, 1)->headers = (g_strfreev (vs_plan_get_target (plan, 1)->headers),
+                                           g_strsplit ("A: b|C: d", "|", -1));
+  json = vs_plan_to_json (plan);
+  len = strlen (json);
+
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsPlan) loaded = vs_plan_load_from_data (json, cut, NULL, &error);
+
+      g_assert_true ((loaded == NULL) != (error == NULL));
+    }
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autofree char *garbled = g_memdup2 (json, len + 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsPlan) loaded = NULL;
+      guint flips = g_rand_int_range (rand, 1, 4);
+
+      for (guint f = 0; f < flips; f++)
+        {
+          gsize at = g_rand_int_range (rand, 0, len);
+          static const char noise[] = "{}[]\",:0-9.eE\\ \x01\xff\xc3tfn";
+
+          garbled[at] = noise[g_rand_int_range (rand, 0, sizeof noise - 1)];
+        }
+
+      loaded = vs_plan_load_from_data (garbled, len, NULL, &error);
+      g_assert_true ((loaded == NULL) != (error == NULL));
+      if (loaded != NULL)
+        {
+          g_autoptr(GPtrArray) problems = vs_plan_check (loaded);
+          g_autofree char *again = vs_plan_to_json (loaded);
+
+          g_assert_nonnull (problems);
+          g_assert_nonnull (again);
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/plan/defaults", test_defaults);
+  g_test_add_func ("/core/plan/round-trip", test_round_trip);
+  g_test_add_func ("/core/plan/valid", test_valid);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/plan/invalid/%s", bad_cases[i].name);
+
+      g_test_add_data_func (path, &bad_cases[i], test_invalid);
+    }
+  g_test_add_func ("/core/plan/every-problem", test_every_problem);
+  g_test_add_func ("/core/plan/unknown-key", test_unknown_key);
+  g_test_add_func ("/core/plan/wrong-types", test_wrong_types);
+  g_test_add_func ("/core/plan/version", test_version);
+  g_test_add_func ("/core/plan/load-forms", test_load_forms);
+  g_test_add_func ("/core/plan/body-file", test_body_file);
+  g_test_add_func ("/core/plan/status-rules", test_status_rules);
+  g_test_add_func ("/core/plan/enums", test_enums);
+  g_test_add_func ("/core/plan/garbage", test_garbage);
+
+  return g_test_run ();
+}

@@ -1,0 +1,447 @@
+/* test-protocol.c: HTTP/1.1 edges against a raw-socket server, for both engines
+ *
+ * Each case runs a fixed number of requests through VsRun against vs-raw-server and compares
+ * what the client reports with what the server saw: requests, connections, bytes. The same test
+ * bodies run for "native" and "soup"; an engine that cannot be created is skipped.
+ */
+#include <glib-object.h>
+#include <string.h>
+
+#include "vs-engine.h"
+#include "vs-error.h"
+#include "vs-run.h"
+#include "vs-raw-server.h"
+
+#define BIG_BODY_SIZE (4 * 1024 * 1024 + 3)
+
+typedef struct
+{
+  const char    *engine;
+  VsRawServer  *server;
+  VsPlan        *plan;
+  VsResults     *results;
+  VsCounters     client;    /* the whole measured phase */
+  VsRawServerCounts seen;  /* by the server */
+} Fixture;
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_clear_object (&f->results);
+  g_clear_pointer (&f->plan, vs_plan_unref);
+  g_clear_pointer (&f->server, vs_raw_server_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
+
+static gboolean
+is_native (Fixture *f)
+{
+  return g_str_equal (f->engine, "native");
+}
+
+/* A plan for requests to path over connections, on engine. */
+static void
+fixture_plan (Fixture    *f,
+              const char *engine,
+              const char *method,
+              const char *path,
+              guint       connections,
+              guint64     requests)
+{
+  g_autofree char *url = NULL;
+  VsTarget *target;
+  gboolean known;
+
+  f->engine = engine;
+  f->server = vs_raw_server_new ();
+  url = vs_raw_server_url (f->server, path);
+  target = vs_target_new ("server", url);
+  g_free (target->method);
+  target->method = g_strdup (method);
+
+  f->plan = vs_plan_new ();
+  vs_plan_add_target (f->plan, target);
+  f->plan->load.model = VS_LOAD_CLOSED;
+  f->plan->load.connections = connections;
+  f->plan->load.requests = requests;
+  f->plan->load.duration_us = 0;
+  f->plan->load.warmup_us = 0;
+  f->plan->load.timeout_us = 20 * G_USEC_PER_SEC;
+  f->plan->load.threads = 2;
+  f->plan->load.pipeline = 1;
+  known = vs_engine_kind_from_string (engine, &f->plan->engine);
+  g_assert_true (known);
+}
+
+static void
+on_finished (VsRun    *run,
+             gpointer  user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Runs the plan to its end; FALSE (and the test skipped) when the engine is not available. */
+static gboolean
+fixture_run (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(VsRun) run = NULL;
+  gboolean finished = FALSE;
+  gboolean started;
+
+  started = vs_plan_validate (f->plan, &error);
+  g_assert_no_error (error);
+  g_assert_true (started);
+  engine = vs_engine_new_for_plan (f->plan, &error);
+  if (engine == NULL)
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+
+  run = vs_run_new (f->plan);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
+  started = vs_run_start (run, &error);
+  g_assert_no_error (error);
+  g_assert_true (started);
+  g_assert_cmpstr (vs_run_get_engine (run), ==, f->engine);
+
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (vs_run_get_error (run));
+  f->results = g_object_ref (vs_run_get_results (run));
+  f->client = vs_results_get_target (f->results, 0)->total->counters;
+  vs_raw_server_get_counts (f->server, &f->seen);
+  return TRUE;
+}
+
+static const VsStats *
+fixture_stats (Fixture *f)
+{
+  return vs_results_get_target (f->results, 0)->total;
+}
+
+/* Every request answered, no error, and the client's count is the server's. */
+static void
+assert_all_answered (Fixture *f,
+                     guint64  requests)
+{
+  g_assert_cmpuint (f->seen.requests, ==, requests);
+  g_assert_cmpuint (f->client.requests, ==, requests);
+  g_assert_cmpuint (f->client.responses, ==, requests);
+  g_assert_cmpuint (vs_counters_errors (&f->client), ==, 0);
+}
+
+static void
+test_keep_alive (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/ok", 10, 2000);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 2000);
+  g_assert_cmpuint (f.client.status[2], ==, 2000);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  /* keep-alive: no connection per request */
+  g_assert_cmpuint (f.seen.connections, <=, 10);
+  if (is_native (&f))
+    g_assert_cmpuint (f.client.connects, ==, f.seen.connections);
+}
+
+static void
+test_chunked (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/chunked", 4, 500);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 500);
+  /* extensions and trailers consumed exactly: the connections stayed in step */
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  g_assert_cmpuint (f.seen.connections, <=, 4);
+}
+
+static void
+test_close_delimited (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/eof", 4, 200);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 200);
+  /* every body ended with its connection */
+  g_assert_cmpuint (f.seen.connections, ==, 200);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  if (is_native (&f))
+    g_assert_cmpuint (f.client.connects, ==, 200);
+}
+
+static void
+test_connection_close (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/close", 4, 300);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 300);
+  g_assert_cmpuint (f.seen.connections, ==, 300);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  if (is_native (&f))
+    g_assert_cmpuint (f.client.connects, ==, 300);
+}
+
+static void
+test_big_body (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/big", 2, 20);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 20);
+  g_assert_cmpuint (f.client.bytes_in, >, 20 * (guint64) VS_RAW_SERVER_BIG_SIZE);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+}
+
+static void
+test_head (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  /* the server announces 1 MiB and sends none of it: a client that waits for it times out */
+  fixture_plan (&f, data, "HEAD", "/big", 4, 500);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 500);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  g_assert_cmpuint (f.client.bytes_in, <, 500 * 100);
+  g_assert_cmpuint (f.seen.connections, <=, 4);
+}
+
+static void
+test_no_body_204 (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/204", 4, 500);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 500);
+  g_assert_cmpuint (f.client.status[2], ==, 500);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  g_assert_cmpuint (f.seen.connections, <=, 4);
+}
+
+static void
+test_no_body_304 (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  /* with a Content-Length that must be ignored */
+  fixture_plan (&f, data, "GET", "/304", 4, 500);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 500);
+  g_assert_cmpuint (f.client.status[3], ==, 500);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  g_assert_cmpuint (f.seen.connections, <=, 4);
+}
+
+static void
+test_trickle (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  const VsStats *stats;
+
+  fixture_plan (&f, data, "GET", "/trickle", 2, 6);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 6);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  stats = fixture_stats (&f);
+  if (is_native (&f))
+    {
+      /* the first byte comes well before the last */
+      g_assert_cmpuint (vs_histogram_count (stats->timings[VS_TIMING_FIRST_BYTE]), ==, 6);
+      g_assert_cmpint (vs_histogram_max (stats->timings[VS_TIMING_FIRST_BYTE]), <,
+                       vs_histogram_min (stats->latency));
+    }
+}
+
+static void
+test_reset_mid_body (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/reset", 2, 10);
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (f.seen.requests, ==, 10);
+  g_assert_cmpuint (f.client.requests, ==, 10);
+  g_assert_cmpuint (f.client.responses, ==, 0);
+  g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_IO], ==, 10);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 10);
+}
+
+static void
+test_large_request_body (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  VsTarget *target;
+  char *body;
+
+  fixture_plan (&f, data, "POST", "/ok", 2, 6);
+  target = vs_plan_get_target (f.plan, 0);
+  body = g_malloc (BIG_BODY_SIZE + 1);
+  memset (body, 'b', BIG_BODY_SIZE);
+  body[BIG_BODY_SIZE] = '\0';
+  g_free (target->body);
+  target->body = body;
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 6);
+  /* far more than one socket buffer each, and every byte arrived */
+  g_assert_cmpuint (f.seen.body_bytes, ==, 6 * (guint64) BIG_BODY_SIZE);
+  g_assert_cmpuint (f.client.bytes_out, >=, 6 * (guint64) BIG_BODY_SIZE);
+}
+
+static void
+test_status_500 (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/500", 4, 300);
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (f.seen.requests, ==, 300);
+  g_assert_cmpuint (f.client.requests, ==, 300);
+  g_assert_cmpuint (f.client.responses, ==, 300);
+  g_assert_cmpuint (f.client.status[5], ==, 300);
+  g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_HTTP_5XX], ==, 300);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+}
+
+static void
+test_timeout (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  /* four requests in flight on each of two connections (pipelined where the engine can) */
+  fixture_plan (&f, data, "GET", "/hang", 2, 8);
+  f.plan->load.pipeline = 4;
+  f.plan->load.timeout_us = 200 * 1000;
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (f.seen.requests, ==, 8);
+  g_assert_cmpuint (f.client.requests, ==, 8);
+  g_assert_cmpuint (f.client.responses, ==, 0);
+  g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_TIMEOUT], ==, 8);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 8);
+}
+
+static void
+test_thousand_connections (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/ok", 1000, 5000);
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 5000);
+  g_assert_cmpuint (f.seen.connections, <=, 1000);
+  if (is_native (&f))
+    {
+      /* all of them open at once */
+      g_assert_cmpuint (f.seen.max_open, ==, 1000);
+      g_assert_cmpuint (f.client.connects, ==, 1000);
+    }
+}
+
+static void
+test_pipeline (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  if (!g_str_equal (data, "native"))
+    {
+      g_test_skip ("only the native engine pipelines");
+      return;
+    }
+
+  fixture_plan (&f, data, "GET", "/chunked", 4, 4000);
+  f.plan->load.pipeline = 16;
+  if (!fixture_run (&f))
+    return;
+
+  assert_all_answered (&f, 4000);
+  g_assert_cmpuint (f.client.bytes_in, ==, f.seen.bytes_out);
+  /* several requests arrived in one read: they really were in flight together */
+  g_assert_cmpuint (f.seen.max_pipelined, >, 1);
+  g_assert_cmpuint (f.seen.connections, <=, 4);
+}
+
+static void
+add_cases (const char *engine)
+{
+  static const struct
+  {
+    const char *name;
+    GTestDataFunc func;
+  } cases[] = {
+    { "keep-alive", test_keep_alive },
+    { "chunked", test_chunked },
+    { "close-delimited", test_close_delimited },
+    { "connection-close", test_connection_close },
+    { "big-body", test_big_body },
+    { "head", test_head },
+    { "no-body-204", test_no_body_204 },
+    { "no-body-304", test_no_body_304 },
+    { "trickle", test_trickle },
+    { "reset-mid-body", test_reset_mid_body },
+    { "large-request-body", test_large_request_body },
+    { "status-500", test_status_500 },
+    { "timeout", test_timeout },
+    { "thousand-connections", test_thousand_connections },
+    { "pipeline", test_pipeline },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/engine/protocol/%s/%s", engine, cases[i].name);
+
+      g_test_add_data_func (path, engine, cases[i].func);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  add_cases ("native");
+  add_cases ("soup");
+
+  return g_test_run ();
+}

@@ -1,0 +1,55 @@
+/* vs-raw-server.h: a raw-socket HTTP/1.1 server for the engine tests
+ *
+ * One thread with an epoll loop on 127.0.0.1 and an ephemeral port. It parses requests with
+ * http-parser and answers from a fixed script keyed by path, including the edges a real server
+ * produces and a library server smooths over:
+ *
+ *   /ok        200, Content-Length 2
+ *   /chunked   chunked body with chunk extensions and trailers
+ *   /eof       body delimited by closing the connection (no length, no Connection header)
+ *   /close     200 with "Connection: close", then closes
+ *   /big       1 MiB body
+ *   /204       204 without a body
+ *   /304       304 with a Content-Length and (as it must) no body
+ *   /trickle   a small response written one byte at a time
+ *   /reset     announces 100000 body bytes, sends 1000, then resets (SO_LINGER 0)
+ *   /500       500, Content-Length 5
+ *   /hang      never answered (the connection stays open)
+ *   HEAD *     200 announcing 1 MiB, without a body
+ *   anything   404
+ *
+ * Every request body is read and counted. The counts say what the server saw, for comparison
+ * with what a client reports.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define VS_RAW_SERVER_BIG_SIZE (1024 * 1024)
+
+typedef struct _VsRawServer VsRawServer;
+
+typedef struct
+{
+  guint64 requests;       /* complete requests parsed */
+  guint64 body_bytes;     /* request body bytes received */
+  guint64 connections;    /* connections accepted */
+  guint64 bytes_out;      /* response bytes written */
+  guint   max_open;       /* most connections open at the same time */
+  guint   max_pipelined;  /* most requests parsed from one read */
+} VsRawServerCounts;
+
+VsRawServer *vs_raw_server_new        (void);
+guint16       vs_raw_server_get_port   (VsRawServer       *self);
+/* "http://127.0.0.1:PORT/path" */
+char         *vs_raw_server_url        (VsRawServer       *self,
+                                         const char         *path);
+void          vs_raw_server_get_counts (VsRawServer       *self,
+                                         VsRawServerCounts *counts);
+void          vs_raw_server_free       (VsRawServer       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsRawServer, vs_raw_server_free)
+
+G_END_DECLS
