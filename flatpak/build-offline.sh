@@ -264,13 +264,19 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 url=http://127.0.0.1:$port/
-if ! out=$(timeout 60 flatpak run "$app_id" run --engine soup -c 2 -d 2s "$url" 2>&1); then
+# The CSV goes to the app's own folder, the one place outside the sandbox it may write to.
+csvdir=$HOME/.var/app/$app_id/data/build-offline-check
+rm -rf "$csvdir"
+if ! out=$(timeout 60 flatpak run "$app_id" run -q --engine soup -c 2 -d 2s --csv "$csvdir" \
+             "$url" 2>&1); then
   printf '%s\n' "$out" >&2
   fail "headless versus run inside the sandbox against $url"
 fi
 hits=$(grep -c '"GET / HTTP/1.1" 200' "$work/http-server.log" || true)
 [ "${hits:-0}" -gt 0 ] || fail "versus run exited 0 but the loopback server saw no request"
-check_ok "flatpak run $app_id run … $url → exit 0, the server answered $hits requests"
+[ -s "$csvdir/summary.csv" ] || fail "versus run exited 0 but wrote no $csvdir/summary.csv"
+rm -rf "$csvdir"
+check_ok "flatpak run $app_id run … $url → exit 0, the server answered $hits requests, summary.csv written to the app's folder"
 kill "$srv_pid" 2>/dev/null || true
 
 if [ "${VERSUS_FLATPAK_SKIP_GUI:-0}" != 1 ]; then
