@@ -7,10 +7,13 @@
 # OSTree repository, builds flatpak/io.github.versus.Versus.json unchanged with flatpak-builder,
 # installs the app and checks, inside the sandbox:
 #   1. `versus --version` prints the project version;
-#   2. a headless `versus run` against a loopback server (python3 -m http.server on 127.0.0.1)
-#      exits 0 and the server saw the requests;
-#   3. the window opens under Xvfb (a top-level window appears) and a screenshot is taken.
-# It exits non-zero on the first failure and prints what it checked.
+#   2. `versus run --help` under de_DE.UTF-8 shows translations from po/de.po;
+#   3. a headless `versus run` against a loopback server (python3 -m http.server on 127.0.0.1)
+#      exits 0, the server saw the requests, and summary.csv lands in the app's own folder;
+#   4. the window opens under Xvfb (a top-level window of class "versus") and a screenshot of it
+#      is written to $VERSUS_FLATPAK_WORKDIR/screenshot.png.
+# It exits non-zero on the first failure and prints one line per check. Needs root (mmdebstrap
+# builds the trees in root mode) and the packages from build-aux/setup.sh.
 #
 # Everything lives under $VERSUS_FLATPAK_WORKDIR (default /var/tmp/versus-flatpak): the Debian
 # package cache, the runtime trees, the OSTree repository, a private Flatpak installation
@@ -37,15 +40,16 @@ fail () { printf 'build-offline: FAILED: %s\n' "$*" >&2; exit 1; }
 check_ok () { printf 'build-offline: ok   %s\n' "$*"; }
 elapsed () { echo $(( $(date +%s) - started ))s; }
 
+[ "$(id -u)" -eq 0 ] || fail "run this as root: mmdebstrap builds the runtime trees in root mode"
 for tool in flatpak flatpak-builder mmdebstrap bwrap python3 xvfb-run xwd xwininfo xwdtopnm pnmtopng; do
   command -v "$tool" >/dev/null || fail "$tool is missing: run build-aux/setup.sh"
 done
 
 # What the manifest asks for: the stand-in must carry exactly these names and branch.
-read -r app_id runtime sdk branch command < <(python3 - "$manifest" <<'EOF'
+read -r app_id runtime sdk branch < <(python3 - "$manifest" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(m["id"], m["runtime"], m["sdk"], m["runtime-version"], m["command"])
+print(m["id"], m["runtime"], m["sdk"], m["runtime-version"])
 EOF
 )
 arch=$(flatpak --default-arch)
@@ -178,18 +182,23 @@ EOF
     >"$work/export-$name.log" 2>&1 \
     || { tail -n 20 "$work/export-$name.log" >&2; fail "flatpak build-export of $id"; }
   echo "$(cat "$tree.key")-$id-$branch" >"$stamp"
+  exported=1
 }
 
 t0=$(date +%s)
+exported=0
 build_tree platform "${platform_packages[@]}"
 build_tree sdk "${sdk_packages[@]}"
 export_runtime platform "$runtime"
 export_runtime sdk "$sdk"
-flatpak build-update-repo "$work/repo" >/dev/null
-flatpak --user remote-add --if-not-exists --no-gpg-verify versus-offline "$work/repo"
-flatpak --user install -y --noninteractive --reinstall versus-offline \
-  "runtime/$runtime/$arch/$branch" "runtime/$sdk/$arch/$branch" >"$work/install-runtime.log" 2>&1 \
-  || { tail -n 20 "$work/install-runtime.log" >&2; fail "installing the stand-in runtime"; }
+if [ "$exported" = 1 ] || ! flatpak --user info "$runtime//$branch" >/dev/null 2>&1 \
+   || ! flatpak --user info "$sdk//$branch" >/dev/null 2>&1; then
+  flatpak build-update-repo "$work/repo" >/dev/null
+  flatpak --user remote-add --if-not-exists --no-gpg-verify versus-offline "$work/repo"
+  flatpak --user install -y --noninteractive --reinstall versus-offline \
+    "runtime/$runtime/$arch/$branch" "runtime/$sdk/$arch/$branch" >"$work/install-runtime.log" 2>&1 \
+    || { tail -n 20 "$work/install-runtime.log" >&2; fail "installing the stand-in runtime"; }
+fi
 check_ok "stand-in $runtime//$branch and $sdk//$branch installed ($(( $(date +%s) - t0 ))s)"
 
 # --- 2. the app, from the manifest as it is ------------------------------------------------------
