@@ -134,6 +134,43 @@ test_table (void)
 }
 
 static void
+add_busy (VsResults *results,
+          guint      target,
+          VsPhase    phase,
+          double     busy)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (target, phase, 0, 1,
+                                                    make_stats (50, 1000, 0));
+
+  snapshot->generator_busy = busy;
+  vs_results_add_snapshot (results, snapshot);
+}
+
+/* A saturated generator is called out for the targets it was loading then; a busy warm-up is
+ * not the measured phase. */
+static void
+test_generator_busy (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *text = NULL;
+
+  vs_plan_add_target (plan, vs_target_new ("node", "http://127.0.0.1:1/"));
+  vs_plan_add_target (plan, vs_target_new ("flask", "http://127.0.0.1:2/"));
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  add_busy (results, 0, VS_PHASE_WARMUP, 0.99);
+  add_busy (results, 0, VS_PHASE_MEASURE, 0.50);
+  add_busy (results, 1, VS_PHASE_MEASURE, 0.97);
+
+  text = vs_cli_summary_render (results);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "saturated while loading flask:"));
+  g_assert_nonnull (strstr (text, "(97% busy)"));
+  g_assert_null (strstr (text, "loading node"));
+}
+
+static void
 test_single (void)
 {
   g_autoptr(VsPlan) plan = vs_plan_new ();
@@ -208,6 +245,7 @@ main (int   argc,
 
   g_test_add_func ("/core/cli/summary/table", test_table);
   g_test_add_func ("/core/cli/summary/single", test_single);
+  g_test_add_func ("/core/cli/summary/generator-busy", test_generator_busy);
   g_test_add_func ("/core/cli/progress", test_progress);
 
   return g_test_run ();

@@ -16,11 +16,11 @@ static const char summary_header[] =
   "errors_http_5xx,late_sends,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
-  "bytes_in,bytes_out";
+  "bytes_in,bytes_out,generator_busy_max_pct";
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,rps,errors,latency_p50_ms,latency_p90_ms,"
-  "latency_p99_ms,latency_max_ms";
+  "latency_p99_ms,latency_max_ms,generator_busy_pct";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
  * of 100 responses each with latencies 10, 20 … 1000 µs (exact in the histogram), one refused
@@ -56,6 +56,8 @@ make_results (void)
                                   1000);
       }
     snapshot = vs_snapshot_new (0, VS_PHASE_WARMUP, 0.0, 1.0, stats);
+    /* a busy warm-up must not count towards the measured phase's generator load */
+    snapshot->generator_busy = 0.99;
     vs_results_add_snapshot (results, snapshot);
   }
 
@@ -76,6 +78,7 @@ make_results (void)
         vs_stats_record_failure (stats, VS_ERROR_CLASS_CONNECT, 0);
 
       snapshot = vs_snapshot_new (0, VS_PHASE_MEASURE, second, second + 1, stats);
+      snapshot->generator_busy = second == 1 ? 0.25 : 0.5;
       if (second == 2)
         {
           snapshot->last = TRUE;
@@ -278,6 +281,7 @@ test_summary_csv (void)
   g_assert_cmpstr (cell (rows, 1, "first_byte_p99_ms"), ==, "");
   g_assert_cmpstr (cell (rows, 1, "bytes_in"), ==, "200000");
   g_assert_cmpstr (cell (rows, 1, "bytes_out"), ==, "20000");
+  g_assert_cmpstr (cell (rows, 1, "generator_busy_max_pct"), ==, "50.000");
 
   /* the tricky name survives the round trip, quoted as RFC 4180 says */
   g_assert_nonnull (strstr (csv, "\"b,\"\"eta\"\"\nline two\""));
@@ -325,6 +329,8 @@ test_timeseries_csv (void)
   g_assert_cmpstr (cell (rows, 2, "end_s"), ==, "2.000");
   g_assert_cmpstr (cell (rows, 2, "rps"), ==, "100.000");
   g_assert_cmpstr (cell (rows, 2, "latency_p99_ms"), ==, "0.990");
+  g_assert_cmpstr (cell (rows, 1, "generator_busy_pct"), ==, "99.000");
+  g_assert_cmpstr (cell (rows, 2, "generator_busy_pct"), ==, "25.000");
   g_assert_cmpstr (cell (rows, 3, "errors"), ==, "1");
   g_assert_cmpstr (cell (rows, 3, "requests"), ==, "101");
   g_assert_cmpstr (cell (rows, 4, "target"), ==, TRICKY_NAME);

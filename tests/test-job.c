@@ -15,6 +15,7 @@ struct _FakeEngine
 {
   GObject parent_instance;
   guint64 recorded;  /* atomic: responses recorded by all workers */
+  guint   pause_us;  /* between rounds: 0 keeps the worker's CPU busy */
 };
 
 static void fake_engine_iface_init (VsEngineInterface *iface);
@@ -63,7 +64,8 @@ fake_run_worker (VsEngine *engine,
       if (all_spent)
         return;
       /* a real engine waits for the network here */
-      g_usleep (20);
+      if (self->pause_us > 0)
+        g_usleep (self->pause_us);
     }
 }
 
@@ -90,6 +92,7 @@ fake_engine_class_init (FakeEngineClass *klass)
 static void
 fake_engine_init (FakeEngine *self)
 {
+  self->pause_us = 20;
 }
 
 static VsPlan *
@@ -239,6 +242,54 @@ test_job_fd_limit (void)
   g_assert_nonnull (strstr (error->message, "load.connections"));
 }
 
+static double
+busy_over (FakeEngine *engine,
+           gint64      length_us)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  double busy = 0;
+  VsJob *job;
+  gint64 until;
+
+  plan->load.connections = 1;
+  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_job_start (job, &error));
+
+  until = g_get_monotonic_time () + length_us;
+  while (g_get_monotonic_time () < until)
+    {
+      g_autofree VsStats **stats = g_new0 (VsStats *, 1);
+
+      g_usleep (length_us / 4);
+      busy = vs_job_collect (job, stats);
+      vs_stats_free (stats[0]);
+    }
+  vs_job_free (job);
+  return busy;
+}
+
+/* A worker that never waits is reported busy; one that mostly waits is not. */
+static void
+test_job_generator_busy (void)
+{
+  g_autoptr(FakeEngine) spinning = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) waiting = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  double spinning_busy, waiting_busy;
+
+  spinning->pause_us = 0;
+  waiting->pause_us = 5000;
+  spinning_busy = busy_over (spinning, 400 * 1000);
+  waiting_busy = busy_over (waiting, 400 * 1000);
+
+  /* runnable time counts waiting for a CPU too, so this holds on a loaded machine */
+  g_assert_cmpfloat (spinning_busy, >, 0.7);
+  g_assert_cmpfloat (spinning_busy, <=, 1.0);
+  g_assert_cmpfloat (waiting_busy, <, 0.5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/core/job/collect-while-running", test_job_collect_while_running);
   g_test_add_func ("/core/job/shares", test_job_shares);
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
+  g_test_add_func ("/core/job/generator-busy", test_job_generator_busy);
 
   return g_test_run ();
 }

@@ -9,6 +9,9 @@
 
 /* More late sends than this share means the generator, not the server, set the pace. */
 #define LATE_WARNING_SHARE 0.01
+/* A worker thread runnable for more than this share of an interval had no time to wait for the
+ * servers: the generator was saturated. */
+#define BUSY_WARNING_SHARE 0.9
 
 typedef enum
 {
@@ -264,6 +267,37 @@ add_header (Summary *summary)
     g_clear_pointer (&summary->cells[c], g_free);
 }
 
+/* Says when the generator itself was the bottleneck, naming the targets it loaded then. */
+static void
+append_busy_note (Summary *summary,
+                  GString *out)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  double busiest = 0;
+
+  for (guint i = 0; i < summary->n; i++)
+    {
+      const VsTargetResult *tr = target (summary, i);
+
+      if (tr->generator_busy_max <= BUSY_WARNING_SHARE)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, tr->target->name);
+      busiest = MAX (busiest, tr->generator_busy_max);
+    }
+
+  if (names->len == 0)
+    return;
+
+  g_string_append_printf (out,
+                          _("The load generator was saturated while loading %s: its busiest "
+                            "thread had\nno time left to wait (%.0f%% busy), so these figures "
+                            "may show Versus's limit,\nnot the server's. Try more --threads, "
+                            "or keep the servers off the generator's cores.\n"),
+                          names->str, 100.0 * busiest);
+}
+
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -278,6 +312,8 @@ append_notes (Summary *summary,
                             _("Open model: latency counts from when each request was due, so "
                               "a stall is not hidden;\n“p99 uncorrected” counts from when it "
                               "was actually sent."));
+
+  append_busy_note (summary, out);
 
   for (guint i = 0; i < summary->n; i++)
     {

@@ -46,12 +46,13 @@ static const char * const summary_columns[] = {
   "uncorrected_p50_ms", "uncorrected_p99_ms",
   "connect_p50_ms", "connect_p99_ms", "tls_p50_ms", "tls_p99_ms",
   "first_byte_p50_ms", "first_byte_p99_ms",
-  "bytes_in", "bytes_out",
+  "bytes_in", "bytes_out", "generator_busy_max_pct",
 };
 
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
+  "generator_busy_pct",
 };
 
 /* percentiles listed in the JSON result */
@@ -180,6 +181,7 @@ summary_row (VsResults *results,
 
   add_uint (row, counters->bytes_in);
   add_uint (row, counters->bytes_out);
+  add_decimal (row, 100.0 * target->generator_busy_max);
 
   g_assert (row->len == G_N_ELEMENTS (summary_columns));
   return row;
@@ -211,6 +213,7 @@ timeseries_row (const VsTargetResult *target,
       add_ms (row, interval->p99_us);
       add_ms (row, interval->max_us);
     }
+  add_decimal (row, 100.0 * interval->generator_busy);
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;

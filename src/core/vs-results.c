@@ -140,6 +140,7 @@ vs_results_add_snapshot (VsResults  *self,
   interval.end_s = snapshot->end_s;
   interval.phase = snapshot->phase;
   interval.counters = snapshot->stats->counters;
+  interval.generator_busy = snapshot->generator_busy;
   interval.rps = length > 0 ? snapshot->stats->counters.requests / length : 0.0;
   if (vs_histogram_count (latency) > 0)
     {
@@ -156,6 +157,7 @@ vs_results_add_snapshot (VsResults  *self,
   if (snapshot->phase == VS_PHASE_MEASURE)
     {
       vs_stats_merge (target->total, snapshot->stats);
+      target->generator_busy_max = MAX (target->generator_busy_max, snapshot->generator_busy);
       if (length > 0)
         target->measured_s += length;
     }

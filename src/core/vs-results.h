@@ -28,6 +28,7 @@ typedef struct
   gint64     p99_us;
   gint64     p999_us;
   gint64     max_us;
+  double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
 } VsInterval;
 
 typedef struct
@@ -36,6 +37,7 @@ typedef struct
   GArray         *intervals;    /* VsInterval, in time order */
   VsStats        *total;        /* measured phase, cumulative */
   double          measured_s;   /* length of the measured phase so far */
+  double          generator_busy_max; /* measured phase: the highest interval generator_busy */
   gboolean        started;      /* a snapshot arrived */
   gboolean        finished;     /* the last snapshot arrived */
   char           *first_error;

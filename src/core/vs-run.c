@@ -150,6 +150,7 @@ drive_job (VsRun *self,
       gint64 boundary = interval_start + self->plan->tick_us;
       VsPhase phase = interval_start < job->warmup_end_us ? VS_PHASE_WARMUP : VS_PHASE_MEASURE;
       gint64 now;
+      double busy;
 
       if (phase == VS_PHASE_WARMUP)
         boundary = MIN (boundary, job->warmup_end_us);
@@ -168,7 +169,7 @@ drive_job (VsRun *self,
       last = stopped || vs_job_is_done (job) || (measure_end != 0 && now >= measure_end);
       if (last)
         vs_job_stop (job);
-      vs_job_collect (job, stats);
+      busy = vs_job_collect (job, stats);
 
       for (guint t = 0; t < job->n_targets; t++)
         {
@@ -177,6 +178,7 @@ drive_job (VsRun *self,
                                                   (now - job->start_us) / 1e6,
                                                   stats[t]);
 
+          snapshot->generator_busy = busy;
           snapshot->last = last;
           if (last)
             snapshot->first_error = g_strdup (job->first_errors[t]);

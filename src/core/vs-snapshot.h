@@ -22,6 +22,7 @@ typedef struct
   double      start_s;       /* interval, in seconds since this target's load started */
   double      end_s;
   VsStats    *stats;         /* what happened in the interval */
+  double      generator_busy; /* the busiest worker thread's runnable time over wall time, 0…1 */
   gboolean    last;          /* the target's load has ended; no snapshot follows */
   char       *first_error;   /* last only: the first transport error's message, or NULL */
 } VsSnapshot;

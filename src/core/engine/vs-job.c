@@ -2,7 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "vs-error.h"
 #include "vs-job.h"
@@ -42,6 +46,32 @@ ensure_fd_limit (guint64   needed,
     }
 
   return TRUE;
+}
+
+gint64
+vs_thread_runnable_us (void)
+{
+  char text[96];
+  struct timespec ts;
+  int fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      ssize_t len = read (fd, text, sizeof text - 1);
+      guint64 on_cpu_ns, waiting_ns;
+
+      close (fd);
+      if (len > 0)
+        {
+          text[len] = '\0';
+          if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &on_cpu_ns,
+                      &waiting_ns) == 2)
+            return (gint64) ((on_cpu_ns + waiting_ns) / 1000);
+        }
+    }
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static guint
@@ -135,6 +165,7 @@ worker_thread (gpointer data)
   WorkerStart *start = data;
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
+  start->worker->runnable_us = vs_thread_runnable_us ();
   g_atomic_int_set (&start->worker->done, TRUE);
   g_free (start);
   return NULL;
@@ -149,6 +180,7 @@ vs_job_start (VsJob   *self,
 
   self->start_us = g_get_monotonic_time ();
   self->warmup_end_us = self->start_us + self->plan->load.warmup_us;
+  self->collected_us = self->start_us;
 
   for (guint w = 0; w < self->n_workers; w++)
     {
@@ -171,11 +203,14 @@ vs_job_start (VsJob   *self,
   return TRUE;
 }
 
-void
+double
 vs_job_collect (VsJob    *self,
                 VsStats **out)
 {
   int epoch = g_atomic_int_get (&self->epoch) + 1;
+  gint64 now = g_get_monotonic_time ();
+  gint64 busiest_us = 0;
+  gint64 wall_us;
 
   g_atomic_int_set (&self->epoch, epoch);
 
@@ -219,7 +254,15 @@ vs_job_collect (VsJob    *self,
               vs_stats_reset (left);
             }
         }
+
+      /* runnable_us was written before the worker's acknowledgement or its done flag */
+      busiest_us = MAX (busiest_us, worker->runnable_us - worker->runnable_seen_us);
+      worker->runnable_seen_us = worker->runnable_us;
     }
+
+  wall_us = MAX (now - self->collected_us, 1);
+  self->collected_us = now;
+  return CLAMP ((double) busiest_us / wall_us, 0.0, 1.0);
 }
 
 gboolean

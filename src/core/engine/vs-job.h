@@ -37,6 +37,8 @@ struct _VsWorker
   int             epoch;        /* which stats buffer this worker writes; worker-only */
   int             seen;         /* atomic: the last epoch this worker acknowledged */
   int             done;         /* atomic: run_worker returned */
+  gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
+  gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
   gpointer        engine_data;  /* the engine's, from prepare to release */
   GThread        *thread;
 };
@@ -51,6 +53,7 @@ struct _VsJob
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
+  gint64          collected_us;   /* controller-only: monotonic time of the previous collect */
   int             epoch;          /* atomic, written by the controller */
   int             stop;           /* atomic */
   char          **first_errors;   /* per target, set once */
@@ -68,8 +71,10 @@ VsJob    *vs_job_new          (VsEngine    *engine,
 gboolean  vs_job_start        (VsJob       *self,
                                GError     **error);
 /* Merges what the workers recorded since the last collect into out[i] (one fresh VsStats per
- * job target, owned by the caller). */
-void      vs_job_collect      (VsJob       *self,
+ * job target, owned by the caller). Returns how busy the busiest worker thread was since the
+ * last collect (time runnable over wall time, 0…1): near 1, the generator and not the server
+ * set the pace. */
+double    vs_job_collect      (VsJob       *self,
                                VsStats    **out);
 /* TRUE when every worker has returned by itself (request budgets spent). */
 gboolean  vs_job_is_done      (VsJob       *self);
@@ -88,6 +93,11 @@ vs_job_should_stop (VsJob *job)
   return g_atomic_int_get (&job->stop);
 }
 
+/* The calling thread's time on a CPU or waiting in the run queue for one: a worker that is
+ * never waiting for the network is saturated, whether it computes or is starved of CPU by
+ * other processes. Falls back to CPU time where the kernel keeps no schedstat. */
+gint64    vs_thread_runnable_us (void);
+
 /* Worker side of the epoch handshake; cheap enough to call on every loop iteration. */
 static inline void
 vs_worker_sync (VsJob    *job,
@@ -98,6 +108,7 @@ vs_worker_sync (VsJob    *job,
   if (G_UNLIKELY (epoch != worker->epoch))
     {
       worker->epoch = epoch;
+      worker->runnable_us = vs_thread_runnable_us ();
       g_atomic_int_set (&worker->seen, epoch);
     }
 }

@@ -1,0 +1,307 @@
+/* vs-plan-check.c: every problem of a plan, each with its field path, and validation */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "vs-error.h"
+#include "vs-plan-private.h"
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *path,
+             const char *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *path,
+             const char *format,
+             ...)
+{
+  VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
+  va_list args;
+
+  va_start (args, format);
+  problem->path = g_strdup (path);
+  problem->message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_ptr_array_add (problems, problem);
+}
+
+/* RFC 9110 token characters: methods and header names. */
+static gboolean
+is_token (const char *str,
+          gssize      len)
+{
+  if (len < 0)
+    len = strlen (str);
+  if (len == 0)
+    return FALSE;
+
+  for (gssize i = 0; i < len; i++)
+    {
+      guchar c = str[i];
+
+      /* strchr() would find the terminator for '\0' */
+      if (c == '\0' || (!g_ascii_isalnum (c) && strchr ("!#$%&'*+-.^_`|~", c) == NULL))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+resolve_body_file (VsPlan         *self,
+                   const VsTarget *target)
+{
+  if (g_path_is_absolute (target->body_file) || self->base_dir == NULL)
+    return g_strdup (target->body_file);
+  return g_build_filename (self->base_dir, target->body_file, NULL);
+}
+
+static GUri *
+check_url (GPtrArray  *problems,
+           const char *path,
+           const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (url == NULL || *url == '\0')
+    {
+      add_problem (problems, path, _("missing; give an http:// or https:// URL"));
+      return NULL;
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  if (uri == NULL)
+    {
+      if (strstr (url, "://") == NULL)
+        add_problem (problems, path, _("“%s” is not a URL; did you mean “http://%s”?"), url, url);
+      else
+        add_problem (problems, path, _("“%s” is not a valid URL"), url);
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      if (strstr (url, "://") == NULL)
+        add_problem (problems, path, _("“%s” is not a URL; did you mean “http://%s”?"), url, url);
+      else
+        add_problem (problems, path, _("unsupported scheme “%s”; use http or https"), scheme);
+      return NULL;
+    }
+
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    {
+      add_problem (problems, path, _("“%s” has no host"), url);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uri);
+}
+
+static void
+check_target (VsPlan         *self,
+              guint           index,
+              const VsTarget *target,
+              GPtrArray      *problems)
+{
+  g_autofree char *prefix = g_strdup_printf ("targets[%u]", index);
+  g_autofree char *name_path = g_strconcat (prefix, ".name", NULL);
+  g_autofree char *url_path = g_strconcat (prefix, ".url", NULL);
+  g_autofree char *method_path = g_strconcat (prefix, ".method", NULL);
+  g_autofree char *body_file_path = g_strconcat (prefix, ".body_file", NULL);
+  g_autofree char *expect_path = g_strconcat (prefix, ".expect_status", NULL);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) rule_error = NULL;
+  VsStatusRule rule;
+
+  if (target->name == NULL || *target->name == '\0')
+    add_problem (problems, name_path, _("empty; every target needs a name"));
+  else
+    {
+      for (guint j = 0; j < index; j++)
+        {
+          const VsTarget *other = g_ptr_array_index (self->targets, j);
+
+          if (g_strcmp0 (other->name, target->name) == 0)
+            {
+              add_problem (problems, name_path, _("“%s” is also the name of targets[%u]"),
+                           target->name, j);
+              break;
+            }
+        }
+    }
+
+  uri = check_url (problems, url_path, target->url);
+
+  if (target->method == NULL || !is_token (target->method, -1))
+    add_problem (problems, method_path, _("“%s” is not an HTTP method"),
+                 target->method ? target->method : "");
+
+  for (guint h = 0; target->headers != NULL && target->headers[h] != NULL; h++)
+    {
+      const char *header = target->headers[h];
+      const char *colon = strchr (header, ':');
+      g_autofree char *path = g_strdup_printf ("%s.headers[%u]", prefix, h);
+
+      if (strpbrk (header, "\r\n") != NULL)
+        add_problem (problems, path, _("a header must not contain a line break"));
+      else if (colon == NULL || !is_token (header, colon - header))
+        add_problem (problems, path, _("“%s” is not a header; write “Name: value”"), header);
+    }
+
+  if (target->body != NULL && target->body_file != NULL)
+    add_problem (problems, body_file_path,
+                 _("both body and body_file are set; keep one of them"));
+  else if (target->body_file != NULL)
+    {
+      g_autofree char *file = NULL;
+
+      if (*target->body_file == '\0')
+        add_problem (problems, body_file_path, _("empty; give a file name or remove it"));
+      else
+        {
+          file = resolve_body_file (self, target);
+          if (g_access (file, R_OK) != 0)
+            add_problem (problems, body_file_path, _("cannot read “%s”: %s"), file,
+                         g_strerror (errno));
+          else if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
+            add_problem (problems, body_file_path, _("“%s” is not a regular file"), file);
+        }
+    }
+
+  if (target->expect_status != NULL &&
+      !vs_status_rule_parse (&rule, target->expect_status, &rule_error))
+    add_problem (problems, expect_path, "%s", rule_error->message);
+}
+
+GPtrArray *
+vs_plan_check (VsPlan *self)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
+  const VsLoad *load;
+
+  g_return_val_if_fail (self != NULL, problems);
+
+  load = &self->load;
+
+  if (self->version < 1 || self->version > VS_PLAN_VERSION)
+    add_problem (problems, "version", _("version %d is not one this Versus understands (1…%d)"),
+                 self->version, VS_PLAN_VERSION);
+
+  if (self->targets->len == 0)
+    add_problem (problems, "targets", _("no targets; give at least one URL"));
+  for (guint i = 0; i < self->targets->len; i++)
+    check_target (self, i, g_ptr_array_index (self->targets, i), problems);
+
+  if (vs_load_model_to_string (load->model) == NULL)
+    add_problem (problems, "load.model", _("unknown load model %d"), load->model);
+  if (load->connections == 0 || load->connections > MAX_CONNECTIONS)
+    add_problem (problems, "load.connections", _("%u is out of range; use 1 to %u"),
+                 load->connections, MAX_CONNECTIONS);
+  if (!isfinite (load->rate) || load->rate < 0)
+    add_problem (problems, "load.rate", _("must be a number of requests/s, 0 or more"));
+  else if (load->model == VS_LOAD_OPEN && load->rate <= 0)
+    add_problem (problems, "load.rate",
+                 _("the open model needs a rate above 0 requests/s per target"));
+  if (vs_arrival_to_string (load->arrival) == NULL)
+    add_problem (problems, "load.arrival", _("unknown arrival %d"), load->arrival);
+
+  if (load->duration_us < 0)
+    add_problem (problems, "load.duration", _("must not be negative"));
+  else if (load->duration_us > 0 && load->requests > 0)
+    add_problem (problems, "load.duration",
+                 _("both a duration and a request count are set; keep one of them"));
+  else if (load->duration_us == 0 && load->requests == 0)
+    add_problem (problems, "load.duration", _("set either a duration or a request count"));
+
+  if (load->warmup_us < 0)
+    add_problem (problems, "load.warmup", _("must not be negative"));
+  if (load->timeout_us <= 0)
+    add_problem (problems, "load.timeout", _("must be longer than 0"));
+  if (load->threads > MAX_THREADS)
+    add_problem (problems, "load.threads", _("%u is too many; use at most %u (0: one per core)"),
+                 load->threads, MAX_THREADS);
+  if (load->pipeline == 0 || load->pipeline > MAX_PIPELINE)
+    add_problem (problems, "load.pipeline", _("%u is out of range; use 1 to %u"),
+                 load->pipeline, MAX_PIPELINE);
+  else if (load->pipeline > 1 && self->engine == VS_ENGINE_KIND_SOUP)
+    add_problem (problems, "load.pipeline",
+                 _("the soup engine cannot pipeline; use the native engine or pipeline 1"));
+
+  if (vs_mode_to_string (self->mode) == NULL)
+    add_problem (problems, "mode", _("unknown mode %d"), self->mode);
+  if (vs_engine_kind_to_string (self->engine) == NULL)
+    add_problem (problems, "engine", _("unknown engine %d"), self->engine);
+  if (self->tick_us < MIN_TICK_US || self->tick_us > MAX_TICK_US)
+    add_problem (problems, "tick", _("must be between 50ms and 60s"));
+
+  return problems;
+}
+
+gboolean
+vs_plan_validate (VsPlan  *self,
+                  GError **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  problems = vs_plan_check (self);
+  if (problems->len > 0)
+    {
+      const VsPlanProblem *first = g_ptr_array_index (problems, 0);
+
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", first->path, first->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->targets->len; i++)
+    {
+      VsTarget *target = g_ptr_array_index (self->targets, i);
+      g_autoptr(GBytes) body = NULL;
+      VsStatusRule rule;
+
+      if (target->body_file != NULL)
+        {
+          g_autofree char *file = resolve_body_file (self, target);
+          g_autoptr(GError) local_error = NULL;
+          char *contents = NULL;
+          gsize length = 0;
+
+          if (!g_file_get_contents (file, &contents, &length, &local_error))
+            {
+              g_set_error (error, VS_ERROR, VS_ERROR_IO, "targets[%u].body_file: %s", i,
+                           local_error->message);
+              return FALSE;
+            }
+          body = g_bytes_new_take (contents, length);
+        }
+      else if (target->body != NULL)
+        body = g_bytes_new (target->body, strlen (target->body));
+      else
+        body = g_bytes_new (NULL, 0);
+
+      /* check() accepted both, so neither can fail here */
+      vs_status_rule_parse (&rule, target->expect_status ? target->expect_status
+                                                         : DEFAULT_EXPECT_STATUS, NULL);
+
+      g_clear_pointer (&target->uri, g_uri_unref);
+      target->uri = g_uri_parse (target->url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE,
+                                 NULL);
+      g_clear_pointer (&target->body_bytes, g_bytes_unref);
+      target->body_bytes = g_steal_pointer (&body);
+      target->status_rule = rule;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,847 @@
+/* vs-plan-json.c: plan files — JSON load and save
+ *
+ * The plan file (JSON, UTF-8):
+ *
+ *   {
+ *     "version": 1,                          required; newer than this build: refused
+ *     "targets": [
+ *       {
+ *         "name": "node",                    label, unique in the plan
+ *         "url": "http://127.0.0.1:8081/api/users/1",
+ *         "method": "GET",                   default GET
+ *         "headers": {"Accept": "application/json"},   or ["Accept: application/json"]
+ *         "body": "…",                       inline request body, or
+ *         "body_file": "payload.json",       a file, relative to the plan file's folder
+ *         "expect_status": "2xx"             default "2xx,3xx"; "200", "200-204,404" …
+ *       }
+ *     ],
+ *     "load": {
+ *       "model": "closed" | "open",          default closed
+ *       "connections": 50,                   per target, default 10
+ *       "rate": 1000,                        open model: requests/s per target
+ *       "arrival": "uniform" | "poisson",    open model, default uniform
+ *       "seed": 1,                           Poisson arrivals
+ *       "duration": "30s",                   measured phase; or
+ *       "requests": 100000,                  requests per target (a file giving only this
+ *                                            runs by count)
+ *       "warmup": "5s",                      excluded from the statistics, default 0
+ *       "timeout": "10s",                    per request, default 10s
+ *       "threads": 0,                        worker threads; 0: one per core
+ *       "pipeline": 1                        native engine: requests in flight per connection
+ *     },
+ *     "mode": "parallel" | "sequential",     default parallel
+ *     "engine": "auto" | "soup" | "native",  default auto
+ *     "tick": "1s",                          snapshot interval, 50ms … 60s
+ *     "insecure": false                      accept any TLS certificate
+ *   }
+ *
+ * Durations are strings ("250ms", "10s", "2m", "1h30m") or numbers of seconds. Every key is
+ * optional except "version"; unknown keys are errors, so a typo never passes silently.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "vs-error.h"
+#include "vs-plan-private.h"
+#include "vs-format.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Loading                                                                                  */
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail (GError    **error,
+      const char *path,
+      const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", path, message);
+  return FALSE;
+}
+
+static char *
+child_path (const char *parent,
+            const char *key)
+{
+  return *parent ? g_strconcat (parent, ".", key, NULL) : g_strdup (key);
+}
+
+/* The member key of object, or NULL; *path becomes its path for messages. */
+static JsonNode *
+lookup (JsonObject  *object,
+        const char  *parent,
+        const char  *key,
+        char       **path)
+{
+  g_free (*path);
+  *path = child_path (parent, key);
+  return json_object_get_member (object, key);
+}
+
+/* Unknown keys are typos until proven otherwise. */
+static gboolean
+check_keys (JsonObject         *object,
+            const char         *path,
+            const char * const *known,
+            GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+
+      if (!g_strv_contains (known, key))
+        {
+          g_autofree char *key_path = child_path (path, key);
+          g_autofree char *list = g_strjoinv (", ", (char **) known);
+
+          return fail (error, key_path, _("unknown key; expected one of %s"), list);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_object (JsonNode    *node,
+            const char  *path,
+            JsonObject **out,
+            GError     **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, path, _("expected an object"));
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+static gboolean
+get_string (JsonNode    *node,
+            const char  *path,
+            const char **out,
+            GError     **error)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail (error, path, _("expected a string"));
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+/* A string, or null for “not set”. */
+static gboolean
+get_optional_string (JsonNode    *node,
+                     const char  *path,
+                     char       **out,
+                     GError     **error)
+{
+  const char *value;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      g_clear_pointer (out, g_free);
+      return TRUE;
+    }
+  if (!get_string (node, path, &value, error))
+    return FALSE;
+  g_free (*out);
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+get_boolean (JsonNode    *node,
+             const char  *path,
+             gboolean    *out,
+             GError     **error)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fail (error, path, _("expected true or false"));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonNode    *node,
+            const char  *path,
+            double      *out,
+            GError     **error)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type == G_TYPE_INT64)
+    *out = json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *out = json_node_get_double (node);
+  else
+    return fail (error, path, _("expected a number"));
+  return TRUE;
+}
+
+/* A whole number from 0 to max. With big, a decimal string is accepted too: that is how
+ * 64-bit seeds and counts above G_MAXINT64 are saved. */
+static gboolean
+get_whole (JsonNode    *node,
+           const char  *path,
+           guint64      max,
+           gboolean     big,
+           guint64     *out,
+           GError     **error)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  guint64 value;
+
+  if (type == G_TYPE_INT64)
+    {
+      gint64 v = json_node_get_int (node);
+
+      if (v < 0)
+        return fail (error, path, _("expected a whole number, 0 or more"));
+      value = v;
+    }
+  else if (type == G_TYPE_DOUBLE)
+    {
+      double v = json_node_get_double (node);
+
+      if (!(v >= 0 && v <= 9007199254740992.0 && v == floor (v)))
+        return fail (error, path, _("expected a whole number"));
+      value = (guint64) v;
+    }
+  else if (big && type == G_TYPE_STRING)
+    {
+      if (!g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXUINT64, &value,
+                                       NULL))
+        return fail (error, path, _("expected a whole number"));
+    }
+  else
+    return fail (error, path, _("expected a whole number"));
+
+  if (value > max)
+    return fail (error, path, _("%" G_GUINT64_FORMAT " is too large"), value);
+
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+get_uint (JsonNode    *node,
+          const char  *path,
+          guint       *out,
+          GError     **error)
+{
+  guint64 value;
+
+  if (!get_whole (node, path, G_MAXUINT, FALSE, &value, error))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* "10s", "2m", "500ms" … or a number of seconds. */
+static gboolean
+get_duration (JsonNode    *node,
+              const char  *path,
+              gint64      *out,
+              GError     **error)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      if (!vs_parse_duration (text, out))
+        return fail (error, path, _("expected a duration like 10s or 2m, got “%s”"), text);
+      return TRUE;
+    }
+  else if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+    {
+      double seconds = type == G_TYPE_INT64 ? json_node_get_int (node)
+                                            : json_node_get_double (node);
+
+      /* up to about 100 days: far past any run, far below overflow */
+      if (!(seconds >= 0 && seconds <= 1e7))
+        return fail (error, path, _("expected a number of seconds from 0 to 10000000"));
+      *out = (gint64) llround (seconds * G_USEC_PER_SEC);
+      return TRUE;
+    }
+
+  return fail (error, path, _("expected a duration like \"10s\" or a number of seconds"));
+}
+
+static gboolean
+get_enum (JsonNode           *node,
+          const char         *path,
+          const char * const *names,
+          int                *out,
+          GError            **error)
+{
+  const char *text;
+
+  if (!get_string (node, path, &text, error))
+    return FALSE;
+
+  if (!_vs_name_to_enum (names, text, out))
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) names);
+
+      return fail (error, path, _("“%s” is not one of %s"), text, list);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_headers (JsonNode    *node,
+              const char  *path,
+              VsTarget    *target,
+              GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+          g_autofree char *member_path = g_strdup_printf ("%s.%s", path, name);
+          g_autofree char *header = NULL;
+          const char *value;
+
+          if (!get_string (json_object_get_member (object, name), member_path, &value, error))
+            return FALSE;
+          header = g_strdup_printf ("%s: %s", name, value);
+          g_strv_builder_add (builder, header);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
+          const char *value;
+
+          if (!get_string (json_array_get_element (array, i), element_path, &value, error))
+            return FALSE;
+          g_strv_builder_add (builder, value);
+        }
+    }
+  else
+    return fail (error, path, _("expected an object of names and values, or a list of "
+                                "“Name: value” strings"));
+
+  g_strfreev (target->headers);
+  target->headers = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static const char * const target_keys[] = {
+  "name", "url", "method", "headers", "body", "body_file", "expect_status", NULL
+};
+
+static VsTarget *
+load_target (JsonNode    *node,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(VsTarget) target = vs_target_new (NULL, NULL);
+  JsonObject *object = NULL;
+  JsonNode *member;
+
+  if (!get_object (node, path, &object, error) ||
+      !check_keys (object, path, target_keys, error))
+    return NULL;
+
+  {
+    g_autofree char *member_path = NULL;
+
+    if ((member = lookup (object, path, "name", &member_path)) &&
+        !get_optional_string (member, member_path, &target->name, error))
+      return NULL;
+    if ((member = lookup (object, path, "url", &member_path)) &&
+        !get_optional_string (member, member_path, &target->url, error))
+      return NULL;
+    if ((member = lookup (object, path, "method", &member_path)))
+      {
+        const char *method;
+
+        if (!get_string (member, member_path, &method, error))
+          return NULL;
+        g_free (target->method);
+        target->method = g_strdup (method);
+      }
+    if ((member = lookup (object, path, "headers", &member_path)) &&
+        !load_headers (member, member_path, target, error))
+      return NULL;
+    if ((member = lookup (object, path, "body", &member_path)) &&
+        !get_optional_string (member, member_path, &target->body, error))
+      return NULL;
+    if ((member = lookup (object, path, "body_file", &member_path)) &&
+        !get_optional_string (member, member_path, &target->body_file, error))
+      return NULL;
+    if ((member = lookup (object, path, "expect_status", &member_path)))
+      {
+        const char *expect;
+
+        if (!get_string (member, member_path, &expect, error))
+          return NULL;
+        g_free (target->expect_status);
+        target->expect_status = g_strdup (expect);
+      }
+  }
+
+  return g_steal_pointer (&target);
+}
+
+static const char * const load_keys[] = {
+  "model", "connections", "rate", "arrival", "seed", "duration", "requests", "warmup",
+  "timeout", "threads", "pipeline", NULL
+};
+
+static gboolean
+load_load (JsonNode    *node,
+           VsLoad      *load,
+           GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+  int value;
+
+  if (!get_object (node, "load", &object, error) ||
+      !check_keys (object, "load", load_keys, error))
+    return FALSE;
+
+
+  if ((member = lookup (object, "load", "model", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_load_model_names, &value, error))
+        return FALSE;
+      load->model = value;
+    }
+  if ((member = lookup (object, "load", "connections", &member_path)) &&
+      !get_uint (member, member_path, &load->connections, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "rate", &member_path)))
+    {
+      if (!get_number (member, member_path, &load->rate, error))
+        return FALSE;
+      if (load->rate < 0)
+        return fail (error, member_path, _("expected requests/s, 0 or more"));
+    }
+  if ((member = lookup (object, "load", "arrival", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_arrival_names, &value, error))
+        return FALSE;
+      load->arrival = value;
+    }
+  if ((member = lookup (object, "load", "seed", &member_path)) &&
+      !get_whole (member, member_path, G_MAXUINT64, TRUE, &load->seed, error))
+    return FALSE;
+  /* A file that only gives a request count runs by count, not by the default duration. */
+  if (json_object_has_member (object, "requests") && !json_object_has_member (object, "duration"))
+    load->duration_us = 0;
+  if ((member = lookup (object, "load", "duration", &member_path)) &&
+      !get_duration (member, member_path, &load->duration_us, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "requests", &member_path)) &&
+      !get_whole (member, member_path, G_MAXUINT64, TRUE, &load->requests, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "warmup", &member_path)) &&
+      !get_duration (member, member_path, &load->warmup_us, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "timeout", &member_path)) &&
+      !get_duration (member, member_path, &load->timeout_us, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "threads", &member_path)) &&
+      !get_uint (member, member_path, &load->threads, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "pipeline", &member_path)) &&
+      !get_uint (member, member_path, &load->pipeline, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static const char * const plan_keys[] = {
+  "version", "targets", "load", "mode", "engine", "tick", "insecure", NULL
+};
+
+static VsPlan *
+load_plan (JsonNode    *root,
+           const char  *base_dir,
+           GError     **error)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autofree char *member_path = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+  guint64 version;
+  int value;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("not a Versus plan: expected a JSON object with “version” and "
+                             "“targets”"));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  /* The version first: a newer file's other keys may legitimately be unknown to us. */
+  member = json_object_get_member (object, "version");
+  if (member == NULL)
+    {
+      fail (error, "version", _("missing; a Versus plan starts with \"version\": %d"),
+            VS_PLAN_VERSION);
+      return NULL;
+    }
+  if (!get_whole (member, "version", G_MAXINT, FALSE, &version, error))
+    return NULL;
+  if (version > VS_PLAN_VERSION)
+    {
+      fail (error, "version", _("this plan has version %" G_GUINT64_FORMAT ", newer than this "
+                                "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
+      return NULL;
+    }
+  if (version < 1)
+    {
+      fail (error, "version", _("%" G_GUINT64_FORMAT " is not a plan version"), version);
+      return NULL;
+    }
+  plan->version = (int) version;
+
+  if (!check_keys (object, "", plan_keys, error))
+    return NULL;
+
+
+  if ((member = lookup (object, "", "targets", &member_path)))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          fail (error, "targets", _("expected a list of targets"));
+          return NULL;
+        }
+      array = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *path = g_strdup_printf ("targets[%u]", i);
+          VsTarget *target = load_target (json_array_get_element (array, i), path, error);
+
+          if (target == NULL)
+            return NULL;
+          vs_plan_add_target (plan, target);
+        }
+    }
+  if ((member = lookup (object, "", "load", &member_path)) &&
+      !load_load (member, &plan->load, error))
+    return NULL;
+  if ((member = lookup (object, "", "mode", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_mode_names, &value, error))
+        return NULL;
+      plan->mode = value;
+    }
+  if ((member = lookup (object, "", "engine", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_engine_names, &value, error))
+        return NULL;
+      plan->engine = value;
+    }
+  if ((member = lookup (object, "", "tick", &member_path)) &&
+      !get_duration (member, member_path, &plan->tick_us, error))
+    return NULL;
+  if ((member = lookup (object, "", "insecure", &member_path)) &&
+      !get_boolean (member, member_path, &plan->insecure, error))
+    return NULL;
+
+
+  plan->base_dir = g_strdup (base_dir);
+  return g_steal_pointer (&plan);
+}
+
+VsPlan *
+vs_plan_load_from_data (const char  *json,
+                        gssize       length,
+                        const char  *base_dir,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (length < 0)
+    length = strlen (json);
+
+  /* json-glib expects valid UTF-8; say so plainly instead of letting it guess */
+  if (!g_utf8_validate_len (json, length, NULL))
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("not a Versus plan: the file is not UTF-8 text"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, _("not valid JSON: %s"),
+                   local_error->message);
+      return NULL;
+    }
+
+  return load_plan (json_parser_get_root (parser), base_dir, error);
+}
+
+VsPlan *
+vs_plan_load_from_file (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *base_dir = NULL;
+  gsize length = 0;
+  VsPlan *plan;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  absolute = g_canonicalize_filename (path, NULL);
+  base_dir = g_path_get_dirname (absolute);
+
+  plan = vs_plan_load_from_data (contents, length, base_dir, &local_error);
+  if (plan == NULL)
+    {
+      g_set_error (error, VS_ERROR, local_error->code, "%s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  return plan;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Saving                                                                                   */
+
+/* A string when vs_format_duration() round-trips exactly, seconds otherwise. */
+static void
+add_duration (JsonBuilder *builder,
+              const char  *key,
+              gint64       us)
+{
+  g_autofree char *text = vs_format_duration (us);
+  gint64 parsed;
+
+  json_builder_set_member_name (builder, key);
+  if (text != NULL && vs_parse_duration (text, &parsed) && parsed == us)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_double_value (builder, us / (double) G_USEC_PER_SEC);
+}
+
+/* Headers save as an object when that loses nothing (canonical "Name: value", names unique),
+ * otherwise as the list they are. */
+static gboolean
+headers_fit_object (char **headers)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; headers[i] != NULL; i++)
+    {
+      const char *colon = strchr (headers[i], ':');
+      char *name;
+
+      if (colon == NULL || colon[1] != ' ')
+        return FALSE;
+      name = g_strndup (headers[i], colon - headers[i]);
+      if (!g_hash_table_add (names, name))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+add_headers (JsonBuilder *builder,
+             char       **headers)
+{
+  json_builder_set_member_name (builder, "headers");
+
+  if (headers_fit_object (headers))
+    {
+      json_builder_begin_object (builder);
+      for (guint i = 0; headers[i] != NULL; i++)
+        {
+          const char *colon = strchr (headers[i], ':');
+          g_autofree char *name = g_strndup (headers[i], colon - headers[i]);
+
+          json_builder_set_member_name (builder, name);
+          json_builder_add_string_value (builder, colon + 2);
+        }
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      json_builder_begin_array (builder);
+      for (guint i = 0; headers[i] != NULL; i++)
+        json_builder_add_string_value (builder, headers[i]);
+      json_builder_end_array (builder);
+    }
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *key,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, key);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *key,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_int_value (builder, value);
+}
+
+char *
+vs_plan_to_json (VsPlan *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const VsLoad *load;
+  GString *text;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  load = &self->load;
+
+  json_builder_begin_object (builder);
+  add_int (builder, "version", self->version);
+
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->targets->len; i++)
+    {
+      const VsTarget *target = g_ptr_array_index (self->targets, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "name", target->name);
+      add_string (builder, "url", target->url);
+      add_string (builder, "method", target->method);
+      if (target->headers != NULL && target->headers[0] != NULL)
+        add_headers (builder, target->headers);
+      add_string (builder, "body", target->body);
+      add_string (builder, "body_file", target->body_file);
+      add_string (builder, "expect_status", target->expect_status);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "load");
+  json_builder_begin_object (builder);
+  add_string (builder, "model", vs_load_model_to_string (load->model));
+  add_int (builder, "connections", load->connections);
+  if (load->model == VS_LOAD_OPEN || load->rate != 0)
+    {
+      json_builder_set_member_name (builder, "rate");
+      json_builder_add_double_value (builder, load->rate);
+    }
+  add_string (builder, "arrival", vs_arrival_to_string (load->arrival));
+  if (load->seed <= G_MAXINT64)
+    add_int (builder, "seed", (gint64) load->seed);
+  else
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, load->seed);
+
+      add_string (builder, "seed", seed);
+    }
+  /* The loader zeroes the duration of a file that gives only a request count, so one of the
+   * two is enough unless both (or neither) are set. */
+  if (load->duration_us != 0 || load->requests == 0)
+    add_duration (builder, "duration", load->duration_us);
+  if (load->requests != 0 || load->duration_us == 0)
+    {
+      if (load->requests <= G_MAXINT64)
+        add_int (builder, "requests", (gint64) load->requests);
+      else
+        {
+          g_autofree char *requests = g_strdup_printf ("%" G_GUINT64_FORMAT, load->requests);
+
+          add_string (builder, "requests", requests);
+        }
+    }
+  add_duration (builder, "warmup", load->warmup_us);
+  add_duration (builder, "timeout", load->timeout_us);
+  add_int (builder, "threads", load->threads);
+  add_int (builder, "pipeline", load->pipeline);
+  json_builder_end_object (builder);
+
+  add_string (builder, "mode", vs_mode_to_string (self->mode));
+  add_string (builder, "engine", vs_engine_kind_to_string (self->engine));
+  add_duration (builder, "tick", self->tick_us);
+  json_builder_set_member_name (builder, "insecure");
+  json_builder_add_boolean_value (builder, self->insecure);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+
+  text = g_string_new (NULL);
+  json_generator_to_gstring (generator, text);
+  g_string_append_c (text, '\n');
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+vs_plan_save_to_file (VsPlan      *self,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  json = vs_plan_to_json (self);
+  if (!g_file_set_contents (path, json, -1, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}

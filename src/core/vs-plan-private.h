@@ -1,0 +1,28 @@
+/* vs-plan-private.h: limits and names shared by the plan's model, checks and JSON files */
+#pragma once
+
+#include "vs-plan.h"
+
+G_BEGIN_DECLS
+
+#define MAX_CONNECTIONS 100000
+#define MAX_THREADS     1024
+#define MAX_PIPELINE    1024
+#define MIN_TICK_US     (50 * 1000)
+#define MAX_TICK_US     (60 * G_USEC_PER_SEC)
+
+#define DEFAULT_METHOD        "GET"
+#define DEFAULT_EXPECT_STATUS "2xx,3xx"
+
+/* Enum names, in enum order, NULL-terminated. */
+extern const char * const _vs_load_model_names[];
+extern const char * const _vs_arrival_names[];
+extern const char * const _vs_mode_names[];
+extern const char * const _vs_engine_names[];
+
+/* Case-insensitive lookup of str in names; FALSE when absent. */
+gboolean _vs_name_to_enum (const char * const *names,
+                           const char         *str,
+                           int                *out);
+
+G_END_DECLS
