@@ -5,7 +5,8 @@
 # script builds a stand-in org.gnome.Platform and org.gnome.Sdk from Debian packages with
 # mmdebstrap, exports them under the names and branch that the manifest asks for into a local
 # OSTree repository, builds flatpak/io.github.versus.Versus.json unchanged with flatpak-builder,
-# installs the app and checks, inside the sandbox:
+# checks that the app compiled without warnings against the runtime's newer libraries, installs
+# it and checks, inside the sandbox:
 #   1. `versus --version` prints the project version;
 #   2. `versus run --help` under de_DE.UTF-8 shows translations from po/de.po;
 #   3. a headless `versus run` against a loopback server (python3 -m http.server on 127.0.0.1)
@@ -26,6 +27,7 @@
 #   VERSUS_FLATPAK_MIRROR   Debian mirror (default: the first Debian mirror in the apt sources)
 #   VERSUS_FLATPAK_SKIP_GUI set to 1 to skip the window check
 #   VERSUS_FLATPAK_MANIFEST another manifest to build (default: the one beside this script)
+#   VERSUS_FLATPAK_ALLOW_WARNINGS set to 1 to let compiler warnings against the runtime pass
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -244,6 +246,19 @@ say "building $app_id with flatpak-builder…"
    "$work/build-dir" "$manifest") >"$work/flatpak-builder.log" 2>&1 \
   || { tail -n 40 "$work/flatpak-builder.log" >&2; fail "flatpak-builder (log: $work/flatpak-builder.log)"; }
 check_ok "flatpak-builder built and installed $app_id ($(( $(date +%s) - t0 ))s)"
+
+# The code must build without warnings against the runtime's newer libraries too.
+warnings=$(grep -E '^\.\./(src|tests)/[^ ]*: warning:' "$work/flatpak-builder.log" | sort -u || true)
+if [ -n "$warnings" ]; then
+  printf '%s\n' "$warnings" >&2
+  if [ "${VERSUS_FLATPAK_ALLOW_WARNINGS:-0}" = 1 ]; then
+    say "warning: $(printf '%s\n' "$warnings" | wc -l) compiler warnings against the runtime (allowed)"
+  else
+    fail "$(printf '%s\n' "$warnings" | wc -l) compiler warnings against the runtime's libraries (VERSUS_FLATPAK_ALLOW_WARNINGS=1 lets them pass)"
+  fi
+else
+  check_ok "no compiler warnings against the runtime's libraries"
+fi
 
 # --- 3. inside the sandbox ---------------------------------------------------------------------
 
