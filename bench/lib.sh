@@ -3,8 +3,8 @@
 # nginx_start PORT [CPU]   nginx on 127.0.0.1:PORT, one worker, `return 200 "ok"`, no access log,
 #                          its own temporary prefix; pinned to CPU when given
 # nginx_stop
-# cpu_seconds CMD…         runs CMD, prints its output, and writes user+system CPU seconds of it
-#                          (children included) to $BENCH_CPU_FILE
+# cpu_seconds CMD…         runs CMD (its output passes through) and writes the user + system CPU
+#                          seconds it used, children included, to $BENCH_CPU_FILE (getrusage)
 
 BENCH_TMP=${BENCH_TMP:-$(mktemp -d /tmp/versus-bench.XXXXXX)}
 BENCH_CPU_FILE=$BENCH_TMP/cpu
@@ -38,7 +38,8 @@ CONF
     nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log"
   fi
   for _ in $(seq 50); do
-    curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
+    # bash's /dev/tcp: no HTTP client needed just to see the port open
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.1
   done
   echo "nginx did not start on 127.0.0.1:$port" >&2
@@ -58,9 +59,15 @@ nginx_stop ()
   fi
 }
 
-# CPU seconds (user + system) of a command and its children, via GNU time.
+# CPU seconds (user + system) of a command and its children, from getrusage.
 cpu_seconds ()
 {
-  /usr/bin/time -f '%U %S' -o "$BENCH_CPU_FILE.raw" "$@"
-  awk '{ printf "%.3f\n", $1 + $2 }' "$BENCH_CPU_FILE.raw" > "$BENCH_CPU_FILE"
+  python3 -c '
+import resource, subprocess, sys
+status = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%.3f\n" % (usage.ru_utime + usage.ru_stime))
+sys.exit(status)
+' "$BENCH_CPU_FILE" "$@"
 }

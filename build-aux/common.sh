@@ -1,7 +1,8 @@
+# shellcheck shell=bash
 # Sourced by build-aux/demo.sh and build-aux/test.sh: what the two README commands share.
 # Moves to the repository root.
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 vs_say () { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 

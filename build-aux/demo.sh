@@ -7,6 +7,7 @@
 # headless with `versus run`, which prints the side-by-side table and writes the CSVs to
 # versus-results/. The backends are stopped at the end, also on Ctrl-C or error.
 set -euo pipefail
+# shellcheck source=build-aux/common.sh
 . "$(dirname "$0")/common.sh"
 
 plan=data/demo/demo.json
@@ -18,9 +19,12 @@ if ! vs_is_configured build; then
 fi
 ninja -C build
 
+# The plan's ports, whatever the environment says.
+unset VERSUS_DEMO_PORT_NODE VERSUS_DEMO_PORT_PYTHON
+# shellcheck source=data/demo/backends.sh
 . data/demo/backends.sh
 trap demo_backends_stop EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 demo_backends_start
 
 status=0

@@ -12,8 +12,8 @@ packages=(
   glib-networking
   # demo backends
   nodejs python3-flask gunicorn
-  # tests: a display for the window, certificates, desktop-data validators
-  xvfb xauth openssl desktop-file-utils appstream
+  # tests: a display for the window, certificates, desktop-data validators, a shell linter
+  xvfb xauth openssl desktop-file-utils appstream shellcheck
   # desktop data: icon previews, the German locale for the translation test
   librsvg2-bin locales
   # the offline Flatpak build (flatpak/build-offline.sh): a stand-in runtime from Debian

@@ -11,6 +11,7 @@
 # "N passed, N failed" (", N skipped" when some were). Exits non-zero when anything failed, a
 # build broke, or no test ran at all. Extra arguments are passed to both `meson setup`s.
 set -euo pipefail
+# shellcheck source=build-aux/common.sh
 . "$(dirname "$0")/common.sh"
 
 passed=0

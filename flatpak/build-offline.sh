@@ -92,6 +92,7 @@ platform_packages=(
 )
 # The GNOME runtime brings its locales in an extension; here de_DE.UTF-8 is compiled into the
 # tree so that the German catalogue can be checked inside the sandbox.
+# shellcheck disable=SC2016 # "$1" is the tree, expanded by mmdebstrap's hook shell
 locale_hook='echo "de_DE.UTF-8 UTF-8" >"$1/etc/locale.gen" && chroot "$1" locale-gen'
 
 # The SDK adds the compilers and every tool flatpak-builder calls: meson and ninja for the app,
@@ -121,7 +122,7 @@ build_tree () {
   say "building the $name tree with mmdebstrap ($# packages)…"
   # A run that was killed can leave /dev, /proc or /sys mounted inside the tree: never delete
   # through a mount.
-  if grep -q " $tree[/ ]" /proc/mounts; then
+  if grep -q " ${tree}[/ ]" /proc/mounts; then
     fail "something is still mounted under $tree (see /proc/mounts): unmount it first"
   fi
   rm -rf --one-file-system "$tree" "$tree.key"
@@ -131,6 +132,7 @@ build_tree () {
   # The package cache is kept between runs (sync-in/sync-out), so the SDK tree downloads only
   # what the platform tree did not, and a rebuild downloads nothing. Documentation and the
   # translations of other languages than German are left out to keep the runtime small.
+  # shellcheck disable=SC2016 # "$1" in the hooks is the tree, expanded by mmdebstrap
   mmdebstrap --variant=essential --mode=root --format=directory \
     --include="$list" \
     --aptopt='APT::Install-Recommends "false"' \
@@ -223,6 +225,7 @@ if [ ! -f "$hp_dest" ]; then
   say "fetching http-parser's upstream tarball from Debian's source package"
   aptdir=$work/apt-src
   mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/src"
+  # shellcheck source=/dev/null
   release=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
   echo "deb-src $mirror $release main" >"$aptdir/sources.list"
   aptopts=(-o "Dir::Etc::SourceList=$aptdir/sources.list" -o Dir::Etc::SourceParts=/dev/null
@@ -265,7 +268,7 @@ fi
 out=$(flatpak run "$app_id" --version 2>&1) || fail "flatpak run $app_id --version: $out"
 case $out in
   *"$version"*) check_ok "flatpak run $app_id --version → $out" ;;
-  *) fail "--version printed “$out”, expected the version $version" ;;
+  *) fail "--version printed '$out', expected the version $version" ;;
 esac
 
 # The German catalogue is installed with the app and loaded when the locale asks for it: one of
@@ -278,7 +281,7 @@ fi
 check_ok "flatpak run $app_id run --help under de_DE.UTF-8: $out"
 
 srvdir=$(mktemp -d)
-trap 'kill "${srv_pid:-}" "${xvfb_app:-}" 2>/dev/null || true; rm -rf "$srvdir"' EXIT
+trap 'kill "${srv_pid:-}" 2>/dev/null || true; rm -rf "$srvdir"' EXIT
 echo hello >"$srvdir/index.html"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server --bind 127.0.0.1 --directory "$srvdir" "$port" >"$work/http-server.log" 2>&1 &
@@ -311,6 +314,7 @@ if [ "${VERSUS_FLATPAK_SKIP_GUI:-0}" != 1 ]; then
   # screenshot is of that window (GTK draws its own decorations, there is no window manager).
   # Everything runs inside one private session bus, and the app is stopped from inside it, so
   # that dbus-run-session ends the bus and the portals it activated end with it.
+  # shellcheck disable=SC2016 # the inner script's variables expand inside it
   xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '
     set -u
     find_window () {

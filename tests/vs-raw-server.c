@@ -31,6 +31,7 @@ typedef struct
   gboolean      trickle;     /* one byte per turn */
   gboolean      want_out;
   gboolean      dead;        /* dropped; freed at the end of the round */
+  guint         gated;       /* /gate requests waiting for the gate to open */
   guint         parsed_now;  /* requests parsed from the current read */
 } Client;
 
@@ -40,15 +41,18 @@ struct _VsRawServer
   int                 epoll_fd;
   int                 wake_fd;
   guint16             port;
+  gboolean            ipv6;
   GThread            *thread;
   int                 stop;
-  GPtrArray          *clients;   /* Client*, owned */
+  GPtrArray          *clients;     /* Client*, owned */
   guint               n_open;
   guint               n_dead;
   guint               trickling;
+  guint               gate;        /* atomic: connections /gate waits for */
+  gboolean            gate_open;
   char               *big;
   GMutex              lock;
-  VsRawServerCounts  counts;
+  VsRawServerCounts   counts;
 };
 
 static const char head_ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -138,6 +142,13 @@ respond (Client *client)
     }
   else if (g_str_equal (path, "/500"))
     ADD_LITERAL (client, head_500);
+  else if (g_str_equal (path, "/gate"))
+    {
+      if (server->gate_open)
+        ADD_LITERAL (client, head_ok);
+      else
+        client->gated++;
+    }
   else if (g_str_equal (path, "/hang"))
     {
       /* counted, never answered */
@@ -324,6 +335,23 @@ client_read (Client *client)
   client_write (client);
 }
 
+/* Every held /gate request is answered, in order, on its connection. */
+static void
+open_gate (VsRawServer *self)
+{
+  self->gate_open = TRUE;
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+
+      if (client->dead || client->gated == 0)
+        continue;
+      for (; client->gated > 0; client->gated--)
+        ADD_LITERAL (client, head_ok);
+      client_write (client);
+    }
+}
+
 static void
 accept_clients (VsRawServer *self)
 {
@@ -352,6 +380,9 @@ accept_clients (VsRawServer *self)
       self->counts.connections++;
       self->counts.max_open = MAX (self->counts.max_open, self->n_open);
       g_mutex_unlock (&self->lock);
+
+      if (!self->gate_open && self->n_open >= (guint) g_atomic_int_get (&self->gate))
+        open_gate (self);
     }
 }
 
@@ -411,15 +442,35 @@ server_thread (gpointer data)
   return NULL;
 }
 
-VsRawServer *
-vs_raw_server_new (void)
+static VsRawServer *
+server_new (int family)
 {
-  VsRawServer *self = g_new0 (VsRawServer, 1);
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof addr;
+  VsRawServer *self;
+  struct sockaddr_storage addr = { .ss_family = family };
+  socklen_t len = family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
   struct epoll_event ev = { .events = EPOLLIN };
   struct rlimit limit;
   int one = 1;
+  int fd;
+
+  if (family == AF_INET6)
+    ((struct sockaddr_in6 *) &addr)->sin6_addr = in6addr_loopback;
+  else
+    ((struct sockaddr_in *) &addr)->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+
+  fd = socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind (fd, (struct sockaddr *) &addr, len) != 0)
+    {
+      /* only IPv6 may be missing (a container without ::1) */
+      g_assert_cmpint (family, ==, AF_INET6);
+      close (fd);
+      return NULL;
+    }
+  g_assert_cmpint (listen (fd, 4096), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
 
   /* the tests run client and server in one process: room for both sides of every connection */
   if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
@@ -428,19 +479,17 @@ vs_raw_server_new (void)
       setrlimit (RLIMIT_NOFILE, &limit);
     }
 
+  self = g_new0 (VsRawServer, 1);
+  self->listen_fd = fd;
+  self->ipv6 = family == AF_INET6;
+  self->port = ntohs (family == AF_INET6 ? ((struct sockaddr_in6 *) &addr)->sin6_port
+                                         : ((struct sockaddr_in *) &addr)->sin_port);
   g_mutex_init (&self->lock);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  self->gate = 1;
   self->big = g_malloc (VS_RAW_SERVER_BIG_SIZE);
   for (gsize i = 0; i < VS_RAW_SERVER_BIG_SIZE; i++)
     self->big[i] = 'a' + i % 26;
-
-  self->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (self->listen_fd, >=, 0);
-  setsockopt (self->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  g_assert_cmpint (bind (self->listen_fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (listen (self->listen_fd, 4096), ==, 0);
-  g_assert_cmpint (getsockname (self->listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
-  self->port = ntohs (addr.sin_port);
 
   self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
   self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -455,6 +504,18 @@ vs_raw_server_new (void)
   return self;
 }
 
+VsRawServer *
+vs_raw_server_new (void)
+{
+  return server_new (AF_INET);
+}
+
+VsRawServer *
+vs_raw_server_new_ipv6 (void)
+{
+  return server_new (AF_INET6);
+}
+
 guint16
 vs_raw_server_get_port (VsRawServer *self)
 {
@@ -463,18 +524,25 @@ vs_raw_server_get_port (VsRawServer *self)
 
 char *
 vs_raw_server_url (VsRawServer *self,
-                    const char   *path)
+                   const char  *path)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
+  return g_strdup_printf ("http://%s:%u%s", self->ipv6 ? "[::1]" : "127.0.0.1", self->port, path);
 }
 
 void
 vs_raw_server_get_counts (VsRawServer       *self,
-                           VsRawServerCounts *counts)
+                          VsRawServerCounts *counts)
 {
   g_mutex_lock (&self->lock);
   *counts = self->counts;
   g_mutex_unlock (&self->lock);
+}
+
+void
+vs_raw_server_set_gate (VsRawServer *self,
+                        guint        connections)
+{
+  g_atomic_int_set (&self->gate, connections);
 }
 
 void

@@ -1,6 +1,6 @@
 /* vs-raw-server.h: a raw-socket HTTP/1.1 server for the engine tests
  *
- * One thread with an epoll loop on 127.0.0.1 and an ephemeral port. It parses requests with
+ * One thread with an epoll loop on 127.0.0.1 (or ::1) and an ephemeral port. It parses requests with
  * http-parser and answers from a fixed script keyed by path, including the edges a real server
  * produces and a library server smooths over:
  *
@@ -15,6 +15,7 @@
  *   /reset     announces 100000 body bytes, sends 1000, then resets (SO_LINGER 0)
  *   /500       500, Content-Length 5
  *   /hang      never answered (the connection stays open)
+ *   /gate      200 like /ok, but held until the gate's number of connections are open at once
  *   HEAD *     200 announcing 1 MiB, without a body
  *   anything   404
  *
@@ -42,13 +43,18 @@ typedef struct
 } VsRawServerCounts;
 
 VsRawServer *vs_raw_server_new        (void);
-guint16       vs_raw_server_get_port   (VsRawServer       *self);
-/* "http://127.0.0.1:PORT/path" */
-char         *vs_raw_server_url        (VsRawServer       *self,
-                                         const char         *path);
-void          vs_raw_server_get_counts (VsRawServer       *self,
-                                         VsRawServerCounts *counts);
-void          vs_raw_server_free       (VsRawServer       *self);
+/* On [::1]; NULL when the system has no IPv6 loopback. */
+VsRawServer *vs_raw_server_new_ipv6   (void);
+guint16      vs_raw_server_get_port   (VsRawServer       *self);
+/* "http://127.0.0.1:PORT/path" (or "http://[::1]:PORT/path") */
+char        *vs_raw_server_url        (VsRawServer       *self,
+                                       const char        *path);
+void         vs_raw_server_get_counts (VsRawServer       *self,
+                                       VsRawServerCounts *counts);
+/* /gate answers nothing until connections are open at the same time; call before loading. */
+void         vs_raw_server_set_gate   (VsRawServer       *self,
+                                       guint              connections);
+void         vs_raw_server_free       (VsRawServer       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsRawServer, vs_raw_server_free)
 

@@ -13,11 +13,13 @@
 # not reach it half-way; the caller's trap stops it instead.
 #
 # Logs and pid files live in $VERSUS_DEMO_RUNDIR (default: ${TMPDIR:-/tmp}/versus-demo-$UID).
+# VERSUS_DEMO_PORT_NODE and VERSUS_DEMO_PORT_PYTHON move the backends (for scripts with a plan
+# of their own, away from a demo that may be running); demo.json expects the defaults.
 
 demo_backends_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 demo_backends_rundir=${VERSUS_DEMO_RUNDIR:-${TMPDIR:-/tmp}/versus-demo-$(id -u)}
-# name port: the ports must match data/demo/demo.json.
-demo_backends_list=("node 8081" "python 8082")
+# name port: the default ports are those of data/demo/demo.json.
+demo_backends_list=("node ${VERSUS_DEMO_PORT_NODE:-8081}" "python ${VERSUS_DEMO_PORT_PYTHON:-8082}")
 
 _demo_say () { printf 'demo backends: %s\n' "$*" >&2; }
 
@@ -130,6 +132,7 @@ demo_backends_start () {
     fi
     # The backend leads its own session and process group; the small bash in between records
     # that group before it becomes the backend (setsid may fork, so $! is not always the leader).
+    # shellcheck disable=SC2016 # $$, $0 and $@ are the inner bash's
     setsid bash -c 'printf "%s\n" "$$" > "$0" && exec "$@"' \
       "$demo_backends_rundir/$name.pgid" "${cmd[@]}" \
       < /dev/null > "$demo_backends_rundir/$name.log" 2>&1 &
@@ -161,7 +164,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   case ${1:-} in
     start)
-      trap 'demo_backends_stop; exit 130' INT TERM
+      trap 'demo_backends_stop; exit 130' INT TERM HUP
       demo_backends_start
       ;;
     stop)

@@ -10,7 +10,8 @@
  * request, reconnect) happens outside the parser's callbacks.
  *
  * Epoll is level-triggered: one recv per readiness is enough for small responses, and EPOLLOUT
- * is only asked for while a write is blocked. Timeouts need no timer structure: every request has
+ * is only asked for while a write is blocked (edge-triggered measured the same CPU per request
+ * against nginx, so the simpler one stays). Timeouts need no timer structure: every request has
  * the same timeout, so deadlines only ever grow; a lower bound of the earliest one is kept and
  * the connections are scanned only when it passes.
  */
@@ -22,8 +23,8 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
