@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: helpers shared by the benchmarks (sourced, not run)
 #
 # nginx_start PORT [CPU]   nginx on 127.0.0.1:PORT, one worker, `return 200 "ok"`, no access log,

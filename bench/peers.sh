@@ -16,6 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 
 VERSUS=${VERSUS:-$here/../build/src/versus}
@@ -74,7 +75,8 @@ run_wrk ()
 
 run_versus ()
 {
-  local engine=$1 dir=$BENCH_TMP/versus-$engine
+  local engine=$1
+  local dir=$BENCH_TMP/versus-$engine
   rm -rf "$dir"
   cpu_seconds "${CLIENT[@]}" "$VERSUS" run --engine "$engine" -t 1 -c "$CONNECTIONS" -d "${DURATION}s" \
     --quiet --csv "$dir" "$URL" > /dev/null

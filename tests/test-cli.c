@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vs-plan.h"
+#include "vs-test-lsan.h"
 
 typedef struct
 {
@@ -53,6 +54,7 @@ server_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   GSList *uris;
 
+  vs_test_ignore_leaks_in_this_thread ();
   g_main_context_push_thread_default (server->context);
 
   server->server = soup_server_new (NULL, NULL);

@@ -40,16 +40,33 @@ finished_cb (VsRun    *run,
   *finished = TRUE;
 }
 
-/* Runs the plan to its end on this thread's main context. NULL when the engine cannot serve
- * it: the test is then marked skipped. */
+/* Runs the plan to its end on a main context of the test's own (pushed as thread-default, so
+ * the run delivers there). NULL when the engine cannot serve it: the test is then marked
+ * skipped. */
 static VsResults *
 run_plan (VsPlan *plan)
 {
+  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(VsRun) run = vs_run_new (plan);
   g_autoptr(GError) error = NULL;
+  g_autoptr(VsResults) results = NULL;
   gboolean finished = FALSE;
 
-  if (!vs_run_start (run, &error))
+  g_main_context_push_thread_default (context);
+
+  if (vs_run_start (run, &error))
+    {
+      g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &finished);
+      while (!finished)
+        g_main_context_iteration (context, TRUE);
+
+      g_assert_no_error (vs_run_get_error (run));
+      results = g_object_ref (vs_run_get_results (run));
+    }
+
+  g_main_context_pop_thread_default (context);
+
+  if (results == NULL)
     {
       g_autofree char *reason = NULL;
 
@@ -60,14 +77,8 @@ run_plan (VsPlan *plan)
       return NULL;
     }
 
-  g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &finished);
-  while (!finished)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_no_error (vs_run_get_error (run));
-  g_assert_cmpstr (vs_results_get_engine (vs_run_get_results (run)), ==,
-                   vs_engine_kind_to_string (plan->engine));
-  return g_object_ref (vs_run_get_results (run));
+  g_assert_cmpstr (vs_results_get_engine (results), ==, vs_engine_kind_to_string (plan->engine));
+  return g_steal_pointer (&results);
 }
 
 static const VsCounters *
@@ -157,6 +168,75 @@ test_closed_duration (gconstpointer data)
   g_assert_cmpuint (total->responses, ==, total->requests);
   g_assert_cmpuint (served, >=, total->requests);
   g_assert_cmpuint (served, <=, total->requests + plan->load.connections);
+}
+
+/* Two targets at once on one server: each gets its own count, and neither throttles the
+ * other. 2 × 6 connections to one host are more than libsoup's default limits (10 in all,
+ * 2 per host) allow. */
+static void
+test_closed_two_targets (gconstpointer data)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/ok");
+  g_autofree char *other = vs_test_server_url (server, "/status/201");
+  g_autoptr(VsPlan) plan = plan_new (data, url);
+  g_autoptr(VsResults) results = NULL;
+  guint64 connects = 0;
+
+  vs_plan_add_target (plan, vs_target_new ("b", other));
+  plan->load.connections = 6;
+  plan->load.requests = 300;
+
+  if ((results = run_plan (plan)) == NULL)
+    return;
+
+  for (guint t = 0; t < 2; t++)
+    {
+      const VsTargetResult *target = vs_results_get_target (results, t);
+
+      g_assert_true (target->finished);
+      assert_no_errors (&target->total->counters);
+      g_assert_cmpuint (target->total->counters.requests, ==, 300);
+      g_assert_cmpuint (target->total->counters.status[2], ==, 300);
+      connects += target->total->counters.connects;
+    }
+  /* every connection asked for was opened: none waited for another target's */
+  g_assert_cmpuint (connects, ==, 2 * plan->load.connections);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), ==, 300);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_STATUS), ==, 300);
+}
+
+/* Method, headers and body reach the server as the plan says (it answers 400 otherwise). */
+static void
+test_request_body (gconstpointer data)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/echo");
+  g_autoptr(VsPlan) plan = plan_new (data, url);
+  g_autoptr(VsResults) results = NULL;
+  VsTarget *target = vs_plan_get_target (plan, 0);
+  const char *headers[] = { "X-Versus: yes", "Content-Type: text/plain", NULL };
+  const VsCounters *total;
+
+  g_free (target->method);
+  target->method = g_strdup ("POST");
+  g_free (target->body);
+  target->body = g_strdup ("ping");
+  g_strfreev (target->headers);
+  target->headers = g_strdupv ((char **) headers);
+  plan->load.connections = 2;
+  plan->load.requests = 100;
+
+  if ((results = run_plan (plan)) == NULL)
+    return;
+
+  total = total_of (results);
+  assert_no_errors (total);
+  g_assert_cmpuint (total->status[2], ==, 100);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_ECHO), ==, 100);
+  /* the head and the body, each time */
+  g_assert_cmpuint (total->bytes_out, >=, 100 * (strlen ("POST /echo HTTP/1.1\r\n") +
+                                                 strlen (headers[0]) + strlen (headers[1]) + 4));
 }
 
 /* Open model: the achieved rate is the asked one. */
@@ -515,6 +595,8 @@ main (int   argc,
 
   add_test ("closed/count", test_closed_count);
   add_test ("closed/duration", test_closed_duration);
+  add_test ("closed/two-targets", test_closed_two_targets);
+  add_test ("request-body", test_request_body);
   add_test ("open/rate", test_open_rate);
   add_test ("open/coordinated-omission", test_open_coordinated_omission);
   add_test ("error/connect", test_error_connect);

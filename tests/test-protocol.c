@@ -386,6 +386,32 @@ test_thousand_connections (gconstpointer data)
 }
 
 static void
+test_open_reconnect (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  guint64 connections = 4;
+
+  /* open model against a server that closes after every response: each due send needs a
+   * connection made for it, and the rate still holds */
+  fixture_plan (&f, data, "GET", "/close", connections, 0);
+  f.plan->load.model = VS_LOAD_OPEN;
+  f.plan->load.rate = 400;
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.threads = 1;
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 0);
+  g_assert_cmpuint (f.client.responses, ==, f.client.requests);
+  g_assert_cmpfloat_with_epsilon (f.client.requests, 400, 400 * 0.02);
+  /* the run stops with up to one request per connection in flight, abandoned uncounted */
+  g_assert_cmpuint (f.seen.requests, >=, f.client.requests);
+  g_assert_cmpuint (f.seen.requests, <=, f.client.requests + connections);
+  g_assert_cmpuint (f.seen.connections, >=, f.client.connects);
+  g_assert_cmpuint (f.seen.connections, <=, f.client.connects + connections);
+}
+
+static void
 test_ipv6 (gconstpointer data)
 {
   g_auto(Fixture) f = { 0 };
@@ -450,6 +476,7 @@ add_cases (const char *engine)
     { "status-500", test_status_500 },
     { "timeout", test_timeout },
     { "thousand-connections", test_thousand_connections },
+    { "open-reconnect", test_open_reconnect },
     { "ipv6", test_ipv6 },
     { "pipeline", test_pipeline },
   };

@@ -3,6 +3,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "vs-test-lsan.h"
 #include "vs-test-server.h"
 
 #define PARTIAL_RESPONSE "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial"
@@ -131,6 +132,19 @@ handler (SoupServer        *server,
       if (g_atomic_int_add (&self->stall_seen, 1) + 1 == g_atomic_int_get (&self->stall_nth))
         delay_ms = g_atomic_int_get (&self->stall_ms);
     }
+  else if (strcmp (path, "/echo") == 0)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+      /* 200 only for exactly what test-engine sends: anything else is a 400 */
+      answer->path = VS_TEST_PATH_ECHO;
+      if (strcmp (soup_server_message_get_method (msg), "POST") != 0 ||
+          g_strcmp0 (soup_message_headers_get_one (headers, "X-Versus"), "yes") != 0 ||
+          g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "text/plain") != 0 ||
+          body->length != 4 || memcmp (body->data, "ping", 4) != 0)
+        status = SOUP_STATUS_BAD_REQUEST;
+    }
   else if (strcmp (path, "/ok") == 0)
     {
       answer->path = VS_TEST_PATH_OK;
@@ -219,19 +233,28 @@ raw_incoming_cb (GSocketService    *service,
 
 /* The thread */
 
-static guint
-listen_port (SoupServer *server,
-             const char *scheme)
+/* A listening socket on 127.0.0.1 and its port. (Not soup_server_listen_local(): libsoup 3.2
+ * leaks the address it looks the port up with.) */
+static GSocket *
+listen_socket (guint *port)
 {
-  GSList *uris = soup_server_get_uris (server);
-  guint port = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
-  for (GSList *l = uris; l != NULL; l = l->next)
-    if (g_strcmp0 (g_uri_get_scheme (l->data), scheme) == 0)
-      port = g_uri_get_port (l->data);
-
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
 }
 
 static gpointer
@@ -242,20 +265,23 @@ server_thread (gpointer data)
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) http = NULL;
+  g_autoptr(GSocket) https = NULL;
 
+  /* libsoup 3.2's server leaks a reference on each accepted socket: see vs-test-lsan.h */
+  vs_test_ignore_leaks_in_this_thread ();
   g_main_context_push_thread_default (self->context);
 
   self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  http = listen_socket (&self->port);
+  soup_server_listen_socket (self->server, http, 0, &error);
   g_assert_no_error (error);
-  self->port = listen_port (self->server, "http");
   if (self->certificate != NULL)
     {
-      soup_server_listen_local (self->server, 0,
-                                SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+      https = listen_socket (&self->https_port);
+      soup_server_listen_socket (self->server, https, SOUP_SERVER_LISTEN_HTTPS, &error);
       g_assert_no_error (error);
-      self->https_port = listen_port (self->server, "https");
     }
 
   self->raw = g_socket_service_new ();

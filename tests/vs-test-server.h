@@ -9,6 +9,8 @@
  *   /status/N     status N with a short body
  *   /delay/MS     200 after MS milliseconds (the connection stays open meanwhile)
  *   /stall        200 at once, except the n-th request which waits (vs_test_server_stall())
+ *   /echo         200 for a POST with "X-Versus: yes", Content-Type text/plain and the body
+ *                 "ping"; 400 for anything else
  *   raw port      any request: a 200 head announcing 1000 bytes, 7 of them, then a close
  */
 #pragma once
@@ -24,6 +26,7 @@ typedef enum
   VS_TEST_PATH_DELAY,
   VS_TEST_PATH_STALL,
   VS_TEST_PATH_PARTIAL,
+  VS_TEST_PATH_ECHO,
   VS_TEST_N_PATHS
 } VsTestPath;
 

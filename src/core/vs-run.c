@@ -94,13 +94,20 @@ deliver (VsRun     *self,
          GError    *error)
 {
   Delivery *delivery = g_new0 (Delivery, 1);
+  GSource *source;
 
   delivery->run = g_object_ref (self);
   delivery->snapshots = snapshots;
   delivery->finished = finished;
   delivery->error = error;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_cb, delivery,
-                              delivery_free);
+  /* Never g_main_context_invoke(): when no thread owns the context at that moment it would
+   * run deliver_cb right here, on the controller thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_cb, delivery, delivery_free);
+  g_source_set_static_name (source, "[versus] run delivery");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* Sleeps until deadline_us or a stop request; TRUE when stop was requested. */

@@ -43,10 +43,6 @@
 #define MAX_EVENTS    256
 #define MAX_IOV       64
 #define WAKE_ID       G_MAXUINT32
-/* Closed model: a connection whose connect failed waits this long before the next attempt, so
- * that a refused port gives about a thousand errors per connection-second, as with the soup
- * engine, instead of a hot loop. */
-#define CONNECT_BACKOFF_US 1000
 
 /* What prepare resolves for a target, shared read-only by the job's workers. */
 typedef struct
@@ -317,7 +313,7 @@ conn_connect_failed (Loop       *loop,
   TargetState *ts = &loop->ts[c->target];
 
   note_error (loop, c->target, _("connect to %s: %s"), ts->nt->authority, why);
-  c->retry_at_us = now_us () + CONNECT_BACKOFF_US;
+  c->retry_at_us = now_us () + VS_CONNECT_BACKOFF_US;
   if (c->reserved)
     {
       vs_stats_record_failure (conn_stats (loop, c), VS_ERROR_CLASS_CONNECT, 0);

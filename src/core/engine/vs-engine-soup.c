@@ -24,14 +24,9 @@
 #include "vs-error.h"
 #include "vs-job.h"
 
-/* After a failed connect (or TLS handshake) a closed-model slot waits this long before trying
- * again, so that a refused port yields about a thousand errors per second per connection
- * instead of a hot loop that starves the worker's other targets and its sync with the
- * controller. Open-model sends follow the schedule and need no back-off. */
-#define CONNECT_BACKOFF_US 1000
 
 /* Each slot reads response bodies into its own buffer and throws the bytes away. */
-#define READ_BUFFER_SIZE (16 * 1024)
+#define READ_BUFFER_SIZE (8 * 1024)
 
 struct _VsEngineSoup
 {
@@ -80,6 +75,7 @@ typedef struct
   GInputStream *stream;
   GCancellable *cancellable;
   GSource      *timer;        /* the request's timeout, or the end of the back-off */
+  gint64        due_us;       /* when the timer is meant for */
   gint64        intended_us;
   gint64        sent_us;
   guint64       body_bytes;
@@ -358,12 +354,21 @@ record_timings (VsStats            *stats,
 
 /* Slots */
 
+/* due_us -1: never. */
+static void
+slot_arm (Slot   *slot,
+          gint64  due_us)
+{
+  slot->due_us = due_us < 0 ? G_MAXINT64 : due_us;
+  g_source_set_ready_time (slot->timer, due_us);
+}
+
 static void
 slot_finish (Slot *slot)
 {
   Target *target = slot->target;
 
-  g_source_set_ready_time (slot->timer, -1);
+  slot_arm (slot, -1);
   g_clear_object (&slot->stream);
   g_clear_object (&slot->msg);
   slot->state = SLOT_IDLE;
@@ -417,7 +422,7 @@ slot_fail (Slot         *slot,
       slot->state = SLOT_BACKOFF;
       target->n_busy++;
       run->n_busy++;
-      g_source_set_ready_time (slot->timer, g_get_monotonic_time () + CONNECT_BACKOFF_US);
+      slot_arm (slot, g_get_monotonic_time () + VS_CONNECT_BACKOFF_US);
       return;
     }
 
@@ -513,6 +518,16 @@ slot_timer_cb (gpointer data)
 {
   Slot *slot = data;
 
+  /* A source found ready is dispatched even if the request it was armed for ended earlier in
+   * the same iteration; it must not time out the request that took its slot since. */
+  if (slot->state == SLOT_IDLE)
+    return G_SOURCE_CONTINUE;
+  if (g_get_monotonic_time () < slot->due_us)
+    {
+      slot_arm (slot, slot->due_us == G_MAXINT64 ? -1 : slot->due_us);
+      return G_SOURCE_CONTINUE;
+    }
+
   if (slot->state == SLOT_BACKOFF)
     {
       slot_next (slot);
@@ -568,8 +583,7 @@ slot_send (Slot   *slot,
                         tmpl->head_estimate + (tmpl->body != NULL ? g_bytes_get_size (tmpl->body)
                                                                   : 0));
 
-  if (run->timeout_us > 0)
-    g_source_set_ready_time (slot->timer, now_us + run->timeout_us);
+  slot_arm (slot, run->timeout_us > 0 ? now_us + run->timeout_us : -1);
 
   soup_session_send_async (run->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
                            send_cb, slot);
@@ -585,7 +599,7 @@ slot_next (Slot *slot)
 
   if (slot->state == SLOT_BACKOFF)
     {
-      g_source_set_ready_time (slot->timer, -1);
+      slot_arm (slot, -1);
       slot->state = SLOT_IDLE;
       target->n_busy--;
       run->n_busy--;
@@ -756,19 +770,20 @@ vs_engine_soup_run_worker (VsEngine *engine,
           slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
         }
 
-      if (target->n_slots == 0)
-        continue;
+      if (target->open && target->n_slots > 0)
+        target->schedule = timer_new (run.context, target_schedule_cb, target);
+    }
 
-      if (target->open)
-        {
-          target->schedule = timer_new (run.context, target_schedule_cb, target);
-          target_pump (target);
-        }
+  /* every target set up before the first send, so that none gets a head start */
+  for (guint i = 0; i < run.n_targets; i++)
+    {
+      Target *target = &run.targets[i];
+
+      if (target->open && target->n_slots > 0)
+        target_pump (target);
       else
-        {
-          for (guint s = 0; s < target->n_slots; s++)
-            slot_next (&target->slots[s]);
-        }
+        for (guint s = 0; s < target->n_slots; s++)
+          slot_next (&target->slots[s]);
     }
 
   for (;;)

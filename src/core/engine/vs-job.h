@@ -17,6 +17,12 @@
 
 G_BEGIN_DECLS
 
+/* After a failed connect (or TLS handshake) a closed-model connection waits this long before
+ * trying again, in both engines: a refused port then yields about a thousand errors per
+ * connection-second instead of a hot loop that starves the worker's other targets and its sync
+ * with the controller. Open-model sends follow the schedule and need no back-off. */
+#define VS_CONNECT_BACKOFF_US 1000
+
 typedef struct
 {
   const VsTarget *target;

@@ -1,0 +1,91 @@
+/* vs-chart-model.h: what one chart shows, kept off the widget
+ *
+ * Plain arrays of points per series. The dashboard fills them from VsResults on every tick and
+ * calls vs_chart_model_changed() once; the widget and the PNG/SVG exporters only read them.
+ * The axis ranges are rounded here, so the widget can keep its cached axes while the data
+ * stays inside them.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "vs-units.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VS_CHART_THROUGHPUT,
+  VS_CHART_LATENCY,
+  VS_CHART_SPECTRUM,
+  VS_CHART_ERRORS,
+  VS_N_CHARTS
+} VsChartKind;
+
+/* A series colour for legend entries that explain a line style rather than name a target */
+#define VS_CHART_COLOR_NEUTRAL G_MAXUINT
+
+typedef struct
+{
+  char     *label;
+  guint     color;     /* index into the target palette, or VS_CHART_COLOR_NEUTRAL */
+  gboolean  dashed;
+  gboolean  legend;    /* listed in the legend */
+  GArray   *x;         /* double, ascending */
+  GArray   *y;         /* double */
+} VsChartSeries;
+
+#define VS_TYPE_CHART_MODEL (vs_chart_model_get_type ())
+G_DECLARE_FINAL_TYPE (VsChartModel, vs_chart_model, VS, CHART_MODEL, GObject)
+
+VsChartModel        *vs_chart_model_new          (VsChartKind          kind);
+VsChartKind          vs_chart_model_get_kind     (VsChartModel        *self);
+const char          *vs_chart_model_get_title    (VsChartModel        *self);
+const char          *vs_chart_model_get_name     (VsChartModel        *self);  /* file stem */
+VsUnit               vs_chart_model_get_x_unit   (VsChartModel        *self);
+VsUnit               vs_chart_model_get_y_unit   (VsChartModel        *self);
+
+void                 vs_chart_model_clear        (VsChartModel        *self);
+guint                vs_chart_model_add_series   (VsChartModel        *self,
+                                                  const char          *label,
+                                                  guint                color,
+                                                  gboolean             dashed,
+                                                  gboolean             legend);
+void                 vs_chart_model_append       (VsChartModel        *self,
+                                                  guint                series,
+                                                  double               x,
+                                                  double               y);
+guint                vs_chart_model_get_n_series (VsChartModel        *self);
+const VsChartSeries *vs_chart_model_get_series   (VsChartModel        *self,
+                                                  guint                series);
+guint                vs_chart_model_get_n_points (VsChartModel        *self);  /* all series */
+
+/* The band drawn set apart (warm-up), in x units; x1 <= x0 for none. */
+void                 vs_chart_model_set_shade    (VsChartModel        *self,
+                                                  double               x0,
+                                                  double               x1);
+gboolean             vs_chart_model_get_shade    (VsChartModel        *self,
+                                                  double              *x0,
+                                                  double              *x1);
+/* At least this much x range, so charts sharing the time axis line up. */
+void                 vs_chart_model_set_x_extent (VsChartModel        *self,
+                                                  double               x_max);
+
+/* Recomputes the ranges and emits "changed". Call once after a batch of edits. */
+void                 vs_chart_model_changed      (VsChartModel        *self);
+void                 vs_chart_model_get_range    (VsChartModel        *self,
+                                                  double              *x_min,
+                                                  double              *x_max,
+                                                  double              *y_min,
+                                                  double              *y_max);
+double               vs_chart_model_get_x_step   (VsChartModel        *self);
+double               vs_chart_model_get_y_step   (VsChartModel        *self);
+/* Bumped when anything but the points changes (ranges, series, shade): the axes cache key. */
+guint                vs_chart_model_get_frame_serial (VsChartModel    *self);
+guint                vs_chart_model_get_data_serial  (VsChartModel    *self);
+
+/* Index of the point of series nearest to x, or -1 when it has none. */
+int                  vs_chart_series_nearest     (const VsChartSeries *series,
+                                                  double               x);
+
+G_END_DECLS

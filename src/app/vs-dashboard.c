@@ -1,0 +1,390 @@
+/* vs-dashboard.c: cards, charts and the results table, fed from VsResults on each tick */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "vs-chart.h"
+#include "vs-chart-render.h"
+#include "vs-dashboard.h"
+#include "vs-error.h"
+#include "vs-results-table.h"
+#include "vs-units.h"
+
+#define EXPORT_WIDTH  1000
+#define EXPORT_HEIGHT 480
+
+struct _VsDashboard
+{
+  GtkWidget     parent_instance;
+  GtkWidget    *stack;
+  GtkWidget    *cards;
+  GtkWidget    *charts[VS_N_CHARTS];
+  GtkWidget    *table;
+  GtkWidget    *table_revealer;
+  VsChartModel *models[VS_N_CHARTS];
+  VsResults    *results;
+};
+
+G_DEFINE_FINAL_TYPE (VsDashboard, vs_dashboard, GTK_TYPE_WIDGET)
+
+static void
+vs_dashboard_dispose (GObject *object)
+{
+  VsDashboard *self = VS_DASHBOARD (object);
+
+  g_clear_pointer (&self->stack, gtk_widget_unparent);
+  g_clear_object (&self->results);
+  for (guint i = 0; i < VS_N_CHARTS; i++)
+    g_clear_object (&self->models[i]);
+  G_OBJECT_CLASS (vs_dashboard_parent_class)->dispose (object);
+}
+
+static void
+vs_dashboard_class_init (VsDashboardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_dashboard_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "dashboard");
+}
+
+static void
+vs_dashboard_init (VsDashboard *self)
+{
+  GtkWidget *empty, *scroller, *box, *grid;
+
+  self->stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+
+  empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "power-profile-performance-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Compare Your Backends"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   _("Add two or more targets, then press Start. Throughput "
+                                     "and latency of every target appear here side by side "
+                                     "while the load runs."));
+  gtk_stack_add_named (GTK_STACK (self->stack), empty, "empty");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_add_css_class (box, "dashboard-content");
+
+  /* side by side while they fit, on more rows when they do not */
+  self->cards = gtk_flow_box_new ();
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->cards), TRUE);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->cards), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->cards), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->cards), 12);
+  gtk_widget_add_css_class (self->cards, "cards");
+  gtk_box_append (GTK_BOX (box), self->cards);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  for (guint i = 0; i < VS_N_CHARTS; i++)
+    {
+      self->models[i] = vs_chart_model_new (i);
+      self->charts[i] = vs_chart_new (self->models[i]);
+      gtk_widget_set_hexpand (self->charts[i], TRUE);
+      gtk_widget_set_vexpand (self->charts[i], TRUE);
+      gtk_grid_attach (GTK_GRID (grid), self->charts[i], i % 2, i / 2, 1, 1);
+    }
+  gtk_widget_set_vexpand (grid, TRUE);
+  gtk_box_append (GTK_BOX (box), grid);
+
+  self->table = vs_results_table_new ();
+  self->table_revealer = gtk_revealer_new ();
+  gtk_revealer_set_child (GTK_REVEALER (self->table_revealer), self->table);
+  gtk_box_append (GTK_BOX (box), self->table_revealer);
+
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_stack_add_named (GTK_STACK (self->stack), scroller, "run");
+}
+
+GtkWidget *
+vs_dashboard_new (void)
+{
+  return g_object_new (VS_TYPE_DASHBOARD, NULL);
+}
+
+void
+vs_dashboard_set_results (VsDashboard *self,
+                          VsResults   *results)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  g_set_object (&self->results, results);
+
+  while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), FALSE);
+
+  if (results == NULL)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
+      return;
+    }
+
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+
+      gtk_flow_box_append (GTK_FLOW_BOX (self->cards), vs_target_card_new (t, r->target->name));
+    }
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->cards),
+                                          MAX (1, vs_results_get_n_targets (results)));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "run");
+  vs_dashboard_update (self);
+}
+
+VsResults *
+vs_dashboard_get_results (VsDashboard *self)
+{
+  return self->results;
+}
+
+typedef struct
+{
+  VsChartModel *model;
+  guint         series;
+  guint64       total;
+  guint64       seen;
+  double        max_nines;
+} SpectrumFill;
+
+/* Each histogram bucket is a flat step from the percentile where it begins to where it ends. */
+static void
+spectrum_bucket (gint64   value_us,
+                 guint64  count,
+                 gpointer user_data)
+{
+  SpectrumFill *fill = user_data;
+  double lo = vs_units_nines (100.0 * fill->seen / fill->total);
+  double hi;
+
+  fill->seen += count;
+  hi = MIN (vs_units_nines (100.0 * fill->seen / fill->total), fill->max_nines);
+  lo = MIN (lo, fill->max_nines);
+  vs_chart_model_append (fill->model, fill->series, lo, value_us);
+  vs_chart_model_append (fill->model, fill->series, hi, value_us);
+}
+
+void
+vs_dashboard_fill_models (VsResults    *results,
+                          VsChartModel *models[VS_N_CHARTS])
+{
+  VsPlan *plan = vs_results_get_plan (results);
+  double warmup_end = 0, planned = 0, x_extent = 0;
+
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    vs_chart_model_clear (models[k]);
+
+  /* the planned length, so that the time axis does not rescale on every tick */
+  if (plan != NULL && plan->load.duration_us > 0)
+    planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+      const char *name = r->target->name;
+      g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
+      guint tp = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t, FALSE, TRUE);
+      guint p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
+      guint p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
+                                             FALSE);
+      guint64 class_totals[VS_N_ERROR_CLASSES] = { 0 };
+      guint64 total;
+      guint64 n_errors = 0;
+      gboolean solid = TRUE;
+
+      for (guint i = 0; i < r->intervals->len; i++)
+        {
+          const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
+
+          vs_chart_model_append (models[VS_CHART_THROUGHPUT], tp, in->end_s, in->rps);
+          if (in->counters.responses > 0)
+            {
+              vs_chart_model_append (models[VS_CHART_LATENCY], p50, in->end_s, in->p50_us);
+              vs_chart_model_append (models[VS_CHART_LATENCY], p99, in->end_s, in->p99_us);
+            }
+          for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+            class_totals[c] += in->counters.errors[c];
+          if (in->phase == VS_PHASE_WARMUP)
+            warmup_end = MAX (warmup_end, in->end_s);
+          x_extent = MAX (x_extent, in->end_s);
+        }
+
+      /* a line per error class that occurred, named in the legend ("api · timeout"); the first
+       * solid, the others dashed; a target without errors keeps a flat line under its name */
+      for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+        n_errors += class_totals[c];
+      if (n_errors == 0)
+        {
+          guint s = vs_chart_model_add_series (models[VS_CHART_ERRORS], name, t, FALSE, TRUE);
+
+          for (guint i = 0; i < r->intervals->len; i++)
+            vs_chart_model_append (models[VS_CHART_ERRORS], s,
+                                   g_array_index (r->intervals, VsInterval, i).end_s, 0);
+        }
+      for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+        {
+          g_autofree char *label = NULL;
+          guint s;
+
+          if (class_totals[c] == 0)
+            continue;
+          label = g_strdup_printf ("%s · %s", name, vs_error_class_to_string (c));
+          s = vs_chart_model_add_series (models[VS_CHART_ERRORS], label, t, !solid, TRUE);
+          solid = FALSE;
+          for (guint i = 0; i < r->intervals->len; i++)
+            {
+              const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
+
+              vs_chart_model_append (models[VS_CHART_ERRORS], s, in->end_s,
+                                     in->counters.errors[c] / MAX (in->end_s - in->start_s, 1e-3));
+            }
+        }
+
+      vs_chart_model_add_series (models[VS_CHART_SPECTRUM], name, t, FALSE, TRUE);
+      total = vs_histogram_count (r->total->latency);
+      if (total > 0)
+        {
+          SpectrumFill fill = { models[VS_CHART_SPECTRUM], t, total, 0, log10 (total) };
+
+          vs_histogram_foreach (r->total->latency, spectrum_bucket, &fill);
+        }
+    }
+
+  /* what the two line styles of the latency chart mean */
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL, FALSE,
+                             TRUE);
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL, TRUE,
+                             TRUE);
+
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    {
+      if (k == VS_CHART_SPECTRUM)
+        continue;
+      vs_chart_model_set_x_extent (models[k], planned > 0 ? planned : x_extent);
+      vs_chart_model_set_shade (models[k], 0, warmup_end);
+    }
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    vs_chart_model_changed (models[k]);
+}
+
+void
+vs_dashboard_update (VsDashboard *self)
+{
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  if (self->results == NULL)
+    return;
+
+  vs_dashboard_fill_models (self->results, self->models);
+  for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (self, t);
+
+      if (card != NULL)
+        vs_target_card_update (card, vs_results_get_target (self->results, t));
+    }
+}
+
+void
+vs_dashboard_show_summary (VsDashboard *self)
+{
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  if (self->results == NULL)
+    return;
+  vs_dashboard_update (self);
+  vs_results_table_set_results (VS_RESULTS_TABLE (self->table), self->results);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), TRUE);
+}
+
+VsChartModel *
+vs_dashboard_get_chart_model (VsDashboard *self,
+                              VsChartKind  kind)
+{
+  g_return_val_if_fail (kind < VS_N_CHARTS, NULL);
+  return self->models[kind];
+}
+
+GtkWidget *
+vs_dashboard_get_chart (VsDashboard *self,
+                        VsChartKind  kind)
+{
+  g_return_val_if_fail (kind < VS_N_CHARTS, NULL);
+  return self->charts[kind];
+}
+
+guint
+vs_dashboard_get_n_cards (VsDashboard *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->cards);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+VsTargetCard *
+vs_dashboard_get_card (VsDashboard *self,
+                       guint        index)
+{
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (self->cards), index);
+
+  return child != NULL ? VS_TARGET_CARD (gtk_flow_box_child_get_child (child)) : NULL;
+}
+
+GtkWidget *
+vs_dashboard_get_table (VsDashboard *self)
+{
+  return self->table;
+}
+
+gboolean
+vs_dashboard_export_charts (VsDashboard  *self,
+                            const char   *dir,
+                            GError      **error)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    {
+      const char *name = vs_chart_model_get_name (self->models[k]);
+      g_autofree char *png_name = g_strconcat (name, ".png", NULL);
+      g_autofree char *svg_name = g_strconcat (name, ".svg", NULL);
+      g_autofree char *png = g_build_filename (dir, png_name, NULL);
+      g_autofree char *svg = g_build_filename (dir, svg_name, NULL);
+
+      if (!vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, dark,
+                                   error) ||
+          !vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, dark,
+                                   error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,44 @@
+/* vs-dashboard.h: the live view of a run — target cards, four charts, the results table */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vs-chart-model.h"
+#include "vs-results.h"
+#include "vs-target-card.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_DASHBOARD (vs_dashboard_get_type ())
+G_DECLARE_FINAL_TYPE (VsDashboard, vs_dashboard, VS, DASHBOARD, GtkWidget)
+
+GtkWidget    *vs_dashboard_new             (void);
+/* Shows results (NULL: the empty state); cards are made for its targets. */
+void          vs_dashboard_set_results     (VsDashboard  *self,
+                                            VsResults    *results);
+VsResults    *vs_dashboard_get_results     (VsDashboard  *self);
+/* Refills the charts and cards from the results: call on every tick. */
+void          vs_dashboard_update          (VsDashboard  *self);
+/* The run ended: show the whole-run table. */
+void          vs_dashboard_show_summary    (VsDashboard  *self);
+
+VsChartModel *vs_dashboard_get_chart_model (VsDashboard  *self,
+                                            VsChartKind   kind);
+GtkWidget    *vs_dashboard_get_chart       (VsDashboard  *self,
+                                            VsChartKind   kind);
+guint         vs_dashboard_get_n_cards     (VsDashboard  *self);
+VsTargetCard *vs_dashboard_get_card        (VsDashboard  *self,
+                                            guint         index);
+GtkWidget    *vs_dashboard_get_table       (VsDashboard  *self);
+
+/* Writes NAME.png and NAME.svg for every chart into dir. */
+gboolean      vs_dashboard_export_charts   (VsDashboard  *self,
+                                            const char   *dir,
+                                            GError      **error);
+
+/* Fills the chart models from results; exposed so tests and exports can use it without a
+ * widget. */
+void          vs_dashboard_fill_models     (VsResults    *results,
+                                            VsChartModel *models[VS_N_CHARTS]);
+
+G_END_DECLS

@@ -1,0 +1,559 @@
+/* vs-plan-editor.c: the plan as rows and fields
+ *
+ * The fields are the truth while editing: every change rebuilds a VsPlan from them and runs
+ * vs_plan_check(), then marks each problem at the widget its path names ("targets[1].url",
+ * "load.rate"). Problems whose path names no field go to the summary line at the top.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vs-format.h"
+#include "vs-plan-editor.h"
+
+struct _VsPlanEditor
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *scroller;
+  GtkWidget    *summary;
+  GtkWidget    *targets_group;
+  GtkWidget    *add_button;
+  GtkWidget    *model_row;
+  GtkWidget    *connections_row;
+  GtkWidget    *connections;
+  GtkWidget    *rate_row;
+  GtkWidget    *rate;
+  GtkWidget    *stop_row;
+  GtkWidget    *duration;
+  GtkWidget    *requests_row;
+  GtkWidget    *requests;
+  GtkWidget    *warmup;
+  GtkWidget    *timeout;
+  GtkWidget    *threads_row;
+  GtkWidget    *threads;
+  GtkWidget    *mode_row;
+  GtkWidget    *engine_row;
+
+  GPtrArray    *rows;          /* VsTargetRow*, in plan order */
+  GPtrArray    *marked;        /* load/mode widgets carrying an error mark */
+  VsPlan       *plan;          /* rebuilt on every edit */
+  GPtrArray    *problems;      /* VsPlanProblem* of that plan */
+  VsPlan       *template;      /* what the fields do not show (arrival, seed, pipeline, …) */
+  guint         loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VsPlanEditor, vs_plan_editor, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_VALID, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void rebuild (VsPlanEditor *self);
+
+static void
+add_problem (GPtrArray  *problems,
+             const char *path,
+             char       *message)  /* takes ownership */
+{
+  VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
+
+  problem->path = g_strdup (path);
+  problem->message = message;
+  g_ptr_array_add (problems, problem);
+}
+
+static gboolean
+read_duration (GtkWidget  *entry,
+               const char *path,
+               gboolean    optional,
+               gint64     *out,
+               GPtrArray  *problems)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (optional && *text == '\0')
+    {
+      *out = 0;
+      return TRUE;
+    }
+  if (vs_parse_duration (text, out))
+    return TRUE;
+  add_problem (problems, path,
+               g_strdup_printf (_("“%s” is not a duration; write it like 30s, 2m or 500ms"),
+                                text));
+  return FALSE;
+}
+
+static void
+set_duration (GtkWidget *entry,
+              gint64     us)
+{
+  g_autofree char *text = us > 0 ? vs_format_duration (us) : g_strdup ("");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+static VsPlan *
+build_plan (VsPlanEditor *self,
+            GPtrArray    *problems)
+{
+  VsPlan *plan = vs_plan_copy (self->template);
+  gboolean by_requests = adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
+
+  g_ptr_array_set_size (plan->targets, 0);
+  for (guint i = 0; i < self->rows->len; i++)
+    vs_plan_add_target (plan, vs_target_row_build (g_ptr_array_index (self->rows, i), problems));
+
+  plan->load.model = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1
+                     ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
+  plan->load.connections = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->connections));
+  plan->load.rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->rate));
+  if (by_requests)
+    {
+      plan->load.duration_us = 0;
+      plan->load.requests = (guint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->requests));
+    }
+  else
+    {
+      plan->load.requests = 0;
+      read_duration (self->duration, "load.duration", FALSE, &plan->load.duration_us, problems);
+    }
+  read_duration (self->warmup, "load.warmup", TRUE, &plan->load.warmup_us, problems);
+  read_duration (self->timeout, "load.timeout", FALSE, &plan->load.timeout_us, problems);
+  plan->load.threads = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->threads));
+  plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (self->mode_row)) == 1
+               ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
+  switch (adw_combo_row_get_selected (ADW_COMBO_ROW (self->engine_row)))
+    {
+    case 1: plan->engine = VS_ENGINE_KIND_SOUP; break;
+    case 2: plan->engine = VS_ENGINE_KIND_NATIVE; break;
+    default: plan->engine = VS_ENGINE_KIND_AUTO; break;
+    }
+  return plan;
+}
+
+/* "load.duration_us" and "load.duration" name the same field. */
+static GtkWidget *
+load_field (VsPlanEditor *self,
+            const char   *path)
+{
+  static const struct { const char *path; gsize offset; } fields[] = {
+    { "load.model", G_STRUCT_OFFSET (VsPlanEditor, model_row) },
+    { "load.connections", G_STRUCT_OFFSET (VsPlanEditor, connections_row) },
+    { "load.rate", G_STRUCT_OFFSET (VsPlanEditor, rate_row) },
+    { "load.arrival", G_STRUCT_OFFSET (VsPlanEditor, model_row) },
+    { "load.duration", G_STRUCT_OFFSET (VsPlanEditor, duration) },
+    { "load.requests", G_STRUCT_OFFSET (VsPlanEditor, requests_row) },
+    { "load.warmup", G_STRUCT_OFFSET (VsPlanEditor, warmup) },
+    { "load.timeout", G_STRUCT_OFFSET (VsPlanEditor, timeout) },
+    { "load.threads", G_STRUCT_OFFSET (VsPlanEditor, threads_row) },
+    { "mode", G_STRUCT_OFFSET (VsPlanEditor, mode_row) },
+    { "engine", G_STRUCT_OFFSET (VsPlanEditor, engine_row) },
+    { "targets", G_STRUCT_OFFSET (VsPlanEditor, targets_group) },
+  };
+  g_autofree char *key = g_strdup (path);
+  gsize len = strlen (key);
+
+  if (len > 3 && g_str_has_suffix (key, "_us"))
+    key[len - 3] = '\0';
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (key, fields[i].path))
+      return G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
+  return NULL;
+}
+
+static void
+clear_marks (VsPlanEditor *self)
+{
+  for (guint i = 0; i < self->marked->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (self->marked, i);
+
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_widget_set_tooltip_text (widget, NULL);
+    }
+  g_ptr_array_set_size (self->marked, 0);
+  for (guint i = 0; i < self->rows->len; i++)
+    vs_target_row_clear_problems (g_ptr_array_index (self->rows, i));
+}
+
+/* Puts one problem at its field; FALSE when no field carries it. */
+static gboolean
+show_problem (VsPlanEditor        *self,
+              const VsPlanProblem *problem)
+{
+  const char *path = problem->path != NULL ? problem->path : "";
+  GtkWidget *widget;
+
+  if (g_str_has_prefix (path, "targets["))
+    {
+      char *end = NULL;
+      guint64 index = g_ascii_strtoull (path + strlen ("targets["), &end, 10);
+      const char *field = NULL;
+
+      if (end != NULL && *end == ']' && index < self->rows->len)
+        {
+          if (end[1] == '.')
+            field = end + 2;
+          vs_target_row_show_problem (g_ptr_array_index (self->rows, index), field,
+                                      problem->message);
+          return TRUE;
+        }
+      return FALSE;
+    }
+
+  widget = load_field (self, path);
+  if (widget == NULL)
+    return FALSE;
+  gtk_widget_add_css_class (widget, "error");
+  gtk_widget_set_tooltip_text (widget, problem->message);
+  if (ADW_IS_ACTION_ROW (widget) && !ADW_IS_COMBO_ROW (widget))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (widget), problem->message);
+  g_ptr_array_add (self->marked, widget);
+  return TRUE;
+}
+
+static void
+restore_subtitles (VsPlanEditor *self)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->connections_row), _("Per target"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->rate_row),
+                               _("Requests per second, per target"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->requests_row), _("Per target"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->threads_row),
+                               _("0: one per processor core"));
+}
+
+static void
+update_sensitivity (VsPlanEditor *self)
+{
+  gboolean open = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1;
+  gboolean by_requests = adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
+
+  gtk_widget_set_sensitive (self->rate_row, open);
+  gtk_widget_set_visible (self->duration, !by_requests);
+  gtk_widget_set_visible (self->requests_row, by_requests);
+}
+
+static void
+rebuild (VsPlanEditor *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) checked = NULL;
+  g_autoptr(GString) unplaced = g_string_new (NULL);
+  gboolean was_valid = self->problems != NULL && self->problems->len == 0;
+  gboolean valid;
+
+  if (self->loading)
+    return;
+
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
+  update_sensitivity (self);
+  g_clear_pointer (&self->plan, vs_plan_unref);
+  self->plan = build_plan (self, problems);
+
+  /* the editor's own parse problems first; then the plan's, skipping fields already marked */
+  checked = vs_plan_check (self->plan);
+  for (guint i = 0; i < checked->len; i++)
+    {
+      VsPlanProblem *problem = g_ptr_array_index (checked, i);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < problems->len && !seen; j++)
+        seen = g_strcmp0 (((VsPlanProblem *) g_ptr_array_index (problems, j))->path,
+                          problem->path) == 0;
+      if (!seen)
+        g_ptr_array_add (problems, g_steal_pointer (&checked->pdata[i]));
+    }
+
+  clear_marks (self);
+  restore_subtitles (self);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      VsPlanProblem *problem = g_ptr_array_index (problems, i);
+
+      if (!show_problem (self, problem))
+        g_string_append_printf (unplaced, "%s%s: %s", unplaced->len ? "\n" : "",
+                                problem->path, problem->message);
+    }
+  gtk_label_set_text (GTK_LABEL (self->summary), unplaced->str);
+  gtk_widget_set_visible (self->summary, unplaced->len > 0);
+
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  self->problems = g_steal_pointer (&problems);
+  valid = self->problems->len == 0;
+  if (valid != was_valid)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+static void
+renumber (VsPlanEditor *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    vs_target_row_set_position (g_ptr_array_index (self->rows, i), i, self->rows->len);
+}
+
+static void
+relayout_rows (VsPlanEditor *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->targets_group),
+                                  g_ptr_array_index (self->rows, i));
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->targets_group),
+                               g_ptr_array_index (self->rows, i));
+  renumber (self);
+}
+
+static void
+row_move_cb (VsTargetRow  *row,
+             int           delta,
+             VsPlanEditor *self)
+{
+  guint index;
+
+  if (!g_ptr_array_find (self->rows, row, &index) || (int) index + delta < 0 ||
+      index + delta >= self->rows->len)
+    return;
+  /* the group holds the rows: keep them alive while they are out of it */
+  for (guint i = 0; i < self->rows->len; i++)
+    g_object_ref (g_ptr_array_index (self->rows, i));
+  self->rows->pdata[index] = self->rows->pdata[index + delta];
+  self->rows->pdata[index + delta] = row;
+  relayout_rows (self);
+  for (guint i = 0; i < self->rows->len; i++)
+    g_object_unref (g_ptr_array_index (self->rows, i));
+  rebuild (self);
+}
+
+static void
+row_remove_cb (VsTargetRow  *row,
+               VsPlanEditor *self)
+{
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->targets_group), GTK_WIDGET (row));
+  g_ptr_array_remove (self->rows, row);
+  renumber (self);
+  rebuild (self);
+}
+
+static void
+append_row (VsPlanEditor   *self,
+            const VsTarget *target)
+{
+  GtkWidget *row = vs_target_row_new (target);
+
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (rebuild), self);
+  g_signal_connect (row, "move", G_CALLBACK (row_move_cb), self);
+  g_signal_connect (row, "remove", G_CALLBACK (row_remove_cb), self);
+  g_ptr_array_add (self->rows, row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->targets_group), row);
+}
+
+void
+vs_plan_editor_add_target (VsPlanEditor *self)
+{
+  g_autofree char *name = g_strdup_printf (_("target-%u"), self->rows->len + 1);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", 8081 + self->rows->len);
+  g_autoptr(VsTarget) target = vs_target_new (name, url);
+
+  append_row (self, target);
+  renumber (self);
+  adw_expander_row_set_expanded (g_ptr_array_index (self->rows, self->rows->len - 1), TRUE);
+  rebuild (self);
+}
+
+static void
+vs_plan_editor_dispose (GObject *object)
+{
+  VsPlanEditor *self = VS_PLAN_EDITOR (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_PLAN_EDITOR);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->marked, g_ptr_array_unref);
+  g_clear_pointer (&self->plan, vs_plan_unref);
+  g_clear_pointer (&self->template, vs_plan_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  G_OBJECT_CLASS (vs_plan_editor_parent_class)->dispose (object);
+}
+
+static void
+vs_plan_editor_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VsPlanEditor *self = VS_PLAN_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, vs_plan_editor_get_valid (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_plan_editor_class_init (VsPlanEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_plan_editor_dispose;
+  object_class->get_property = vs_plan_editor_get_property;
+
+  properties[PROP_VALID] = g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/versus/Versus/vs-plan-editor.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "planeditor");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, VsPlanEditor, name)
+  BIND (scroller);
+  BIND (summary);
+  BIND (targets_group);
+  BIND (add_button);
+  BIND (model_row);
+  BIND (connections_row);
+  BIND (connections);
+  BIND (rate_row);
+  BIND (rate);
+  BIND (stop_row);
+  BIND (duration);
+  BIND (requests_row);
+  BIND (requests);
+  BIND (warmup);
+  BIND (timeout);
+  BIND (threads_row);
+  BIND (threads);
+  BIND (mode_row);
+  BIND (engine_row);
+#undef BIND
+}
+
+static void
+vs_plan_editor_init (VsPlanEditor *self)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+  self->marked = g_ptr_array_new ();
+  self->template = vs_plan_new ();
+
+  {
+    GtkWidget *entries[] = { self->duration, self->warmup, self->timeout };
+    GtkWidget *spins[] = { self->connections, self->rate, self->requests, self->threads };
+    GtkWidget *combos[] = { self->model_row, self->stop_row, self->mode_row, self->engine_row };
+
+    for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+      g_signal_connect_swapped (entries[i], "changed", G_CALLBACK (rebuild), self);
+    for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+      g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (rebuild), self);
+    for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+      g_signal_connect_swapped (combos[i], "notify::selected", G_CALLBACK (rebuild), self);
+  }
+  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (vs_plan_editor_add_target),
+                            self);
+
+  vs_plan_editor_set_plan (self, plan);
+}
+
+GtkWidget *
+vs_plan_editor_new (void)
+{
+  return g_object_new (VS_TYPE_PLAN_EDITOR, NULL);
+}
+
+void
+vs_plan_editor_set_plan (VsPlanEditor *self,
+                         VsPlan       *plan)
+{
+  g_return_if_fail (VS_IS_PLAN_EDITOR (self));
+  g_return_if_fail (plan != NULL);
+
+  self->loading = TRUE;
+
+  g_clear_pointer (&self->template, vs_plan_unref);
+  self->template = vs_plan_copy (plan);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->targets_group),
+                                  g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < vs_plan_get_n_targets (plan); i++)
+    append_row (self, vs_plan_get_target (plan, i));
+  renumber (self);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->model_row),
+                              plan->load.model == VS_LOAD_OPEN ? 1 : 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->connections), plan->load.connections);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->rate), plan->load.rate);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->stop_row), plan->load.requests > 0 ? 1 : 0);
+  set_duration (self->duration, plan->load.duration_us);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->requests), plan->load.requests);
+  set_duration (self->warmup, plan->load.warmup_us);
+  set_duration (self->timeout, plan->load.timeout_us);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->threads), plan->load.threads);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->mode_row),
+                              plan->mode == VS_MODE_SEQUENTIAL ? 1 : 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->engine_row),
+                              plan->engine == VS_ENGINE_KIND_SOUP ? 1
+                              : plan->engine == VS_ENGINE_KIND_NATIVE ? 2 : 0);
+
+  self->loading = FALSE;
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  rebuild (self);
+  /* rebuild() notifies only on a change, and the previous state is unknown here */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+VsPlan *
+vs_plan_editor_get_plan (VsPlanEditor *self)
+{
+  g_return_val_if_fail (VS_IS_PLAN_EDITOR (self), NULL);
+  return vs_plan_ref (self->plan);
+}
+
+gboolean
+vs_plan_editor_get_valid (VsPlanEditor *self)
+{
+  g_return_val_if_fail (VS_IS_PLAN_EDITOR (self), FALSE);
+  return self->problems != NULL && self->problems->len == 0;
+}
+
+GStrv
+vs_plan_editor_dup_problems (VsPlanEditor *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->problems != NULL && i < self->problems->len; i++)
+    {
+      VsPlanProblem *problem = g_ptr_array_index (self->problems, i);
+
+      g_autofree char *line = g_strdup_printf ("%s: %s", problem->path, problem->message);
+
+      g_strv_builder_add (builder, line);
+    }
+  return g_strv_builder_end (builder);
+}
+
+guint
+vs_plan_editor_get_n_targets (VsPlanEditor *self)
+{
+  return self->rows->len;
+}
+
+VsTargetRow *
+vs_plan_editor_get_target_row (VsPlanEditor *self,
+                               guint         index)
+{
+  g_return_val_if_fail (index < self->rows->len, NULL);
+  return g_ptr_array_index (self->rows, index);
+}

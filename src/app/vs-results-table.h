@@ -1,0 +1,22 @@
+/* vs-results-table.h: the whole run side by side — a metric per row, a column per target and
+ * a ratio column per target against the first */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vs-results.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_RESULTS_TABLE (vs_results_table_get_type ())
+G_DECLARE_FINAL_TYPE (VsResultsTable, vs_results_table, VS, RESULTS_TABLE, GtkWidget)
+
+GtkWidget  *vs_results_table_new      (void);
+void        vs_results_table_set_results (VsResultsTable *self,
+                                          VsResults      *results);
+/* The text of a cell (row 0 and column 0 are headings), for tests; NULL outside the table. */
+const char *vs_results_table_get_cell (VsResultsTable *self,
+                                       guint           row,
+                                       guint           column);
+
+G_END_DECLS

@@ -1,0 +1,412 @@
+/* vs-target-row.c: an expander row per target with its fields inside
+ *
+ * Emits "changed" on every edit, "move" (-1 / +1) and "remove" from its buttons; the plan
+ * editor does the rest.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vs-palette.h"
+#include "vs-target-row.h"
+
+struct _VsTargetRow
+{
+  AdwExpanderRow  parent_instance;
+  guint           index;
+  GtkWidget      *dot;
+  GtkWidget      *warning;       /* shown while a field of the target has a problem */
+  GtkWidget      *up;
+  GtkWidget      *down;
+  GtkWidget      *name;
+  GtkWidget      *url;
+  GtkWidget      *method;
+  GtkWidget      *expect_status;
+  GtkWidget      *headers_row;
+  GtkWidget      *headers;
+  GtkWidget      *body_row;
+  GtkWidget      *body;
+  GPtrArray      *marked;          /* widgets carrying an error mark */
+  char           *row_problem;
+};
+
+G_DEFINE_FINAL_TYPE (VsTargetRow, vs_target_row, ADW_TYPE_EXPANDER_ROW)
+
+enum { CHANGED, MOVE, REMOVE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const char * const methods[] = {
+  "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL
+};
+
+static void
+update_header (VsTargetRow *self)
+{
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name));
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url));
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  g_autofree char *color = vs_palette_target_css (self->index, dark);
+  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", color);
+
+  gtk_label_set_markup (GTK_LABEL (self->dot), markup);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), *name ? name : _("Unnamed target"));
+  if (self->row_problem != NULL)
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), self->row_problem);
+  else
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), *url ? url : _("No URL"));
+}
+
+static void
+field_changed (VsTargetRow *self)
+{
+  update_header (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static GtkWidget *
+add_entry_row (VsTargetRow *self,
+               const char  *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (field_changed), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+  return row;
+}
+
+/* A row holding a small multi-line text view: headers and bodies have lines. */
+static GtkWidget *
+add_text_row (VsTargetRow  *self,
+              const char   *title,
+              const char   *hint,
+              GtkWidget   **view_out)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *caption = gtk_label_new (hint);
+  GtkWidget *view = gtk_text_view_new ();
+  GtkWidget *frame = gtk_frame_new (NULL);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (box, "text-row");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_widget_set_size_request (view, -1, 56);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), frame);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                            G_CALLBACK (field_changed), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+  *view_out = view;
+  return row;
+}
+
+static GtkWidget *
+add_button (GtkWidget  *box,
+            const char *icon,
+            const char *label)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_box_append (GTK_BOX (box), button);
+  return button;
+}
+
+/* Move and remove live inside the row, so the collapsed row shows one arrow: its own. */
+static GtkWidget *
+add_button_row (VsTargetRow  *self,
+                GtkWidget   **remove)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (box, "target-buttons");
+  self->up = add_button (box, "go-up-symbolic", _("Move Up"));
+  self->down = add_button (box, "go-down-symbolic", _("Move Down"));
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_box_append (GTK_BOX (box), spacer);
+  *remove = add_button (box, "user-trash-symbolic", _("Remove"));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+  return row;
+}
+
+static void
+up_clicked (VsTargetRow *self)
+{
+  g_signal_emit (self, signals[MOVE], 0, -1);
+}
+
+static void
+down_clicked (VsTargetRow *self)
+{
+  g_signal_emit (self, signals[MOVE], 0, 1);
+}
+
+static void
+remove_clicked (VsTargetRow *self)
+{
+  g_signal_emit (self, signals[REMOVE], 0);
+}
+
+static void
+vs_target_row_dispose (GObject *object)
+{
+  VsTargetRow *self = VS_TARGET_ROW (object);
+
+  g_clear_pointer (&self->marked, g_ptr_array_unref);
+  g_clear_pointer (&self->row_problem, g_free);
+  G_OBJECT_CLASS (vs_target_row_parent_class)->dispose (object);
+}
+
+static void
+vs_target_row_class_init (VsTargetRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vs_target_row_dispose;
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[MOVE] = g_signal_new ("move", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vs_target_row_init (VsTargetRow *self)
+{
+  GtkWidget *remove;
+
+  self->marked = g_ptr_array_new ();
+
+  self->dot = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->dot, "target-dot");
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->dot);
+
+  /* an "error" class on the row itself would paint every field inside it red */
+  self->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (self->warning, "error");
+  gtk_widget_set_visible (self->warning, FALSE);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->warning);
+
+  self->name = add_entry_row (self, _("Name"));
+  self->url = add_entry_row (self, _("URL"));
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->url), GTK_INPUT_PURPOSE_URL);
+
+  self->method = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method), _("Method"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->method),
+                           G_LIST_MODEL (gtk_string_list_new (methods)));
+  g_signal_connect_swapped (self->method, "notify::selected", G_CALLBACK (field_changed), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->method);
+
+  self->expect_status = add_entry_row (self, _("Expected Status"));
+  self->headers_row = add_text_row (self, _("Headers"), _("One “Name: value” per line"),
+                                    &self->headers);
+  self->body_row = add_text_row (self, _("Body"), _("Sent with every request; empty for none"),
+                                 &self->body);
+
+  add_button_row (self, &remove);
+  g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
+  g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
+  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+}
+
+static void
+set_text_view (GtkWidget  *view,
+               const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text ? text : "", -1);
+}
+
+static char *
+get_text_view (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+GtkWidget *
+vs_target_row_new (const VsTarget *target)
+{
+  VsTargetRow *self = g_object_new (VS_TYPE_TARGET_ROW, NULL);
+  g_autofree char *headers = NULL;
+  guint method = 0;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name), target->name ? target->name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->url), target->url ? target->url : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->expect_status),
+                         target->expect_status ? target->expect_status : "2xx,3xx");
+  for (guint i = 0; methods[i] != NULL; i++)
+    if (target->method != NULL && g_ascii_strcasecmp (target->method, methods[i]) == 0)
+      method = i;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->method), method);
+  if (target->headers != NULL)
+    headers = g_strjoinv ("\n", target->headers);
+  set_text_view (self->headers, headers);
+  set_text_view (self->body, target->body);
+  update_header (self);
+  return GTK_WIDGET (self);
+}
+
+void
+vs_target_row_set_position (VsTargetRow *self,
+                            guint        index,
+                            guint        n_targets)
+{
+  self->index = index;
+  gtk_widget_set_sensitive (self->up, index > 0);
+  gtk_widget_set_sensitive (self->down, index + 1 < n_targets);
+  update_header (self);
+}
+
+VsTarget *
+vs_target_row_build (VsTargetRow *self,
+                     GPtrArray   *problems)
+{
+  VsTarget *target = vs_target_new (gtk_editable_get_text (GTK_EDITABLE (self->name)),
+                                    gtk_editable_get_text (GTK_EDITABLE (self->url)));
+  g_autofree char *headers = get_text_view (self->headers);
+  g_autofree char *body = get_text_view (self->body);
+  guint method = adw_combo_row_get_selected (ADW_COMBO_ROW (self->method));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) lines = g_strsplit (headers, "\n", -1);
+
+  g_free (target->method);
+  target->method = g_strdup (methods[MIN (method, G_N_ELEMENTS (methods) - 2)]);
+  g_free (target->expect_status);
+  target->expect_status = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->expect_status)));
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (*lines[i] == '\0')
+        continue;
+      if (strchr (lines[i], ':') == NULL || *lines[i] == ':')
+        {
+          VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
+
+          problem->path = g_strdup_printf ("targets[%u].headers", self->index);
+          problem->message =
+            g_strdup_printf (_("line %u: expected “Name: value”, not “%s”"), i + 1, lines[i]);
+          g_ptr_array_add (problems, problem);
+          continue;
+        }
+      g_strv_builder_add (builder, lines[i]);
+    }
+  g_strfreev (target->headers);
+  target->headers = g_strv_builder_end (builder);
+
+  g_free (target->body);
+  target->body = *body ? g_steal_pointer (&body) : NULL;
+  return target;
+}
+
+void
+vs_target_row_clear_problems (VsTargetRow *self)
+{
+  for (guint i = 0; i < self->marked->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (self->marked, i);
+
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_widget_set_tooltip_text (widget, NULL);
+    }
+  g_ptr_array_set_size (self->marked, 0);
+  gtk_widget_set_visible (self->warning, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "has-problem");
+  g_clear_pointer (&self->row_problem, g_free);
+  update_header (self);
+}
+
+gboolean
+vs_target_row_get_has_problem (VsTargetRow *self)
+{
+  return self->row_problem != NULL;
+}
+
+GtkWidget *
+vs_target_row_get_field (VsTargetRow *self,
+                         const char  *field)
+{
+  if (g_str_equal (field, "name"))
+    return self->name;
+  if (g_str_equal (field, "url"))
+    return self->url;
+  if (g_str_equal (field, "method"))
+    return self->method;
+  if (g_str_equal (field, "expect_status"))
+    return self->expect_status;
+  if (g_str_equal (field, "headers"))
+    return self->headers_row;
+  if (g_str_equal (field, "body") || g_str_equal (field, "body_file"))
+    return self->body_row;
+  return NULL;
+}
+
+static void
+mark (VsTargetRow *self,
+      GtkWidget   *widget,
+      const char  *message)
+{
+  const char *old = gtk_widget_get_tooltip_text (widget);
+  g_autofree char *text = old != NULL && g_ptr_array_find (self->marked, widget, NULL)
+                          ? g_strconcat (old, "\n", message, NULL) : g_strdup (message);
+
+  gtk_widget_add_css_class (widget, "error");
+  gtk_widget_set_tooltip_text (widget, text);
+  if (!g_ptr_array_find (self->marked, widget, NULL))
+    g_ptr_array_add (self->marked, widget);
+}
+
+gboolean
+vs_target_row_show_problem (VsTargetRow *self,
+                            const char  *field,
+                            const char  *message)
+{
+  GtkWidget *widget = field != NULL ? vs_target_row_get_field (self, field) : NULL;
+
+  /* the collapsed row says what is wrong inside it */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "has-problem");
+  if (self->row_problem == NULL)
+    self->row_problem = g_strdup (message);
+  update_header (self);
+  mark (self, self->warning, message);
+  gtk_widget_set_visible (self->warning, TRUE);
+
+  if (widget == NULL)
+    return FALSE;
+  mark (self, widget, message);
+  return TRUE;
+}

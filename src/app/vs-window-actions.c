@@ -1,0 +1,436 @@
+/* vs-window-actions.c: the win.* actions — start, stop, open, save and the exports
+ *
+ * The export actions take a path ("s"): empty asks with a file chooser, anything else writes
+ * there directly (the tests, and scripts through GApplication actions, use that).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-error.h"
+#include "vs-export.h"
+#include "vs-window-private.h"
+
+typedef void (*ChosenFunc) (VsWindow *self,
+                            GFile    *file);
+
+typedef enum
+{
+  CHOOSE_OPEN,
+  CHOOSE_SAVE,
+  CHOOSE_FOLDER,
+} ChooseKind;
+
+typedef struct
+{
+  VsWindow   *self;
+  ChosenFunc  func;
+} Chooser;
+
+static GtkFileFilter *
+json_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("JSON files"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  return filter;
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+dialog_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Chooser *chooser = user_data;
+  GtkFileDialog *dialog = GTK_FILE_DIALOG (source);
+  g_autoptr(GFile) file = NULL;
+  ChooseKind kind = GPOINTER_TO_INT (g_object_get_data (source, "vs-kind"));
+
+  if (kind == CHOOSE_OPEN)
+    file = gtk_file_dialog_open_finish (dialog, result, NULL);
+  else if (kind == CHOOSE_SAVE)
+    file = gtk_file_dialog_save_finish (dialog, result, NULL);
+  else
+    file = gtk_file_dialog_select_folder_finish (dialog, result, NULL);
+
+  if (file != NULL)
+    chooser->func (chooser->self, file);
+  g_object_unref (chooser->self);
+  g_free (chooser);
+}
+
+static void
+choose (VsWindow   *self,
+        ChooseKind  kind,
+        const char *title,
+        const char *initial_name,
+        gboolean    json,
+        ChosenFunc  func)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  Chooser *chooser = g_new0 (Chooser, 1);
+
+  chooser->self = g_object_ref (self);
+  chooser->func = func;
+  gtk_file_dialog_set_title (dialog, title);
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  if (json)
+    {
+      g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+      g_autoptr(GtkFileFilter) filter = json_filter ();
+
+      g_list_store_append (filters, filter);
+      gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+    }
+  if (initial_name != NULL)
+    gtk_file_dialog_set_initial_name (dialog, initial_name);
+  g_object_set_data (G_OBJECT (dialog), "vs-kind", GINT_TO_POINTER (kind));
+
+  if (kind == CHOOSE_OPEN)
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, dialog_done, chooser);
+  else if (kind == CHOOSE_SAVE)
+    gtk_file_dialog_save (dialog, GTK_WINDOW (self), NULL, dialog_done, chooser);
+  else
+    gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, dialog_done, chooser);
+}
+#else
+static void
+native_response (GtkNativeDialog *native,
+                 int              response,
+                 gpointer         user_data)
+{
+  Chooser *chooser = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      if (file != NULL)
+        chooser->func (chooser->self, file);
+    }
+  g_object_unref (chooser->self);
+  g_free (chooser);
+  g_object_unref (native);
+}
+
+static void
+choose (VsWindow   *self,
+        ChooseKind  kind,
+        const char *title,
+        const char *initial_name,
+        gboolean    json,
+        ChosenFunc  func)
+{
+  static const GtkFileChooserAction actions[] = {
+    [CHOOSE_OPEN] = GTK_FILE_CHOOSER_ACTION_OPEN,
+    [CHOOSE_SAVE] = GTK_FILE_CHOOSER_ACTION_SAVE,
+    [CHOOSE_FOLDER] = GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+  };
+  GtkFileChooserNative *native;
+  Chooser *chooser = g_new0 (Chooser, 1);
+
+  chooser->self = g_object_ref (self);
+  chooser->func = func;
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), actions[kind],
+                                        kind == CHOOSE_OPEN ? _("_Open")
+                                        : kind == CHOOSE_SAVE ? _("_Save") : _("_Select"),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (json)
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), json_filter ());
+  if (initial_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), initial_name);
+  g_signal_connect (native, "response", G_CALLBACK (native_response), chooser);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+#endif
+
+static void
+report (VsWindow   *self,
+        GError     *error,
+        const char *done)
+{
+  if (error != NULL)
+    _vs_window_toast (self, error->message);
+  else
+    _vs_window_toast (self, done);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_window_start (VS_WINDOW (widget), &error))
+    _vs_window_toast (VS_WINDOW (widget), error->message);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  vs_window_stop (VS_WINDOW (widget));
+}
+
+static void
+open_chosen (VsWindow *self,
+             GFile    *file)
+{
+  vs_window_load_plan (self, file, NULL);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  choose (VS_WINDOW (widget), CHOOSE_OPEN, _("Open a Plan"), NULL, TRUE, open_chosen);
+}
+
+static void
+save_chosen (VsWindow *self,
+             GFile    *file)
+{
+  g_autoptr(VsPlan) plan = vs_plan_editor_get_plan (self->editor);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    {
+      _vs_window_toast (self, _("Plans can only be saved to local files"));
+      return;
+    }
+  if (vs_plan_save_to_file (plan, path, &error))
+    _vs_window_set_plan_file (self, file);
+  report (self, error, _("Plan saved"));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  if (self->plan_file != NULL)
+    save_chosen (self, self->plan_file);
+  else
+    choose (self, CHOOSE_SAVE, _("Save the Plan"), "plan.json", TRUE, save_chosen);
+}
+
+static VsResults *
+current_results (VsWindow *self)
+{
+  return self->run != NULL ? vs_run_get_results (self->run) : NULL;
+}
+
+static gboolean
+export_csv (VsWindow    *self,
+            const char  *dir,
+            GError     **error)
+{
+  return vs_export_csv_dir (current_results (self), dir, error);
+}
+
+static gboolean
+export_json (VsWindow    *self,
+             const char  *path,
+             GError     **error)
+{
+  return vs_export_json_file (current_results (self), path, error);
+}
+
+static gboolean
+export_charts (VsWindow    *self,
+               const char  *dir,
+               GError     **error)
+{
+  return vs_dashboard_export_charts (self->dashboard, dir, error);
+}
+
+typedef gboolean (*ExportFunc) (VsWindow    *self,
+                                const char  *path,
+                                GError     **error);
+
+static void
+run_export (VsWindow   *self,
+            GFile      *file,
+            ExportFunc  func,
+            const char *done)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (current_results (self) == NULL)
+    return;
+  if (path == NULL)
+    g_set_error (&error, VS_ERROR, VS_ERROR_IO, _("Results can only be exported to local files"));
+  else
+    func (self, path, &error);
+  report (self, error, done);
+}
+
+static void
+csv_chosen (VsWindow *self,
+            GFile    *file)
+{
+  run_export (self, file, export_csv, _("Exported summary.csv and timeseries.csv"));
+}
+
+static void
+json_chosen (VsWindow *self,
+             GFile    *file)
+{
+  run_export (self, file, export_json, _("Exported the JSON result"));
+}
+
+static void
+charts_chosen (VsWindow *self,
+               GFile    *file)
+{
+  run_export (self, file, export_charts, _("Exported the charts as PNG and SVG"));
+}
+
+static gboolean
+export_everything (VsWindow    *self,
+                   const char  *dir,
+                   GError     **error)
+{
+  g_autofree char *json = g_build_filename (dir, "result.json", NULL);
+
+  return export_csv (self, dir, error) && export_json (self, json, error) &&
+         export_charts (self, dir, error);
+}
+
+static void
+everything_chosen (VsWindow *self,
+                   GFile    *file)
+{
+  run_export (self, file, export_everything, _("Exported the results and charts"));
+}
+
+/* An "s" parameter: a path to write to directly, or empty to ask. */
+static void
+export_with_param (VsWindow   *self,
+                   GVariant   *param,
+                   ChooseKind  kind,
+                   const char *title,
+                   const char *initial_name,
+                   ChosenFunc  func)
+{
+  const char *path = param != NULL ? g_variant_get_string (param, NULL) : "";
+
+  if (*path != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      func (self, file);
+      return;
+    }
+  choose (self, kind, title, initial_name, kind == CHOOSE_SAVE, func);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), NULL, CHOOSE_FOLDER,
+                     _("Export Results and Charts to a Folder"), NULL, everything_chosen);
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), param, CHOOSE_FOLDER,
+                     _("Export the CSV Files to a Folder"), NULL, csv_chosen);
+}
+
+static void
+export_json_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), param, CHOOSE_SAVE, _("Export the JSON Result"),
+                     "result.json", json_chosen);
+}
+
+static void
+export_charts_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), param, CHOOSE_FOLDER,
+                     _("Export the Charts to a Folder"), NULL, charts_chosen);
+}
+
+void
+_vs_window_class_actions_init (VsWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", "s", export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-json", "s", export_json_action);
+  gtk_widget_class_install_action (widget_class, "win.export-charts", "s",
+                                   export_charts_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.export", NULL);
+}
+
+void
+_vs_window_update_actions (VsWindow *self)
+{
+  gboolean running = vs_window_is_running (self);
+  gboolean valid = vs_plan_editor_get_valid (self->editor);
+  gboolean has_results = current_results (self) != NULL && !running;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "win.start", !running && valid && !self->close_pending);
+  gtk_widget_action_set_enabled (widget, "win.stop", running);
+  gtk_widget_action_set_enabled (widget, "win.open", !running);
+  gtk_widget_action_set_enabled (widget, "win.export", has_results);
+  gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
+  gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
+  gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
+
+  gtk_widget_set_visible (self->start_button, !running);
+  gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_sensitive (self->export_button, has_results);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->editor), !running);
+
+  if (!valid)
+    {
+      g_auto(GStrv) problems = vs_plan_editor_dup_problems (self->editor);
+      g_autofree char *tip = NULL;
+
+      /* TRANSLATORS: the start button's tooltip while the plan has problems */
+      tip = g_strdup_printf (_("Fix the plan first: %s"),
+                             problems[0] != NULL ? problems[0] : "");
+      gtk_widget_set_tooltip_text (self->start_button, tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (self->start_button, _("Start the Run (Ctrl+Return)"));
+}

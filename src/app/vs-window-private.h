@@ -1,0 +1,38 @@
+/* vs-window-private.h: what vs-window.c shares with vs-window-actions.c */
+#pragma once
+
+#include "vs-window.h"
+
+G_BEGIN_DECLS
+
+struct _VsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  AdwToastOverlay      *toasts;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *start_button;
+  GtkWidget            *stop_button;
+  GtkWidget            *export_button;
+  GtkWidget            *progress;
+  GtkWidget            *paned;
+  VsPlanEditor         *editor;
+  VsDashboard          *dashboard;
+
+  GSettings            *settings;
+  GFile                *plan_file;       /* where the plan was loaded from / saved to */
+  VsRun                *run;             /* the current or last run */
+  VsFrameStats         *frame_stats;
+  guint                 close_timeout;
+  guint                 close_pending : 1;
+};
+
+void  _vs_window_class_actions_init (VsWindowClass *klass);
+void  _vs_window_update_actions     (VsWindow      *self);
+void  _vs_window_set_plan_file      (VsWindow      *self,
+                                     GFile         *file);
+void  _vs_window_toast              (VsWindow      *self,
+                                     const char    *message);
+
+G_END_DECLS

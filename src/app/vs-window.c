@@ -1,0 +1,420 @@
+/* vs-window.c: the main window
+ *
+ * Owns the run: starts it from the edited plan, feeds each tick to the dashboard and, when the
+ * window is closed during a run, stops it and closes only once "finished" has arrived, so no
+ * worker or connection outlives the window.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-application.h"
+#include "vs-error.h"
+#include "vs-window-private.h"
+
+#define CLOSE_GRACE_MS 5000
+
+G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+_vs_window_toast (VsWindow   *self,
+                  const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+void
+_vs_window_set_plan_file (VsWindow *self,
+                          GFile    *file)
+{
+  g_set_object (&self->plan_file, file);
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *path = g_file_get_path (file);
+
+      adw_window_title_set_subtitle (self->window_title, name);
+      if (self->settings != NULL && path != NULL)
+        g_settings_set_string (self->settings, "last-plan", path);
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title, _("Unsaved plan"));
+}
+
+static void
+editor_valid_cb (VsWindow *self)
+{
+  _vs_window_update_actions (self);
+}
+
+static void
+print_frame_stats (VsWindow *self)
+{
+  VsResults *results;
+
+  if (g_getenv ("VERSUS_DEBUG_FRAMES") == NULL)
+    return;
+  g_printerr ("versus: %u frames during the run: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
+              vs_frame_stats_get_count (self->frame_stats),
+              vs_frame_stats_percentile (self->frame_stats, 50) / 1000.0,
+              vs_frame_stats_percentile (self->frame_stats, 95) / 1000.0,
+              vs_frame_stats_percentile (self->frame_stats, 100) / 1000.0);
+  /* beside it what the engine achieved, to compare with `versus run` */
+  results = self->run != NULL ? vs_run_get_results (self->run) : NULL;
+  for (guint t = 0; results != NULL && t < vs_results_get_n_targets (results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+
+      g_printerr ("versus: %s: %.0f req/s\n", r->target->name, vs_target_result_rps (r));
+    }
+}
+
+static void
+run_tick_cb (VsWindow *self,
+             VsRun    *run)
+{
+  double planned = vs_run_get_planned (run);
+
+  vs_dashboard_update (self->dashboard);
+  if (planned > 0)
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress),
+                                   CLAMP (vs_run_get_elapsed (run) / planned, 0, 1));
+  else
+    gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
+}
+
+static gboolean
+screenshot_timeout (gpointer data)
+{
+  VsWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  const char *path = g_getenv ("VERSUS_SCREENSHOT");
+
+  if (!vs_window_save_screenshot (self, path, &error))
+    g_printerr ("versus: %s\n", error->message);
+  gtk_window_destroy (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_finished_cb (VsWindow *self,
+                 VsRun    *run)
+{
+  gtk_widget_set_visible (self->progress, FALSE);
+  vs_dashboard_show_summary (self->dashboard);
+  print_frame_stats (self);
+  _vs_window_update_actions (self);
+
+  if (self->close_pending)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  /* build-aux/screenshot.sh: picture the finished run, then leave */
+  if (g_getenv ("VERSUS_SCREENSHOT") != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 800, screenshot_timeout, g_object_ref (self),
+                        g_object_unref);
+  else
+    _vs_window_toast (self, _("Run finished"));
+}
+
+gboolean
+vs_window_start (VsWindow  *self,
+                 GError   **error)
+{
+  g_autoptr(VsPlan) edited = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsRun) run = NULL;
+
+  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+
+  if (vs_window_is_running (self))
+    return TRUE;
+
+  edited = vs_plan_editor_get_plan (self->editor);
+  plan = vs_plan_copy (edited);
+  if (self->settings != NULL)
+    plan->tick_us = (gint64) g_settings_get_uint (self->settings, "tick-interval") * 1000;
+
+  run = vs_run_new (plan);
+  g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (!vs_run_start (run, error))
+    return FALSE;
+
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_set_object (&self->run, run);
+
+  vs_frame_stats_reset (self->frame_stats);
+  vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  gtk_widget_set_visible (self->progress, TRUE);
+  _vs_window_update_actions (self);
+  return TRUE;
+}
+
+void
+vs_window_stop (VsWindow *self)
+{
+  g_return_if_fail (VS_IS_WINDOW (self));
+
+  if (vs_window_is_running (self))
+    vs_run_stop (self->run);
+}
+
+gboolean
+vs_window_is_running (VsWindow *self)
+{
+  return self->run != NULL && vs_run_is_running (self->run);
+}
+
+static gboolean
+close_timeout_cb (gpointer data)
+{
+  VsWindow *self = data;
+
+  /* "finished" should have come long ago; do not keep a window the user closed */
+  self->close_timeout = 0;
+  g_warning ("The run did not finish within %d ms of being stopped", CLOSE_GRACE_MS);
+  gtk_window_destroy (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+vs_window_close_request (GtkWindow *window)
+{
+  VsWindow *self = VS_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+    }
+
+  if (vs_window_is_running (self))
+    {
+      if (!self->close_pending)
+        {
+          self->close_pending = TRUE;
+          gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+          vs_run_stop (self->run);
+          self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, close_timeout_cb, self);
+        }
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (vs_window_parent_class)->close_request (window);
+}
+
+static void
+vs_window_dispose (GObject *object)
+{
+  VsWindow *self = VS_WINDOW (object);
+
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  if (self->run != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      if (vs_run_is_running (self->run))
+        vs_run_stop (self->run);
+    }
+  g_clear_object (&self->run);
+  g_clear_pointer (&self->frame_stats, vs_frame_stats_free);
+  g_clear_object (&self->plan_file);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
+  G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
+}
+
+static void
+vs_window_class_init (VsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = vs_window_dispose;
+  window_class->close_request = vs_window_close_request;
+
+  g_type_ensure (VS_TYPE_PLAN_EDITOR);
+  g_type_ensure (VS_TYPE_DASHBOARD);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/versus/Versus/vs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, progress);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, dashboard);
+
+  _vs_window_class_actions_init (klass);
+}
+
+static VsPlan *
+default_plan (void)
+{
+  VsPlan *plan = vs_plan_new ();
+
+  vs_plan_add_target (plan, vs_target_new ("backend-a", "http://127.0.0.1:8081/"));
+  vs_plan_add_target (plan, vs_target_new ("backend-b", "http://127.0.0.1:8082/"));
+  plan->load.warmup_us = 2 * G_USEC_PER_SEC;
+  return plan;
+}
+
+static void
+vs_window_init (VsWindow *self)
+{
+  g_autoptr(VsPlan) plan = default_plan ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->frame_stats = vs_frame_stats_new ();
+  vs_frame_stats_attach (self->frame_stats, GTK_WIDGET (self));
+
+  self->settings = vs_application_dup_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1280, 860);
+
+  vs_plan_editor_set_plan (self->editor, plan);
+  g_signal_connect_object (self->editor, "notify::valid", G_CALLBACK (editor_valid_cb), self,
+                           G_CONNECT_SWAPPED);
+  _vs_window_set_plan_file (self, NULL);
+
+  /* the last plan, when it still loads */
+  if (self->settings != NULL)
+    {
+      g_autofree char *last = g_settings_get_string (self->settings, "last-plan");
+
+      if (*last != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (last);
+          g_autoptr(VsPlan) loaded = vs_plan_load_from_file (last, NULL);
+
+          if (loaded != NULL)
+            {
+              vs_plan_editor_set_plan (self->editor, loaded);
+              _vs_window_set_plan_file (self, file);
+            }
+        }
+    }
+
+  _vs_window_update_actions (self);
+}
+
+VsWindow *
+vs_window_new (AdwApplication *application)
+{
+  return g_object_new (VS_TYPE_WINDOW, "application", application, NULL);
+}
+
+gboolean
+vs_window_load_plan (VsWindow  *self,
+                     GFile     *file,
+                     GError   **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (&local_error, VS_ERROR, VS_ERROR_IO,
+                   _("“%s” is not a local file; copy the plan to this computer first"), uri);
+    }
+  else
+    plan = vs_plan_load_from_file (path, &local_error);
+
+  if (plan == NULL)
+    {
+      _vs_window_toast (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  vs_plan_editor_set_plan (self->editor, plan);
+  _vs_window_set_plan_file (self, file);
+  return TRUE;
+}
+
+VsRun *
+vs_window_get_run (VsWindow *self)
+{
+  return self->run;
+}
+
+VsPlanEditor *
+vs_window_get_editor (VsWindow *self)
+{
+  return self->editor;
+}
+
+VsDashboard *
+vs_window_get_dashboard (VsWindow *self)
+{
+  return self->dashboard;
+}
+
+VsFrameStats *
+vs_window_get_frame_stats (VsWindow *self)
+{
+  return self->frame_stats;
+}
+
+gboolean
+vs_window_save_screenshot (VsWindow    *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_FAILED,
+                   _("The window is not on screen yet, so it cannot be pictured"));
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not write the screenshot to “%s”"),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}

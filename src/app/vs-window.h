@@ -1,0 +1,35 @@
+/* vs-window.h: the main window — plan editor on the left, the live dashboard on the right */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vs-dashboard.h"
+#include "vs-frame-stats.h"
+#include "vs-plan-editor.h"
+#include "vs-run.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_WINDOW (vs_window_get_type ())
+G_DECLARE_FINAL_TYPE (VsWindow, vs_window, VS, WINDOW, AdwApplicationWindow)
+
+VsWindow     *vs_window_new            (AdwApplication *application);
+/* Loads a plan file into the editor; FALSE with the reason (also shown as a toast). */
+gboolean      vs_window_load_plan      (VsWindow       *self,
+                                        GFile          *file,
+                                        GError        **error);
+/* Starts the edited plan; FALSE with the reason when it cannot. */
+gboolean      vs_window_start          (VsWindow       *self,
+                                        GError        **error);
+void          vs_window_stop           (VsWindow       *self);
+gboolean      vs_window_is_running     (VsWindow       *self);
+VsRun        *vs_window_get_run        (VsWindow       *self);  /* the last run, or NULL */
+VsPlanEditor *vs_window_get_editor     (VsWindow       *self);
+VsDashboard  *vs_window_get_dashboard  (VsWindow       *self);
+VsFrameStats *vs_window_get_frame_stats (VsWindow      *self);
+/* Renders the whole window as it is on screen into a PNG file. */
+gboolean      vs_window_save_screenshot (VsWindow      *self,
+                                         const char    *path,
+                                         GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,383 @@
+/* test-chart.c: chart units and ticks, the Cairo renderer, the widget's caches and its frame
+ * time with 4 targets × 10,000 points per series */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "vs-chart.h"
+#include "vs-chart-render.h"
+#include "vs-dashboard.h"
+#include "vs-error.h"
+#include "vs-frame-stats.h"
+#include "vs-units.h"
+
+static gboolean have_display;
+
+#if defined(__SANITIZE_ADDRESS__)
+# define SLOWDOWN 4
+#else
+# define SLOWDOWN 1
+#endif
+
+/* Variance of the pixels' luminance: 0 for a blank image. */
+static double
+png_variance (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  int w, h, stride;
+  const guint8 *data;
+  double sum = 0, sum2 = 0, n;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+  n = (double) w * h;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
+        double l = 0.3 * ((p >> 16) & 0xff) + 0.59 * ((p >> 8) & 0xff) + 0.11 * (p & 0xff);
+
+        sum += l;
+        sum2 += l * l;
+      }
+  cairo_surface_destroy (surface);
+  return sum2 / n - (sum / n) * (sum / n);
+}
+
+static void
+test_units_steps (void)
+{
+  /* round steps only: 1, 2, 2.5, 5 × 10ⁿ */
+  g_assert_cmpfloat (vs_units_nice_step (10, 5, VS_UNIT_SECONDS), ==, 2);
+  g_assert_cmpfloat (vs_units_nice_step (37, 8, VS_UNIT_SECONDS), ==, 5);
+  g_assert_cmpfloat (vs_units_nice_step (12000, 5, VS_UNIT_RATE), ==, 2500);
+  g_assert_cmpfloat (vs_units_nice_ceil (8700, 5, VS_UNIT_RATE), ==, 10000);
+  g_assert_cmpfloat (vs_units_nice_ceil (3.2, 5, VS_UNIT_COUNT), ==, 4);
+  g_assert_cmpfloat_with_epsilon (vs_units_nines (99), 2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (vs_units_percentile (3), 99.9, 1e-9);
+}
+
+static void
+test_units_format (void)
+{
+  struct { double value; VsUnit unit; const char *text; } cases[] = {
+    { 842, VS_UNIT_LATENCY, "842 µs" },
+    { 12300, VS_UNIT_LATENCY, "12.3 ms" },
+    { 1250000, VS_UNIT_LATENCY, "1.25 s" },
+    { 950, VS_UNIT_COUNT, "950" },
+    { 12345, VS_UNIT_COUNT, "12.3k" },
+    { 4560000, VS_UNIT_COUNT, "4.56M" },
+    { 12345, VS_UNIT_RATE, "12.3k req/s" },
+    { 2, VS_UNIT_NINES, "99 %" },
+    { 3, VS_UNIT_NINES, "99.9 %" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = vs_units_format (cases[i].value, cases[i].unit);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  /* ticks carry as many decimals as their step needs, and the same unit along an axis */
+  {
+    g_autofree char *a = vs_units_format_tick (2500, 500, VS_UNIT_LATENCY);
+    g_autofree char *b = vs_units_format_tick (3000, 500, VS_UNIT_LATENCY);
+    g_autofree char *c = vs_units_format_tick (0, 2, VS_UNIT_SECONDS);
+
+    g_assert_cmpstr (a, ==, "2.5 ms");
+    g_assert_cmpstr (b, ==, "3.0 ms");
+    g_assert_cmpstr (c, ==, "0 s");
+  }
+}
+
+/* The window prints with the locale's decimal separator (the files stay dot-decimal). */
+static void
+test_units_locale (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  g_autofree char *latency = NULL;
+  g_autofree char *rate = NULL;
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL &&
+      setlocale (LC_NUMERIC, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("no German locale to test with");
+      return;
+    }
+  latency = vs_units_format (12300, VS_UNIT_LATENCY);
+  rate = vs_units_format (12345, VS_UNIT_RATE);
+  setlocale (LC_NUMERIC, saved);
+  g_assert_cmpstr (latency, ==, "12,3 ms");
+  g_assert_cmpstr (rate, ==, "12,3k req/s");
+}
+
+/* Time in quarter seconds; on the spectrum, nines from 0 to 5 (99.999 %). */
+static double
+x_of (VsChartKind kind,
+      guint       i,
+      guint       n_points)
+{
+  return kind == VS_CHART_SPECTRUM ? 5.0 * i / n_points : i * 0.25;
+}
+
+static VsChartModel *
+make_model (VsChartKind kind,
+            guint       n_series,
+            guint       n_points)
+{
+  VsChartModel *model = vs_chart_model_new (kind);
+
+  for (guint s = 0; s < n_series; s++)
+    {
+      g_autofree char *label = g_strdup_printf ("target-%u", s);
+      guint id = vs_chart_model_add_series (model, label, s, FALSE, TRUE);
+
+      for (guint i = 0; i < n_points; i++)
+        vs_chart_model_append (model, id, x_of (kind, i, n_points),
+                               1000 * (s + 1) + 300 * sin (i / 40.0 + s) + (i % 7) * 20);
+    }
+  vs_chart_model_set_shade (model, 0, 5);
+  vs_chart_model_changed (model);
+  return model;
+}
+
+static void
+test_model_ranges (void)
+{
+  g_autoptr(VsChartModel) model = make_model (VS_CHART_THROUGHPUT, 2, 100);
+  double x0, x1, y0, y1;
+  guint frame_serial;
+
+  vs_chart_model_get_range (model, &x0, &x1, &y0, &y1);
+  g_assert_cmpfloat (x0, ==, 0);
+  g_assert_cmpfloat (x1, >=, 99 * 0.25);
+  g_assert_cmpfloat (y1, >=, 2000 + 300 + 120);
+  /* round: a whole number of steps */
+  g_assert_cmpfloat (fmod (y1, vs_chart_model_get_y_step (model)), ==, 0);
+
+  /* new data inside the same ranges keeps the frame (axes) as it was */
+  frame_serial = vs_chart_model_get_frame_serial (model);
+  vs_chart_model_append (model, 0, 25, 1500);
+  vs_chart_model_changed (model);
+  g_assert_cmpuint (vs_chart_model_get_frame_serial (model), ==, frame_serial);
+  /* data beyond them changes it */
+  vs_chart_model_append (model, 0, 26, 1e6);
+  vs_chart_model_changed (model);
+  g_assert_cmpuint (vs_chart_model_get_frame_serial (model), !=, frame_serial);
+}
+
+static void
+test_render_png_svg (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("versus-chart-XXXXXX", NULL);
+
+  for (guint kind = 0; kind < VS_N_CHARTS; kind++)
+    {
+      g_autoptr(VsChartModel) model = make_model (kind, 3, 400);
+      g_autoptr(VsChartModel) empty = vs_chart_model_new (kind);
+      g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
+      g_autofree char *empty_png = g_build_filename (dir, "empty.png", NULL);
+      g_autofree char *svg = g_build_filename (dir, "chart.svg", NULL);
+      g_autofree char *svg_text = NULL;
+      g_autoptr(GError) error = NULL;
+      double with_data, without;
+
+      g_assert_true (vs_chart_render_to_png (model, png, 800, 400, FALSE, &error));
+      g_assert_no_error (error);
+      g_assert_true (vs_chart_render_to_png (empty, empty_png, 800, 400, FALSE, &error));
+      with_data = png_variance (png);
+      without = png_variance (empty_png);
+      /* not blank, and the lines add to what the bare axes show */
+      g_assert_cmpfloat (without, >, 1);
+      g_assert_cmpfloat (with_data, >, without);
+
+      g_assert_true (vs_chart_render_to_svg (model, svg, 800, 400, TRUE, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+      g_assert_true (g_str_has_prefix (svg_text, "<?xml"));
+      g_assert_nonnull (strstr (svg_text, "<path"));
+      g_unlink (png);
+      g_unlink (empty_png);
+      g_unlink (svg);
+    }
+
+  /* an unwritable path is an error that names it */
+  {
+    g_autoptr(VsChartModel) model = make_model (VS_CHART_LATENCY, 1, 10);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (vs_chart_render_to_png (model, "/nonexistent/dir/x.png", 100, 100, FALSE,
+                                            &error));
+    g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "/nonexistent/dir/x.png"));
+  }
+  g_rmdir (dir);
+}
+
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 counter = gdk_frame_clock_get_frame_counter (clock);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  /* a frame is drawn only when asked for one */
+  while (gdk_frame_clock_get_frame_counter (clock) < counter + n &&
+         g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (widget);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (500);
+    }
+}
+
+static void
+test_widget_caches (void)
+{
+  GtkWidget *window;
+  GtkWidget *chart;
+  g_autoptr(VsChartModel) model = make_model (VS_CHART_THROUGHPUT, 2, 100);
+  guint frames, data, extends;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = gtk_window_new ();
+  chart = vs_chart_new (model);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (window, 3);
+
+  frames = vs_chart_get_frame_draws (VS_CHART (chart));
+  data = vs_chart_get_data_draws (VS_CHART (chart));
+  g_assert_cmpuint (frames, >=, 1);
+
+  /* new points inside the ranges: the lines are extended, nothing is redrawn whole */
+  extends = vs_chart_get_data_extends (VS_CHART (chart));
+  vs_chart_model_append (model, 0, 25, 1500);
+  vs_chart_model_changed (model);
+  wait_frames (window, 2);
+  g_assert_cmpuint (vs_chart_get_data_extends (VS_CHART (chart)), ==, extends + 1);
+  g_assert_cmpuint (vs_chart_get_data_draws (VS_CHART (chart)), ==, data);
+  g_assert_cmpuint (vs_chart_get_frame_draws (VS_CHART (chart)), ==, frames);
+
+  /* no new data, nothing drawn at all */
+  gtk_widget_queue_draw (chart);
+  wait_frames (window, 2);
+  g_assert_cmpuint (vs_chart_get_data_extends (VS_CHART (chart)), ==, extends + 1);
+  g_assert_cmpuint (vs_chart_get_data_draws (VS_CHART (chart)), ==, data);
+
+  /* a series replaced, not extended: drawn whole; a range change redraws the axes */
+  vs_chart_model_clear (model);
+  vs_chart_model_add_series (model, "other", 1, FALSE, TRUE);
+  vs_chart_model_append (model, 0, 1, 1e6);
+  vs_chart_model_changed (model);
+  wait_frames (window, 2);
+  g_assert_cmpuint (vs_chart_get_data_draws (VS_CHART (chart)), ==, data + 1);
+  g_assert_cmpuint (vs_chart_get_frame_draws (VS_CHART (chart)), ==, frames + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The goal of the issue: p95 frame time under 16 ms with 4 targets and 10,000 points per
+ * series, every chart receiving new data every frame (harsher than a run's 4 ticks/s). */
+static void
+test_frame_time (void)
+{
+  GtkWidget *window, *grid;
+  VsChartModel *models[VS_N_CHARTS];
+  g_autoptr(VsFrameStats) stats = vs_frame_stats_new ();
+  const guint n_targets = 4, n_points = 10000, n_frames = 60;
+  const char *strict = g_getenv ("VERSUS_STRICT_FRAMES");
+  gint64 p50, p95;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = gtk_window_new ();
+  grid = gtk_grid_new ();
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    {
+      GtkWidget *chart;
+
+      /* the latency chart carries two series (p50, p99) per target */
+      models[k] = make_model (k, k == VS_CHART_LATENCY ? 2 * n_targets : n_targets, n_points);
+      chart = vs_chart_new (models[k]);
+
+      gtk_widget_set_hexpand (chart, TRUE);
+      gtk_widget_set_vexpand (chart, TRUE);
+      gtk_grid_attach (GTK_GRID (grid), chart, k % 2, k / 2, 1, 1);
+    }
+  gtk_window_set_child (GTK_WINDOW (window), grid);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (window, 3);
+
+  /* the first append widens the time axis and redraws everything once: leave it out */
+  for (guint f = 0; f <= n_frames; f++)
+    {
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        {
+          for (guint s = 0; s < vs_chart_model_get_n_series (models[k]); s++)
+            vs_chart_model_append (models[k], s, x_of (k, n_points + f, n_points),
+                                   1000 + 10 * f);
+          vs_chart_model_changed (models[k]);
+        }
+      wait_frames (window, 1);
+      if (f == 0)
+        vs_frame_stats_attach (stats, window);
+    }
+  vs_frame_stats_detach (stats);
+
+  p50 = vs_frame_stats_percentile (stats, 50);
+  p95 = vs_frame_stats_percentile (stats, 95);
+  g_test_message ("frame time with %u targets × %u points: p50 %.2f ms, p95 %.2f ms (%u frames)",
+                  n_targets, n_points, p50 / 1000.0, p95 / 1000.0,
+                  vs_frame_stats_get_count (stats));
+  if (g_getenv ("VERSUS_PRINT_FRAMES"))
+    g_printerr ("frame time p50 %.2f ms, p95 %.2f ms\n", p50 / 1000.0, p95 / 1000.0);
+  g_assert_cmpuint (vs_frame_stats_get_count (stats), >=, n_frames / 2);
+  /* the machine is shared and Xvfb renders in software: the 16 ms goal is enforced on
+   * request, a gross regression always (with room for the sanitizers' slowdown) */
+  g_assert_cmpint (p95, <, (strict != NULL ? 16 : 100) * SLOWDOWN * 1000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    g_object_unref (models[k]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/ui/units/steps", test_units_steps);
+  g_test_add_func ("/ui/units/format", test_units_format);
+  g_test_add_func ("/ui/units/locale", test_units_locale);
+  g_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
+  g_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
+  g_test_add_func ("/ui/chart/widget-caches", test_widget_caches);
+  g_test_add_func ("/ui/chart/frame-time", test_frame_time);
+  return g_test_run ();
+}

@@ -1,0 +1,655 @@
+/* test-window.c: the real window, driven as a person would — load a plan, start it against an
+ * in-process server, watch the cards and charts fill, stop, export, and the plan editor's
+ * error marks. Runs under Xvfb (skips without a display). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "vs-application.h"
+#include "vs-chart-render.h"
+#include "vs-results-table.h"
+#include "vs-test-server.h"
+#include "vs-window-private.h"
+
+static gboolean have_display;
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static gboolean
+not_running (gpointer data)
+{
+  return !vs_window_is_running (data);
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* The run closed its connections; give the server's thread a moment to see them go before it
+ * stops, so that it frees them. */
+static void
+let_connections_close (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
+
+  iterate_until (time_passed, &until, 1);
+}
+
+static gboolean
+has_frames (gpointer data)
+{
+  return vs_frame_stats_get_count (vs_window_get_frame_stats (data)) > 0;
+}
+
+static VsPlan *
+make_plan (VsTestServer *server,
+           double        seconds)
+{
+  VsPlan *plan = vs_plan_new ();
+  g_autofree char *a = server != NULL ? vs_test_server_url (server, "/ok")
+                                      : g_strdup ("http://127.0.0.1:8081/");
+  g_autofree char *b = server != NULL ? vs_test_server_url (server, "/ok?b")
+                                      : g_strdup ("http://127.0.0.1:8082/");
+
+  vs_plan_add_target (plan, vs_target_new ("alpha", a));
+  vs_plan_add_target (plan, vs_target_new ("beta", b));
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->load.duration_us = (gint64) (seconds * G_USEC_PER_SEC);
+  plan->load.warmup_us = G_USEC_PER_SEC / 2;
+  return plan;
+}
+
+static VsWindow *
+make_window (void)
+{
+  VsWindow *window = vs_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static double
+png_variance (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  int w, h, stride;
+  const guint8 *data;
+  double sum = 0, sum2 = 0, n;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+  n = (double) w * h;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
+        double l = 0.3 * ((p >> 16) & 0xff) + 0.59 * ((p >> 8) & 0xff) + 0.11 * (p & 0xff);
+
+        sum += l;
+        sum2 += l * l;
+      }
+  cairo_surface_destroy (surface);
+  return sum2 / n - (sum / n) * (sum / n);
+}
+
+static const VsChartSeries *
+find_series (VsChartModel *model,
+             const char   *label)
+{
+  for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
+    {
+      const VsChartSeries *s = vs_chart_model_get_series (model, i);
+
+      if (g_strcmp0 (s->label, label) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  guint ticks;
+  guint wanted;
+} TickCount;
+
+static void
+count_tick (VsRun     *run,
+            TickCount *count)
+{
+  count->ticks++;
+}
+
+static gboolean
+enough_ticks (gpointer data)
+{
+  TickCount *count = data;
+
+  return count->ticks >= count->wanted;
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (children != NULL &&
+         g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+
+  remove_tree (dir);
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_run_and_export (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autoptr(GFile) plan_file = NULL;
+  g_autoptr(GError) error = NULL;
+  VsDashboard *dashboard;
+  TickCount count = { 0, 5 };
+  static const char * const names[] = { "alpha", "beta" };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+  dir = g_dir_make_tmp ("versus-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* load the plan from a file, as Open does; a third target fails every request */
+  plan = make_plan (server, 30);
+  {
+    g_autofree char *failing = vs_test_server_url (server, "/status/503");
+
+    vs_plan_add_target (plan, vs_target_new ("gamma", failing));
+  }
+  plan_path = g_build_filename (dir, "plan.json", NULL);
+  g_assert_true (vs_plan_save_to_file (plan, plan_path, &error));
+  g_assert_no_error (error);
+  plan_file = g_file_new_for_path (plan_path);
+
+  window = make_window ();
+  g_assert_true (vs_window_load_plan (window, plan_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (window->editor), ==, 3);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+
+  /* start through the action, as the button and Ctrl+Return do */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (vs_window_is_running (window));
+  g_assert_false (gtk_widget_get_visible (window->start_button));
+  g_signal_connect (vs_window_get_run (window), "tick", G_CALLBACK (count_tick), &count);
+  iterate_until (enough_ticks, &count, 20);
+  g_assert_cmpuint (count.ticks, >=, count.wanted);
+
+  dashboard = vs_window_get_dashboard (window);
+  g_assert_cmpuint (vs_dashboard_get_n_cards (dashboard), ==, 3);
+  for (guint t = 0; t < 2; t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (dashboard, t);
+      const char *rps = vs_target_card_get_figure (card, "rps");
+      const char *requests = vs_target_card_get_figure (card, "requests");
+
+      g_test_message ("card %s: %s, %s requests", names[t], rps, requests);
+      g_assert_cmpstr (rps, !=, "—");
+      g_assert_false (g_str_has_prefix (rps, "0 "));
+      g_assert_cmpstr (requests, !=, "—");
+      g_assert_cmpstr (requests, !=, "0");
+      g_assert_cmpstr (vs_target_card_get_figure (card, "p50"), !=, "—");
+    }
+
+  /* every chart has points for every target */
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    {
+      VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
+
+      for (guint t = 0; t < 2; t++)
+        {
+          const VsChartSeries *s = find_series (model, names[t]);
+
+          g_assert_nonnull (s);
+          g_assert_cmpuint (s->x->len, >, 0);
+        }
+    }
+  /* the failing target: all errors, drawn by class */
+  g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (dashboard, 2), "errors"),
+                   ==, "100 %");
+  {
+    const VsChartSeries *s = find_series (vs_dashboard_get_chart_model (dashboard,
+                                                                        VS_CHART_ERRORS),
+                                          "gamma · http_5xx");
+    double top = 0;
+
+    g_assert_nonnull (s);
+    for (guint i = 0; i < s->y->len; i++)
+      top = MAX (top, g_array_index (s->y, double, i));
+    g_assert_cmpfloat (top, >, 0);
+    g_assert_null (find_series (vs_dashboard_get_chart_model (dashboard, VS_CHART_ERRORS),
+                                "alpha · http_5xx"));
+  }
+  /* the frame clock timed the window's frames during the run */
+  iterate_until (has_frames, window, 10);
+  g_assert_cmpuint (vs_frame_stats_get_count (vs_window_get_frame_stats (window)), >, 0);
+
+  /* stop; "finished" follows and the table appears */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  iterate_until (not_running, window, 10);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_cmpstr (vs_results_table_get_cell (VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard)),
+                                              0, 1), ==, "alpha");
+
+  /* export the CSV files through the action */
+  {
+    g_autofree char *csv_dir = g_build_filename (dir, "csv", NULL);
+    g_autofree char *summary = NULL;
+    g_autofree char *timeseries = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s",
+                                               csv_dir));
+    summary = read_file (csv_dir, "summary.csv");
+    timeseries = read_file (csv_dir, "timeseries.csv");
+    g_assert_nonnull (strstr (summary, "alpha"));
+    g_assert_nonnull (strstr (summary, "beta"));
+    g_assert_nonnull (strchr (summary, '\n'));
+    g_assert_nonnull (strstr (timeseries, "alpha"));
+  }
+
+  /* the charts, through the action and straight from the models: never blank */
+  {
+    g_autofree char *chart_dir = g_build_filename (dir, "charts", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-charts", "s",
+                                               chart_dir));
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      {
+        VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
+        g_autofree char *png_name = g_strconcat (vs_chart_model_get_name (model), ".png", NULL);
+        g_autofree char *svg_name = g_strconcat (vs_chart_model_get_name (model), ".svg", NULL);
+        g_autofree char *png = g_build_filename (chart_dir, png_name, NULL);
+        g_autofree char *svg = g_build_filename (chart_dir, svg_name, NULL);
+        double variance = png_variance (png);
+
+        g_test_message ("%s: pixel variance %.1f", png_name, variance);
+        g_assert_cmpfloat (variance, >, 50);
+        g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+  remove_dir (dir);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_close_during_run (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsRun) run = NULL;
+  TickCount count = { 0, 2 };
+  gpointer weak;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 60);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  run = g_object_ref (vs_window_get_run (window));
+  g_signal_connect (run, "tick", G_CALLBACK (count_tick), &count);
+  iterate_until (enough_ticks, &count, 20);
+  g_assert_true (vs_run_is_running (run));
+
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_until (pointer_cleared, &weak, 10);
+  /* the window went, and took its run down first */
+  g_assert_null (weak);
+  g_assert_false (vs_run_is_running (run));
+  let_connections_close ();
+}
+
+static void
+test_invalid_url (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsTargetRow *row;
+  GtkWidget *url;
+  g_auto(GStrv) problems = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (NULL, 5);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+
+  /* type a URL with a scheme no engine speaks */
+  row = vs_plan_editor_get_target_row (window->editor, 1);
+  url = vs_target_row_get_field (row, "url");
+  gtk_editable_set_text (GTK_EDITABLE (url), "ftp://127.0.0.1/file");
+  g_main_context_iteration (NULL, FALSE);
+
+  g_assert_false (vs_plan_editor_get_valid (window->editor));
+  problems = vs_plan_editor_dup_problems (window->editor);
+  g_assert_nonnull (problems[0]);
+  g_assert_true (g_str_has_prefix (problems[0], "targets[1].url"));
+  /* shown at the field: error style and the message as its tooltip */
+  g_assert_true (gtk_widget_has_css_class (url, "error"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (url));
+  g_assert_true (vs_target_row_get_has_problem (row));
+  /* the other target's URL is fine and unmarked */
+  g_assert_false (gtk_widget_has_css_class (
+    vs_target_row_get_field (vs_plan_editor_get_target_row (window->editor, 0), "url"), "error"));
+  /* and Start is disabled */
+  g_assert_false (gtk_widget_get_sensitive (window->start_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_false (vs_window_is_running (window));
+
+  /* fixing it clears the mark and enables Start again */
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://127.0.0.1:8082/");
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_false (gtk_widget_has_css_class (url, "error"));
+  g_assert_true (gtk_widget_get_sensitive (window->start_button));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The window keeps its size, the last plan and the tick interval in GSettings. */
+static void
+test_settings (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GFile) plan_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *last = NULL;
+  VsWindow *window;
+  gpointer weak;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_uint (settings, "tick-interval", 100);
+
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 30);
+  g_free (vs_plan_get_target (plan, 0)->name);
+  vs_plan_get_target (plan, 0)->name = g_strdup ("remembered");
+  dir = g_dir_make_tmp ("versus-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "plan.json", NULL);
+  g_assert_true (vs_plan_save_to_file (plan, path, &error));
+  plan_file = g_file_new_for_path (path);
+
+  window = make_window ();
+  g_assert_true (vs_window_load_plan (window, plan_file, &error));
+  last = g_settings_get_string (settings, "last-plan");
+  g_assert_cmpstr (last, ==, path);
+
+  /* the run ticks at the interval from the settings */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_cmpint (vs_run_get_plan (vs_window_get_run (window))->tick_us, ==, 100 * 1000);
+  vs_window_stop (window);
+  iterate_until (not_running, window, 10);
+
+  /* the size is written when the window closes */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_until (pointer_cleared, &weak, 5);
+  g_assert_null (weak);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+
+  /* a new window opens the last plan, at the remembered size */
+  window = vs_window_new (NULL);
+  {
+    VsTargetRow *row = vs_plan_editor_get_target_row (window->editor, 0);
+    int width, height;
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vs_target_row_get_field (row, "name"))),
+                     ==, "remembered");
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    g_assert_cmpint (width, ==, 1111);
+    g_assert_cmpint (height, ==, 777);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "last-plan");
+  g_settings_reset (settings, "tick-interval");
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  let_connections_close ();
+  remove_dir (dir);
+}
+
+static const char *
+plan_target_name (VsPlanEditor *editor,
+                  guint         index)
+{
+  g_autoptr(VsPlan) plan = vs_plan_editor_get_plan (editor);
+
+  /* the plan outlives this reference: the editor keeps its own */
+  return vs_plan_get_target (plan, index)->name;
+}
+
+/* Targets are added, moved and removed, and the plan follows. */
+static void
+test_editor_targets (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsPlanEditor *editor;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (NULL, 5);
+  window = make_window ();
+  editor = window->editor;
+  vs_plan_editor_set_plan (editor, plan);
+
+  vs_plan_editor_add_target (editor);
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (editor), ==, 3);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+
+  /* the first target moves down one place */
+  g_signal_emit_by_name (vs_plan_editor_get_target_row (editor, 0), "move", 1);
+  g_assert_cmpstr (plan_target_name (editor, 0), ==, "beta");
+  g_assert_cmpstr (plan_target_name (editor, 1), ==, "alpha");
+
+  /* the new third one goes */
+  g_signal_emit_by_name (vs_plan_editor_get_target_row (editor, 2), "remove");
+  g_assert_cmpuint (vs_plan_editor_get_n_targets (editor), ==, 2);
+  {
+    g_autoptr(VsPlan) edited = vs_plan_editor_get_plan (editor);
+
+    g_assert_cmpuint (vs_plan_get_n_targets (edited), ==, 2);
+  }
+
+  /* two targets with one name: the plan check's message lands on the name field */
+  gtk_editable_set_text (GTK_EDITABLE (vs_target_row_get_field (
+    vs_plan_editor_get_target_row (editor, 1), "name")), "beta");
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  g_assert_true (gtk_widget_has_css_class (
+    vs_target_row_get_field (vs_plan_editor_get_target_row (editor, 1), "name"), "error"));
+  g_assert_false (gtk_widget_get_sensitive (window->start_button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static guint
+count_toplevels (void)
+{
+  return g_list_model_get_n_items (gtk_window_get_toplevels ());
+}
+
+/* The app.* actions and their accelerators, and that each opens what it says without a
+ * warning (warnings are fatal here). */
+static void
+test_app_actions (void)
+{
+  static const char * const actions[] = { "quit", "preferences", "shortcuts", "about",
+                                          "new-window" };
+  g_autoptr(VsApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  guint before;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  app = vs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), actions[i]));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpstr (accels[0], ==, "<Control>q");
+
+  /* a window first, as the actions expect one */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (VS_IS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))));
+
+  before = count_toplevels ();
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  g_assert_cmpuint (count_toplevels (), ==, before + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), >=, 2);
+
+  /* quit closes every window of the app */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  for (int i = 0; i < 50 && gtk_application_get_windows (GTK_APPLICATION (app)) != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* what is left (dialogs not owned by the app) */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+    while (g_list_model_get_n_items (toplevels) > 0)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+        gtk_window_destroy (window);
+      }
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+  /* Own the main context for the whole test, as g_main_loop_run() does in the app: VsRun
+   * delivers with g_main_context_invoke(), which runs the callback in the calling (controller)
+   * thread whenever nobody owns the context, e.g. while this test sleeps between iterations. */
+  g_main_context_acquire (g_main_context_default ());
+
+  g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
+  g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
+  g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
+  g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
+  g_test_add_func ("/ui/window/settings", test_settings);
+  g_test_add_func ("/ui/app/actions", test_app_actions);
+  return g_test_run ();
+}
