@@ -11,6 +11,11 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 plan=data/demo/demo.json
+
+# Without a locale (ssh, containers) the table's µ, × and – would print as "?".
+case ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} in
+  '' | C | POSIX) export LC_ALL=C.UTF-8 ;;
+esac
 results=versus-results
 
 vs_setup

@@ -17,6 +17,10 @@ main (int   argc,
   const char *localedir;
 
   setlocale (LC_ALL, "");
+  /* The plain C locale means ASCII, where µ, × and – would print as "?": coerce it to UTF-8,
+   * as Python does (PEP 538). A locale that names a charset is left alone. */
+  if (!g_get_charset (NULL) && g_strcmp0 (setlocale (LC_CTYPE, NULL), "C") == 0)
+    setlocale (LC_CTYPE, "C.UTF-8");
   /* The translation test runs the binary from the build tree, before the catalogues are
    * installed; it points here at the ones meson built. */
   localedir = g_getenv ("VERSUS_LOCALEDIR");

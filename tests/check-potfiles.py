@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """check-potfiles.py SRCDIR — po/POTFILES.in must list every file with translatable strings.
 
-A file counts as translatable when it is C with a gettext call (_(, N_(, C_(, NC_(, Q_(), a
-GtkBuilder file with translatable="yes", or a desktop/metainfo/schema template under data/.
+A file counts as translatable when it is C with a gettext call (_(, N_(, C_(, NC_(, Q_()
+outside comments, a GtkBuilder file with translatable="yes", or a desktop/metainfo/schema
+template under data/.
 Every entry of POTFILES.in must also exist, or xgettext stops.
 """
 import os
@@ -10,6 +11,8 @@ import re
 import sys
 
 GETTEXT_CALL = re.compile(r'(?<![A-Za-z0-9_])(?:N|C|NC|Q)?_\(')
+C_BLOCK_COMMENT = re.compile(r'/\*.*?\*/', re.S)
+C_LINE_COMMENT = re.compile(r'^\s*//.*$', re.M)
 TRANSLATABLE_UI = re.compile(r'translatable\s*=\s*"(?:yes|true|1)"')
 DATA_TEMPLATES = ('.desktop.in', '.metainfo.xml.in', '.appdata.xml.in')
 
@@ -23,7 +26,9 @@ def translatable(path):
     except (OSError, UnicodeDecodeError):
         return False
     if path.endswith(('.c', '.h')):
-        return GETTEXT_CALL.search(text) is not None
+        # A gettext call quoted in a comment is not a string to translate.
+        code = C_LINE_COMMENT.sub('', C_BLOCK_COMMENT.sub('', text))
+        return GETTEXT_CALL.search(code) is not None
     if path.endswith(('.ui', '.blp')):
         return TRANSLATABLE_UI.search(text) is not None
     if path.endswith('.gschema.xml'):

@@ -14,6 +14,7 @@
 #include "vs-error.h"
 #include "vs-frame-stats.h"
 #include "vs-units.h"
+#include "vs-test-image.h"
 
 static gboolean have_display;
 
@@ -22,34 +23,6 @@ static gboolean have_display;
 #else
 # define SLOWDOWN 1
 #endif
-
-/* Variance of the pixels' luminance: 0 for a blank image. */
-static double
-png_variance (const char *path)
-{
-  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
-  int w, h, stride;
-  const guint8 *data;
-  double sum = 0, sum2 = 0, n;
-
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  w = cairo_image_surface_get_width (surface);
-  h = cairo_image_surface_get_height (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  data = cairo_image_surface_get_data (surface);
-  n = (double) w * h;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
-        double l = 0.3 * ((p >> 16) & 0xff) + 0.59 * ((p >> 8) & 0xff) + 0.11 * (p & 0xff);
-
-        sum += l;
-        sum2 += l * l;
-      }
-  cairo_surface_destroy (surface);
-  return sum2 / n - (sum / n) * (sum / n);
-}
 
 static void
 test_units_steps (void)
@@ -193,8 +166,8 @@ test_render_png_svg (void)
       g_assert_true (vs_chart_render_to_png (model, png, 800, 400, FALSE, &error));
       g_assert_no_error (error);
       g_assert_true (vs_chart_render_to_png (empty, empty_png, 800, 400, FALSE, &error));
-      with_data = png_variance (png);
-      without = png_variance (empty_png);
+      with_data = vs_test_png_variance (png);
+      without = vs_test_png_variance (empty_png);
       /* not blank, and the lines add to what the bare axes show */
       g_assert_cmpfloat (without, >, 1);
       g_assert_cmpfloat (with_data, >, without);

@@ -1,121 +1,17 @@
 /* test-cli.c: the built `versus run` end to end against an in-process server on 127.0.0.1
  *
- * The server runs in a thread of its own with its own GMainContext and counts the requests per
- * path; the test runs the binary (VERSUS_BINARY) and compares its files with those counts.
+ * The server (tests/vs-test-server.c) runs in a thread of its own and counts the requests it
+ * answered per path; the test runs the binary (VERSUS_BINARY) and compares its files with those
+ * counts.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "vs-plan.h"
-#include "vs-test-lsan.h"
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  guint         port;
-  int           count_a;  /* atomic */
-  int           count_b;  /* atomic */
-  GMutex        lock;
-  GCond         cond;
-  gboolean      ready;
-} Server;
-
-static void
-handle (SoupServer        *soup_server,
-        SoupServerMessage *msg,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           data)
-{
-  Server *server = data;
-  static const char body[] = "{\"id\":1,\"name\":\"Ada\"}";
-
-  if (g_str_equal (path, "/a"))
-    g_atomic_int_inc (&server->count_a);
-  else if (g_str_equal (path, "/b"))
-    g_atomic_int_inc (&server->count_b);
-
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
-                                    sizeof body - 1);
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  Server *server = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  vs_test_ignore_leaks_in_this_thread ();
-  g_main_context_push_thread_default (server->context);
-
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, NULL, handle, server, NULL);
-  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server->server);
-  g_assert_nonnull (uris);
-  server->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&server->lock);
-  server->ready = TRUE;
-  g_cond_signal (&server->cond);
-  g_mutex_unlock (&server->lock);
-
-  g_main_loop_run (server->loop);
-
-  soup_server_disconnect (server->server);
-  g_clear_object (&server->server);
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
-}
-
-static Server *
-server_start (void)
-{
-  Server *server = g_new0 (Server, 1);
-
-  g_mutex_init (&server->lock);
-  g_cond_init (&server->cond);
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
-  server->thread = g_thread_new ("server", server_thread, server);
-
-  g_mutex_lock (&server->lock);
-  while (!server->ready)
-    g_cond_wait (&server->cond, &server->lock);
-  g_mutex_unlock (&server->lock);
-
-  return server;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-server_stop (Server *server)
-{
-  g_main_context_invoke (server->context, quit_loop, server->loop);
-  g_thread_join (server->thread);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_mutex_clear (&server->lock);
-  g_cond_clear (&server->cond);
-  g_free (server);
-}
+#include "vs-test-server.h"
 
 /* Runs `versus ARGS…`; returns the exit status. */
 static int
@@ -198,8 +94,9 @@ column (const char *header,
 static void
 test_run (void)
 {
-  Server *server;
+  VsTestServer *server;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *csv_dir = NULL;
   g_autofree char *json_path = NULL;
@@ -222,28 +119,31 @@ test_run (void)
   if (!have_binary ())
     return;
 
-  server = server_start ();
+  server = vs_test_server_new (NULL);
   dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
   g_assert_no_error (error);
   csv_dir = g_build_filename (dir, "csv", NULL);
   json_path = g_build_filename (dir, "result.json", NULL);
-  url_a = g_strdup_printf ("http://127.0.0.1:%u/a", server->port);
-  url_b = g_strdup_printf ("http://127.0.0.1:%u/b", server->port);
+  /* two paths the server counts apart */
+  url_a = vs_test_server_url (server, "/ok");
+  url_b = vs_test_server_url (server, "/status/200");
+  uri = g_uri_parse (url_a, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
 
   status = run_versus (&out, &err, "run", url_a, url_b, "-c", "4", "-n", "200",
                        "--csv", csv_dir, "--json", json_path, "--quiet", "--engine", "soup",
                        NULL);
-  served_a = g_atomic_int_get (&server->count_a);
-  served_b = g_atomic_int_get (&server->count_b);
-  port = server->port;
-  server_stop (server);
+  served_a = vs_test_server_count (server, VS_TEST_PATH_OK);
+  served_b = vs_test_server_count (server, VS_TEST_PATH_STATUS);
+  port = g_uri_get_port (uri);
+  vs_test_server_free (server);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpint (served_a, ==, 200);
   g_assert_cmpint (served_b, ==, 200);
 
   /* the table names both targets (same host:port, so with their paths) */
-  name_a = g_strdup_printf ("127.0.0.1:%u/a", port);
-  name_b = g_strdup_printf ("127.0.0.1:%u/b", port);
+  name_a = g_strdup_printf ("127.0.0.1:%u/ok", port);
+  name_b = g_strdup_printf ("127.0.0.1:%u/status/200", port);
   g_assert_nonnull (strstr (out, name_a));
   g_assert_nonnull (strstr (out, name_b));
   g_assert_nonnull (strstr (out, "B/A"));
@@ -373,7 +273,7 @@ communicated (GObject      *object,
 static void
 test_interrupt (void)
 {
-  Server *server;
+  VsTestServer *server;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -383,8 +283,8 @@ test_interrupt (void)
   if (!have_binary ())
     return;
 
-  server = server_start ();
-  url = g_strdup_printf ("http://127.0.0.1:%u/a", server->port);
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                               &error, g_getenv ("VERSUS_BINARY"), "run", url, "-c", "2",
                               "-d", "30s", "--quiet", "--engine", "soup", NULL);
@@ -395,7 +295,7 @@ test_interrupt (void)
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, out);
   while (out[1] == NULL)
     g_main_context_iteration (NULL, TRUE);
-  server_stop (server);
+  vs_test_server_free (server);
 
   g_test_message ("stderr: %s", out[1]);
   g_assert_true (g_subprocess_get_if_exited (process));

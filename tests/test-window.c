@@ -13,6 +13,7 @@
 #include "vs-results-table.h"
 #include "vs-test-server.h"
 #include "vs-window-private.h"
+#include "vs-test-image.h"
 
 static gboolean have_display;
 
@@ -87,33 +88,6 @@ make_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
   gtk_window_present (GTK_WINDOW (window));
   return window;
-}
-
-static double
-png_variance (const char *path)
-{
-  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
-  int w, h, stride;
-  const guint8 *data;
-  double sum = 0, sum2 = 0, n;
-
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  w = cairo_image_surface_get_width (surface);
-  h = cairo_image_surface_get_height (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  data = cairo_image_surface_get_data (surface);
-  n = (double) w * h;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
-        double l = 0.3 * ((p >> 16) & 0xff) + 0.59 * ((p >> 8) & 0xff) + 0.11 * (p & 0xff);
-
-        sum += l;
-        sum2 += l * l;
-      }
-  cairo_surface_destroy (surface);
-  return sum2 / n - (sum / n) * (sum / n);
 }
 
 static const VsChartSeries *
@@ -323,7 +297,7 @@ test_run_and_export (void)
         g_autofree char *svg_name = g_strconcat (vs_chart_model_get_name (model), ".svg", NULL);
         g_autofree char *png = g_build_filename (chart_dir, png_name, NULL);
         g_autofree char *svg = g_build_filename (chart_dir, svg_name, NULL);
-        double variance = png_variance (png);
+        double variance = vs_test_png_variance (png);
 
         g_test_message ("%s: pixel variance %.1f", png_name, variance);
         g_assert_cmpfloat (variance, >, 50);

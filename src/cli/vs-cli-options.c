@@ -77,23 +77,6 @@ vs_cli_options_clear (VsCliOptions *options)
   options->version = FALSE;
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError    **error,
-      const char *flag,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", flag, message);
-  return FALSE;
-}
-
 static gboolean
 parse_whole (const char  *flag,
              const char  *text,
@@ -102,8 +85,9 @@ parse_whole (const char  *flag,
              GError     **error)
 {
   if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
-    return fail (error, flag, _("expected a whole number from 0 to %" G_GUINT64_FORMAT
-                                ", got “%s”"), max, text);
+    return vs_error_set_field (error, flag,
+                               _("expected a whole number from 0 to %" G_GUINT64_FORMAT
+                                 ", got “%s”"), max, text);
   return TRUE;
 }
 
@@ -128,7 +112,8 @@ parse_duration (const char  *flag,
                 GError     **error)
 {
   if (!vs_parse_duration (text, out))
-    return fail (error, flag, _("expected a duration like 10s or 2m, got “%s”"), text);
+    return vs_error_set_field (error, flag,
+                               _("expected a duration like 10s or 2m, got “%s”"), text);
   return TRUE;
 }
 
@@ -142,8 +127,9 @@ parse_rate (const char  *flag,
   double value = g_ascii_strtod (text, &end);
 
   if (end == text || *end != '\0' || !isfinite (value) || value < 0)
-    return fail (error, flag, _("expected requests per second like 500 or 1e3, got “%s”"),
-                 text);
+    return vs_error_set_field (error, flag,
+                               _("expected requests per second like 500 or 1e3, got “%s”"),
+                               text);
   *out = value;
   return TRUE;
 }
@@ -159,7 +145,7 @@ parse_choice (const char  *flag,
               GError     **error)
 {
   if (!from_string (text, out))
-    return fail (error, flag, _("expected %s, got “%s”"), choices, text);
+    return vs_error_set_field (error, flag, _("expected %s, got “%s”"), choices, text);
   return TRUE;
 }
 
@@ -299,8 +285,9 @@ apply_names (VsPlan  *plan,
     }
 
   if (names->len > vs_plan_get_n_targets (plan))
-    return fail (error, "--name", _("%u names for %u targets; give one per URL, in URL order"),
-                 names->len, vs_plan_get_n_targets (plan));
+    return vs_error_set_field (error, "--name",
+                               _("%u names for %u targets; give one per URL, in URL order"),
+                               names->len, vs_plan_get_n_targets (plan));
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -330,11 +317,13 @@ apply_targets (VsPlan  *plan,
       gsize name_len = strcspn (header, ":");
 
       if (header[name_len] != ':' || name_len == 0 || strpbrk (header, "\r\n") != NULL)
-        return fail (error, "--header", _("“%s” is not a header; write “Name: value”"), header);
+        return vs_error_set_field (error, "--header",
+                                   _("“%s” is not a header; write “Name: value”"), header);
     }
 
   if (flags->body != NULL && flags->body_file != NULL)
-    return fail (error, "--body-file", _("--body and --body-file are both given; keep one"));
+    return vs_error_set_field (error, "--body-file",
+                               _("--body and --body-file are both given; keep one"));
 
   /* relative to where the command runs, not to a --plan file's folder */
   if (flags->body_file != NULL)
@@ -346,11 +335,11 @@ apply_targets (VsPlan  *plan,
       VsStatusRule rule;
 
       if (!vs_status_rule_parse (&rule, flags->expect, &local_error))
-        return fail (error, "--expect", "%s", local_error->message);
+        return vs_error_set_field (error, "--expect", "%s", local_error->message);
     }
 
   if (flags->method != NULL && *flags->method == '\0')
-    return fail (error, "--method", _("empty; give an HTTP method like GET or POST"));
+    return vs_error_set_field (error, "--method", _("empty; give an HTTP method like GET or POST"));
 
   for (guint i = 0; i < vs_plan_get_n_targets (plan); i++)
     {
@@ -549,7 +538,7 @@ vs_cli_options_parse (VsCliOptions  *options,
     {
       plan = vs_plan_load_from_file (flags.plan, &local_error);
       if (plan == NULL && local_error->code == VS_ERROR_IO)
-        return fail (error, "--plan", "%s", local_error->message);
+        return vs_error_set_field (error, "--plan", "%s", local_error->message);
       if (plan == NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));

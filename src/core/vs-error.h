@@ -16,6 +16,13 @@ typedef enum
   VS_ERROR_FAILED,
 } VsError;
 
-GQuark vs_error_quark (void);
+GQuark   vs_error_quark     (void);
+
+/* Sets a VS_ERROR_INVALID error "field: message" and returns FALSE, so that parsers can
+ * `return vs_error_set_field (error, path, _("expected …"));`. */
+gboolean vs_error_set_field (GError    **error,
+                             const char *field,
+                             const char *format,
+                             ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

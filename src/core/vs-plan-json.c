@@ -55,23 +55,6 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Loading                                                                                  */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError    **error,
-      const char *path,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", path, message);
-  return FALSE;
-}
-
 static char *
 child_path (const char *parent,
             const char *key)
@@ -109,7 +92,7 @@ check_keys (JsonObject         *object,
           g_autofree char *key_path = child_path (path, key);
           g_autofree char *list = g_strjoinv (", ", (char **) known);
 
-          return fail (error, key_path, _("unknown key; expected one of %s"), list);
+          return vs_error_set_field (error, key_path, _("unknown key; expected one of %s"), list);
         }
     }
 
@@ -123,7 +106,7 @@ get_object (JsonNode    *node,
             GError     **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, path, _("expected an object"));
+    return vs_error_set_field (error, path, _("expected an object"));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -135,7 +118,7 @@ get_string (JsonNode    *node,
             GError     **error)
 {
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fail (error, path, _("expected a string"));
+    return vs_error_set_field (error, path, _("expected a string"));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -168,7 +151,7 @@ get_boolean (JsonNode    *node,
              GError     **error)
 {
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fail (error, path, _("expected true or false"));
+    return vs_error_set_field (error, path, _("expected true or false"));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -186,7 +169,7 @@ get_number (JsonNode    *node,
   else if (type == G_TYPE_DOUBLE)
     *out = json_node_get_double (node);
   else
-    return fail (error, path, _("expected a number"));
+    return vs_error_set_field (error, path, _("expected a number"));
   return TRUE;
 }
 
@@ -208,7 +191,7 @@ get_whole (JsonNode    *node,
       gint64 v = json_node_get_int (node);
 
       if (v < 0)
-        return fail (error, path, _("expected a whole number, 0 or more"));
+        return vs_error_set_field (error, path, _("expected a whole number, 0 or more"));
       value = v;
     }
   else if (type == G_TYPE_DOUBLE)
@@ -216,20 +199,20 @@ get_whole (JsonNode    *node,
       double v = json_node_get_double (node);
 
       if (!(v >= 0 && v <= 9007199254740992.0 && v == floor (v)))
-        return fail (error, path, _("expected a whole number"));
+        return vs_error_set_field (error, path, _("expected a whole number"));
       value = (guint64) v;
     }
   else if (big && type == G_TYPE_STRING)
     {
       if (!g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXUINT64, &value,
                                        NULL))
-        return fail (error, path, _("expected a whole number"));
+        return vs_error_set_field (error, path, _("expected a whole number"));
     }
   else
-    return fail (error, path, _("expected a whole number"));
+    return vs_error_set_field (error, path, _("expected a whole number"));
 
   if (value > max)
-    return fail (error, path, _("%" G_GUINT64_FORMAT " is too large"), value);
+    return vs_error_set_field (error, path, _("%" G_GUINT64_FORMAT " is too large"), value);
 
   *out = value;
   return TRUE;
@@ -263,7 +246,8 @@ get_duration (JsonNode    *node,
       const char *text = json_node_get_string (node);
 
       if (!vs_parse_duration (text, out))
-        return fail (error, path, _("expected a duration like 10s or 2m, got “%s”"), text);
+        return vs_error_set_field (error, path,
+                                   _("expected a duration like 10s or 2m, got “%s”"), text);
       return TRUE;
     }
   else if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
@@ -273,12 +257,14 @@ get_duration (JsonNode    *node,
 
       /* up to about 100 days: far past any run, far below overflow */
       if (!(seconds >= 0 && seconds <= 1e7))
-        return fail (error, path, _("expected a number of seconds from 0 to 10000000"));
+        return vs_error_set_field (error, path,
+                                   _("expected a number of seconds from 0 to 10000000"));
       *out = (gint64) llround (seconds * G_USEC_PER_SEC);
       return TRUE;
     }
 
-  return fail (error, path, _("expected a duration like \"10s\" or a number of seconds"));
+  return vs_error_set_field (error, path,
+                             _("expected a duration like \"10s\" or a number of seconds"));
 }
 
 static gboolean
@@ -297,7 +283,7 @@ get_enum (JsonNode           *node,
     {
       g_autofree char *list = g_strjoinv (", ", (char **) names);
 
-      return fail (error, path, _("“%s” is not one of %s"), text, list);
+      return vs_error_set_field (error, path, _("“%s” is not one of %s"), text, list);
     }
 
   return TRUE;
@@ -344,8 +330,9 @@ load_headers (JsonNode    *node,
         }
     }
   else
-    return fail (error, path, _("expected an object of names and values, or a list of "
-                                "“Name: value” strings"));
+    return vs_error_set_field (error, path,
+                               _("expected an object of names and values, or a list of "
+                                 "“Name: value” strings"));
 
   g_strfreev (target->headers);
   target->headers = g_strv_builder_end (builder);
@@ -444,7 +431,7 @@ load_load (JsonNode    *node,
       if (!get_number (member, member_path, &load->rate, error))
         return FALSE;
       if (load->rate < 0)
-        return fail (error, member_path, _("expected requests/s, 0 or more"));
+        return vs_error_set_field (error, member_path, _("expected requests/s, 0 or more"));
     }
   if ((member = lookup (object, "load", "arrival", &member_path)))
     {
@@ -509,21 +496,24 @@ load_plan (JsonNode    *root,
   member = json_object_get_member (object, "version");
   if (member == NULL)
     {
-      fail (error, "version", _("missing; a Versus plan starts with \"version\": %d"),
-            VS_PLAN_VERSION);
+      vs_error_set_field (error, "version",
+                          _("missing; a Versus plan starts with \"version\": %d"),
+                          VS_PLAN_VERSION);
       return NULL;
     }
   if (!get_whole (member, "version", G_MAXINT, FALSE, &version, error))
     return NULL;
   if (version > VS_PLAN_VERSION)
     {
-      fail (error, "version", _("this plan has version %" G_GUINT64_FORMAT ", newer than this "
-                                "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
+      vs_error_set_field (error, "version",
+                          _("this plan has version %" G_GUINT64_FORMAT ", newer than this "
+                            "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
       return NULL;
     }
   if (version < 1)
     {
-      fail (error, "version", _("%" G_GUINT64_FORMAT " is not a plan version"), version);
+      vs_error_set_field (error, "version",
+                          _("%" G_GUINT64_FORMAT " is not a plan version"), version);
       return NULL;
     }
   plan->version = (int) version;
@@ -538,7 +528,7 @@ load_plan (JsonNode    *root,
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
         {
-          fail (error, "targets", _("expected a list of targets"));
+          vs_error_set_field (error, "targets", _("expected a list of targets"));
           return NULL;
         }
       array = json_node_get_array (member);
