@@ -14,25 +14,43 @@ packages=(
   nodejs python3-flask gunicorn
   # tests: a display for the window, certificates, desktop-data validators, a shell linter
   xvfb xauth openssl desktop-file-utils appstream shellcheck
+  # desktop data: icon previews, the German locale for the translation test
+  librsvg2-bin locales
+  # the offline Flatpak build (flatpak/build-offline.sh): a stand-in runtime from Debian
+  # packages, the sandbox, and a session bus, window list and screenshot under Xvfb
+  flatpak flatpak-builder mmdebstrap bubblewrap dbus-daemon dbus-session-bus-common
+  x11-utils x11-apps netpbm
   # benchmarks against peers
   nginx-light wrk apache2-utils hey
 )
+
+# The translation test runs the CLI under de_DE.UTF-8: generate that locale once.
+ensure_locale () {
+  locale -a 2>/dev/null | grep -qix 'de_DE.utf8' && return 0
+  echo "setup: generating the de_DE.UTF-8 locale" >&2
+  $sudo sed -i 's/^# *\(de_DE.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | $sudo tee -a /etc/locale.gen >/dev/null
+  $sudo locale-gen >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
 if [ "$(id -u)" -ne 0 ]; then
   sudo=sudo
 else
   sudo=
 fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  ensure_locale
+  exit 0
+fi
+
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-upgrade --no-install-recommends "${missing[@]}" >/dev/null
+ensure_locale

@@ -14,12 +14,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir;
+
   setlocale (LC_ALL, "");
   /* The plain C locale means ASCII, where µ, × and – would print as "?": coerce it to UTF-8,
    * as Python does (PEP 538). A locale that names a charset is left alone. */
   if (!g_get_charset (NULL) && g_strcmp0 (setlocale (LC_CTYPE, NULL), "C") == 0)
     setlocale (LC_CTYPE, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The translation test runs the binary from the build tree, before the catalogues are
+   * installed; it points here at the ones meson built. */
+  localedir = g_getenv ("VERSUS_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
