@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Command 2: build and run every test, twice.
+# Command 2: build and run every test, twice, then the Flatpak.
 #
 #   1. build/       the normal build; `meson test` under a virtual display (xvfb-run), since the
 #                   UI tests open real windows;
 #   2. build-asan/  the same with AddressSanitizer and UndefinedBehaviorSanitizer: any error
 #                   report, and any leak outside the system libraries listed in tests/lsan.supp,
-#                   fails its test.
+#                   fails its test;
+#   3. flatpak/build-offline.sh, which builds and checks the Flatpak against a stand-in runtime
+#      (as root; counted as one test).
 #
-# Prints meson's summary after each run and, as the very last line, the totals of both runs as
+# Prints meson's summary after each run and, as the very last line, the totals of all runs as
 # "N passed, N failed" (", N skipped" when some were). Exits non-zero when anything failed, a
 # build broke, or no test ran at all. Extra arguments are passed to both `meson setup`s.
 set -euo pipefail
@@ -90,6 +92,23 @@ G_SLICE=always-malloc \
   run_suites "tests under AddressSanitizer and UndefinedBehaviorSanitizer" build-asan \
     --timeout-multiplier 3 \
     -- "-Dgui=$gui" -Db_sanitize=address,undefined -Db_lundef=false "$@"
+
+# 3. The Flatpak, built offline against a stand-in GNOME runtime made from Debian packages,
+#    installed and smoke-tested inside its sandbox. It needs root (mmdebstrap); VERSUS_FLATPAK=0
+#    skips it (it is counted as skipped, never as passed).
+if [ "${VERSUS_FLATPAK:-1}" = 0 ] || [ "$(id -u)" -ne 0 ]; then
+  vs_say "== flatpak: skipped (VERSUS_FLATPAK=0, or not root)"
+  skipped=$((skipped + 1))
+else
+  vs_say "== flatpak: flatpak/build-offline.sh"
+  if flatpak/build-offline.sh; then
+    passed=$((passed + 1))
+  else
+    vs_say "flatpak: the offline Flatpak build or one of its checks failed"
+    failed=$((failed + 1))
+    status=1
+  fi
+fi
 
 if [ $((passed + failed)) -eq 0 ]; then
   vs_say "no test ran"

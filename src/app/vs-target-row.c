@@ -212,7 +212,11 @@ vs_target_row_init (VsTargetRow *self)
   self->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   gtk_widget_add_css_class (self->warning, "error");
   gtk_widget_set_visible (self->warning, FALSE);
+#if ADW_CHECK_VERSION (1, 4, 0)
+  adw_expander_row_add_suffix (ADW_EXPANDER_ROW (self), self->warning);
+#else
   adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->warning);
+#endif
 
   self->name = add_entry_row (self, _("Name"));
   self->url = add_entry_row (self, _("URL"));
