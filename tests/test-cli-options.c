@@ -115,10 +115,11 @@ test_names (void)
     { "run http://localhost/ https://localhost/ http://[::1]:8080/",
       { "localhost:80", "localhost:443", "[::1]:8080", NULL } },
     /* --name: comma lists and repeats, in URL order; the rest named from the URL */
-    { "run http://h:1/ http://h:2/ http://h:3/ --name node,flask",
-      { "node", "flask", "h:3", NULL } },
-    { "run http://h:1/ http://h:2/ http://h:3/ --name node --name ,fastapi",
-      { "node", "h:2", "fastapi", NULL } },
+    { "run http://127.0.0.1:1/ http://127.0.0.1:2/ http://127.0.0.1:3/ --name node,flask",
+      { "node", "flask", "127.0.0.1:3", NULL } },
+    { "run http://127.0.0.1:1/ http://127.0.0.1:2/ http://127.0.0.1:3/ "
+      "--name node --name ,fastapi",
+      { "node", "127.0.0.1:2", "fastapi", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

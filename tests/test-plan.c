@@ -371,8 +371,8 @@ test_unknown_key (void)
   assert_load_fails ("{\"version\":1," T ",\"tik\":\"1s\"}", "tik: unknown key");
   assert_load_fails ("{\"version\":1," T ",\"load\":{\"conections\":5}}",
                      "load.conections: unknown key");
-  assert_load_fails ("{\"version\":1,\"targets\":[{\"url\":\"http://x/\"},"
-                     "{\"url\":\"http://y/\",\"header\":{}}]}",
+  assert_load_fails ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\"},"
+                     "{\"url\":\"http://127.0.0.1:2/\",\"header\":{}}]}",
                      "targets[1].header: unknown key");
 }
 
@@ -401,13 +401,13 @@ test_wrong_types (void)
     { "{\"version\":1," T ",\"engine\":\"turbo\"}", "engine: “turbo” is not one of" },
     { "{\"version\":1," T ",\"mode\":3}", "mode: expected a string" },
     { "{\"version\":1,\"targets\":{}}", "targets: expected a list" },
-    { "{\"version\":1,\"targets\":[\"http://x/\"]}", "targets[0]: expected an object" },
+    { "{\"version\":1,\"targets\":[\"http://127.0.0.1:1/\"]}", "targets[0]: expected an object" },
     { "{\"version\":1,\"targets\":[{\"url\":5}]}", "targets[0].url: expected a string" },
-    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":{\"A\":1}}]}",
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\",\"headers\":{\"A\":1}}]}",
       "targets[0].headers.A: expected a string" },
-    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":[\"A: b\",null]}]}",
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\",\"headers\":[\"A: b\",null]}]}",
       "targets[0].headers[1]: expected a string" },
-    { "{\"version\":1,\"targets\":[{\"url\":\"http://x/\",\"headers\":\"A: b\"}]}",
+    { "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\",\"headers\":\"A: b\"}]}",
       "targets[0].headers: expected an object" },
     { "[1,2]", "not a Versus plan" },
     { "{\"version\":1,", "not valid JSON" },
