@@ -152,7 +152,8 @@ drive_job (VsRun *self,
 
   while (!last)
     {
-      g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_snapshot_free);
+      g_autoptr(GPtrArray) snapshots =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) vs_snapshot_free);
       g_autofree VsStats **stats = g_new0 (VsStats *, job->n_targets);
       gint64 boundary = interval_start + self->plan->tick_us;
       VsPhase phase = interval_start < job->warmup_end_us ? VS_PHASE_WARMUP : VS_PHASE_MEASURE;
@@ -165,9 +166,13 @@ drive_job (VsRun *self,
         boundary = MIN (boundary, measure_end);
 
       /* a request-count job ends when its workers do, so look between ticks */
-      while (!(stopped = wait_until (self, measure_end ? boundary
-                                                       : MIN (boundary, g_get_monotonic_time () + DONE_POLL_US))))
+      for (;;)
         {
+          gint64 wake = measure_end != 0 ? boundary
+                                         : MIN (boundary, g_get_monotonic_time () + DONE_POLL_US);
+
+          if ((stopped = wait_until (self, wake)))
+            break;
           if (g_get_monotonic_time () >= boundary || (measure_end == 0 && vs_job_is_done (job)))
             break;
         }
