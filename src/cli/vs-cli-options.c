@@ -1,6 +1,8 @@
 /* vs-cli-options.c: `versus run` flags → a validated VsPlan */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -86,7 +88,7 @@ parse_whole (const char  *flag,
 {
   if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
     return vs_error_set_field (error, flag,
-                               _("expected a whole number from 0 to %" G_GUINT64_FORMAT
+                               _("expected a whole number from 0 to %" PRIu64
                                  ", got “%s”"), max, text);
   return TRUE;
 }

@@ -1,6 +1,8 @@
 /* vs-cli-summary.c: the side-by-side table `versus run` prints when a run ends */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-cli-summary.h"
@@ -352,7 +354,7 @@ append_load (Summary *summary,
                             load->connections);
 
   if (load->requests > 0)
-    g_string_append_printf (out, _(", %" G_GUINT64_FORMAT " requests each"), load->requests);
+    g_string_append_printf (out, _(", %" PRIu64 " requests each"), load->requests);
   else
     {
       g_autofree char *duration = vs_format_duration (load->duration_us);

@@ -40,6 +40,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -212,7 +214,7 @@ get_whole (JsonNode    *node,
     return vs_error_set_field (error, path, _("expected a whole number"));
 
   if (value > max)
-    return vs_error_set_field (error, path, _("%" G_GUINT64_FORMAT " is too large"), value);
+    return vs_error_set_field (error, path, _("%" PRIu64 " is too large"), value);
 
   *out = value;
   return TRUE;
@@ -506,14 +508,14 @@ load_plan (JsonNode    *root,
   if (version > VS_PLAN_VERSION)
     {
       vs_error_set_field (error, "version",
-                          _("this plan has version %" G_GUINT64_FORMAT ", newer than this "
+                          _("this plan has version %" PRIu64 ", newer than this "
                             "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
       return NULL;
     }
   if (version < 1)
     {
       vs_error_set_field (error, "version",
-                          _("%" G_GUINT64_FORMAT " is not a plan version"), version);
+                          _("%" PRIu64 " is not a plan version"), version);
       return NULL;
     }
   plan->version = (int) version;

@@ -1,6 +1,8 @@
 /* vs-job.c: worker threads, shares and the lock-free collect handshake */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,8 +40,8 @@ ensure_fd_limit (guint64   needed,
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
     {
       g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
-                   _("load.connections: the run needs %" G_GUINT64_FORMAT " open files but the "
-                     "system allows %" G_GUINT64_FORMAT " (raise it with “ulimit -n” or ask for "
+                   _("load.connections: the run needs %" PRIu64 " open files but the "
+                     "system allows %" PRIu64 " (raise it with “ulimit -n” or ask for "
                      "fewer connections)"),
                    needed, (guint64) limit.rlim_cur);
       return FALSE;
