@@ -392,18 +392,20 @@ test_open_reconnect (gconstpointer data)
   guint64 connections = 4;
 
   /* open model against a server that closes after every response: each due send needs a
-   * connection made for it, and the rate still holds */
+   * connection made for it, and the rate still holds. (Two seconds, and 3 %: the requests in
+   * flight when the run stops are abandoned, and this test shares the cores with others; a
+   * rate that reconnecting throttled would miss by far more.) */
   fixture_plan (&f, data, "GET", "/close", connections, 0);
   f.plan->load.model = VS_LOAD_OPEN;
   f.plan->load.rate = 400;
-  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.duration_us = 2 * G_USEC_PER_SEC;
   f.plan->load.threads = 1;
   if (!fixture_run (&f))
     return;
 
   g_assert_cmpuint (vs_counters_errors (&f.client), ==, 0);
   g_assert_cmpuint (f.client.responses, ==, f.client.requests);
-  g_assert_cmpfloat_with_epsilon (f.client.requests, 400, 400 * 0.02);
+  g_assert_cmpfloat_with_epsilon (f.client.requests, 800, 800 * 0.03);
   /* the run stops with up to one request per connection in flight, abandoned uncounted */
   g_assert_cmpuint (f.seen.requests, >=, f.client.requests);
   g_assert_cmpuint (f.seen.requests, <=, f.client.requests + connections);
