@@ -218,6 +218,37 @@ test_job_shares (void)
   vs_job_free (job);
 }
 
+/* Open model: every worker sends at the same share of the rate, so the request count is split
+ * evenly too; split by connections, the workers with fewer would stop early and the rate sag. */
+static void
+test_job_open_budgets_follow_rate (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  guint64 total = 0;
+  VsJob *job;
+
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 200;
+  plan->load.connections = 10;
+  plan->load.threads = 4;
+  plan->load.duration_us = 0;
+  plan->load.requests = 601;
+  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job->n_workers, ==, 4);
+  for (guint w = 0; w < job->n_workers; w++)
+    {
+      g_assert_cmpuint (job->workers[w].targets[0].budget, >=, 150);
+      g_assert_cmpuint (job->workers[w].targets[0].budget, <=, 151);
+      total += job->workers[w].targets[0].budget;
+    }
+  g_assert_cmpuint (total, ==, 601);
+  vs_job_free (job);
+}
+
 /* Asking for more connections than the open-files limit can ever allow is refused up front. */
 static void
 test_job_fd_limit (void)
@@ -299,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/core/job/budget-exact", test_job_budget_exact);
   g_test_add_func ("/core/job/collect-while-running", test_job_collect_while_running);
   g_test_add_func ("/core/job/shares", test_job_shares);
+  g_test_add_func ("/core/job/open-budgets-follow-rate", test_job_open_budgets_follow_rate);
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
   g_test_add_func ("/core/job/generator-busy", test_job_generator_busy);
 

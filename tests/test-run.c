@@ -63,6 +63,39 @@ test_run_signals_on_main_thread (void)
                       ->total->counters.errors[VS_ERROR_CLASS_CONNECT], >, 0);
 }
 
+/* Whoever started a run may drop it at once (a window closing mid-run): the run lives on until
+ * "finished" has been delivered, and then goes away. */
+static void
+test_run_dropped_while_running (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(GError) error = NULL;
+  Seen seen = { g_thread_self (), 0, 0, FALSE };
+  VsRun *run;
+  GWeakRef weak;
+
+  vs_plan_add_target (plan, vs_target_new ("refused", "http://127.0.0.1:1/"));
+  plan->load.connections = 1;
+  plan->load.duration_us = 10 * G_USEC_PER_SEC;
+  plan->tick_us = 100 * 1000;
+
+  run = vs_run_new (plan);
+  g_weak_ref_init (&weak, run);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &seen);
+  g_assert_true (vs_run_start (run, &error));
+  g_assert_no_error (error);
+  vs_run_stop (run);
+  g_object_unref (run);
+
+  while (!seen.finished)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -70,6 +103,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/run/signals-on-main-thread", test_run_signals_on_main_thread);
+  g_test_add_func ("/engine/run/dropped-while-running", test_run_dropped_while_running);
 
   return g_test_run ();
 }

@@ -82,6 +82,8 @@ deliver_cb (gpointer data)
       if (delivery->error != NULL && self->error == NULL)
         self->error = g_steal_pointer (&delivery->error);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+      /* the controller thread's reference; the delivery still holds one of its own */
+      g_object_unref (self);
     }
 
   return G_SOURCE_REMOVE;
@@ -274,7 +276,7 @@ vs_run_start (VsRun   *self,
   self->start_us = self->first_job->start_us;
   self->running = TRUE;
   /* the controller's reference keeps the run alive until "finished" is delivered */
-  self->thread = g_thread_new ("vs-controller", controller_thread, self);
+  self->thread = g_thread_new ("vs-controller", controller_thread, g_object_ref (self));
 
   return TRUE;
 }

@@ -139,9 +139,14 @@ vs_job_new (VsEngine    *engine,
           wt->target = vs_plan_get_target (plan, plan_indices[t]);
           wt->index = t;
           wt->connections = share;
-          wt->budget = plan->load.requests
-                         ? share_of (plan->load.requests, before, share, connections)
-                         : G_MAXUINT64;
+          /* closed model: requests follow the connections; open model: they follow the
+           * schedule, which gives every worker the same share of the rate */
+          if (plan->load.requests == 0)
+            wt->budget = G_MAXUINT64;
+          else if (plan->load.model == VS_LOAD_OPEN)
+            wt->budget = share_of (plan->load.requests, w, 1, self->n_workers);
+          else
+            wt->budget = share_of (plan->load.requests, before, share, connections);
           if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
                               w, self->n_workers, plan->load.seed);
