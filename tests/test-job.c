@@ -50,7 +50,7 @@ fake_run_worker (VsEngine *engine,
       for (guint t = 0; t < worker->n_targets; t++)
         {
           VsWorkerTarget *wt = &worker->targets[t];
-          VsStats *stats = vs_worker_stats (worker, t);
+          VsStats *stats = vs_worker_stats (job, worker, t, now);
 
           if (!vs_worker_target_may_send (job, wt, now))
             continue;
@@ -110,19 +110,34 @@ make_plan (guint n_targets)
   return plan;
 }
 
-/* Collects once and adds each target's responses to seen[target]. */
+/* Collects once and adds each target's responses to seen[target] (measured phase) and, when
+ * given, warmup_seen[target]. */
+static void
+drain_phases (VsJob   *job,
+              guint64 *seen,
+              guint64 *warmup_seen)
+{
+  g_autofree VsStats **measured = g_new0 (VsStats *, job->n_targets);
+  g_autofree VsStats **warmup = g_new0 (VsStats *, job->n_targets);
+
+  vs_job_collect (job, measured, warmup);
+  for (guint t = 0; t < job->n_targets; t++)
+    {
+      seen[t] += measured[t]->counters.responses;
+      if (warmup_seen != NULL)
+        warmup_seen[t] += warmup[t]->counters.responses;
+      else
+        g_assert_cmpuint (warmup[t]->counters.responses, ==, 0);
+      vs_stats_free (measured[t]);
+      vs_stats_free (warmup[t]);
+    }
+}
+
 static void
 drain (VsJob   *job,
        guint64 *seen)
 {
-  g_autofree VsStats **stats = g_new0 (VsStats *, job->n_targets);
-
-  vs_job_collect (job, stats);
-  for (guint t = 0; t < job->n_targets; t++)
-    {
-      seen[t] += stats[t]->counters.responses;
-      vs_stats_free (stats[t]);
-    }
+  drain_phases (job, seen, NULL);
 }
 
 /* A request count is split over the workers without rounding loss: exactly n per target. */
@@ -154,6 +169,42 @@ test_job_budget_exact (void)
 
   g_assert_cmpuint (seen[0], ==, 1001);
   g_assert_cmpuint (seen[1], ==, 1001);
+  vs_job_free (job);
+}
+
+/* With a warm-up, what was sent before it ended is kept apart from what was sent after, however
+ * late it is collected; and the request count is spent on the measured phase alone. */
+static void
+test_job_warmup_by_send_time (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  guint64 seen = 0, warmup_seen = 0;
+  VsJob *job;
+
+  plan->load.connections = 3;
+  plan->load.threads = 3;
+  plan->load.duration_us = 0;
+  plan->load.requests = 777;
+  plan->load.warmup_us = 100 * 1000;
+
+  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_job_start (job, &error));
+  /* collect only now and then, so that collects straddle the end of warm-up */
+  while (!vs_job_is_done (job))
+    {
+      g_usleep (30 * 1000);
+      drain_phases (job, &seen, &warmup_seen);
+    }
+  vs_job_stop (job);
+  drain_phases (job, &seen, &warmup_seen);
+
+  g_assert_cmpuint (seen, ==, 777);
+  g_assert_cmpuint (warmup_seen, >, 0);
+  g_assert_cmpuint (seen + warmup_seen, ==, g_atomic_pointer_get (&engine->recorded));
   vs_job_free (job);
 }
 
@@ -292,11 +343,12 @@ busy_over (FakeEngine *engine,
   until = g_get_monotonic_time () + length_us;
   while (g_get_monotonic_time () < until)
     {
-      g_autofree VsStats **stats = g_new0 (VsStats *, 1);
+      VsStats *measured, *warmup;
 
       g_usleep (length_us / 4);
-      busy = vs_job_collect (job, stats);
-      vs_stats_free (stats[0]);
+      busy = vs_job_collect (job, &measured, &warmup);
+      vs_stats_free (measured);
+      vs_stats_free (warmup);
     }
   vs_job_free (job);
   return busy;
@@ -329,6 +381,7 @@ main (int   argc,
 
   g_test_add_func ("/core/job/budget-exact", test_job_budget_exact);
   g_test_add_func ("/core/job/collect-while-running", test_job_collect_while_running);
+  g_test_add_func ("/core/job/warmup-by-send-time", test_job_warmup_by_send_time);
   g_test_add_func ("/core/job/shares", test_job_shares);
   g_test_add_func ("/core/job/open-budgets-follow-rate", test_job_open_budgets_follow_rate);
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);

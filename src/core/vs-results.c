@@ -154,9 +154,15 @@ vs_results_add_snapshot (VsResults  *self,
     }
   g_array_append_val (target->intervals, interval);
 
+  /* requests count by when they were meant to leave, so warm-up's stragglers stay out of the
+   * totals and the measured phase's first requests stay in, whatever interval they ended in */
+  if (snapshot->measured != NULL)
+    vs_stats_merge (target->total, snapshot->measured);
+  else if (snapshot->phase == VS_PHASE_MEASURE)
+    vs_stats_merge (target->total, snapshot->stats);
+
   if (snapshot->phase == VS_PHASE_MEASURE)
     {
-      vs_stats_merge (target->total, snapshot->stats);
       target->generator_busy_max = MAX (target->generator_busy_max, snapshot->generator_busy);
       if (length > 0)
         target->measured_s += length;

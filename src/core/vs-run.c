@@ -156,7 +156,8 @@ drive_job (VsRun *self,
     {
       g_autoptr(GPtrArray) snapshots =
         g_ptr_array_new_with_free_func ((GDestroyNotify) vs_snapshot_free);
-      g_autofree VsStats **stats = g_new0 (VsStats *, job->n_targets);
+      g_autofree VsStats **measured = g_new0 (VsStats *, job->n_targets);
+      g_autofree VsStats **warmup = g_new0 (VsStats *, job->n_targets);
       gint64 boundary = interval_start + self->plan->tick_us;
       VsPhase phase = interval_start < job->warmup_end_us ? VS_PHASE_WARMUP : VS_PHASE_MEASURE;
       gint64 now;
@@ -183,15 +184,18 @@ drive_job (VsRun *self,
       last = stopped || vs_job_is_done (job) || (measure_end != 0 && now >= measure_end);
       if (last)
         vs_job_stop (job);
-      busy = vs_job_collect (job, stats);
+      busy = vs_job_collect (job, measured, warmup);
 
       for (guint t = 0; t < job->n_targets; t++)
         {
-          VsSnapshot *snapshot = vs_snapshot_new (job->plan_indices[t], phase,
-                                                  (interval_start - job->start_us) / 1e6,
-                                                  (now - job->start_us) / 1e6,
-                                                  stats[t]);
+          VsStats *ended = warmup[t];
+          VsSnapshot *snapshot;
 
+          vs_stats_merge (ended, measured[t]);
+          snapshot = vs_snapshot_new (job->plan_indices[t], phase,
+                                      (interval_start - job->start_us) / 1e6,
+                                      (now - job->start_us) / 1e6, ended);
+          snapshot->measured = measured[t];
           snapshot->generator_busy = busy;
           snapshot->last = last;
           if (last)

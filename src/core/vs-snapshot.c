@@ -29,6 +29,7 @@ vs_snapshot_free (VsSnapshot *self)
     return;
 
   g_clear_pointer (&self->stats, vs_stats_free);
+  g_clear_pointer (&self->measured, vs_stats_free);
   g_clear_pointer (&self->first_error, g_free);
   g_free (self);
 }

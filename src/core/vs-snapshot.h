@@ -21,7 +21,10 @@ typedef struct
   VsPhase     phase;
   double      start_s;       /* interval, in seconds since this target's load started */
   double      end_s;
-  VsStats    *stats;         /* what happened in the interval */
+  VsStats    *stats;         /* every request that ended in the interval */
+  VsStats    *measured;      /* of those, the ones meant to leave in the measured phase (the
+                              * run's totals); NULL: all of stats in a measured interval, none in
+                              * a warm-up one */
   double      generator_busy; /* the busiest worker thread's runnable time over wall time, 0…1 */
   gboolean    last;          /* the target's load has ended; no snapshot follows */
   char       *first_error;   /* last only: the first transport error's message, or NULL */

@@ -162,11 +162,13 @@ now_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* Where to record for c's target what was meant to happen at intended_us (see vs-job.h). */
 static inline VsStats *
-conn_stats (Loop *loop,
-            Conn *c)
+conn_stats (Loop   *loop,
+            Conn   *c,
+            gint64  intended_us)
 {
-  return vs_worker_stats (loop->worker, c->target);
+  return vs_worker_stats (loop->job, loop->worker, c->target, intended_us);
 }
 
 /* Only the first error of a target reaches the job, so the message is formatted once. */
@@ -249,10 +251,13 @@ conn_fail_in_flight (Loop         *loop,
                      Conn         *c,
                      VsErrorClass  klass)
 {
-  VsStats *stats = conn_stats (loop, c);
-
   for (guint i = 0; i < c->in_flight; i++)
-    vs_stats_record_failure (stats, klass, i == 0 ? c->msg_bytes : 0);
+    {
+      const Slot *slot = &c->slots[(c->head + i) % loop->pipeline];
+
+      vs_stats_record_failure (conn_stats (loop, c, slot->intended_us), klass,
+                               i == 0 ? c->msg_bytes : 0);
+    }
   loop->ts[c->target].in_flight -= c->in_flight;
   c->in_flight = 0;
   c->unwritten = 0;
@@ -316,7 +321,9 @@ conn_connect_failed (Loop       *loop,
   c->retry_at_us = now_us () + VS_CONNECT_BACKOFF_US;
   if (c->reserved)
     {
-      vs_stats_record_failure (conn_stats (loop, c), VS_ERROR_CLASS_CONNECT, 0);
+      gint64 meant_us = loop->open_model ? c->reserved_intended_us : now_us ();
+
+      vs_stats_record_failure (conn_stats (loop, c, meant_us), VS_ERROR_CLASS_CONNECT, 0);
       c->reserved = FALSE;
       ts->in_flight--;
     }
@@ -398,7 +405,8 @@ conn_queue (Loop   *loop,
   c->in_flight++;
   c->unwritten++;
   ts->in_flight++;
-  vs_stats_record_send (conn_stats (loop, c), intended_us, sent_us, ts->nt->request_len);
+  vs_stats_record_send (conn_stats (loop, c, intended_us), intended_us, sent_us,
+                        ts->nt->request_len);
   arm_deadline (loop, sent_us);
 }
 
@@ -488,7 +496,7 @@ conn_connected (Loop *loop,
                 Conn *c)
 {
   TargetState *ts = &loop->ts[c->target];
-  VsStats *stats = conn_stats (loop, c);
+  VsStats *stats;
   int error = 0;
   socklen_t len = sizeof error;
   gint64 now;
@@ -503,6 +511,7 @@ conn_connected (Loop *loop,
 
   now = now_us ();
   c->state = CONN_OPEN;
+  stats = conn_stats (loop, c, now);
   stats->counters.connects++;
   vs_stats_record_timing (stats, VS_TIMING_CONNECT, now - c->connect_start_us);
   http_parser_init (&c->parser, HTTP_RESPONSE);
@@ -535,8 +544,8 @@ on_message_begin (http_parser *parser)
   if (!c->msg_started)
     {
       c->msg_started = TRUE;
-      vs_stats_record_timing (conn_stats (c->loop, c), VS_TIMING_FIRST_BYTE,
-                              c->loop->now_us - c->slots[c->head].sent_us);
+      vs_stats_record_timing (conn_stats (c->loop, c, c->slots[c->head].intended_us),
+                              VS_TIMING_FIRST_BYTE, c->loop->now_us - c->slots[c->head].sent_us);
     }
   return 0;
 }
@@ -581,8 +590,9 @@ conn_complete (Loop *loop,
   TargetState *ts = &loop->ts[c->target];
   Slot *slot = &c->slots[c->head];
 
-  vs_stats_record_response (conn_stats (loop, c), &ts->wt->target->status_rule, c->status,
-                            slot->intended_us, slot->sent_us, loop->now_us, c->msg_bytes);
+  vs_stats_record_response (conn_stats (loop, c, slot->intended_us), &ts->wt->target->status_rule,
+                            c->status, slot->intended_us, slot->sent_us, loop->now_us,
+                            c->msg_bytes);
   c->msg_bytes = 0;
   c->msg_started = FALSE;
   c->head = c->head + 1 == loop->pipeline ? 0 : c->head + 1;

@@ -399,7 +399,7 @@ slot_fail (Slot         *slot,
   else
     klass = classify_error (error, metrics);
 
-  stats = vs_worker_stats (run->worker, target->local);
+  stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
   record_timings (stats, metrics);
   vs_stats_record_failure (stats, klass, bytes_in (slot, metrics, have_head));
 
@@ -445,7 +445,7 @@ slot_done (Slot *slot)
     }
 
   metrics = soup_message_get_metrics (slot->msg);
-  stats = vs_worker_stats (run->worker, target->local);
+  stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
   record_timings (stats, metrics);
   vs_stats_record_response (stats, &target->wt->target->status_rule,
                             soup_message_get_status (slot->msg),
@@ -579,7 +579,8 @@ slot_send (Slot   *slot,
   run->n_busy++;
 
   vs_worker_target_note_send (run->job, target->wt, now_us);
-  vs_stats_record_send (vs_worker_stats (run->worker, target->local), intended_us, now_us,
+  vs_stats_record_send (vs_worker_stats (run->job, run->worker, target->local, intended_us),
+                        intended_us, now_us,
                         tmpl->head_estimate + (tmpl->body != NULL ? g_bytes_get_size (tmpl->body)
                                                                   : 0));
 

@@ -150,8 +150,12 @@ vs_job_new (VsEngine    *engine,
           if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
                               w, self->n_workers, plan->load.seed);
-          wt->stats[0] = vs_stats_new ();
-          wt->stats[1] = vs_stats_new ();
+          for (guint b = 0; b < 2; b++)
+            {
+              wt->stats[b] = vs_stats_new ();
+              /* no warm-up, nothing is ever sent before it ends: spare the memory */
+              wt->warmup[b] = plan->load.warmup_us > 0 ? vs_stats_new () : NULL;
+            }
         }
 
       before += share;
@@ -172,7 +176,7 @@ worker_thread (gpointer data)
   WorkerStart *start = data;
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
-  start->worker->runnable_us = vs_thread_runnable_us ();
+  __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
   g_atomic_int_set (&start->worker->done, TRUE);
   g_free (start);
   return NULL;
@@ -210,9 +214,26 @@ vs_job_start (VsJob   *self,
   return TRUE;
 }
 
+/* Moves what a worker recorded into out: the buffer it just left, or both once it is done. */
+static void
+take_buffers (VsStats  **buffers,
+              int        epoch,
+              gboolean   done,
+              VsStats   *out)
+{
+  for (int b = 0; b < 2; b++)
+    {
+      if (buffers[b] == NULL || (!done && b != ((epoch - 1) & 1)))
+        continue;
+      vs_stats_merge (out, buffers[b]);
+      vs_stats_reset (buffers[b]);
+    }
+}
+
 double
 vs_job_collect (VsJob    *self,
-                VsStats **out)
+                VsStats **measured,
+                VsStats **warmup)
 {
   int epoch = g_atomic_int_get (&self->epoch) + 1;
   gint64 now = g_get_monotonic_time ();
@@ -222,12 +243,16 @@ vs_job_collect (VsJob    *self,
   g_atomic_int_set (&self->epoch, epoch);
 
   for (guint t = 0; t < self->n_targets; t++)
-    out[t] = vs_stats_new ();
+    {
+      measured[t] = vs_stats_new ();
+      warmup[t] = vs_stats_new ();
+    }
 
   for (guint w = 0; w < self->n_workers; w++)
     {
       VsWorker *worker = &self->workers[w];
       guint spins = 0;
+      gint64 runnable_us;
       gboolean done;
 
       /* Wait for the worker to move to the other buffer. Its loop calls vs_worker_sync() at
@@ -240,31 +265,16 @@ vs_job_collect (VsJob    *self,
           g_usleep (50);
         }
 
+      /* a finished worker writes nothing more: both buffers are ours */
       for (guint t = 0; t < self->n_targets; t++)
         {
-          VsWorkerTarget *wt = &worker->targets[t];
-
-          if (done)
-            {
-              /* a finished worker writes nothing more: both buffers are ours */
-              for (guint b = 0; b < 2; b++)
-                {
-                  vs_stats_merge (out[t], wt->stats[b]);
-                  vs_stats_reset (wt->stats[b]);
-                }
-            }
-          else
-            {
-              VsStats *left = wt->stats[(epoch - 1) & 1];
-
-              vs_stats_merge (out[t], left);
-              vs_stats_reset (left);
-            }
+          take_buffers (worker->targets[t].stats, epoch, done, measured[t]);
+          take_buffers (worker->targets[t].warmup, epoch, done, warmup[t]);
         }
 
-      /* runnable_us was written before the worker's acknowledgement or its done flag */
-      busiest_us = MAX (busiest_us, worker->runnable_us - worker->runnable_seen_us);
-      worker->runnable_seen_us = worker->runnable_us;
+      runnable_us = __atomic_load_n (&worker->runnable_us, __ATOMIC_ACQUIRE);
+      busiest_us = MAX (busiest_us, runnable_us - worker->runnable_seen_us);
+      worker->runnable_seen_us = runnable_us;
     }
 
   wall_us = MAX (now - self->collected_us, 1);
@@ -329,10 +339,11 @@ vs_job_free (VsJob *self)
   for (guint w = 0; w < self->n_workers; w++)
     {
       for (guint t = 0; t < self->n_targets; t++)
-        {
-          vs_stats_free (self->workers[w].targets[t].stats[0]);
-          vs_stats_free (self->workers[w].targets[t].stats[1]);
-        }
+        for (guint b = 0; b < 2; b++)
+          {
+            vs_stats_free (self->workers[w].targets[t].stats[b]);
+            g_clear_pointer (&self->workers[w].targets[t].warmup[b], vs_stats_free);
+          }
       g_free (self->workers[w].targets);
     }
   g_free (self->workers);

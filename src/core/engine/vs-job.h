@@ -32,7 +32,8 @@ typedef struct
                                  * limit (0 is a real share: nothing to send after warm-up) */
   guint64         issued;       /* sends after warm-up, counted against the budget */
   VsSchedule      schedule;     /* open model */
-  VsStats        *stats[2];
+  VsStats        *stats[2];     /* requests meant to leave in the measured phase */
+  VsStats        *warmup[2];    /* requests meant to leave during warm-up; NULL without one */
 } VsWorkerTarget;
 
 struct _VsWorker
@@ -76,12 +77,14 @@ VsJob    *vs_job_new          (VsEngine    *engine,
 /* engine prepare, then one thread per worker. */
 gboolean  vs_job_start        (VsJob       *self,
                                GError     **error);
-/* Merges what the workers recorded since the last collect into out[i] (one fresh VsStats per
- * job target, owned by the caller). Returns how busy the busiest worker thread was since the
+/* Merges what the workers recorded since the last collect into measured[i] and warmup[i] (fresh
+ * VsStats per job target, owned by the caller): a request belongs to the phase its intended send
+ * time falls in, whenever it completes. Returns how busy the busiest worker thread was since the
  * last collect (time runnable over wall time, 0…1): near 1, the generator and not the server
  * set the pace. */
 double    vs_job_collect      (VsJob       *self,
-                               VsStats    **out);
+                               VsStats    **measured,
+                               VsStats    **warmup);
 /* TRUE when every worker has returned by itself (request budgets spent). */
 gboolean  vs_job_is_done      (VsJob       *self);
 /* Stops the workers and waits for them; in-flight requests are abandoned uncounted. */
@@ -114,16 +117,25 @@ vs_worker_sync (VsJob    *job,
   if (G_UNLIKELY (epoch != worker->epoch))
     {
       worker->epoch = epoch;
-      worker->runnable_us = vs_thread_runnable_us ();
+      __atomic_store_n (&worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
       g_atomic_int_set (&worker->seen, epoch);
     }
 }
 
+/* Where to record a request meant to leave at intended_us (monotonic; for what belongs to no
+ * request, such as a connect failure or a connect time, the time it happened): warm-up and
+ * measured phase are told apart by send time, so no request straddles them. */
 static inline VsStats *
-vs_worker_stats (VsWorker *worker,
-                 guint     target)
+vs_worker_stats (VsJob    *job,
+                 VsWorker *worker,
+                 guint     target,
+                 gint64    intended_us)
 {
-  return worker->targets[target].stats[worker->epoch & 1];
+  VsWorkerTarget *wt = &worker->targets[target];
+
+  if (G_UNLIKELY (intended_us < job->warmup_end_us))
+    return wt->warmup[worker->epoch & 1];
+  return wt->stats[worker->epoch & 1];
 }
 
 /* May this worker send another request to the target at now_us? Warm-up sends are free. */
