@@ -190,6 +190,8 @@ test_invalid (void)
     { { "http://127.0.0.1:9/", "-c", "0", NULL }, "connections" },
     { { "http://127.0.0.1:9/", "-d", "abc", NULL }, "--duration" },
     { { "http://127.0.0.1:9/", "--bogus", NULL }, "--bogus" },
+    /* auto picks soup for https://, which cannot pipeline: said, not silently dropped */
+    { { "https://127.0.0.1:9/", "-p", "4", NULL }, "load.pipeline" },
   };
 
   if (!have_binary ())
@@ -334,6 +336,18 @@ test_save_plan (void)
   g_assert_cmpint (plan->load.model, ==, VS_LOAD_OPEN);
   g_assert_cmpfloat (plan->load.rate, ==, 300);
   g_assert_cmpint (plan->load.duration_us, ==, 5 * G_USEC_PER_SEC);
+
+  /* a file that cannot be written is an I/O failure (1), not invalid input (2) */
+  {
+    g_autofree char *nowhere = g_build_filename (dir, "missing", "plan.json", NULL);
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    status = run_versus (&out, &err, "run", "http://127.0.0.1:9/x", "--save-plan", nowhere,
+                         NULL);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "--save-plan"));
+  }
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -172,7 +172,7 @@ vs_cli_main (int    argc,
       if (!vs_plan_save_to_file (options.plan, options.save_plan, &error))
         {
           g_printerr ("versus: --save-plan: %s\n", error->message);
-          return EXIT_INVALID;
+          return exit_status_for (error);
         }
       return 0;
     }

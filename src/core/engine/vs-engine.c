@@ -54,6 +54,15 @@ vs_engine_new_for_plan (VsPlan  *plan,
       /* one engine for every target, so that they are measured alike */
       if (first_non_http_target (plan) < 0)
         return vs_engine_native_new ();
+      /* plan checks catch pipelining with soup asked for by name; auto must not drop it */
+      if (plan->load.pipeline > 1)
+        {
+          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                       _("load.pipeline: targets[%d] is not plain http://, so the soup engine "
+                         "would run it, and it cannot pipeline; use pipeline 1"),
+                       first_non_http_target (plan));
+          return NULL;
+        }
       return vs_engine_soup_new ();
 
     case VS_ENGINE_KIND_SOUP:
