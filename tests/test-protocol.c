@@ -457,6 +457,43 @@ test_pipeline (gconstpointer data)
 }
 
 static void
+test_open_pipeline_spread (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  const VsStats *stats;
+  gint64 p50;
+
+  if (!g_str_equal (data, "native"))
+    {
+      g_test_skip ("only the native engine pipelines");
+      return;
+    }
+
+  /* open model, 100/s over ten connections that may pipeline four deep, against a server that
+   * takes 50 ms per request, one at a time per connection: about five requests are in flight
+   * at once, so each belongs on a connection of its own. Stacked behind one another on one
+   * connection they would wait for each other, a queue of the generator's making. */
+  fixture_plan (&f, data, "GET", "/slow", 10, 0);
+  f.plan->load.model = VS_LOAD_OPEN;
+  f.plan->load.rate = 100;
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.pipeline = 4;
+  f.plan->load.threads = 1;
+  if (!fixture_run (&f))
+    return;
+
+  stats = fixture_stats (&f);
+  p50 = vs_histogram_percentile (stats->latency, 50);
+  g_test_message ("p50 %.1f ms, p99 %.1f ms over %" G_GUINT64_FORMAT " responses",
+                  p50 / 1000.0, vs_histogram_percentile (stats->latency, 99) / 1000.0,
+                  f.client.responses);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 0);
+  g_assert_cmpuint (f.client.responses, >=, 80);
+  g_assert_cmpint (p50, >=, VS_RAW_SERVER_SLOW_MS * 1000);
+  g_assert_cmpint (p50, <, 2 * VS_RAW_SERVER_SLOW_MS * 1000);
+}
+
+static void
 add_cases (const char *engine)
 {
   static const struct
@@ -481,6 +518,7 @@ add_cases (const char *engine)
     { "open-reconnect", test_open_reconnect },
     { "ipv6", test_ipv6 },
     { "pipeline", test_pipeline },
+    { "open-pipeline-spread", test_open_pipeline_spread },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
