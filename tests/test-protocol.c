@@ -4,8 +4,13 @@
  * what the client reports with what the server saw: requests, connections, bytes. The same test
  * bodies run for "native" and "soup"; an engine that cannot be created is skipped.
  */
+#include <errno.h>
 #include <glib-object.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "vs-engine.h"
 #include "vs-error.h"
@@ -493,6 +498,89 @@ test_open_pipeline_spread (gconstpointer data)
   g_assert_cmpint (p50, <, 2 * VS_RAW_SERVER_SLOW_MS * 1000);
 }
 
+#define N_FILLERS 4
+
+/* A listener on 127.0.0.1 that never accepts, with its accept queue filled by connections of
+ * our own: Linux drops the SYN of every further connect, which then hangs. FALSE (and the
+ * fds closed) when the queue does not fill here. */
+static gboolean
+listen_unanswered (int     *listen_fd,
+                   int      fillers[N_FILLERS],
+                   guint16 *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  struct pollfd probe = { .events = POLLOUT };
+  gboolean hangs;
+
+  *listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (*listen_fd, >=, 0);
+  g_assert_cmpint (bind (*listen_fd, (struct sockaddr *) &addr, len), ==, 0);
+  g_assert_cmpint (listen (*listen_fd, 0), ==, 0);
+  g_assert_cmpint (getsockname (*listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
+  *port = ntohs (addr.sin_port);
+
+  for (guint i = 0; i < N_FILLERS; i++)
+    {
+      fillers[i] = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      g_assert_cmpint (fillers[i], >=, 0);
+      if (connect (fillers[i], (struct sockaddr *) &addr, len) != 0)
+        g_assert_cmpint (errno, ==, EINPROGRESS);
+    }
+
+  /* the last one is the probe: it must not get through */
+  probe.fd = fillers[N_FILLERS - 1];
+  hangs = poll (&probe, 1, 100) == 0;
+  if (!hangs)
+    {
+      for (guint i = 0; i < N_FILLERS; i++)
+        close (fillers[i]);
+      close (*listen_fd);
+    }
+  return hangs;
+}
+
+static void
+test_connect_timeout (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  int listen_fd, fillers[N_FILLERS];
+  guint16 port;
+  VsTarget *target;
+
+  if (!listen_unanswered (&listen_fd, fillers, &port))
+    {
+      g_test_skip ("a full accept queue does not make connect hang here");
+      return;
+    }
+
+  /* no connection is ever made: every request times out waiting for one, and that is a
+   * timeout (no response within the timeout), not a connect error (refused, unreachable) */
+  fixture_plan (&f, data, "GET", "/ok", 2, 0);
+  target = vs_plan_get_target (f.plan, 0);
+  g_free (target->url);
+  target->url = g_strdup_printf ("http://127.0.0.1:%u/ok", port);
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.timeout_us = 300 * 1000;
+  f.plan->load.threads = 1;
+  if (fixture_run (&f))
+    {
+      g_test_message ("%" G_GUINT64_FORMAT " timeouts, %" G_GUINT64_FORMAT " connect errors",
+                      f.client.errors[VS_ERROR_CLASS_TIMEOUT],
+                      f.client.errors[VS_ERROR_CLASS_CONNECT]);
+      g_assert_cmpuint (f.client.responses, ==, 0);
+      g_assert_cmpuint (f.client.connects, ==, 0);
+      g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_CONNECT], ==, 0);
+      g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_TIMEOUT], >=, 2);
+      g_assert_cmpuint (vs_counters_errors (&f.client), ==,
+                        f.client.errors[VS_ERROR_CLASS_TIMEOUT]);
+    }
+
+  for (guint i = 0; i < N_FILLERS; i++)
+    close (fillers[i]);
+  close (listen_fd);
+}
+
 static void
 add_cases (const char *engine)
 {
@@ -519,6 +607,7 @@ add_cases (const char *engine)
     { "ipv6", test_ipv6 },
     { "pipeline", test_pipeline },
     { "open-pipeline-spread", test_open_pipeline_spread },
+    { "connect-timeout", test_connect_timeout },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -358,10 +358,14 @@ conn_break (Loop         *loop,
   conn_close (loop, c);
 }
 
+/* The connect failed (klass VS_ERROR_CLASS_CONNECT) or was still going when the timeout passed
+ * (VS_ERROR_CLASS_TIMEOUT: the request it was for got no response in time); either way the
+ * connection waits out the back-off before it tries again. */
 static void
-conn_connect_failed (Loop       *loop,
-                     Conn       *c,
-                     const char *why)
+conn_connect_failed (Loop         *loop,
+                     Conn         *c,
+                     VsErrorClass  klass,
+                     const char   *why)
 {
   TargetState *ts = &loop->ts[c->target];
 
@@ -369,7 +373,7 @@ conn_connect_failed (Loop       *loop,
   c->retry_at_us = now_us () + VS_CONNECT_BACKOFF_US;
   if (c->reserved)
     {
-      vs_stats_record_failure (conn_stats (loop, c), VS_ERROR_CLASS_CONNECT, 0);
+      vs_stats_record_failure (conn_stats (loop, c), klass, 0);
       c->reserved = FALSE;
       ts->in_flight--;
     }
@@ -401,7 +405,7 @@ conn_connect (Loop     *loop,
   fd = socket (nt->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (fd < 0)
     {
-      conn_connect_failed (loop, c, g_strerror (errno));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (errno));
       return;
     }
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -413,7 +417,7 @@ conn_connect (Loop     *loop,
       int saved = errno;
 
       close (fd);
-      conn_connect_failed (loop, c, g_strerror (saved));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (saved));
       return;
     }
 
@@ -424,7 +428,7 @@ conn_connect (Loop     *loop,
       int saved = errno;
 
       close (fd);
-      conn_connect_failed (loop, c, g_strerror (saved));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (saved));
       return;
     }
 
@@ -550,7 +554,7 @@ conn_connected (Loop *loop,
     error = errno;
   if (error != 0)
     {
-      conn_connect_failed (loop, c, g_strerror (error));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (error));
       return;
     }
 
@@ -797,7 +801,7 @@ check_timeouts (Loop   *loop,
         {
           deadline = c->connect_start_us + loop->timeout_us;
           if (deadline <= now)
-            conn_connect_failed (loop, c, _("timed out"));
+            conn_connect_failed (loop, c, VS_ERROR_CLASS_TIMEOUT, _("timed out"));
           else
             next = MIN (next, deadline);
         }
