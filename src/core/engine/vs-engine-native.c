@@ -1142,13 +1142,7 @@ native_target_init (NativeTarget    *nt,
                    local_error->message);
       return FALSE;
     }
-  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                   _("targets[%u].url: the native engine speaks plain http:// only; use "
-                     "--engine soup for https://"), plan_index);
-      return FALSE;
-    }
+  /* plain http://: vs_engine_new_for_plan gives no other plan to this engine */
 
   host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
