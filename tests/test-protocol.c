@@ -4,8 +4,13 @@
  * what the client reports with what the server saw: requests, connections, bytes. The same test
  * bodies run for "native" and "soup"; an engine that cannot be created is skipped.
  */
+#include <errno.h>
 #include <glib-object.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "vs-engine.h"
 #include "vs-error.h"
@@ -457,6 +462,126 @@ test_pipeline (gconstpointer data)
 }
 
 static void
+test_open_pipeline_spread (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  const VsStats *stats;
+  gint64 p50;
+
+  if (!g_str_equal (data, "native"))
+    {
+      g_test_skip ("only the native engine pipelines");
+      return;
+    }
+
+  /* open model, 100/s over ten connections that may pipeline four deep, against a server that
+   * takes 50 ms per request, one at a time per connection: about five requests are in flight
+   * at once, so each belongs on a connection of its own. Stacked behind one another on one
+   * connection they would wait for each other, a queue of the generator's making. */
+  fixture_plan (&f, data, "GET", "/slow", 10, 0);
+  f.plan->load.model = VS_LOAD_OPEN;
+  f.plan->load.rate = 100;
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.pipeline = 4;
+  f.plan->load.threads = 1;
+  if (!fixture_run (&f))
+    return;
+
+  stats = fixture_stats (&f);
+  p50 = vs_histogram_percentile (stats->latency, 50);
+  g_test_message ("p50 %.1f ms, p99 %.1f ms over %" G_GUINT64_FORMAT " responses",
+                  p50 / 1000.0, vs_histogram_percentile (stats->latency, 99) / 1000.0,
+                  f.client.responses);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, 0);
+  g_assert_cmpuint (f.client.responses, >=, 80);
+  g_assert_cmpint (p50, >=, VS_RAW_SERVER_SLOW_MS * 1000);
+  g_assert_cmpint (p50, <, 2 * VS_RAW_SERVER_SLOW_MS * 1000);
+}
+
+#define N_FILLERS 4
+
+/* A listener on 127.0.0.1 that never accepts, with its accept queue filled by connections of
+ * our own: Linux drops the SYN of every further connect, which then hangs. FALSE (and the
+ * fds closed) when the queue does not fill here. */
+static gboolean
+listen_unanswered (int     *listen_fd,
+                   int      fillers[N_FILLERS],
+                   guint16 *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  struct pollfd probe = { .events = POLLOUT };
+  gboolean hangs;
+
+  *listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (*listen_fd, >=, 0);
+  g_assert_cmpint (bind (*listen_fd, (struct sockaddr *) &addr, len), ==, 0);
+  g_assert_cmpint (listen (*listen_fd, 0), ==, 0);
+  g_assert_cmpint (getsockname (*listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
+  *port = ntohs (addr.sin_port);
+
+  for (guint i = 0; i < N_FILLERS; i++)
+    {
+      fillers[i] = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      g_assert_cmpint (fillers[i], >=, 0);
+      if (connect (fillers[i], (struct sockaddr *) &addr, len) != 0)
+        g_assert_cmpint (errno, ==, EINPROGRESS);
+    }
+
+  /* the last one is the probe: it must not get through */
+  probe.fd = fillers[N_FILLERS - 1];
+  hangs = poll (&probe, 1, 100) == 0;
+  if (!hangs)
+    {
+      for (guint i = 0; i < N_FILLERS; i++)
+        close (fillers[i]);
+      close (*listen_fd);
+    }
+  return hangs;
+}
+
+static void
+test_connect_timeout (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  int listen_fd, fillers[N_FILLERS];
+  guint16 port;
+  VsTarget *target;
+
+  if (!listen_unanswered (&listen_fd, fillers, &port))
+    {
+      g_test_skip ("a full accept queue does not make connect hang here");
+      return;
+    }
+
+  /* no connection is ever made: every request times out waiting for one, and that is a
+   * timeout (no response within the timeout), not a connect error (refused, unreachable) */
+  fixture_plan (&f, data, "GET", "/ok", 2, 0);
+  target = vs_plan_get_target (f.plan, 0);
+  g_free (target->url);
+  target->url = g_strdup_printf ("http://127.0.0.1:%u/ok", port);
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.timeout_us = 300 * 1000;
+  f.plan->load.threads = 1;
+  if (fixture_run (&f))
+    {
+      g_test_message ("%" G_GUINT64_FORMAT " timeouts, %" G_GUINT64_FORMAT " connect errors",
+                      f.client.errors[VS_ERROR_CLASS_TIMEOUT],
+                      f.client.errors[VS_ERROR_CLASS_CONNECT]);
+      g_assert_cmpuint (f.client.responses, ==, 0);
+      g_assert_cmpuint (f.client.connects, ==, 0);
+      g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_CONNECT], ==, 0);
+      g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_TIMEOUT], >=, 2);
+      g_assert_cmpuint (vs_counters_errors (&f.client), ==,
+                        f.client.errors[VS_ERROR_CLASS_TIMEOUT]);
+    }
+
+  for (guint i = 0; i < N_FILLERS; i++)
+    close (fillers[i]);
+  close (listen_fd);
+}
+
+static void
 add_cases (const char *engine)
 {
   static const struct
@@ -481,6 +606,8 @@ add_cases (const char *engine)
     { "open-reconnect", test_open_reconnect },
     { "ipv6", test_ipv6 },
     { "pipeline", test_pipeline },
+    { "open-pipeline-spread", test_open_pipeline_spread },
+    { "connect-timeout", test_connect_timeout },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

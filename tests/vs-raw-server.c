@@ -16,6 +16,7 @@
 #define READ_SIZE   (64 * 1024)
 #define RESET_SENT  1000
 #define MAX_EVENTS  128
+#define SLOW_US     (VS_RAW_SERVER_SLOW_MS * 1000)
 
 typedef struct
 {
@@ -33,6 +34,8 @@ typedef struct
   gboolean      dead;        /* dropped; freed at the end of the round */
   guint         gated;       /* /gate requests waiting for the gate to open */
   guint         parsed_now;  /* requests parsed from the current read */
+  GArray       *slow;        /* gint64: when each /slow response is due, in order */
+  gint64        slow_free;   /* when the last /slow request queued is done */
 } Client;
 
 struct _VsRawServer
@@ -48,6 +51,7 @@ struct _VsRawServer
   guint               n_open;
   guint               n_dead;
   guint               trickling;
+  guint               slow_pending; /* /slow responses not yet due */
   guint               gate;        /* atomic: connections /gate waits for */
   gboolean            gate_open;
   char               *big;
@@ -149,6 +153,15 @@ respond (Client *client)
       else
         client->gated++;
     }
+  else if (g_str_equal (path, "/slow"))
+    {
+      /* one at a time per connection: a pipelined request waits for the one before it */
+      gint64 due = MAX (g_get_monotonic_time (), client->slow_free) + SLOW_US;
+
+      client->slow_free = due;
+      g_array_append_val (client->slow, due);
+      server->slow_pending++;
+    }
   else if (g_str_equal (path, "/hang"))
     {
       /* counted, never answered */
@@ -210,6 +223,7 @@ client_free (Client *client)
 {
   g_string_free (client->url, TRUE);
   g_byte_array_unref (client->out);
+  g_array_unref (client->slow);
   g_free (client);
 }
 
@@ -223,6 +237,8 @@ client_drop (Client *client)
   if (client->trickle)
     server->trickling--;
   client->trickle = FALSE;
+  server->slow_pending -= client->slow->len;
+  g_array_set_size (client->slow, 0);
   client->dead = TRUE;
   /* closing also takes it out of the epoll set; events already fetched see dead */
   close (client->fd);
@@ -352,6 +368,37 @@ open_gate (VsRawServer *self)
     }
 }
 
+/* Answers the /slow requests that are due; returns when the next one is (or G_MAXINT64). */
+static gint64
+answer_slow (VsRawServer *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = G_MAXINT64;
+
+  for (guint i = 0; self->slow_pending > 0 && i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+      guint n = 0;
+
+      if (client->dead || client->slow->len == 0)
+        continue;
+      while (n < client->slow->len && g_array_index (client->slow, gint64, n) <= now)
+        {
+          ADD_LITERAL (client, head_ok);
+          n++;
+        }
+      if (n < client->slow->len)
+        next = MIN (next, g_array_index (client->slow, gint64, n));
+      if (n == 0)
+        continue;
+      g_array_remove_range (client->slow, 0, n);
+      self->slow_pending -= n;
+      client_write (client);
+    }
+
+  return next;
+}
+
 static void
 accept_clients (VsRawServer *self)
 {
@@ -369,6 +416,7 @@ accept_clients (VsRawServer *self)
       client->fd = fd;
       client->url = g_string_new (NULL);
       client->out = g_byte_array_new ();
+      client->slow = g_array_new (FALSE, FALSE, sizeof (gint64));
       http_parser_init (&client->parser, HTTP_REQUEST);
       client->parser.data = client;
       ev.data.ptr = client;
@@ -391,10 +439,17 @@ server_thread (gpointer data)
 {
   VsRawServer *self = data;
   struct epoll_event events[MAX_EVENTS];
+  gint64 slow_next = G_MAXINT64;
 
   while (!g_atomic_int_get (&self->stop))
     {
-      int n = epoll_wait (self->epoll_fd, events, MAX_EVENTS, self->trickling > 0 ? 1 : 100);
+      int timeout_ms = self->trickling > 0 ? 1 : 100;
+      int n;
+
+      if (slow_next != G_MAXINT64)
+        timeout_ms = MIN (timeout_ms,
+                          MAX (slow_next - g_get_monotonic_time () + 999, 0) / 1000);
+      n = epoll_wait (self->epoll_fd, events, MAX_EVENTS, timeout_ms);
 
       for (int i = 0; i < n; i++)
         {
@@ -424,6 +479,8 @@ server_thread (gpointer data)
           if (client->trickle && client->out_off < client->out->len)
             client_write (client);
         }
+
+      slow_next = answer_slow (self);
 
       for (guint i = 0; self->n_dead > 0 && i < self->clients->len; )
         {

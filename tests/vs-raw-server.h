@@ -16,6 +16,9 @@
  *   /500       500, Content-Length 5
  *   /hang      never answered (the connection stays open)
  *   /gate      200 like /ok, but held until the gate's number of connections are open at once
+ *   /slow      200 like /ok, VS_RAW_SERVER_SLOW_MS after the request, one at a time per
+ *              connection (a pipelined request waits for the one before it); do not mix it with
+ *              other paths on one connection
  *   HEAD *     200 announcing 1 MiB, without a body
  *   anything   404
  *
@@ -29,6 +32,7 @@
 G_BEGIN_DECLS
 
 #define VS_RAW_SERVER_BIG_SIZE (1024 * 1024)
+#define VS_RAW_SERVER_SLOW_MS  50
 
 typedef struct _VsRawServer VsRawServer;
 

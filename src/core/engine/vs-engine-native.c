@@ -43,6 +43,7 @@
 #define MAX_EVENTS    256
 #define MAX_IOV       64
 #define WAKE_ID       G_MAXUINT32
+#define NO_CONN       G_MAXUINT32
 
 /* What prepare resolves for a target, shared read-only by the job's workers. */
 typedef struct
@@ -106,13 +107,16 @@ typedef struct
   ConnState    state;
   gboolean     reserved;      /* connecting for a send already counted against the budget */
   gboolean     want_out;      /* EPOLLOUT registered */
-  gboolean     ready;         /* in its target's ready stack (open model) */
+  gboolean     ready;         /* in one of its target's ready lists (open model) */
   gboolean     msg_done;      /* the parser paused at the end of a response */
   gboolean     msg_started;   /* a response's first byte arrived */
   gboolean     keep_alive;    /* of the last complete response */
   guint        status;
   guint        head;          /* slot of the oldest request in flight */
   guint        in_flight;
+  guint        ready_level;   /* the ready list it is in: its in_flight when it was put there */
+  guint        ready_prev;    /* neighbours in that list, or NO_CONN */
+  guint        ready_next;
   guint        unwritten;     /* the newest in-flight requests not completely written */
   gsize        write_off;     /* into the first unwritten request */
   guint64      msg_bytes;     /* of the response being read */
@@ -128,8 +132,12 @@ typedef struct
   VsWorkerTarget     *wt;
   guint               first;      /* its connections: conns[first … first + n) */
   guint               n;
-  guint              *ready;      /* open model: connections that can take a request */
+  /* open model: the connections that can take a request, in lists by requests in flight
+   * (ready[k]: the first of those with k, or NO_CONN; k < pipeline), so that a send goes to
+   * an idle connection first and is only pipelined behind others when none is */
+  guint              *ready;
   guint               n_ready;
+  guint               ready_min;  /* no list below it holds a connection */
   guint               n_closed;
   guint               in_flight;  /* requests in flight and reserved connects */
   gboolean            noted;      /* the first error was passed to the job */
@@ -149,7 +157,7 @@ struct _Loop
   guint         n_conns;
   TargetState  *ts;
   Slot         *slots;          /* pipeline per connection */
-  guint        *ready;          /* the targets' ready stacks */
+  guint        *ready;          /* the targets' ready lists' heads, pipeline per target */
   char         *buf;
 };
 
@@ -193,33 +201,78 @@ note_error (Loop       *loop,
 }
 
 static void
-ready_push (Loop *loop,
-            Conn *c)
+ready_unlink (Loop *loop,
+              Conn *c)
 {
   TargetState *ts = &loop->ts[c->target];
 
-  if (c->ready)
-    return;
-  c->ready = TRUE;
-  ts->ready[ts->n_ready++] = c - loop->conns;
+  if (c->ready_prev != NO_CONN)
+    loop->conns[c->ready_prev].ready_next = c->ready_next;
+  else
+    ts->ready[c->ready_level] = c->ready_next;
+  if (c->ready_next != NO_CONN)
+    loop->conns[c->ready_next].ready_prev = c->ready_prev;
 }
 
 static void
 ready_remove (Loop *loop,
               Conn *c)
 {
+  if (!c->ready)
+    return;
+  ready_unlink (loop, c);
+  c->ready = FALSE;
+  loop->ts[c->target].n_ready--;
+}
+
+/* Puts c in the ready list for its requests in flight (first, so the lists are stacks: the
+ * connection used last is used next), or takes it out when its pipeline is full. */
+static void
+ready_push (Loop *loop,
+            Conn *c)
+{
   TargetState *ts = &loop->ts[c->target];
   guint index = c - loop->conns;
 
-  if (!c->ready)
-    return;
-  c->ready = FALSE;
-  for (guint i = 0; i < ts->n_ready; i++)
-    if (ts->ready[i] == index)
-      {
-        ts->ready[i] = ts->ready[--ts->n_ready];
-        break;
-      }
+  if (c->in_flight >= loop->pipeline)
+    {
+      ready_remove (loop, c);
+      return;
+    }
+  if (c->ready)
+    {
+      if (c->ready_level == c->in_flight)
+        return;
+      ready_unlink (loop, c);
+    }
+  else
+    {
+      c->ready = TRUE;
+      ts->n_ready++;
+    }
+
+  c->ready_level = c->in_flight;
+  ts->ready_min = MIN (ts->ready_min, c->ready_level);
+  c->ready_prev = NO_CONN;
+  c->ready_next = ts->ready[c->ready_level];
+  if (c->ready_next != NO_CONN)
+    loop->conns[c->ready_next].ready_prev = index;
+  ts->ready[c->ready_level] = index;
+}
+
+/* The ready connection with the fewest requests in flight, or NULL. */
+static Conn *
+ready_pick (Loop        *loop,
+            TargetState *ts)
+{
+  if (ts->n_ready == 0)
+    return NULL;
+  /* the scan only passes lists that emptied since the last one */
+  for (; ts->ready_min < loop->pipeline; ts->ready_min++)
+    if (ts->ready[ts->ready_min] != NO_CONN)
+      return &loop->conns[ts->ready[ts->ready_min]];
+  g_assert_not_reached ();
+  return NULL;
 }
 
 static void
@@ -310,10 +363,14 @@ conn_break (Loop         *loop,
   conn_close (loop, c);
 }
 
+/* The connect failed (klass VS_ERROR_CLASS_CONNECT) or was still going when the timeout passed
+ * (VS_ERROR_CLASS_TIMEOUT: the request it was for got no response in time); either way the
+ * connection waits out the back-off before it tries again. */
 static void
-conn_connect_failed (Loop       *loop,
-                     Conn       *c,
-                     const char *why)
+conn_connect_failed (Loop         *loop,
+                     Conn         *c,
+                     VsErrorClass  klass,
+                     const char   *why)
 {
   TargetState *ts = &loop->ts[c->target];
 
@@ -323,7 +380,7 @@ conn_connect_failed (Loop       *loop,
     {
       gint64 meant_us = loop->open_model ? c->reserved_intended_us : now_us ();
 
-      vs_stats_record_failure (conn_stats (loop, c, meant_us), VS_ERROR_CLASS_CONNECT, 0);
+      vs_stats_record_failure (conn_stats (loop, c, meant_us), klass, 0);
       c->reserved = FALSE;
       ts->in_flight--;
     }
@@ -355,7 +412,7 @@ conn_connect (Loop     *loop,
   fd = socket (nt->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (fd < 0)
     {
-      conn_connect_failed (loop, c, g_strerror (errno));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (errno));
       return;
     }
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -367,7 +424,7 @@ conn_connect (Loop     *loop,
       int saved = errno;
 
       close (fd);
-      conn_connect_failed (loop, c, g_strerror (saved));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (saved));
       return;
     }
 
@@ -378,7 +435,7 @@ conn_connect (Loop     *loop,
       int saved = errno;
 
       close (fd);
-      conn_connect_failed (loop, c, g_strerror (saved));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (saved));
       return;
     }
 
@@ -487,7 +544,7 @@ conn_idle (Loop *loop,
 {
   if (!loop->open_model)
     conn_fill (loop, c);
-  else if (c->in_flight < loop->pipeline)
+  else
     ready_push (loop, c);
 }
 
@@ -505,7 +562,7 @@ conn_connected (Loop *loop,
     error = errno;
   if (error != 0)
     {
-      conn_connect_failed (loop, c, g_strerror (error));
+      conn_connect_failed (loop, c, VS_ERROR_CLASS_CONNECT, g_strerror (error));
       return;
     }
 
@@ -526,7 +583,7 @@ conn_connected (Loop *loop,
 
   if (!loop->open_model)
     conn_fill (loop, c);
-  else if (conn_flush (loop, c) && c->in_flight < loop->pipeline)
+  else if (conn_flush (loop, c))
     ready_push (loop, c);
 }
 
@@ -754,7 +811,7 @@ check_timeouts (Loop   *loop,
         {
           deadline = c->connect_start_us + loop->timeout_us;
           if (deadline <= now)
-            conn_connect_failed (loop, c, _("timed out"));
+            conn_connect_failed (loop, c, VS_ERROR_CLASS_TIMEOUT, _("timed out"));
           else
             next = MIN (next, deadline);
         }
@@ -818,27 +875,29 @@ open_send_due (Loop        *loop,
   for (;;)
     {
       gint64 due = loop->job->start_us + vs_schedule_peek (&wt->schedule);
+      Conn *c;
 
       if (!vs_worker_target_may_send (loop->job, wt, now))
         return G_MAXINT64;
       if (due > now)
         return (ts->n_ready > 0 || ts->n_closed > 0) ? due : G_MAXINT64;
 
-      if (ts->n_ready > 0)
-        {
-          Conn *c = &loop->conns[ts->ready[ts->n_ready - 1]];
+      /* an idle connection first; then a new one; pipelined behind others only when every
+       * connection is busy, and then behind the fewest */
+      c = ready_pick (loop, ts);
+      if (c != NULL && c->in_flight > 0 && ts->n_closed > 0)
+        c = NULL;
 
+      if (c != NULL)
+        {
           vs_worker_target_note_send (loop->job, wt, now);
           vs_schedule_advance (&wt->schedule);
           conn_queue (loop, c, due, now);
-          if (c->in_flight >= loop->pipeline)
-            ready_remove (loop, c);
+          ready_push (loop, c);
           conn_flush (loop, c);
         }
       else if (ts->n_closed > 0)
         {
-          Conn *c = NULL;
-
           for (guint i = ts->first; i < ts->first + ts->n; i++)
             if (loop->conns[i].state == CONN_CLOSED)
               {
@@ -969,7 +1028,9 @@ vs_engine_native_run_worker (VsEngine *engine,
   loop.conns = g_new0 (Conn, MAX (n_conns, 1));
 
   loop.slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop.pipeline);
-  loop.ready = g_new0 (guint, MAX (n_conns, 1));
+  loop.ready = g_new (guint, (gsize) MAX (worker->n_targets, 1) * loop.pipeline);
+  for (gsize i = 0; i < (gsize) MAX (worker->n_targets, 1) * loop.pipeline; i++)
+    loop.ready[i] = NO_CONN;
 
   for (guint t = 0, next = 0; t < worker->n_targets; t++)
     {
@@ -979,7 +1040,7 @@ vs_engine_native_run_worker (VsEngine *engine,
       ts->nt = &nw->shared->targets[t];
       ts->first = next;
       ts->n = ts->wt->connections;
-      ts->ready = loop.ready + next;
+      ts->ready = loop.ready + (gsize) t * loop.pipeline;
       ts->n_closed = ts->n;
 
       for (guint i = next; i < next + ts->n; i++)
@@ -1091,13 +1152,7 @@ native_target_init (NativeTarget    *nt,
                    local_error->message);
       return FALSE;
     }
-  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                   _("targets[%u].url: the native engine speaks plain http:// only; use "
-                     "--engine soup for https://"), plan_index);
-      return FALSE;
-    }
+  /* plain http://: vs_engine_new_for_plan gives no other plan to this engine */
 
   host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
