@@ -200,6 +200,7 @@ vs_target_row_class_init (VsTargetRowClass *klass)
 static void
 vs_target_row_init (VsTargetRow *self)
 {
+  g_autoptr(GtkStringList) method_list = NULL;
   GtkWidget *remove;
 
   self->marked = g_ptr_array_new ();
@@ -224,8 +225,8 @@ vs_target_row_init (VsTargetRow *self)
 
   self->method = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method), _("Method"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->method),
-                           G_LIST_MODEL (gtk_string_list_new (methods)));
+  method_list = gtk_string_list_new (methods);
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->method), G_LIST_MODEL (method_list));
   g_signal_connect_swapped (self->method, "notify::selected", G_CALLBACK (field_changed), self);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->method);
 
