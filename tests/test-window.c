@@ -159,6 +159,21 @@ remove_dir (const char *path)
   remove_tree (dir);
 }
 
+/* Whether widget or anything inside it has the style class. */
+static gboolean
+has_class_inside (GtkWidget  *widget,
+                  const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_class_inside (child, css_class))
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
 
 static void
@@ -267,6 +282,9 @@ test_run_and_export (void)
   g_assert_false (vs_window_is_running (window));
   g_assert_cmpstr (vs_results_table_get_cell (VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard)),
                                               0, 1), ==, "alpha");
+  /* ratios carry no uncertainty, so the table does not colour them as verdicts */
+  g_assert_false (has_class_inside (vs_dashboard_get_table (dashboard), "success"));
+  g_assert_false (has_class_inside (vs_dashboard_get_table (dashboard), "warning"));
 
   /* export the CSV files through the action */
   {
@@ -574,6 +592,28 @@ test_app_actions (void)
   accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpstr (accels[0], ==, "<Control>q");
 
+  /* every app accelerator is listed in the keyboard shortcuts window */
+  {
+    g_autoptr(GBytes) bytes =
+      g_resources_lookup_data ("/io/github/versus/Versus/help-overlay.ui", 0, &error);
+    const char *overlay;
+
+    g_assert_no_error (error);
+    overlay = g_bytes_get_data (bytes, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        g_autofree char *name = g_strconcat ("app.", actions[i], NULL);
+        g_auto(GStrv) keys = gtk_application_get_accels_for_action (GTK_APPLICATION (app), name);
+        g_autofree char *escaped = NULL;
+
+        if (keys[0] == NULL)
+          continue;  /* About has none */
+        escaped = g_markup_escape_text (keys[0], -1);
+        g_test_message ("%s: %s", name, keys[0]);
+        g_assert_nonnull (strstr (overlay, escaped));
+      }
+  }
+
   /* a window first, as the actions expect one */
   g_application_activate (G_APPLICATION (app));
   g_assert_true (VS_IS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))));
@@ -614,9 +654,9 @@ main (int   argc,
   have_display = gtk_init_check ();
   if (have_display)
     adw_init ();
-  /* Own the main context for the whole test, as g_main_loop_run() does in the app: VsRun
-   * delivers with g_main_context_invoke(), which runs the callback in the calling (controller)
-   * thread whenever nobody owns the context, e.g. while this test sleeps between iterations. */
+  /* Own the main context for the whole test, as g_main_loop_run() does in the app. VsRun
+   * delivers ticks and "finished" through idle sources attached to the context it was started
+   * from, so they always run on this thread, inside g_main_context_iteration(). */
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
