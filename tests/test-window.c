@@ -174,7 +174,98 @@ has_class_inside (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Stats of n responses of latency_us each and n_failed connect errors. */
+static VsStats *
+make_stats (guint  n,
+            gint64 latency_us,
+            guint  n_failed)
+{
+  VsStats *stats = vs_stats_new ();
+  VsStatusRule rule = { { 0 } };
+
+  g_assert_true (vs_status_rule_parse (&rule, "2xx", NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      vs_stats_record_send (stats, i, i, 100);
+      vs_stats_record_response (stats, &rule, 200, i, i, i + latency_us, 1000);
+    }
+  for (guint i = 0; i < n_failed; i++)
+    vs_stats_record_failure (stats, VS_ERROR_CLASS_CONNECT, 0);
+  return stats;
+}
+
+static void
+add_snapshot (VsResults *results,
+              VsPhase    phase,
+              double     start_s,
+              VsStats   *stats,      /* taken */
+              VsStats   *measured,   /* taken; NULL: as the phase says */
+              gboolean   last)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (0, phase, start_s, start_s + 1, stats);
+
+  snapshot->measured = measured;
+  snapshot->last = last;
+  if (last)
+    snapshot->first_error = g_strdup ("Connection refused");
+  vs_results_add_snapshot (results, snapshot);
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
+
+/* A card shows what the results table will: the measured phase's totals once it has begun,
+ * warm-up figures before, labelled as such; no latency for an interval without responses; and
+ * the first transport error. */
+static void
+test_card_figures (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  const VsTargetResult *r = vs_results_get_target (results, 0);
+  GtkWidget *card;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  card = g_object_ref_sink (vs_target_card_new (0, "alpha"));
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "—");
+
+  /* warm-up: its own figures, said to be the warm-up's */
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "10");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
+                   "warm-up requests");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors-caption"), ==,
+                   "warm-up errors");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), !=, "—");
+
+  /* measured: 20 ended in the interval, but 5 of them were sent in the warm-up */
+  add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (20, 1000, 0), make_stats (15, 1000, 0),
+                FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpuint (r->total->counters.requests, ==, 15);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "15");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
+                   "requests");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "0 %");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"), ==, "");
+
+  /* an interval with only failures: no latency now, not the last healthy one */
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 5), NULL, TRUE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p99"), ==, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "20");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "25.0 %");
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
+                            "Connection refused"));
+  g_object_unref (card);
+}
 
 static void
 test_run_and_export (void)
@@ -659,6 +750,7 @@ main (int   argc,
    * from, so they always run on this thread, inside g_main_context_iteration(). */
   g_main_context_acquire (g_main_context_default ());
 
+  g_test_add_func ("/ui/card/figures", test_card_figures);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
