@@ -200,11 +200,13 @@ add_snapshot (VsResults *results,
               double     start_s,
               VsStats   *stats,      /* taken */
               VsStats   *measured,   /* taken; NULL: as the phase says */
+              double     busy,
               gboolean   last)
 {
   g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (0, phase, start_s, start_s + 1, stats);
 
   snapshot->measured = measured;
+  snapshot->generator_busy = busy;
   snapshot->last = last;
   if (last)
     snapshot->first_error = g_strdup ("Connection refused");
@@ -235,7 +237,7 @@ test_card_figures (void)
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "—");
 
   /* warm-up: its own figures, said to be the warm-up's */
-  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, FALSE);
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.2, FALSE);
   vs_target_card_update (VS_TARGET_CARD (card), r);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "10");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
@@ -246,7 +248,7 @@ test_card_figures (void)
 
   /* measured: 20 ended in the interval, but 5 of them were sent in the warm-up */
   add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (20, 1000, 0), make_stats (15, 1000, 0),
-                FALSE);
+                0.2, FALSE);
   vs_target_card_update (VS_TARGET_CARD (card), r);
   g_assert_cmpuint (r->total->counters.requests, ==, 15);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "15");
@@ -256,7 +258,7 @@ test_card_figures (void)
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"), ==, "");
 
   /* an interval with only failures: no latency now, not the last healthy one */
-  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 5), NULL, TRUE);
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 5), NULL, 0.2, TRUE);
   vs_target_card_update (VS_TARGET_CARD (card), r);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "—");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p99"), ==, "—");
@@ -458,6 +460,91 @@ test_close_during_run (void)
   /* the window went, and took its run down first */
   g_assert_null (weak);
   g_assert_false (vs_run_is_running (run));
+  let_connections_close ();
+}
+
+/* The dashboard says so when the load generator was saturated, as `versus run` does, and
+ * only then. */
+static void
+test_dashboard_generator_busy (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  GtkWidget *dashboard;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dashboard = g_object_ref_sink (vs_dashboard_new ());
+  /* a busy warm-up is not the measured figures' problem */
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.99, FALSE);
+  add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (10, 1000, 0), NULL, 0.5, FALSE);
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), results);
+  g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator"));
+
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (10, 1000, 0), NULL, 0.95, FALSE);
+  vs_dashboard_update (VS_DASHBOARD (dashboard));
+  notice = vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator");
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, "alpha"));
+  g_assert_null (strstr (notice, "beta"));
+  g_assert_nonnull (strstr (notice, "95"));
+
+  /* new results start without it */
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), NULL);
+  g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator"));
+  g_object_unref (dashboard);
+}
+
+/* A run that ends with an error says which, and stays said; it does not say "finished". In
+ * sequential mode the second target's host cannot be resolved (a label longer than DNS allows,
+ * so the resolver refuses it without sending a query). */
+static void
+test_run_error (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autofree char *label = g_strnfill (70, 'a');
+  g_autofree char *bad = g_strdup_printf ("http://%s.invalid/", label);
+  VsWindow *window;
+  VsTarget *second;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 0.5);
+  plan->mode = VS_MODE_SEQUENTIAL;
+  plan->load.warmup_us = 0;
+  second = vs_plan_get_target (plan, 1);
+  g_free (second->url);
+  second->url = g_strdup (bad);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (vs_window_is_running (window));
+  g_assert_null (vs_dashboard_get_notice (window->dashboard, "error"));
+  iterate_until (not_running, window, 20);
+  g_assert_false (vs_window_is_running (window));
+
+  g_assert_nonnull (vs_run_get_error (vs_window_get_run (window)));
+  notice = vs_dashboard_get_notice (window->dashboard, "error");
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, vs_run_get_error (vs_window_get_run (window))->message));
+  g_assert_nonnull (strstr (notice, "targets[1]"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
   let_connections_close ();
 }
 
@@ -751,7 +838,9 @@ main (int   argc,
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
+  g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
+  g_test_add_func ("/ui/window/run-error", test_run_error);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);

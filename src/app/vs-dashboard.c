@@ -20,6 +20,8 @@ struct _VsDashboard
 {
   GtkWidget     parent_instance;
   GtkWidget    *stack;
+  GtkWidget    *error_notice;   /* what ended the run early */
+  GtkWidget    *busy_notice;    /* the load generator was saturated */
   GtkWidget    *cards;
   GtkWidget    *charts[VS_N_CHARTS];
   GtkWidget    *table;
@@ -53,6 +55,31 @@ vs_dashboard_class_init (VsDashboardClass *klass)
   gtk_widget_class_set_css_name (widget_class, "dashboard");
 }
 
+static GtkWidget *
+add_notice (GtkWidget  *box,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (label, "notice");
+  gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
+static void
+set_notice (GtkWidget  *notice,
+            const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (notice), text != NULL ? text : "");
+  gtk_widget_set_visible (notice, text != NULL);
+}
+
 static void
 vs_dashboard_init (VsDashboard *self)
 {
@@ -73,6 +100,9 @@ vs_dashboard_init (VsDashboard *self)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_add_css_class (box, "dashboard-content");
+
+  self->error_notice = add_notice (box, "error");
+  self->busy_notice = add_notice (box, "warning");
 
   /* side by side while they fit, on more rows when they do not */
   self->cards = gtk_flow_box_new ();
@@ -129,6 +159,8 @@ vs_dashboard_set_results (VsDashboard *self,
   while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
     gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), FALSE);
+  set_notice (self->error_notice, NULL);
+  set_notice (self->busy_notice, NULL);
 
   if (results == NULL)
     {
@@ -283,6 +315,35 @@ vs_dashboard_fill_models (VsResults    *results,
     vs_chart_model_changed (models[k]);
 }
 
+/* Says so when the generator, not the server, may have set the pace (as `versus run` does). */
+static void
+update_busy_notice (VsDashboard *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  double busiest = 0;
+
+  for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (self->results, t);
+
+      if (r->generator_busy_max <= VS_GENERATOR_BUSY_WARNING)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, r->target->name);
+      busiest = MAX (busiest, r->generator_busy_max);
+    }
+
+  if (names->len > 0)
+    text = g_strdup_printf (_("The load generator was saturated while loading %s: its busiest "
+                              "thread had no time left to wait (%.0f%% busy), so these figures "
+                              "may show Versus's limit, not the server's. Try more threads, or "
+                              "keep the servers off the generator's cores."),
+                            names->str, 100.0 * busiest);
+  set_notice (self->busy_notice, text);
+}
+
 void
 vs_dashboard_update (VsDashboard *self)
 {
@@ -292,6 +353,7 @@ vs_dashboard_update (VsDashboard *self)
     return;
 
   vs_dashboard_fill_models (self->results, self->models);
+  update_busy_notice (self);
   for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
     {
       VsTargetCard *card = vs_dashboard_get_card (self, t);
@@ -311,6 +373,35 @@ vs_dashboard_show_summary (VsDashboard *self)
   vs_dashboard_update (self);
   vs_results_table_set_results (VS_RESULTS_TABLE (self->table), self->results);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), TRUE);
+}
+
+void
+vs_dashboard_set_error (VsDashboard *self,
+                        const char  *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  if (message != NULL)
+    text = g_strdup_printf (_("The run stopped early: %s"), message);
+  set_notice (self->error_notice, text);
+}
+
+const char *
+vs_dashboard_get_notice (VsDashboard *self,
+                         const char  *key)
+{
+  GtkWidget *notice = NULL;
+
+  g_return_val_if_fail (VS_IS_DASHBOARD (self), NULL);
+
+  if (g_str_equal (key, "error"))
+    notice = self->error_notice;
+  else if (g_str_equal (key, "generator"))
+    notice = self->busy_notice;
+  g_return_val_if_fail (notice != NULL, NULL);
+  return gtk_widget_get_visible (notice) ? gtk_label_get_text (GTK_LABEL (notice)) : NULL;
 }
 
 VsChartModel *
