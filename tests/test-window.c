@@ -734,6 +734,86 @@ test_editor_targets (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first descendant of widget of the type, or NULL. */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The plan check's problems land on fields the user can see: a bad header on the Headers field
+ * ("targets[0].headers[1]"), and "set either a duration or a request count" on the Requests row
+ * when the run stops after a request count (the duration field is hidden then). */
+static void
+test_editor_problem_fields (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsPlanEditor *editor;
+  VsTargetRow *row;
+  GtkWidget *requests_row, *spin;
+  g_auto(GStrv) problems = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (NULL, 5);
+  vs_plan_get_target (plan, 0)->headers = g_strsplit ("X-Fine: 1|Not a header", "|", -1);
+  window = make_window ();
+  editor = window->editor;
+  vs_plan_editor_set_plan (editor, plan);
+
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  problems = vs_plan_editor_dup_problems (editor);
+  g_assert_nonnull (problems[0]);
+  g_assert_true (g_str_has_prefix (problems[0], "targets[0].headers[1]"));
+  g_assert_null (problems[1]);  /* the plan check's, not a second one of the editor's own */
+  row = vs_plan_editor_get_target_row (editor, 0);
+  g_assert_true (vs_target_row_get_field (row, "headers[1]") ==
+                 vs_target_row_get_field (row, "headers"));
+  g_assert_true (gtk_widget_has_css_class (vs_target_row_get_field (row, "headers"), "error"));
+  g_clear_pointer (&problems, g_strfreev);
+
+  /* stop after a request count: at least one */
+  g_clear_pointer (&vs_plan_get_target (plan, 0)->headers, g_strfreev);
+  plan->load.duration_us = 0;
+  plan->load.requests = 100;
+  vs_plan_editor_set_plan (editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+  requests_row = vs_plan_editor_get_field (editor, "load.requests");
+  g_assert_true (gtk_widget_get_visible (requests_row));
+  g_assert_true (vs_plan_editor_get_field (editor, "load.duration") == requests_row);
+  spin = find_descendant (requests_row, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_adjustment_get_lower (
+    gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin))), ==, 1);
+
+  /* were it 0 all the same, the problem shows on the row that is there */
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin)), 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  problems = vs_plan_editor_dup_problems (editor);
+  g_assert_true (g_str_has_prefix (problems[0], "load.duration"));
+  g_assert_true (gtk_widget_has_css_class (requests_row, "error"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static guint
 count_toplevels (void)
 {
@@ -842,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/run-error", test_run_error);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
+  g_test_add_func ("/ui/window/editor-problem-fields", test_editor_problem_fields);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);

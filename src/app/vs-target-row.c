@@ -296,9 +296,10 @@ vs_target_row_set_position (VsTargetRow *self,
   update_header (self);
 }
 
+/* Header lines are taken as typed (blank ones skipped); vs_plan_check() says what is wrong with
+ * them, at "targets[N].headers[h]". */
 VsTarget *
-vs_target_row_build (VsTargetRow *self,
-                     GPtrArray   *problems)
+vs_target_row_build (VsTargetRow *self)
 {
   VsTarget *target = vs_target_new (gtk_editable_get_text (GTK_EDITABLE (self->name)),
                                     gtk_editable_get_text (GTK_EDITABLE (self->url)));
@@ -316,19 +317,8 @@ vs_target_row_build (VsTargetRow *self,
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
-      if (*lines[i] == '\0')
-        continue;
-      if (strchr (lines[i], ':') == NULL || *lines[i] == ':')
-        {
-          VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
-
-          problem->path = g_strdup_printf ("targets[%u].headers", self->index);
-          problem->message =
-            g_strdup_printf (_("line %u: expected “Name: value”, not “%s”"), i + 1, lines[i]);
-          g_ptr_array_add (problems, problem);
-          continue;
-        }
-      g_strv_builder_add (builder, lines[i]);
+      if (*lines[i] != '\0')
+        g_strv_builder_add (builder, lines[i]);
     }
   g_strfreev (target->headers);
   target->headers = g_strv_builder_end (builder);
@@ -363,8 +353,11 @@ vs_target_row_get_has_problem (VsTargetRow *self)
 
 GtkWidget *
 vs_target_row_get_field (VsTargetRow *self,
-                         const char  *field)
+                         const char  *path)
 {
+  /* "headers[2]" is shown at the headers field */
+  g_autofree char *field = g_strndup (path, strcspn (path, "["));
+
   if (g_str_equal (field, "name"))
     return self->name;
   if (g_str_equal (field, "url"))
