@@ -501,6 +501,92 @@ test_dashboard_generator_busy (void)
   g_object_unref (dashboard);
 }
 
+static void
+assert_same_model (VsChartModel *a,
+                   VsChartModel *b)
+{
+  g_assert_cmpuint (vs_chart_model_get_n_series (a), ==, vs_chart_model_get_n_series (b));
+  for (guint i = 0; i < vs_chart_model_get_n_series (a); i++)
+    {
+      const VsChartSeries *sa = vs_chart_model_get_series (a, i);
+      const VsChartSeries *sb = vs_chart_model_get_series (b, i);
+
+      g_assert_cmpstr (sa->label, ==, sb->label);
+      g_assert_cmpuint (sa->color, ==, sb->color);
+      g_assert_cmpint (sa->dashed, ==, sb->dashed);
+      g_assert_cmpint (sa->legend, ==, sb->legend);
+      g_assert_cmpuint (sa->x->len, ==, sb->x->len);
+      g_assert_cmpmem (sa->x->data, sa->x->len * sizeof (double),
+                       sb->x->data, sb->x->len * sizeof (double));
+      g_assert_cmpmem (sa->y->data, sa->y->len * sizeof (double),
+                       sb->y->data, sb->y->len * sizeof (double));
+    }
+  {
+    double a0, a1, b0, b1;
+    gboolean shade_a = vs_chart_model_get_shade (a, &a0, &a1);
+    gboolean shade_b = vs_chart_model_get_shade (b, &b0, &b1);
+
+    g_assert_cmpint (shade_a, ==, shade_b);
+    if (shade_a)
+      {
+        g_assert_cmpfloat (a0, ==, b0);
+        g_assert_cmpfloat (a1, ==, b1);
+      }
+  }
+}
+
+/* On a tick the dashboard appends only the new intervals to its charts; what it shows is
+ * what filling the charts from scratch shows, also when an error class first occurs midway. */
+static void
+test_dashboard_incremental (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  GtkWidget *dashboard;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dashboard = g_object_ref_sink (vs_dashboard_new ());
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), results);
+  for (guint step = 0; step < 8; step++)
+    {
+      VsChartModel *fresh[VS_N_CHARTS];
+
+      for (guint t = 0; t < 2; t++)
+        {
+          /* beta: connect errors from step 3, timeouts too from step 5, none at step 6 */
+          VsStats *stats = make_stats (10 + step + t, 1000 * (t + 1) + 100 * step,
+                                       t == 1 && step >= 3 && step != 6 ? 2 : 0);
+          g_autoptr(VsSnapshot) snapshot = NULL;
+
+          if (t == 1 && step >= 5 && step != 6)
+            vs_stats_record_failure (stats, VS_ERROR_CLASS_TIMEOUT, 0);
+          snapshot = vs_snapshot_new (t, step < 2 ? VS_PHASE_WARMUP : VS_PHASE_MEASURE,
+                                      step * 0.5, step * 0.5 + 0.5, stats);
+          vs_results_add_snapshot (results, snapshot);
+        }
+      vs_dashboard_update (VS_DASHBOARD (dashboard));
+
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        fresh[k] = vs_chart_model_new (k);
+      vs_dashboard_fill_models (results, fresh);
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        {
+          assert_same_model (vs_dashboard_get_chart_model (VS_DASHBOARD (dashboard), k),
+                             fresh[k]);
+          g_object_unref (fresh[k]);
+        }
+    }
+  /* the error lines came with their classes */
+  g_assert_cmpuint (vs_chart_model_get_n_series (
+    vs_dashboard_get_chart_model (VS_DASHBOARD (dashboard), VS_CHART_ERRORS)), ==, 3);
+  g_object_unref (dashboard);
+}
+
 /* A run that ends with an error says which, and stays said; it does not say "finished". In
  * sequential mode the second target's host cannot be resolved (a label longer than DNS allows,
  * so the resolver refuses it without sending a query). */
@@ -919,6 +1005,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
+  g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/run-error", test_run_error);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
