@@ -48,6 +48,7 @@ test_units_format (void)
     { 12345, VS_UNIT_COUNT, "12.3k" },
     { 4560000, VS_UNIT_COUNT, "4.56M" },
     { 12345, VS_UNIT_RATE, "12.3k req/s" },
+    { 12.5, VS_UNIT_ERROR_RATE, "12.5 errors/s" },
     { 2, VS_UNIT_NINES, "99 %" },
     { 3, VS_UNIT_NINES, "99.9 %" },
   };
@@ -58,6 +59,13 @@ test_units_format (void)
 
       g_assert_cmpstr (text, ==, cases[i].text);
     }
+
+  /* the errors chart reads out errors per second, not requests */
+  {
+    g_autoptr(VsChartModel) errors = vs_chart_model_new (VS_CHART_ERRORS);
+
+    g_assert_cmpint (vs_chart_model_get_y_unit (errors), ==, VS_UNIT_ERROR_RATE);
+  }
 
   /* ticks carry as many decimals as their step needs, and the same unit along an axis */
   {

@@ -159,7 +159,115 @@ remove_dir (const char *path)
   remove_tree (dir);
 }
 
+/* Whether widget or anything inside it has the style class. */
+static gboolean
+has_class_inside (GtkWidget  *widget,
+                  const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_class_inside (child, css_class))
+      return TRUE;
+  return FALSE;
+}
+
+/* Stats of n responses of latency_us each and n_failed connect errors. */
+static VsStats *
+make_stats (guint  n,
+            gint64 latency_us,
+            guint  n_failed)
+{
+  VsStats *stats = vs_stats_new ();
+  VsStatusRule rule = { { 0 } };
+
+  g_assert_true (vs_status_rule_parse (&rule, "2xx", NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      vs_stats_record_send (stats, i, i, 100);
+      vs_stats_record_response (stats, &rule, 200, i, i, i + latency_us, 1000);
+    }
+  for (guint i = 0; i < n_failed; i++)
+    vs_stats_record_failure (stats, VS_ERROR_CLASS_CONNECT, 0);
+  return stats;
+}
+
+static void
+add_snapshot (VsResults *results,
+              VsPhase    phase,
+              double     start_s,
+              VsStats   *stats,      /* taken */
+              VsStats   *measured,   /* taken; NULL: as the phase says */
+              double     busy,
+              gboolean   last)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (0, phase, start_s, start_s + 1, stats);
+
+  snapshot->measured = measured;
+  snapshot->generator_busy = busy;
+  snapshot->last = last;
+  if (last)
+    snapshot->first_error = g_strdup ("Connection refused");
+  vs_results_add_snapshot (results, snapshot);
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
+
+/* A card shows what the results table will: the measured phase's totals once it has begun,
+ * warm-up figures before, labelled as such; no latency for an interval without responses; and
+ * the first transport error. */
+static void
+test_card_figures (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  const VsTargetResult *r = vs_results_get_target (results, 0);
+  GtkWidget *card;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  card = g_object_ref_sink (vs_target_card_new (0, "alpha"));
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "—");
+
+  /* warm-up: its own figures, said to be the warm-up's */
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.2, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "10");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
+                   "warm-up requests");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors-caption"), ==,
+                   "warm-up errors");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), !=, "—");
+
+  /* measured: 20 ended in the interval, but 5 of them were sent in the warm-up */
+  add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (20, 1000, 0), make_stats (15, 1000, 0),
+                0.2, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpuint (r->total->counters.requests, ==, 15);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "15");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
+                   "requests");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "0 %");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"), ==, "");
+
+  /* an interval with only failures: no latency now, not the last healthy one */
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 5), NULL, 0.2, TRUE);
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p99"), ==, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "20");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "25.0 %");
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
+                            "Connection refused"));
+  g_object_unref (card);
+}
 
 static void
 test_run_and_export (void)
@@ -267,6 +375,9 @@ test_run_and_export (void)
   g_assert_false (vs_window_is_running (window));
   g_assert_cmpstr (vs_results_table_get_cell (VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard)),
                                               0, 1), ==, "alpha");
+  /* ratios carry no uncertainty, so the table does not colour them as verdicts */
+  g_assert_false (has_class_inside (vs_dashboard_get_table (dashboard), "success"));
+  g_assert_false (has_class_inside (vs_dashboard_get_table (dashboard), "warning"));
 
   /* export the CSV files through the action */
   {
@@ -349,6 +460,177 @@ test_close_during_run (void)
   /* the window went, and took its run down first */
   g_assert_null (weak);
   g_assert_false (vs_run_is_running (run));
+  let_connections_close ();
+}
+
+/* The dashboard says so when the load generator was saturated, as `versus run` does, and
+ * only then. */
+static void
+test_dashboard_generator_busy (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  GtkWidget *dashboard;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dashboard = g_object_ref_sink (vs_dashboard_new ());
+  /* a busy warm-up is not the measured figures' problem */
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.99, FALSE);
+  add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (10, 1000, 0), NULL, 0.5, FALSE);
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), results);
+  g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator"));
+
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (10, 1000, 0), NULL, 0.95, FALSE);
+  vs_dashboard_update (VS_DASHBOARD (dashboard));
+  notice = vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator");
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, "alpha"));
+  g_assert_null (strstr (notice, "beta"));
+  g_assert_nonnull (strstr (notice, "95"));
+
+  /* new results start without it */
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), NULL);
+  g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator"));
+  g_object_unref (dashboard);
+}
+
+static void
+assert_same_model (VsChartModel *a,
+                   VsChartModel *b)
+{
+  g_assert_cmpuint (vs_chart_model_get_n_series (a), ==, vs_chart_model_get_n_series (b));
+  for (guint i = 0; i < vs_chart_model_get_n_series (a); i++)
+    {
+      const VsChartSeries *sa = vs_chart_model_get_series (a, i);
+      const VsChartSeries *sb = vs_chart_model_get_series (b, i);
+
+      g_assert_cmpstr (sa->label, ==, sb->label);
+      g_assert_cmpuint (sa->color, ==, sb->color);
+      g_assert_cmpint (sa->dashed, ==, sb->dashed);
+      g_assert_cmpint (sa->legend, ==, sb->legend);
+      g_assert_cmpuint (sa->x->len, ==, sb->x->len);
+      g_assert_cmpmem (sa->x->data, sa->x->len * sizeof (double),
+                       sb->x->data, sb->x->len * sizeof (double));
+      g_assert_cmpmem (sa->y->data, sa->y->len * sizeof (double),
+                       sb->y->data, sb->y->len * sizeof (double));
+    }
+  {
+    double a0, a1, b0, b1;
+    gboolean shade_a = vs_chart_model_get_shade (a, &a0, &a1);
+    gboolean shade_b = vs_chart_model_get_shade (b, &b0, &b1);
+
+    g_assert_cmpint (shade_a, ==, shade_b);
+    if (shade_a)
+      {
+        g_assert_cmpfloat (a0, ==, b0);
+        g_assert_cmpfloat (a1, ==, b1);
+      }
+  }
+}
+
+/* On a tick the dashboard appends only the new intervals to its charts; what it shows is
+ * what filling the charts from scratch shows, also when an error class first occurs midway. */
+static void
+test_dashboard_incremental (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  GtkWidget *dashboard;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dashboard = g_object_ref_sink (vs_dashboard_new ());
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), results);
+  for (guint step = 0; step < 8; step++)
+    {
+      VsChartModel *fresh[VS_N_CHARTS];
+
+      for (guint t = 0; t < 2; t++)
+        {
+          /* beta: connect errors from step 3, timeouts too from step 5, none at step 6 */
+          VsStats *stats = make_stats (10 + step + t, 1000 * (t + 1) + 100 * step,
+                                       t == 1 && step >= 3 && step != 6 ? 2 : 0);
+          g_autoptr(VsSnapshot) snapshot = NULL;
+
+          if (t == 1 && step >= 5 && step != 6)
+            vs_stats_record_failure (stats, VS_ERROR_CLASS_TIMEOUT, 0);
+          snapshot = vs_snapshot_new (t, step < 2 ? VS_PHASE_WARMUP : VS_PHASE_MEASURE,
+                                      step * 0.5, step * 0.5 + 0.5, stats);
+          vs_results_add_snapshot (results, snapshot);
+        }
+      vs_dashboard_update (VS_DASHBOARD (dashboard));
+
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        fresh[k] = vs_chart_model_new (k);
+      vs_dashboard_fill_models (results, fresh);
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        {
+          assert_same_model (vs_dashboard_get_chart_model (VS_DASHBOARD (dashboard), k),
+                             fresh[k]);
+          g_object_unref (fresh[k]);
+        }
+    }
+  /* the error lines came with their classes */
+  g_assert_cmpuint (vs_chart_model_get_n_series (
+    vs_dashboard_get_chart_model (VS_DASHBOARD (dashboard), VS_CHART_ERRORS)), ==, 3);
+  g_object_unref (dashboard);
+}
+
+/* A run that ends with an error says which, and stays said; it does not say "finished". In
+ * sequential mode the second target's host cannot be resolved (a label longer than DNS allows,
+ * so the resolver refuses it without sending a query). */
+static void
+test_run_error (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autofree char *label = g_strnfill (70, 'a');
+  g_autofree char *bad = g_strdup_printf ("http://%s.invalid/", label);
+  VsWindow *window;
+  VsTarget *second;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+  plan = make_plan (server, 0.5);
+  plan->mode = VS_MODE_SEQUENTIAL;
+  plan->load.warmup_us = 0;
+  second = vs_plan_get_target (plan, 1);
+  g_free (second->url);
+  second->url = g_strdup (bad);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (vs_window_is_running (window));
+  g_assert_null (vs_dashboard_get_notice (window->dashboard, "error"));
+  iterate_until (not_running, window, 20);
+  g_assert_false (vs_window_is_running (window));
+
+  g_assert_nonnull (vs_run_get_error (vs_window_get_run (window)));
+  notice = vs_dashboard_get_notice (window->dashboard, "error");
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, vs_run_get_error (vs_window_get_run (window))->message));
+  g_assert_nonnull (strstr (notice, "targets[1]"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
   let_connections_close ();
 }
 
@@ -538,6 +820,86 @@ test_editor_targets (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first descendant of widget of the type, or NULL. */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The plan check's problems land on fields the user can see: a bad header on the Headers field
+ * ("targets[0].headers[1]"), and "set either a duration or a request count" on the Requests row
+ * when the run stops after a request count (the duration field is hidden then). */
+static void
+test_editor_problem_fields (void)
+{
+  VsWindow *window;
+  g_autoptr(VsPlan) plan = NULL;
+  VsPlanEditor *editor;
+  VsTargetRow *row;
+  GtkWidget *requests_row, *spin;
+  g_auto(GStrv) problems = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = make_plan (NULL, 5);
+  vs_plan_get_target (plan, 0)->headers = g_strsplit ("X-Fine: 1|Not a header", "|", -1);
+  window = make_window ();
+  editor = window->editor;
+  vs_plan_editor_set_plan (editor, plan);
+
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  problems = vs_plan_editor_dup_problems (editor);
+  g_assert_nonnull (problems[0]);
+  g_assert_true (g_str_has_prefix (problems[0], "targets[0].headers[1]"));
+  g_assert_null (problems[1]);  /* the plan check's, not a second one of the editor's own */
+  row = vs_plan_editor_get_target_row (editor, 0);
+  g_assert_true (vs_target_row_get_field (row, "headers[1]") ==
+                 vs_target_row_get_field (row, "headers"));
+  g_assert_true (gtk_widget_has_css_class (vs_target_row_get_field (row, "headers"), "error"));
+  g_clear_pointer (&problems, g_strfreev);
+
+  /* stop after a request count: at least one */
+  g_clear_pointer (&vs_plan_get_target (plan, 0)->headers, g_strfreev);
+  plan->load.duration_us = 0;
+  plan->load.requests = 100;
+  vs_plan_editor_set_plan (editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+  requests_row = vs_plan_editor_get_field (editor, "load.requests");
+  g_assert_true (gtk_widget_get_visible (requests_row));
+  g_assert_true (vs_plan_editor_get_field (editor, "load.duration") == requests_row);
+  spin = find_descendant (requests_row, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_adjustment_get_lower (
+    gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin))), ==, 1);
+
+  /* were it 0 all the same, the problem shows on the row that is there */
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin)), 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  problems = vs_plan_editor_dup_problems (editor);
+  g_assert_true (g_str_has_prefix (problems[0], "load.duration"));
+  g_assert_true (gtk_widget_has_css_class (requests_row, "error"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static guint
 count_toplevels (void)
 {
@@ -573,6 +935,28 @@ test_app_actions (void)
     g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), actions[i]));
   accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpstr (accels[0], ==, "<Control>q");
+
+  /* every app accelerator is listed in the keyboard shortcuts window */
+  {
+    g_autoptr(GBytes) bytes =
+      g_resources_lookup_data ("/io/github/versus/Versus/help-overlay.ui", 0, &error);
+    const char *overlay;
+
+    g_assert_no_error (error);
+    overlay = g_bytes_get_data (bytes, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        g_autofree char *name = g_strconcat ("app.", actions[i], NULL);
+        g_auto(GStrv) keys = gtk_application_get_accels_for_action (GTK_APPLICATION (app), name);
+        g_autofree char *escaped = NULL;
+
+        if (keys[0] == NULL)
+          continue;  /* About has none */
+        escaped = g_markup_escape_text (keys[0], -1);
+        g_test_message ("%s: %s", name, keys[0]);
+        g_assert_nonnull (strstr (overlay, escaped));
+      }
+  }
 
   /* a window first, as the actions expect one */
   g_application_activate (G_APPLICATION (app));
@@ -614,13 +998,18 @@ main (int   argc,
   have_display = gtk_init_check ();
   if (have_display)
     adw_init ();
-  /* Own the main context for the whole test, as g_main_loop_run() does in the app: VsRun
-   * delivers with g_main_context_invoke(), which runs the callback in the calling (controller)
-   * thread whenever nobody owns the context, e.g. while this test sleeps between iterations. */
+  /* Own the main context for the whole test, as g_main_loop_run() does in the app. VsRun
+   * delivers ticks and "finished" through idle sources attached to the context it was started
+   * from, so they always run on this thread, inside g_main_context_iteration(). */
   g_main_context_acquire (g_main_context_default ());
 
+  g_test_add_func ("/ui/card/figures", test_card_figures);
+  g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
+  g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
+  g_test_add_func ("/ui/window/run-error", test_run_error);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
+  g_test_add_func ("/ui/window/editor-problem-fields", test_editor_problem_fields);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);

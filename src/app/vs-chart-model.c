@@ -40,7 +40,8 @@ static const struct
   [VS_CHART_LATENCY] = { "latency", N_("Latency"), VS_UNIT_SECONDS, VS_UNIT_LATENCY },
   [VS_CHART_SPECTRUM] = { "spectrum", N_("Latency by Percentile"), VS_UNIT_NINES,
                           VS_UNIT_LATENCY },
-  [VS_CHART_ERRORS] = { "errors", N_("Errors per Second by Class"), VS_UNIT_SECONDS, VS_UNIT_RATE },
+  [VS_CHART_ERRORS] = { "errors", N_("Errors per Second by Class"), VS_UNIT_SECONDS,
+                        VS_UNIT_ERROR_RATE },
 };
 
 static void

@@ -304,7 +304,7 @@ draw_y_ticks (VsChartModel  *model,
   VsUnit unit = vs_chart_model_get_y_unit (model);
   double step = vs_chart_model_get_y_step (model);
 
-  if (unit == VS_UNIT_RATE)
+  if (unit == VS_UNIT_RATE || unit == VS_UNIT_ERROR_RATE)
     unit = VS_UNIT_COUNT;  /* the title says per second; ticks stay short */
 
   for (double v = m->y_min; v <= m->y_max + step * 1e-6; v += step)

@@ -16,19 +16,26 @@
 #define EXPORT_WIDTH  1000
 #define EXPORT_HEIGHT 480
 
+typedef struct _VsModelFill VsModelFill;
+
 struct _VsDashboard
 {
   GtkWidget     parent_instance;
   GtkWidget    *stack;
+  GtkWidget    *error_notice;   /* what ended the run early */
+  GtkWidget    *busy_notice;    /* the load generator was saturated */
   GtkWidget    *cards;
   GtkWidget    *charts[VS_N_CHARTS];
   GtkWidget    *table;
   GtkWidget    *table_revealer;
   VsChartModel *models[VS_N_CHARTS];
   VsResults    *results;
+  VsModelFill  *fill;           /* what of results the models hold; NULL: nothing yet */
 };
 
 G_DEFINE_FINAL_TYPE (VsDashboard, vs_dashboard, GTK_TYPE_WIDGET)
+
+static void model_fill_free (VsModelFill *fill);
 
 static void
 vs_dashboard_dispose (GObject *object)
@@ -37,6 +44,7 @@ vs_dashboard_dispose (GObject *object)
 
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   g_clear_object (&self->results);
+  g_clear_pointer (&self->fill, model_fill_free);
   for (guint i = 0; i < VS_N_CHARTS; i++)
     g_clear_object (&self->models[i]);
   G_OBJECT_CLASS (vs_dashboard_parent_class)->dispose (object);
@@ -51,6 +59,31 @@ vs_dashboard_class_init (VsDashboardClass *klass)
   object_class->dispose = vs_dashboard_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "dashboard");
+}
+
+static GtkWidget *
+add_notice (GtkWidget  *box,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (label, "notice");
+  gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
+static void
+set_notice (GtkWidget  *notice,
+            const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (notice), text != NULL ? text : "");
+  gtk_widget_set_visible (notice, text != NULL);
 }
 
 static void
@@ -73,6 +106,9 @@ vs_dashboard_init (VsDashboard *self)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_add_css_class (box, "dashboard-content");
+
+  self->error_notice = add_notice (box, "error");
+  self->busy_notice = add_notice (box, "warning");
 
   /* side by side while they fit, on more rows when they do not */
   self->cards = gtk_flow_box_new ();
@@ -125,10 +161,13 @@ vs_dashboard_set_results (VsDashboard *self,
   g_return_if_fail (VS_IS_DASHBOARD (self));
 
   g_set_object (&self->results, results);
+  g_clear_pointer (&self->fill, model_fill_free);
 
   while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
     gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), FALSE);
+  set_notice (self->error_notice, NULL);
+  set_notice (self->busy_notice, NULL);
 
   if (results == NULL)
     {
@@ -180,107 +219,255 @@ spectrum_bucket (gint64   value_us,
   vs_chart_model_append (fill->model, fill->series, hi, value_us);
 }
 
-void
-vs_dashboard_fill_models (VsResults    *results,
-                          VsChartModel *models[VS_N_CHARTS])
+/* What of a target's intervals the models already hold, so that a tick appends only the new
+ * ones. */
+typedef struct
 {
-  VsPlan *plan = vs_results_get_plan (results);
-  double warmup_end = 0, planned = 0, x_extent = 0;
+  guint   filled;                               /* intervals appended so far */
+  guint   throughput, p50, p99;                 /* series */
+  guint   errors[VS_N_ERROR_CLASSES];           /* series per class that occurred, or NO_SERIES */
+  guint   no_errors;                            /* the flat line while there are none */
+  guint64 class_totals[VS_N_ERROR_CLASSES];
+} TargetFill;
 
-  for (guint k = 0; k < VS_N_CHARTS; k++)
-    vs_chart_model_clear (models[k]);
+#define NO_SERIES G_MAXUINT
 
-  /* the planned length, so that the time axis does not rescale on every tick */
-  if (plan != NULL && plan->load.duration_us > 0)
-    planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+struct _VsModelFill
+{
+  guint       n_targets;
+  TargetFill *targets;
+  double      warmup_end;
+  double      x_extent;
+};
 
-  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+static VsModelFill *
+model_fill_new (guint n_targets)
+{
+  VsModelFill *fill = g_new0 (VsModelFill, 1);
+
+  fill->n_targets = n_targets;
+  fill->targets = g_new0 (TargetFill, n_targets);
+  return fill;
+}
+
+static void
+model_fill_free (VsModelFill *fill)
+{
+  g_free (fill->targets);
+  g_free (fill);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsModelFill, model_fill_free)
+
+static double
+error_rate (const VsInterval *in,
+            guint             klass)
+{
+  return in->counters.errors[klass] / MAX (in->end_s - in->start_s, 1e-3);
+}
+
+/* A line per error class that occurred, named in the legend ("api · timeout"); the first solid,
+ * the others dashed; a target without errors keeps a flat line under its name. Built anew when a
+ * class first occurs, which changes the lines. */
+static void
+rebuild_errors (VsModelFill  *fill,
+                VsResults    *results,
+                VsChartModel *model)
+{
+  vs_chart_model_clear (model);
+  for (guint t = 0; t < fill->n_targets; t++)
     {
       const VsTargetResult *r = vs_results_get_target (results, t);
       const char *name = r->target->name;
-      g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
-      guint tp = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t, FALSE, TRUE);
-      guint p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
-      guint p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
-                                             FALSE);
-      guint64 class_totals[VS_N_ERROR_CLASSES] = { 0 };
-      guint64 total;
-      guint64 n_errors = 0;
-      gboolean solid = TRUE;
+      TargetFill *tf = &fill->targets[t];
+      gboolean any = FALSE;
 
-      for (guint i = 0; i < r->intervals->len; i++)
-        {
-          const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
-
-          vs_chart_model_append (models[VS_CHART_THROUGHPUT], tp, in->end_s, in->rps);
-          if (in->counters.responses > 0)
-            {
-              vs_chart_model_append (models[VS_CHART_LATENCY], p50, in->end_s, in->p50_us);
-              vs_chart_model_append (models[VS_CHART_LATENCY], p99, in->end_s, in->p99_us);
-            }
-          for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
-            class_totals[c] += in->counters.errors[c];
-          if (in->phase == VS_PHASE_WARMUP)
-            warmup_end = MAX (warmup_end, in->end_s);
-          x_extent = MAX (x_extent, in->end_s);
-        }
-
-      /* a line per error class that occurred, named in the legend ("api · timeout"); the first
-       * solid, the others dashed; a target without errors keeps a flat line under its name */
-      for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
-        n_errors += class_totals[c];
-      if (n_errors == 0)
-        {
-          guint s = vs_chart_model_add_series (models[VS_CHART_ERRORS], name, t, FALSE, TRUE);
-
-          for (guint i = 0; i < r->intervals->len; i++)
-            vs_chart_model_append (models[VS_CHART_ERRORS], s,
-                                   g_array_index (r->intervals, VsInterval, i).end_s, 0);
-        }
+      tf->no_errors = NO_SERIES;
       for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
         {
           g_autofree char *label = NULL;
-          guint s;
 
-          if (class_totals[c] == 0)
+          tf->errors[c] = NO_SERIES;
+          if (tf->class_totals[c] == 0)
             continue;
           label = g_strdup_printf ("%s · %s", name, vs_error_class_to_string (c));
-          s = vs_chart_model_add_series (models[VS_CHART_ERRORS], label, t, !solid, TRUE);
-          solid = FALSE;
-          for (guint i = 0; i < r->intervals->len; i++)
+          tf->errors[c] = vs_chart_model_add_series (model, label, t, any, TRUE);
+          any = TRUE;
+          for (guint i = 0; i < tf->filled; i++)
             {
               const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
 
-              vs_chart_model_append (models[VS_CHART_ERRORS], s, in->end_s,
-                                     in->counters.errors[c] / MAX (in->end_s - in->start_s, 1e-3));
+              vs_chart_model_append (model, tf->errors[c], in->end_s, error_rate (in, c));
             }
         }
+      if (!any)
+        {
+          tf->no_errors = vs_chart_model_add_series (model, name, t, FALSE, TRUE);
+          for (guint i = 0; i < tf->filled; i++)
+            vs_chart_model_append (model, tf->no_errors,
+                                   g_array_index (r->intervals, VsInterval, i).end_s, 0);
+        }
+    }
+}
 
-      vs_chart_model_add_series (models[VS_CHART_SPECTRUM], name, t, FALSE, TRUE);
-      total = vs_histogram_count (r->total->latency);
+static void
+fill_spectrum (VsResults    *results,
+               VsChartModel *model)
+{
+  vs_chart_model_clear (model);
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+      guint64 total = vs_histogram_count (r->total->latency);
+
+      vs_chart_model_add_series (model, r->target->name, t, FALSE, TRUE);
       if (total > 0)
         {
-          SpectrumFill fill = { models[VS_CHART_SPECTRUM], t, total, 0, log10 (total) };
+          SpectrumFill fill = { model, t, total, 0, log10 (total) };
 
           vs_histogram_foreach (r->total->latency, spectrum_bucket, &fill);
         }
     }
+}
 
-  /* what the two line styles of the latency chart mean */
-  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL, FALSE,
-                             TRUE);
-  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL, TRUE,
-                             TRUE);
+/* Appends the intervals that arrived since the last call; a fresh fill (filled 0 everywhere)
+ * starts the models over. The spectrum is of the whole run so far: always drawn anew. */
+static void
+model_fill_update (VsModelFill  *fill,
+                   VsResults    *results,
+                   VsChartModel *models[VS_N_CHARTS],
+                   gboolean      fresh)
+{
+  VsPlan *plan = vs_results_get_plan (results);
+  gboolean errors_changed = fresh;
+  double planned = 0;
 
+  if (fresh)
+    {
+      for (guint k = 0; k < VS_N_CHARTS; k++)
+        vs_chart_model_clear (models[k]);
+      for (guint t = 0; t < fill->n_targets; t++)
+        {
+          const char *name = vs_results_get_target (results, t)->target->name;
+          g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
+          TargetFill *tf = &fill->targets[t];
+
+          tf->throughput = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t,
+                                                      FALSE, TRUE);
+          tf->p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
+          tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
+                                               FALSE);
+        }
+      /* what the two line styles of the latency chart mean */
+      vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL,
+                                 FALSE, TRUE);
+      vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL,
+                                 TRUE, TRUE);
+    }
+
+  for (guint t = 0; t < fill->n_targets; t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+      TargetFill *tf = &fill->targets[t];
+
+      for (guint i = tf->filled; i < r->intervals->len; i++)
+        {
+          const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
+
+          vs_chart_model_append (models[VS_CHART_THROUGHPUT], tf->throughput, in->end_s,
+                                 in->rps);
+          if (in->counters.responses > 0)
+            {
+              vs_chart_model_append (models[VS_CHART_LATENCY], tf->p50, in->end_s, in->p50_us);
+              vs_chart_model_append (models[VS_CHART_LATENCY], tf->p99, in->end_s, in->p99_us);
+            }
+          for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+            {
+              if (in->counters.errors[c] > 0 && tf->class_totals[c] == 0)
+                errors_changed = TRUE;
+              tf->class_totals[c] += in->counters.errors[c];
+            }
+          if (in->phase == VS_PHASE_WARMUP)
+            fill->warmup_end = MAX (fill->warmup_end, in->end_s);
+          fill->x_extent = MAX (fill->x_extent, in->end_s);
+        }
+    }
+
+  /* the error lines: anew when a class first occurred, else the new points */
+  for (guint t = 0; t < fill->n_targets; t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+      TargetFill *tf = &fill->targets[t];
+
+      if (!errors_changed)
+        for (guint i = tf->filled; i < r->intervals->len; i++)
+          {
+            const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
+
+            if (tf->no_errors != NO_SERIES)
+              vs_chart_model_append (models[VS_CHART_ERRORS], tf->no_errors, in->end_s, 0);
+            for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
+              if (tf->errors[c] != NO_SERIES)
+                vs_chart_model_append (models[VS_CHART_ERRORS], tf->errors[c], in->end_s,
+                                       error_rate (in, c));
+          }
+      tf->filled = r->intervals->len;
+    }
+  if (errors_changed)
+    rebuild_errors (fill, results, models[VS_CHART_ERRORS]);
+
+  fill_spectrum (results, models[VS_CHART_SPECTRUM]);
+
+  /* the planned length, so that the time axis does not rescale on every tick */
+  if (plan != NULL && plan->load.duration_us > 0)
+    planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       if (k == VS_CHART_SPECTRUM)
         continue;
-      vs_chart_model_set_x_extent (models[k], planned > 0 ? planned : x_extent);
-      vs_chart_model_set_shade (models[k], 0, warmup_end);
+      vs_chart_model_set_x_extent (models[k], planned > 0 ? planned : fill->x_extent);
+      vs_chart_model_set_shade (models[k], 0, fill->warmup_end);
     }
   for (guint k = 0; k < VS_N_CHARTS; k++)
     vs_chart_model_changed (models[k]);
+}
+
+void
+vs_dashboard_fill_models (VsResults    *results,
+                          VsChartModel *models[VS_N_CHARTS])
+{
+  g_autoptr(VsModelFill) fill = model_fill_new (vs_results_get_n_targets (results));
+
+  model_fill_update (fill, results, models, TRUE);
+}
+
+/* Says so when the generator, not the server, may have set the pace (as `versus run` does). */
+static void
+update_busy_notice (VsDashboard *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  double busiest = 0;
+
+  for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (self->results, t);
+
+      if (r->generator_busy_max <= VS_GENERATOR_BUSY_WARNING)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, r->target->name);
+      busiest = MAX (busiest, r->generator_busy_max);
+    }
+
+  if (names->len > 0)
+    text = g_strdup_printf (_("The load generator was saturated while loading %s: its busiest "
+                              "thread had no time left to wait (%.0f%% busy), so these figures "
+                              "may show Versus's limit, not the server's. Try more threads, or "
+                              "keep the servers off the generator's cores."),
+                            names->str, 100.0 * busiest);
+  set_notice (self->busy_notice, text);
 }
 
 void
@@ -291,7 +478,14 @@ vs_dashboard_update (VsDashboard *self)
   if (self->results == NULL)
     return;
 
-  vs_dashboard_fill_models (self->results, self->models);
+  if (self->fill == NULL)
+    {
+      self->fill = model_fill_new (vs_results_get_n_targets (self->results));
+      model_fill_update (self->fill, self->results, self->models, TRUE);
+    }
+  else
+    model_fill_update (self->fill, self->results, self->models, FALSE);
+  update_busy_notice (self);
   for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
     {
       VsTargetCard *card = vs_dashboard_get_card (self, t);
@@ -311,6 +505,35 @@ vs_dashboard_show_summary (VsDashboard *self)
   vs_dashboard_update (self);
   vs_results_table_set_results (VS_RESULTS_TABLE (self->table), self->results);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), TRUE);
+}
+
+void
+vs_dashboard_set_error (VsDashboard *self,
+                        const char  *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  if (message != NULL)
+    text = g_strdup_printf (_("The run stopped early: %s"), message);
+  set_notice (self->error_notice, text);
+}
+
+const char *
+vs_dashboard_get_notice (VsDashboard *self,
+                         const char  *key)
+{
+  GtkWidget *notice = NULL;
+
+  g_return_val_if_fail (VS_IS_DASHBOARD (self), NULL);
+
+  if (g_str_equal (key, "error"))
+    notice = self->error_notice;
+  else if (g_str_equal (key, "generator"))
+    notice = self->busy_notice;
+  g_return_val_if_fail (notice != NULL, NULL);
+  return gtk_widget_get_visible (notice) ? gtk_label_get_text (GTK_LABEL (notice)) : NULL;
 }
 
 VsChartModel *

@@ -21,6 +21,13 @@ VsResults    *vs_dashboard_get_results     (VsDashboard  *self);
 void          vs_dashboard_update          (VsDashboard  *self);
 /* The run ended: show the whole-run table. */
 void          vs_dashboard_show_summary    (VsDashboard  *self);
+/* What ended the run early, shown above the cards until the next results; NULL: nothing. */
+void          vs_dashboard_set_error       (VsDashboard  *self,
+                                            const char   *message);
+/* The notice shown above the cards, or NULL: "error" (set_error), "generator" (the load
+ * generator was saturated). */
+const char   *vs_dashboard_get_notice      (VsDashboard  *self,
+                                            const char   *key);
 
 VsChartModel *vs_dashboard_get_chart_model (VsDashboard  *self,
                                             VsChartKind   kind);

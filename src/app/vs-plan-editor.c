@@ -53,16 +53,10 @@ static GParamSpec *properties[N_PROPS];
 
 static void rebuild (VsPlanEditor *self);
 
-static void
-add_problem (GPtrArray  *problems,
-             const char *path,
-             char       *message)  /* takes ownership */
+static gboolean
+stops_by_requests (VsPlanEditor *self)
 {
-  VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
-
-  problem->path = g_strdup (path);
-  problem->message = message;
-  g_ptr_array_add (problems, problem);
+  return adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
 }
 
 static gboolean
@@ -73,6 +67,7 @@ read_duration (GtkWidget  *entry,
                GPtrArray  *problems)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *message = NULL;
 
   if (optional && *text == '\0')
     {
@@ -81,9 +76,8 @@ read_duration (GtkWidget  *entry,
     }
   if (vs_parse_duration (text, out))
     return TRUE;
-  add_problem (problems, path,
-               g_strdup_printf (_("“%s” is not a duration; write it like 30s, 2m or 500ms"),
-                                text));
+  message = g_strdup_printf (_("“%s” is not a duration; write it like 30s, 2m or 500ms"), text);
+  g_ptr_array_add (problems, vs_plan_problem_new (path, message));
   return FALSE;
 }
 
@@ -101,11 +95,11 @@ build_plan (VsPlanEditor *self,
             GPtrArray    *problems)
 {
   VsPlan *plan = vs_plan_copy (self->template);
-  gboolean by_requests = adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
+  gboolean by_requests = stops_by_requests (self);
 
   g_ptr_array_set_size (plan->targets, 0);
   for (guint i = 0; i < self->rows->len; i++)
-    vs_plan_add_target (plan, vs_target_row_build (g_ptr_array_index (self->rows, i), problems));
+    vs_plan_add_target (plan, vs_target_row_build (g_ptr_array_index (self->rows, i)));
 
   plan->load.model = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1
                      ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
@@ -136,9 +130,9 @@ build_plan (VsPlanEditor *self,
 }
 
 /* "load.duration_us" and "load.duration" name the same field. */
-static GtkWidget *
-load_field (VsPlanEditor *self,
-            const char   *path)
+GtkWidget *
+vs_plan_editor_get_field (VsPlanEditor *self,
+                          const char   *path)
 {
   static const struct { const char *path; gsize offset; } fields[] = {
     { "load.model", G_STRUCT_OFFSET (VsPlanEditor, model_row) },
@@ -159,6 +153,10 @@ load_field (VsPlanEditor *self,
 
   if (len > 3 && g_str_has_suffix (key, "_us"))
     key[len - 3] = '\0';
+  /* "set either a duration or a request count" goes where the user can act on it: in requests
+   * mode the duration field is hidden */
+  if (g_str_equal (key, "load.duration") && stops_by_requests (self))
+    return self->requests_row;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (g_str_equal (key, fields[i].path))
       return G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
@@ -205,7 +203,7 @@ show_problem (VsPlanEditor        *self,
       return FALSE;
     }
 
-  widget = load_field (self, path);
+  widget = vs_plan_editor_get_field (self, path);
   if (widget == NULL)
     return FALSE;
   gtk_widget_add_css_class (widget, "error");
@@ -231,7 +229,7 @@ static void
 update_sensitivity (VsPlanEditor *self)
 {
   gboolean open = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1;
-  gboolean by_requests = adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
+  gboolean by_requests = stops_by_requests (self);
 
   gtk_widget_set_sensitive (self->rate_row, open);
   gtk_widget_set_visible (self->duration, !by_requests);

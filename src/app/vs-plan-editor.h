@@ -26,5 +26,9 @@ void         vs_plan_editor_add_target     (VsPlanEditor *self);
 guint        vs_plan_editor_get_n_targets  (VsPlanEditor *self);
 VsTargetRow *vs_plan_editor_get_target_row (VsPlanEditor *self,
                                             guint         index);
+/* The load or mode field where a problem at path ("load.duration", "mode", …) is shown, or
+ * NULL. */
+GtkWidget   *vs_plan_editor_get_field      (VsPlanEditor *self,
+                                            const char   *path);
 
 G_END_DECLS

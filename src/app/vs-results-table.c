@@ -16,17 +16,10 @@ struct _VsResultsTable
 
 G_DEFINE_FINAL_TYPE (VsResultsTable, vs_results_table, GTK_TYPE_WIDGET)
 
-typedef enum
-{
-  HIGHER_IS_BETTER,
-  LOWER_IS_BETTER,
-} Better;
-
 typedef struct
 {
   const char *label;
   VsUnit      unit;
-  Better      better;
   double    (*value) (const VsTargetResult *result, double arg);
   double      arg;
 } Metric;
@@ -67,15 +60,15 @@ metric_mean (const VsTargetResult *r,
 }
 
 static const Metric metrics[] = {
-  { N_("Throughput"), VS_UNIT_RATE, HIGHER_IS_BETTER, metric_rps, 0 },
-  { N_("Requests"), VS_UNIT_COUNT, HIGHER_IS_BETTER, metric_requests, 0 },
-  { N_("Error rate"), VS_UNIT_PERCENT, LOWER_IS_BETTER, metric_error_rate, 0 },
-  { N_("Latency mean"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_mean, 0 },
-  { N_("Latency p50"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_latency, 50 },
-  { N_("Latency p90"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_latency, 90 },
-  { N_("Latency p99"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_latency, 99 },
-  { N_("Latency p99.9"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_latency, 99.9 },
-  { N_("Latency max"), VS_UNIT_LATENCY, LOWER_IS_BETTER, metric_latency, 100 },
+  { N_("Throughput"), VS_UNIT_RATE, metric_rps, 0 },
+  { N_("Requests"), VS_UNIT_COUNT, metric_requests, 0 },
+  { N_("Error rate"), VS_UNIT_PERCENT, metric_error_rate, 0 },
+  { N_("Latency mean"), VS_UNIT_LATENCY, metric_mean, 0 },
+  { N_("Latency p50"), VS_UNIT_LATENCY, metric_latency, 50 },
+  { N_("Latency p90"), VS_UNIT_LATENCY, metric_latency, 90 },
+  { N_("Latency p99"), VS_UNIT_LATENCY, metric_latency, 99 },
+  { N_("Latency p99.9"), VS_UNIT_LATENCY, metric_latency, 99.9 },
+  { N_("Latency max"), VS_UNIT_LATENCY, metric_latency, 100 },
 };
 
 static GtkWidget *
@@ -174,22 +167,14 @@ vs_results_table_set_results (VsResultsTable *self,
           cell (grid, 1 + t, m + 1, text, NULL);
           if (t > 0)
             {
-              g_autofree char *ratio = NULL;
-              const char *css = NULL;
+              /* a bare ratio, not a verdict: without its uncertainty a few per cent either
+               * way is no evidence of better or worse, so it is not coloured as such; three
+               * significant digits: ×0.00429 says more than ×0.00 */
+              g_autofree char *ratio = base > 0 && isfinite (value / base)
+                                       ? g_strdup_printf ("×%.3g", value / base)
+                                       : g_strdup ("—");
 
-              if (base > 0 && isfinite (value / base))
-                {
-                  double q = value / base;
-                  gboolean better = metric->better == HIGHER_IS_BETTER ? q > 1.02 : q < 0.98;
-                  gboolean worse = metric->better == HIGHER_IS_BETTER ? q < 0.98 : q > 1.02;
-
-                  /* three significant digits: ×0.00429 says more than ×0.00 */
-                  ratio = g_strdup_printf ("×%.3g", q);
-                  css = better ? "success" : worse ? "warning" : NULL;
-                }
-              else
-                ratio = g_strdup ("—");
-              cell (grid, n + t, m + 1, ratio, css);
+              cell (grid, n + t, m + 1, ratio, NULL);
             }
         }
     }

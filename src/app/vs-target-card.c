@@ -17,10 +17,13 @@ struct _VsTargetCard
   GtkWidget *title;
   GtkWidget *rps;
   GtkWidget *requests;
+  GtkWidget *requests_caption;
   GtkWidget *p50;
   GtkWidget *p99;
   GtkWidget *errors;
+  GtkWidget *errors_caption;
   GtkWidget *state;
+  GtkWidget *note;     /* the first transport error, when there was one */
 };
 
 G_DEFINE_FINAL_TYPE (VsTargetCard, vs_target_card, GTK_TYPE_WIDGET)
@@ -41,7 +44,8 @@ static GtkWidget *
 add_figure (GtkGrid    *grid,
             int         row,
             int         column,
-            const char *caption)
+            const char *caption,
+            GtkWidget **caption_label)
 {
   GtkWidget *value = gtk_label_new ("—");
   GtkWidget *label = gtk_label_new (caption);
@@ -54,6 +58,8 @@ add_figure (GtkGrid    *grid,
   gtk_label_set_xalign (GTK_LABEL (value), 0);
   gtk_grid_attach (grid, value, column, row, 1, 1);
   gtk_grid_attach (grid, label, column, row + 1, 1, 1);
+  if (caption_label != NULL)
+    *caption_label = label;
   return value;
 }
 
@@ -108,11 +114,23 @@ vs_target_card_init (VsTargetCard *self)
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  self->requests = add_figure (GTK_GRID (grid), 0, 0, _("requests"));
-  self->p50 = add_figure (GTK_GRID (grid), 0, 1, _("p50 now"));
-  self->p99 = add_figure (GTK_GRID (grid), 0, 2, _("p99 now"));
-  self->errors = add_figure (GTK_GRID (grid), 0, 3, _("errors"));
+  self->requests = add_figure (GTK_GRID (grid), 0, 0, _("requests"), &self->requests_caption);
+  self->p50 = add_figure (GTK_GRID (grid), 0, 1, _("p50 now"), NULL);
+  self->p99 = add_figure (GTK_GRID (grid), 0, 2, _("p99 now"), NULL);
+  self->errors = add_figure (GTK_GRID (grid), 0, 3, _("errors"), &self->errors_caption);
   gtk_box_append (GTK_BOX (self->box), grid);
+
+  self->note = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->note, "caption");
+  gtk_widget_add_css_class (self->note, "error");
+  gtk_label_set_xalign (GTK_LABEL (self->note), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->note), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->note), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (self->note), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (self->note), PANGO_ELLIPSIZE_END);
+  gtk_label_set_selectable (GTK_LABEL (self->note), TRUE);
+  gtk_widget_set_visible (self->note, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->note);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
@@ -142,46 +160,79 @@ void
 vs_target_card_update (VsTargetCard         *self,
                        const VsTargetResult *result)
 {
-  VsCounters all = { 0 };
-  const VsInterval *last = NULL;
+  VsCounters warmup = { 0 };
+  const VsCounters *shown;
+  const VsInterval *last;
+  gboolean measuring;
+  guint64 errors;
 
   g_return_if_fail (VS_IS_TARGET_CARD (self));
 
-  for (guint i = 0; i < result->intervals->len; i++)
-    {
-      const VsInterval *interval = &g_array_index (result->intervals, VsInterval, i);
-
-      vs_counters_add (&all, &interval->counters);
-      last = interval;
-    }
-
-  if (last == NULL)
+  if (result->intervals->len == 0)
     {
       gtk_label_set_text (GTK_LABEL (self->state), _("waiting"));
       return;
     }
+  last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
+
+  /* the same totals as the results table once the measured phase has begun; before that the
+   * warm-up's own, labelled as such */
+  measuring = result->measured_s > 0 || last->phase == VS_PHASE_MEASURE;
+  if (measuring)
+    shown = &result->total->counters;
+  else
+    {
+      for (guint i = 0; i < result->intervals->len; i++)
+        vs_counters_add (&warmup, &g_array_index (result->intervals, VsInterval, i).counters);
+      shown = &warmup;
+    }
+  gtk_label_set_text (GTK_LABEL (self->requests_caption),
+                      measuring ? _("requests") : _("warm-up requests"));
+  gtk_label_set_text (GTK_LABEL (self->errors_caption),
+                      measuring ? _("errors") : _("warm-up errors"));
 
   set_text (self->rps, vs_units_format (last->rps, VS_UNIT_RATE));
-  set_text (self->requests, vs_units_format (all.requests, VS_UNIT_COUNT));
+  set_text (self->requests, vs_units_format (shown->requests, VS_UNIT_COUNT));
+
+  /* an interval without responses has no latency: not the last one that had */
   if (last->counters.responses > 0)
     {
       set_text (self->p50, vs_units_format (last->p50_us, VS_UNIT_LATENCY));
       set_text (self->p99, vs_units_format (last->p99_us, VS_UNIT_LATENCY));
     }
-  set_text (self->errors, vs_units_format (all.requests > 0
-                                           ? 100.0 * vs_counters_errors (&all) / all.requests
-                                           : 0, VS_UNIT_PERCENT));
-  if (vs_counters_errors (&all) > 0)
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->p50), "—");
+      gtk_label_set_text (GTK_LABEL (self->p99), "—");
+    }
+
+  errors = vs_counters_errors (shown);
+  if (shown->requests > 0)
+    set_text (self->errors, vs_units_format (100.0 * errors / shown->requests, VS_UNIT_PERCENT));
+  else
+    gtk_label_set_text (GTK_LABEL (self->errors), "—");
+  if (errors > 0)
     gtk_widget_add_css_class (self->errors, "error");
   else
     gtk_widget_remove_css_class (self->errors, "error");
 
   if (result->finished)
     gtk_label_set_text (GTK_LABEL (self->state), _("done"));
-  else if (last->phase == VS_PHASE_WARMUP)
+  else if (!measuring)
     gtk_label_set_text (GTK_LABEL (self->state), _("warming up"));
   else
     gtk_label_set_text (GTK_LABEL (self->state), _("measuring"));
+
+  /* what went wrong, in the engine's words: why a card says 100 % errors */
+  if (result->first_error != NULL)
+    {
+      g_autofree char *note = g_strdup_printf (_("First error: %s"), result->first_error);
+
+      gtk_label_set_text (GTK_LABEL (self->note), note);
+      gtk_widget_set_tooltip_text (self->note, note);
+      gtk_widget_set_tooltip_text (self->state, note);
+    }
+  gtk_widget_set_visible (self->note, result->first_error != NULL);
 }
 
 const char *
@@ -200,6 +251,12 @@ vs_target_card_get_figure (VsTargetCard *self,
     label = self->p99;
   else if (g_str_equal (key, "errors"))
     label = self->errors;
+  else if (g_str_equal (key, "requests-caption"))
+    label = self->requests_caption;
+  else if (g_str_equal (key, "errors-caption"))
+    label = self->errors_caption;
+  else if (g_str_equal (key, "note"))
+    label = self->note;
   g_return_val_if_fail (label != NULL, NULL);
   return gtk_label_get_text (GTK_LABEL (label));
 }

@@ -14,7 +14,8 @@ GtkWidget  *vs_target_card_new        (guint                 index,
                                        const char           *name);
 void        vs_target_card_update     (VsTargetCard         *self,
                                        const VsTargetResult *result);
-/* The figures as shown, for tests: "rps", "requests", "p50", "p99", "errors". */
+/* The figures as shown, for tests: "rps", "requests", "p50", "p99", "errors"; the captions
+ * "requests-caption" and "errors-caption"; "note", the first error ("" when none). */
 const char *vs_target_card_get_figure (VsTargetCard         *self,
                                        const char           *key);
 

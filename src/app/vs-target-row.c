@@ -200,6 +200,7 @@ vs_target_row_class_init (VsTargetRowClass *klass)
 static void
 vs_target_row_init (VsTargetRow *self)
 {
+  g_autoptr(GtkStringList) method_list = NULL;
   GtkWidget *remove;
 
   self->marked = g_ptr_array_new ();
@@ -224,8 +225,8 @@ vs_target_row_init (VsTargetRow *self)
 
   self->method = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method), _("Method"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->method),
-                           G_LIST_MODEL (gtk_string_list_new (methods)));
+  method_list = gtk_string_list_new (methods);
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->method), G_LIST_MODEL (method_list));
   g_signal_connect_swapped (self->method, "notify::selected", G_CALLBACK (field_changed), self);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->method);
 
@@ -295,9 +296,10 @@ vs_target_row_set_position (VsTargetRow *self,
   update_header (self);
 }
 
+/* Header lines are taken as typed (blank ones skipped); vs_plan_check() says what is wrong with
+ * them, at "targets[N].headers[h]". */
 VsTarget *
-vs_target_row_build (VsTargetRow *self,
-                     GPtrArray   *problems)
+vs_target_row_build (VsTargetRow *self)
 {
   VsTarget *target = vs_target_new (gtk_editable_get_text (GTK_EDITABLE (self->name)),
                                     gtk_editable_get_text (GTK_EDITABLE (self->url)));
@@ -315,19 +317,8 @@ vs_target_row_build (VsTargetRow *self,
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
-      if (*lines[i] == '\0')
-        continue;
-      if (strchr (lines[i], ':') == NULL || *lines[i] == ':')
-        {
-          VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
-
-          problem->path = g_strdup_printf ("targets[%u].headers", self->index);
-          problem->message =
-            g_strdup_printf (_("line %u: expected “Name: value”, not “%s”"), i + 1, lines[i]);
-          g_ptr_array_add (problems, problem);
-          continue;
-        }
-      g_strv_builder_add (builder, lines[i]);
+      if (*lines[i] != '\0')
+        g_strv_builder_add (builder, lines[i]);
     }
   g_strfreev (target->headers);
   target->headers = g_strv_builder_end (builder);
@@ -362,8 +353,11 @@ vs_target_row_get_has_problem (VsTargetRow *self)
 
 GtkWidget *
 vs_target_row_get_field (VsTargetRow *self,
-                         const char  *field)
+                         const char  *path)
 {
+  /* "headers[2]" is shown at the headers field */
+  g_autofree char *field = g_strndup (path, strcspn (path, "["));
+
   if (g_str_equal (field, "name"))
     return self->name;
   if (g_str_equal (field, "url"))

@@ -15,9 +15,8 @@ GtkWidget *vs_target_row_new            (const VsTarget *target);
 void       vs_target_row_set_position   (VsTargetRow    *self,
                                          guint           index,
                                          guint           n_targets);
-/* A new target from the fields; NULL with an error naming the field when one cannot be read. */
-VsTarget  *vs_target_row_build          (VsTargetRow    *self,
-                                         GPtrArray      *problems);  /* VsPlanProblem*, out */
+/* A new target from the fields as typed; vs_plan_check() finds what is wrong with it. */
+VsTarget  *vs_target_row_build          (VsTargetRow    *self);
 void       vs_target_row_clear_problems (VsTargetRow    *self);
 /* field: "name", "url", "method", "headers", "body", "expect_status"; or anything else for the
  * target as a whole. FALSE when the row had no such field (the message still shows). */
@@ -25,8 +24,9 @@ gboolean   vs_target_row_show_problem   (VsTargetRow    *self,
                                          const char     *field,
                                          const char     *message);
 gboolean   vs_target_row_get_has_problem (VsTargetRow *self);
-/* The editable widget of a field, for tests. */
+/* The editable widget of a field ("url", "headers", or "headers[1]" for the headers field),
+ * for tests. */
 GtkWidget *vs_target_row_get_field      (VsTargetRow    *self,
-                                         const char     *field);
+                                         const char     *path);
 
 G_END_DECLS

@@ -104,6 +104,7 @@ vs_units_format_tick (double value,
 
     case VS_UNIT_COUNT:
     case VS_UNIT_RATE:
+    case VS_UNIT_ERROR_RATE:
       if (value == 0)
         return g_strdup ("0");
       count_scale (value, &scale, &suffix);
@@ -145,6 +146,12 @@ vs_units_format (double value,
       count_scale (value, &scale, &suffix);
       /* TRANSLATORS: requests per second, e.g. "12.3k req/s" */
       return g_strdup_printf (_("%.*f%s req/s"), decimals_for (value / scale), value / scale,
+                              suffix);
+
+    case VS_UNIT_ERROR_RATE:
+      count_scale (value, &scale, &suffix);
+      /* TRANSLATORS: errors per second, e.g. "1.2k errors/s" */
+      return g_strdup_printf (_("%.*f%s errors/s"), decimals_for (value / scale), value / scale,
                               suffix);
 
     case VS_UNIT_SECONDS:

@@ -13,6 +13,7 @@ typedef enum
 {
   VS_UNIT_COUNT,       /* 950, 12.3k, 4.56M */
   VS_UNIT_RATE,        /* req/s */
+  VS_UNIT_ERROR_RATE,  /* errors/s */
   VS_UNIT_LATENCY,     /* value in µs, printed µs/ms/s */
   VS_UNIT_SECONDS,     /* the time axis */
   VS_UNIT_PERCENT,     /* value 0…100 */

@@ -140,7 +140,11 @@ choose (VsWindow   *self,
                                         _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (json)
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), json_filter ());
+    {
+      g_autoptr(GtkFileFilter) filter = json_filter ();
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+    }
   if (initial_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), initial_name);
   g_signal_connect (native, "response", G_CALLBACK (native_response), chooser);

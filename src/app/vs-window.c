@@ -103,8 +103,11 @@ static void
 run_finished_cb (VsWindow *self,
                  VsRun    *run)
 {
+  const GError *error = vs_run_get_error (run);
+
   gtk_widget_set_visible (self->progress, FALSE);
   vs_dashboard_show_summary (self->dashboard);
+  vs_dashboard_set_error (self->dashboard, error != NULL ? error->message : NULL);
   print_frame_stats (self);
   _vs_window_update_actions (self);
 
@@ -118,6 +121,8 @@ run_finished_cb (VsWindow *self,
   if (g_getenv ("VERSUS_SCREENSHOT") != NULL)
     g_timeout_add_full (G_PRIORITY_DEFAULT, 800, screenshot_timeout, g_object_ref (self),
                         g_object_unref);
+  else if (error != NULL)
+    _vs_window_toast (self, vs_dashboard_get_notice (self->dashboard, "error"));
   else
     _vs_window_toast (self, _("Run finished"));
 }

@@ -11,9 +11,6 @@
 
 /* More late sends than this share means the generator, not the server, set the pace. */
 #define LATE_WARNING_SHARE 0.01
-/* A worker thread runnable for more than this share of an interval had no time to wait for the
- * servers: the generator was saturated. */
-#define BUSY_WARNING_SHARE 0.9
 
 typedef enum
 {
@@ -281,7 +278,7 @@ append_busy_note (Summary *summary,
     {
       const VsTargetResult *tr = target (summary, i);
 
-      if (tr->generator_busy_max <= BUSY_WARNING_SHARE)
+      if (tr->generator_busy_max <= VS_GENERATOR_BUSY_WARNING)
         continue;
       if (names->len > 0)
         g_string_append (names, ", ");

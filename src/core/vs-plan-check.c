@@ -21,15 +21,14 @@ add_problem (GPtrArray  *problems,
              const char *format,
              ...)
 {
-  VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
+  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  problem->path = g_strdup (path);
-  problem->message = g_strdup_vprintf (format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_ptr_array_add (problems, problem);
+  g_ptr_array_add (problems, vs_plan_problem_new (path, message));
 }
 
 /* RFC 9110 token characters: methods and header names. */

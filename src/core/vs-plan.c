@@ -170,6 +170,17 @@ vs_plan_get_target (VsPlan *self,
   return g_ptr_array_index (self->targets, index);
 }
 
+VsPlanProblem *
+vs_plan_problem_new (const char *path,
+                     const char *message)
+{
+  VsPlanProblem *problem = g_new0 (VsPlanProblem, 1);
+
+  problem->path = g_strdup (path);
+  problem->message = g_strdup (message);
+  return problem;
+}
+
 void
 vs_plan_problem_free (VsPlanProblem *problem)
 {

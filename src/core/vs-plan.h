@@ -129,6 +129,8 @@ GPtrArray   *vs_plan_check             (VsPlan      *self);  /* VsPlanProblem* *
 gboolean     vs_plan_validate          (VsPlan      *self,
                                         GError     **error);
 
+VsPlanProblem *vs_plan_problem_new     (const char    *path,
+                                        const char    *message);
 void         vs_plan_problem_free      (VsPlanProblem *problem);
 
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */

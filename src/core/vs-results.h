@@ -31,6 +31,10 @@ typedef struct
   double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
 } VsInterval;
 
+/* A worker thread runnable for more than this share of an interval had no time to wait for the
+ * servers: the generator was saturated, and the figures may show its limit, not the server's. */
+#define VS_GENERATOR_BUSY_WARNING 0.9
+
 typedef struct
 {
   const VsTarget *target;       /* owned by the results' plan */
