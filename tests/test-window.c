@@ -859,6 +859,7 @@ test_editor_problem_fields (void)
     }
 
   plan = make_plan (NULL, 5);
+  g_strfreev (vs_plan_get_target (plan, 0)->headers);
   vs_plan_get_target (plan, 0)->headers = g_strsplit ("X-Fine: 1|Not a header", "|", -1);
   window = make_window ();
   editor = window->editor;
