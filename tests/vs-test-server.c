@@ -233,10 +233,11 @@ raw_incoming_cb (GSocketService    *service,
 
 /* The thread */
 
-/* A listening socket on 127.0.0.1 and its port. (Not soup_server_listen_local(): libsoup 3.2
- * leaks the address it looks the port up with.) */
+/* A socket bound to a free 127.0.0.1 port, listening or not. (Not soup_server_listen_local():
+ * libsoup 3.2 leaks the address it looks the port up with.) */
 static GSocket *
-listen_socket (guint *port)
+loopback_socket (gboolean  listen,
+                 guint    *port)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -247,10 +248,13 @@ listen_socket (guint *port)
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                          &error);
   g_assert_no_error (error);
-  g_socket_bind (socket, any, TRUE, &error);
+  g_socket_bind (socket, any, listen, &error);
   g_assert_no_error (error);
-  g_socket_listen (socket, &error);
-  g_assert_no_error (error);
+  if (listen)
+    {
+      g_socket_listen (socket, &error);
+      g_assert_no_error (error);
+    }
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
   *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
@@ -274,12 +278,12 @@ server_thread (gpointer data)
 
   self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
-  http = listen_socket (&self->port);
+  http = loopback_socket (TRUE, &self->port);
   soup_server_listen_socket (self->server, http, 0, &error);
   g_assert_no_error (error);
   if (self->certificate != NULL)
     {
-      https = listen_socket (&self->https_port);
+      https = loopback_socket (TRUE, &self->https_port);
       soup_server_listen_socket (self->server, https, SOUP_SERVER_LISTEN_HTTPS, &error);
       g_assert_no_error (error);
     }
@@ -433,19 +437,5 @@ vs_test_make_certificate (GError **error)
 GSocket *
 vs_test_refused_socket (guint *port)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return g_steal_pointer (&socket);
+  return loopback_socket (FALSE, port);
 }

@@ -522,20 +522,23 @@ write_file (const char  *path,
   return TRUE;
 }
 
-gboolean
-vs_export_summary_csv (VsResults      *results,
-                       GOutputStream  *stream,
-                       GError        **error)
+/* Builds one CSV with make and writes it; what names the file in the error. */
+static gboolean
+export_csv (VsResults      *results,
+            GString      *(*make) (VsResults *results),
+            const char     *what,
+            GOutputStream  *stream,
+            GError        **error)
 {
   g_autoptr(GString) csv = NULL;
 
   g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  csv = summary_csv (results);
+  csv = make (results);
   if (!write_stream (stream, csv->str, csv->len, error))
     {
-      g_prefix_error (error, _("Could not write the summary: "));
+      g_prefix_error (error, "%s", what);
       return FALSE;
     }
 
@@ -543,23 +546,20 @@ vs_export_summary_csv (VsResults      *results,
 }
 
 gboolean
+vs_export_summary_csv (VsResults      *results,
+                       GOutputStream  *stream,
+                       GError        **error)
+{
+  return export_csv (results, summary_csv, _("Could not write the summary: "), stream, error);
+}
+
+gboolean
 vs_export_timeseries_csv (VsResults      *results,
                           GOutputStream  *stream,
                           GError        **error)
 {
-  g_autoptr(GString) csv = NULL;
-
-  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
-
-  csv = timeseries_csv (results);
-  if (!write_stream (stream, csv->str, csv->len, error))
-    {
-      g_prefix_error (error, _("Could not write the time series: "));
-      return FALSE;
-    }
-
-  return TRUE;
+  return export_csv (results, timeseries_csv, _("Could not write the time series: "), stream,
+                     error);
 }
 
 gboolean
