@@ -5,11 +5,14 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config gcc gettext
+  meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libhttp-parser-dev
   libgtk-4-dev libadwaita-1-dev
   # run: TLS for GIO
-  glib-networking
+  glib-networking ca-certificates
+  # the scripts and tests: python3 (test helpers, JSON), taskset/setsid (util-linux),
+  # timeout/sha256sum (coreutils), ps/pkill (procps), curl as a timing witness
+  python3 util-linux coreutils procps curl
   # demo backends
   nodejs python3-flask gunicorn
   # tests: a display for the window, certificates, desktop-data validators, a shell linter
@@ -17,11 +20,14 @@ packages=(
   # desktop data: icon previews, the German locale for the translation test
   librsvg2-bin locales
   # the offline Flatpak build (flatpak/build-offline.sh): a stand-in runtime from Debian
-  # packages, the sandbox, and a session bus, window list and screenshot under Xvfb
+  # packages, the sandbox, and a session bus, window list and screenshot under Xvfb.
+  # flatpak-builder only recommends what it calls on the host: eu-strip (elfutils), objcopy
+  # (binutils), git, patch, unzip, xz, zstd; --no-install-recommends leaves them out.
   flatpak flatpak-builder mmdebstrap bubblewrap dbus-daemon dbus-session-bus-common
+  elfutils binutils git patch unzip xz-utils zstd
   x11-utils x11-apps netpbm
   # benchmarks against peers
-  nginx-light wrk apache2-utils hey
+  nginx-light wrk apache2-utils hey nghttp2-client
 )
 
 # The translation test runs the CLI under de_DE.UTF-8: generate that locale once.

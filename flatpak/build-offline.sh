@@ -28,7 +28,7 @@
 #   VERSUS_FLATPAK_SKIP_GUI set to 1 to skip the window check
 #   VERSUS_FLATPAK_MANIFEST another manifest to build (default: the one beside this script)
 #   VERSUS_FLATPAK_ALLOW_WARNINGS set to 1 to let compiler warnings against the runtime pass
-set -euo pipefail
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 srcdir=$(dirname "$here")
@@ -41,6 +41,8 @@ say ()  { printf 'build-offline: %s\n' "$*"; }
 fail () { printf 'build-offline: FAILED: %s\n' "$*" >&2; exit 1; }
 check_ok () { printf 'build-offline: ok   %s\n' "$*"; }
 elapsed () { echo $(( $(date +%s) - started ))s; }
+# A step that fails says which one: set -e alone would end the script without a word.
+trap 'fail "line $LINENO: \"$BASH_COMMAND\" exited with status $?"' ERR
 
 [ "$(id -u)" -eq 0 ] || fail "run this as root: mmdebstrap builds the runtime trees in root mode"
 for tool in flatpak flatpak-builder mmdebstrap bwrap python3 xvfb-run xwd xwininfo xwdtopnm pnmtopng; do
@@ -60,12 +62,13 @@ version=$(sed -n "s/^  version: '\([^']*\)',$/\1/p" "$srcdir/meson.build")
 
 # The first Debian mirror in the machine's apt sources (deb822 or one-line format).
 mirror=${VERSUS_FLATPAK_MIRROR:-}
+# A fresh root may have no *.sources or no sources.list at all: neither is an error.
 if [ -z "$mirror" ]; then
-  mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
+  mirror=$({ cat /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } \
              | sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\/\?\)$/\1/p' | head -n1)
 fi
 if [ -z "$mirror" ]; then
-  mirror=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+  mirror=$({ grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list || true; } \
              | awk '$2 ~ /\/debian\/?$/ { print $2; exit }')
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
