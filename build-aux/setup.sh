@@ -8,8 +8,9 @@ packages=(
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libhttp-parser-dev
   libgtk-4-dev libadwaita-1-dev
-  # run: TLS for GIO
-  glib-networking ca-certificates
+  # run: TLS for GIO; the gdk-pixbuf SVG loader for the app's icon (flatpak build-export
+  # validates the exported icon with it too)
+  glib-networking ca-certificates librsvg2-common
   # the scripts and tests: python3 (test helpers, JSON), taskset/setsid (util-linux),
   # timeout/sha256sum (coreutils), ps/pkill (procps), curl as a timing witness
   python3 util-linux coreutils procps curl
