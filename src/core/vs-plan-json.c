@@ -54,6 +54,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
 #include "vs-plan-private.h"
 #include "vs-format.h"
 
@@ -1074,18 +1075,11 @@ vs_plan_save_to_file (VsPlan      *self,
                       const char  *path,
                       GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *json = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   json = vs_plan_to_json (self);
-  if (!g_file_set_contents (path, json, -1, &local_error))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return vs_file_replace (path, json, strlen (json), error);
 }
