@@ -37,6 +37,10 @@
  *
  * Durations are strings ("250ms", "10s", "2m", "1h30m") or numbers of seconds. Every key is
  * optional except "version"; unknown keys are errors, so a typo never passes silently.
+ *
+ * Before json-glib sees the text: at most MAX_PLAN_BYTES (1 MiB), a regular file when read from
+ * one, no NUL byte, nesting within MAX_PLAN_DEPTH, no \u0000 in strings, integers within int64
+ * (see preflight()). The ranges of the values are the plan check's (vs-plan-check.c).
  */
 #include "config.h"
 
