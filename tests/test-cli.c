@@ -498,7 +498,11 @@ test_broken_stdout (void)
       /* the files are written all the same, with what the server saw */
       g_assert_cmpint (served, ==, 20);
       g_assert_cmpuint (summary_requests (o.summary), ==, 20);
-      g_assert_cmpuint (g_strv_length (read_lines (o.timeseries)), >=, 2);
+      {
+        g_auto(GStrv) timeseries = read_lines (o.timeseries);
+
+        g_assert_cmpuint (g_strv_length (timeseries), >=, 2);
+      }
       assert_json_result (o.json);
       outputs_clear (&o);
     }
