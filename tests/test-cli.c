@@ -196,6 +196,12 @@ test_invalid (void)
     { { "http://127.0.0.1:9/", "--bogus", NULL }, "--bogus" },
     /* auto picks soup for https://, which cannot pipeline: said, not silently dropped */
     { { "https://127.0.0.1:9/", "-p", "4", NULL }, "load.pipeline" },
+    /* issue 13: each used to crash, connect to port 80, or run for no time with exit 0 */
+    { { "http://127.0.0.1:0/", NULL }, "targets[0].url: port 0" },
+    { { "http://127.0.0.1:9/", "-r", "1e-14", NULL }, "load.rate: 1e-14 is out of range" },
+    { { "http://127.0.0.1:9/", "-d", "9223372036854s", NULL }, "load.duration: " },
+    { { "http://127.0.0.1:9/", "-H", "Content-Length: 5", NULL }, "--header: " },
+    { { "--plan", "/dev/zero", NULL }, "--plan: “/dev/zero” is not a regular file" },
   };
 
   if (!have_binary ())
@@ -217,6 +223,66 @@ test_invalid (void)
       g_assert_true (g_str_has_prefix (err, "versus: "));
       g_assert_nonnull (strstr (err, cases[i].named));
     }
+}
+
+/* Hostile plan files get exit status 2 and one line naming the value, never a crash. */
+static void
+test_hostile_plans (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "plan.json", NULL);
+  g_autoptr(GString) deep = g_string_new ("{\"version\":1,\"targets\":");
+  g_autofree char *deep_message = NULL;
+  const char *rate_plan = "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:9/\","
+                          "\"name\":\"a\"}],\"load\":{\"model\":\"open\",\"rate\":1e-14,"
+                          "\"arrival\":\"poisson\"},\"engine\":\"soup\"}";
+  const char *nul_plan = "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:9/\","
+                         "\"name\":\"a\",\"body\":\"a\\u0000b\"}]}";
+
+  if (!have_binary ())
+    return;
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(GString) path_text = g_string_new ("targets");
+
+    for (guint i = 0; i < 31; i++)
+      g_string_append (path_text, "[0]");
+    deep_message = g_strdup_printf ("versus: %s: %s: nested more than 32 levels deep; a plan "
+                                    "needs 4\n", path, path_text->str);
+  }
+
+  {
+    const struct { const char *json; gssize len; const char *message; } cases[] = {
+      { deep->str, deep->len, deep_message },
+      { rate_plan, -1, "versus: load.rate: 1e-14 is out of range; use 0.001 to 10000000 "
+                       "requests/s per target\n" },
+      { nul_plan, -1, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_autofree char *nul_message = NULL;
+        int status;
+
+        g_assert_true (g_file_set_contents (path, cases[i].json, cases[i].len, NULL));
+        status = run_versus (&out, &err, "run", "--plan", path, NULL);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        if (cases[i].message == NULL)
+          nul_message = g_strdup_printf ("versus: %s: targets[0].body: holds a NUL character "
+                                         "(\\u0000), which cannot be sent\n", path);
+        g_assert_cmpstr (err, ==, cases[i].message != NULL ? cases[i].message : nul_message);
+      }
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static guint
@@ -720,6 +786,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/cli/run", test_run);
   g_test_add_func ("/engine/cli/invalid", test_invalid);
+  g_test_add_func ("/engine/cli/hostile-plans", test_hostile_plans);
   g_test_add_func ("/engine/cli/unreachable", test_unreachable);
   g_test_add_func ("/engine/cli/interrupt", test_interrupt);
   g_test_add_func ("/engine/cli/save-plan", test_save_plan);
