@@ -200,7 +200,6 @@ check_target (VsPlan         *self,
     {
       const char *header = target->headers[h];
       g_autofree char *path = g_strdup_printf ("%s.headers[%u]", prefix, h);
-
       g_autofree char *problem = vs_header_check (header);
 
       if (problem != NULL)
