@@ -165,7 +165,79 @@ test_invalid (void)
                 "targets[0].body_file: cannot read");
   assert_fails ("run http://127.0.0.1:1/ --nonsense", "Unknown option --nonsense");
   assert_fails ("run", "give at least one URL");
-  assert_fails ("run --plan /nonexistent/versus-plan.json", "--plan: Failed to open");
+  assert_fails ("run --plan /nonexistent/versus-plan.json",
+                "--plan: cannot open “/nonexistent/versus-plan.json”: No such file or directory");
+}
+
+/* What a hostile command line gets: the whole message, naming the field and the limit. */
+static void
+assert_message (const char *line,
+                const char *expected)
+{
+  g_auto(VsCliOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (parse (&options, line, &error))
+    g_error ("“%s” was accepted", line);
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static void
+test_hostile (void)
+{
+  const char *rate_range = "use 0.001 to 10000000 requests/s per target";
+  static const char * const rates[] = { "1e-14", "nan", "inf", "-1", "1e8" };
+  static const char * const printed[] = { "1e-14", "nan", "inf", "-1", "1e+08" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("run http://127.0.0.1:1/ -d 1s -r %s", rates[i]);
+      g_autofree char *expected = g_strdup_printf ("load.rate: %s is out of range; %s",
+                                                   printed[i], rate_range);
+
+      assert_message (line, expected);
+    }
+  assert_message ("run http://127.0.0.1:1/ -r 1e-12 -t 64 -c 64",
+                  "load.rate: 1e-12 is out of range; use 0.001 to 10000000 requests/s per target");
+
+  assert_message ("run http://127.0.0.1:1/ -d 9223372036854s",
+                  "load.duration: 2562047788h54s is longer than 30 days, the limit");
+  assert_message ("run http://127.0.0.1:1/ --warmup 9223372036854s",
+                  "load.warmup: 2562047788h54s is longer than 30 days, the limit");
+  assert_message ("run http://127.0.0.1:1/ --timeout 721h",
+                  "load.timeout: 721h is longer than 30 days, the limit");
+
+  assert_message ("run http://127.0.0.1:0/",
+                  "targets[0].url: port 0 is not a port a server listens on; use 1 to 65535");
+  assert_message ("run http://127.0.0.1:1/ -H Content-Length:5",
+                  "--header: Versus sets Content-Length itself, from the body; remove this "
+                  "header");
+  assert_message ("run http://127.0.0.1:1/ -H transfer-encoding:chunked",
+                  "--header: Versus frames the body itself, with Content-Length; remove this "
+                  "header");
+
+  /* misleading messages of old */
+  assert_message ("run ", "targets[0].url: missing; give an http:// or https:// URL");
+  assert_message ("run http://127.0.0.1:1/ --body-file ", "--body-file: empty; give a file name");
+  assert_message ("run http://127.0.0.1:1/ -c 18446744073709551616",
+                  "--connections: 18446744073709551616 is too large; at most 4294967295");
+  assert_message ("run http://127.0.0.1:1/ -c 100001",
+                  "load.connections: 100001 is out of range; use 1 to 100000");
+
+  assert_message ("run --plan /dev/zero", "--plan: “/dev/zero” is not a regular file");
+}
+
+static void
+test_host_override (void)
+{
+  g_auto(VsCliOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* one Host: kept, replacing the one from the URL */
+  g_assert_true (parse (&options, "run http://127.0.0.1:1/ -H Host:backend.test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_plan_get_target (options.plan, 0)->headers[0], ==, "Host:backend.test");
 }
 
 static void
@@ -277,6 +349,8 @@ main (int   argc,
   g_test_add_func ("/core/cli/names", test_names);
   g_test_add_func ("/core/cli/invalid", test_invalid);
   g_test_add_func ("/core/cli/plan-file", test_plan_file);
+  g_test_add_func ("/core/cli/hostile", test_hostile);
+  g_test_add_func ("/core/cli/host-override", test_host_override);
   g_test_add_func ("/core/cli/version", test_version);
   g_test_add_func ("/core/cli/table", test_table);
 

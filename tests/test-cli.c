@@ -6,9 +6,13 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 #include <signal.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vs-plan.h"
 #include "vs-test-server.h"
@@ -192,6 +196,12 @@ test_invalid (void)
     { { "http://127.0.0.1:9/", "--bogus", NULL }, "--bogus" },
     /* auto picks soup for https://, which cannot pipeline: said, not silently dropped */
     { { "https://127.0.0.1:9/", "-p", "4", NULL }, "load.pipeline" },
+    /* issue 13: each used to crash, connect to port 80, or run for no time with exit 0 */
+    { { "http://127.0.0.1:0/", NULL }, "targets[0].url: port 0" },
+    { { "http://127.0.0.1:9/", "-r", "1e-14", NULL }, "load.rate: 1e-14 is out of range" },
+    { { "http://127.0.0.1:9/", "-d", "9223372036854s", NULL }, "load.duration: " },
+    { { "http://127.0.0.1:9/", "-H", "Content-Length: 5", NULL }, "--header: " },
+    { { "--plan", "/dev/zero", NULL }, "--plan: “/dev/zero” is not a regular file" },
   };
 
   if (!have_binary ())
@@ -213,6 +223,66 @@ test_invalid (void)
       g_assert_true (g_str_has_prefix (err, "versus: "));
       g_assert_nonnull (strstr (err, cases[i].named));
     }
+}
+
+/* Hostile plan files get exit status 2 and one line naming the value, never a crash. */
+static void
+test_hostile_plans (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "plan.json", NULL);
+  g_autoptr(GString) deep = g_string_new ("{\"version\":1,\"targets\":");
+  g_autofree char *deep_message = NULL;
+  const char *rate_plan = "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:9/\","
+                          "\"name\":\"a\"}],\"load\":{\"model\":\"open\",\"rate\":1e-14,"
+                          "\"arrival\":\"poisson\"},\"engine\":\"soup\"}";
+  const char *nul_plan = "{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:9/\","
+                         "\"name\":\"a\",\"body\":\"a\\u0000b\"}]}";
+
+  if (!have_binary ())
+    return;
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(GString) path_text = g_string_new ("targets");
+
+    for (guint i = 0; i < 31; i++)
+      g_string_append (path_text, "[0]");
+    deep_message = g_strdup_printf ("versus: %s: %s: nested more than 32 levels deep; a plan "
+                                    "needs 4\n", path, path_text->str);
+  }
+
+  {
+    const struct { const char *json; gssize len; const char *message; } cases[] = {
+      { deep->str, deep->len, deep_message },
+      { rate_plan, -1, "versus: load.rate: 1e-14 is out of range; use 0.001 to 10000000 "
+                       "requests/s per target\n" },
+      { nul_plan, -1, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_autofree char *nul_message = NULL;
+        int status;
+
+        g_assert_true (g_file_set_contents (path, cases[i].json, cases[i].len, NULL));
+        status = run_versus (&out, &err, "run", "--plan", path, NULL);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        if (cases[i].message == NULL)
+          nul_message = g_strdup_printf ("versus: %s: targets[0].body: holds a NUL character "
+                                         "(\\u0000), which cannot be sent\n", path);
+        g_assert_cmpstr (err, ==, cases[i].message != NULL ? cases[i].message : nul_message);
+      }
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static guint
@@ -359,6 +429,355 @@ test_save_plan (void)
   g_rmdir (dir);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Nothing lost: every output written, whatever happens to the others or to stdout          */
+
+/* A folder with the paths of the three result files. */
+typedef struct
+{
+  char *dir;
+  char *csv_dir;
+  char *summary;
+  char *timeseries;
+  char *json;
+} Outputs;
+
+static void
+outputs_init (Outputs *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  o->dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  o->csv_dir = g_build_filename (o->dir, "csv", NULL);
+  o->summary = g_build_filename (o->csv_dir, "summary.csv", NULL);
+  o->timeseries = g_build_filename (o->csv_dir, "timeseries.csv", NULL);
+  o->json = g_build_filename (o->dir, "result.json", NULL);
+}
+
+static void
+outputs_clear (Outputs *o)
+{
+  g_unlink (o->summary);
+  g_unlink (o->timeseries);
+  g_unlink (o->json);
+  g_rmdir (o->csv_dir);
+  g_rmdir (o->dir);
+  g_free (o->dir);
+  g_free (o->csv_dir);
+  g_free (o->summary);
+  g_free (o->timeseries);
+  g_free (o->json);
+}
+
+/* The summary's "requests" of its one target. */
+static guint64
+summary_requests (const char *path)
+{
+  g_auto(GStrv) lines = read_lines (path);
+  g_auto(GStrv) cells = NULL;
+
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  cells = g_strsplit (lines[1], ",", -1);
+  return g_ascii_strtoull (cells[column (lines[0], "requests")], NULL, 10);
+}
+
+static void
+assert_json_result (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+}
+
+/* Runs `versus run URL -n 20 -c 1 --csv … --json …` with stdout as @launcher says; returns
+ * the exit status (the process must exit, not die of a signal) and its stderr. */
+static int
+run_with_outputs (GSubprocessLauncher *launcher,
+                  const char          *url,
+                  Outputs             *o,
+                  char               **err)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VERSUS_BINARY"), "run",
+                                         url, "-n", "20", "-c", "1", "--quiet",
+                                         "--engine", "native", "--csv", o->csv_dir,
+                                         "--json", o->json, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", *err);
+  g_assert_false (g_subprocess_get_if_signaled (process));
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* `versus run … | true`: stdout's reader is gone before the table is printed. SIGPIPE used to
+ * kill the run before any file was written. */
+static void
+test_broken_stdout (void)
+{
+  const char *expected[] = {
+    "versus: could not write the table to standard output: Broken pipe\n",
+    "versus: could not write the table to standard output: No space left on device\n",
+  };
+
+  if (!have_binary ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *err = NULL;
+      VsTestServer *server = vs_test_server_new (NULL);
+      Outputs o = { 0 };
+      int served;
+      int status;
+
+      outputs_init (&o);
+      url = vs_test_server_url (server, "/ok");
+      if (i == 0)
+        {
+          int fds[2];
+
+          g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, &error));
+          close (fds[0]);  /* no reader, ever */
+          g_subprocess_launcher_take_stdout_fd (launcher, fds[1]);
+        }
+      else
+        g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+
+      status = run_with_outputs (launcher, url, &o, &err);
+      served = vs_test_server_count (server, VS_TEST_PATH_OK);
+      vs_test_server_free (server);
+
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (err, ==, expected[i]);
+      /* the files are written all the same, with what the server saw */
+      g_assert_cmpint (served, ==, 20);
+      g_assert_cmpuint (summary_requests (o.summary), ==, 20);
+      {
+        g_auto(GStrv) timeseries = read_lines (o.timeseries);
+
+        g_assert_cmpuint (g_strv_length (timeseries), >=, 2);
+      }
+      assert_json_result (o.json);
+      outputs_clear (&o);
+    }
+}
+
+/* A --csv that cannot be written does not skip --json: each failure is said, every other
+ * output is written. */
+static void
+test_every_output (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  VsTestServer *server;
+  Outputs o = { 0 };
+  int status;
+
+  if (!have_binary ())
+    return;
+
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
+  outputs_init (&o);
+  /* a file where the CSV folder should be */
+  g_assert_true (g_file_set_contents (o.csv_dir, "in the way", -1, NULL));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  status = run_with_outputs (launcher, url, &o, &err);
+  vs_test_server_free (server);
+
+  g_assert_cmpint (status, ==, 1);
+  expected = g_strdup_printf ("versus: --csv: Could not create the folder “%s”: Not a "
+                              "directory\n", o.csv_dir);
+  g_assert_cmpstr (err, ==, expected);
+  assert_json_result (o.json);
+
+  g_unlink (o.csv_dir);
+  outputs_clear (&o);
+}
+
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 1024, 1024 };
+
+  /* between fork and exec: only async-signal-safe calls */
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+/* A disk that fills up while the JSON result is written (a file size limit of 1 KiB on the
+ * process): the write fails, is reported, and the previous result survives intact. It used to
+ * be left truncated. */
+static void
+test_full_disk (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir_path = NULL;
+  const char *old = "{\"previous\": \"result\"}\n";
+  const char *name;
+  VsTestServer *server;
+  Outputs o = { 0 };
+  guint n_names = 0;
+  int status;
+
+  if (!have_binary ())
+    return;
+
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
+  outputs_init (&o);
+  g_assert_true (g_file_set_contents (o.json, old, -1, NULL));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
+  status = run_with_outputs (launcher, url, &o, &err);
+  vs_test_server_free (server);
+
+  g_assert_cmpint (status, ==, 1);
+  /* the small CSV files fit under the limit (the time series of a run this short has a
+   * line or two; should it grow past 1 KiB, its failure is said too); the JSON does not */
+  expected = g_strdup_printf ("versus: --json: Could not write “%s”: File too large\n", o.json);
+  if (!g_str_equal (err, expected))
+    {
+      g_autofree char *both = g_strdup_printf ("versus: --csv: Could not write “%s”: File too "
+                                               "large\n%s", o.timeseries, expected);
+
+      g_assert_cmpstr (err, ==, both);
+    }
+  g_assert_true (g_file_get_contents (o.json, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, old);
+  g_assert_cmpuint (summary_requests (o.summary), ==, 20);
+
+  /* no temporary file left behind: the folder holds csv/ and result.json only */
+  dir = g_dir_open (o.dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_assert_true (g_str_equal (name, "csv") || g_str_equal (name, "result.json"));
+      n_names++;
+    }
+  g_assert_cmpuint (n_names, ==, 2);
+  outputs_clear (&o);
+}
+
+static gboolean
+send_sigterm (gpointer data)
+{
+  g_subprocess_send_signal (data, SIGTERM);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM (what `timeout` and CI runners send) ends the run like the first Ctrl-C: the table,
+ * the files, exit status 0. It used to exit 143 with nothing reported or written. */
+static void
+test_sigterm (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  char *out[2] = { NULL, NULL };
+  VsTestServer *server;
+  Outputs o = { 0 };
+  gint64 start;
+
+  if (!have_binary ())
+    return;
+
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
+  outputs_init (&o);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("VERSUS_BINARY"), "run", url, "-c", "2",
+                              "-d", "30s", "--quiet", "--engine", "native",
+                              "--csv", o.csv_dir, "--json", o.json, NULL);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  g_timeout_add (1000, send_sigterm, process);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, out);
+  while (out[1] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  vs_test_server_free (server);
+
+  g_test_message ("stderr: %s", out[1]);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (out[0], "latency p99"));
+  g_assert_cmpstr (out[1], ==, "versus: interrupted; the figures cover the run up to then "
+                               "(SIGTERM)\n");
+  g_assert_cmpuint (summary_requests (o.summary), >, 0);
+  assert_json_result (o.json);
+
+  g_free (out[0]);
+  g_free (out[1]);
+  outputs_clear (&o);
+}
+
+/* As root (as here, in CI containers) --save-plan /dev/null used to replace /dev/null with a
+ * regular file. Refused, and /dev/null stays the device; a link to a plan is followed. */
+static void
+test_save_plan_kinds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
+  g_autofree char *real = g_build_filename (dir, "real.json", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  struct stat st;
+  int status;
+
+  if (!have_binary ())
+    return;
+
+  status = run_versus (&out, &err, "run", "http://127.0.0.1:9/x", "--save-plan", "/dev/null",
+                       NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (err, ==, "versus: --save-plan: Could not write “/dev/null”: it is not a "
+                            "regular file, and Versus replaces only regular files\n");
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  g_assert_true (g_file_set_contents (real, "old", -1, NULL));
+  g_assert_cmpint (symlink ("real.json", link), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_versus (&out, &err, "run", "http://127.0.0.1:9/x", "--name", "linked",
+                       "--save-plan", link, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  plan = vs_plan_load_from_file (real, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_plan_get_target (plan, 0)->name, ==, "linked");
+
+  g_unlink (link);
+  g_unlink (real);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,9 +786,15 @@ main (int   argc,
 
   g_test_add_func ("/engine/cli/run", test_run);
   g_test_add_func ("/engine/cli/invalid", test_invalid);
+  g_test_add_func ("/engine/cli/hostile-plans", test_hostile_plans);
   g_test_add_func ("/engine/cli/unreachable", test_unreachable);
   g_test_add_func ("/engine/cli/interrupt", test_interrupt);
   g_test_add_func ("/engine/cli/save-plan", test_save_plan);
+  g_test_add_func ("/engine/cli/broken-stdout", test_broken_stdout);
+  g_test_add_func ("/engine/cli/every-output", test_every_output);
+  g_test_add_func ("/engine/cli/full-disk", test_full_disk);
+  g_test_add_func ("/engine/cli/sigterm", test_sigterm);
+  g_test_add_func ("/engine/cli/save-plan-kinds", test_save_plan_kinds);
 
   return g_test_run ();
 }

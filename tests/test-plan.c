@@ -1,7 +1,11 @@
 /* test-plan.c: the plan model — defaults, JSON round trip, validation paths, status rules */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vs-error.h"
 #include "vs-plan.h"
@@ -234,6 +238,18 @@ edit_pipeline_soup (VsPlan *p)
   p->load.pipeline = 2;
   p->engine = VS_ENGINE_KIND_SOUP;
 }
+static void edit_rate_tiny (VsPlan *p) { p->load.model = VS_LOAD_OPEN; p->load.rate = 1e-14; }
+static void edit_rate_huge (VsPlan *p) { p->load.model = VS_LOAD_OPEN; p->load.rate = 1e8; }
+static void edit_rate_nan (VsPlan *p) { p->load.model = VS_LOAD_OPEN; p->load.rate = NAN; }
+static void edit_rate_inf (VsPlan *p) { p->load.rate = INFINITY; }
+static void edit_rate_negative (VsPlan *p) { p->load.rate = -5; }
+static void edit_duration_long (VsPlan *p) { p->load.duration_us = 9223372036854 * G_USEC_PER_SEC; }
+static void edit_warmup_long (VsPlan *p) { p->load.warmup_us = 31 * 24 * G_TIME_SPAN_HOUR; }
+static void edit_timeout_long (VsPlan *p) { p->load.timeout_us = G_MAXINT64; }
+static void edit_url_port_0 (VsPlan *p) { SET (p, url, "http://127.0.0.1:0/"); }
+static void edit_content_length (VsPlan *p) { set_headers (p, "Accept: */*", "Content-Length: 5"); }
+static void edit_transfer_encoding (VsPlan *p) { set_headers (p, "transfer-encoding: chunked", NULL); }
+static void edit_host_twice (VsPlan *p) { set_headers (p, "Host: a.test", "host: b.test"); }
 static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
 static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
 
@@ -264,6 +280,28 @@ static const BadCase bad_cases[] = {
   { "pipeline-0", edit_pipeline_0, "load.pipeline", "1 to 1024" },
   { "pipeline-big", edit_pipeline_big, "load.pipeline", "1025" },
   { "pipeline-soup", edit_pipeline_soup, "load.pipeline", "soup" },
+  { "rate-tiny", edit_rate_tiny, "load.rate",
+    "1e-14 is out of range; use 0.001 to 10000000 requests/s per target" },
+  { "rate-huge", edit_rate_huge, "load.rate",
+    "1e+08 is out of range; use 0.001 to 10000000 requests/s per target" },
+  { "rate-nan", edit_rate_nan, "load.rate",
+    "nan is out of range; use 0.001 to 10000000 requests/s per target" },
+  { "rate-inf", edit_rate_inf, "load.rate",
+    "inf is out of range; use 0.001 to 10000000 requests/s per target" },
+  { "rate-negative", edit_rate_negative, "load.rate",
+    "-5 is out of range; use 0.001 to 10000000 requests/s per target" },
+  { "duration-long", edit_duration_long, "load.duration",
+    "2562047788h54s is longer than 30 days, the limit" },
+  { "warmup-long", edit_warmup_long, "load.warmup", "744h is longer than 30 days, the limit" },
+  { "timeout-long", edit_timeout_long, "load.timeout", "is longer than 30 days, the limit" },
+  { "port-0", edit_url_port_0, "targets[1].url",
+    "port 0 is not a port a server listens on; use 1 to 65535" },
+  { "content-length", edit_content_length, "targets[1].headers[1]",
+    "Versus sets Content-Length itself, from the body; remove this header" },
+  { "transfer-encoding", edit_transfer_encoding, "targets[1].headers[0]",
+    "Versus frames the body itself, with Content-Length; remove this header" },
+  { "host-twice", edit_host_twice, "targets[1].headers[1]",
+    "Host is also given in headers[0]; keep one" },
   { "tick-small", edit_tick_small, "tick", "50ms" },
   { "tick-big", edit_tick_big, "tick", "60s" },
 };
@@ -389,7 +427,6 @@ test_wrong_types (void)
     { "{\"version\":1," T ",\"load\":{\"connections\":99999999999}}",
       "load.connections: 99999999999 is too large" },
     { "{\"version\":1," T ",\"load\":{\"rate\":\"fast\"}}", "load.rate: expected a number" },
-    { "{\"version\":1," T ",\"load\":{\"rate\":-3}}", "load.rate: expected requests/s" },
     { "{\"version\":1," T ",\"load\":{\"duration\":\"abc\"}}",
       "load.duration: expected a duration like 10s or 2m, got “abc”" },
     { "{\"version\":1," T ",\"load\":{\"duration\":-2}}", "load.duration: expected a number" },
@@ -617,6 +654,177 @@ test_enums (void)
   g_assert_null (vs_mode_to_string (7));
 }
 
+/* The limits at the edge: 30 days and the rate's bounds pass, one step beyond does not. */
+static void
+test_limits (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(GError) error = NULL;
+
+  plan->load.duration_us = 30 * 24 * G_TIME_SPAN_HOUR;
+  plan->load.warmup_us = 30 * 24 * G_TIME_SPAN_HOUR;
+  plan->load.timeout_us = 30 * 24 * G_TIME_SPAN_HOUR;
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 0.001;
+  g_assert_true (vs_plan_validate (plan, &error));
+  plan->load.rate = 10000000;
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+
+  /* one Host replaces the one made from the URL (both engines send the plan's) */
+  set_headers (plan, "Host: backend.test", "Accept: */*");
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+
+  plan->load.duration_us++;
+  g_assert_false (vs_plan_validate (plan, &error));
+  g_assert_cmpstr (error->message, ==, "load.duration: 720h0.000001s is longer than 30 days, "
+                                       "the limit");
+}
+
+/* Loads, then validates; the first error's whole message is @expected. */
+static void
+assert_plan_error (const char *json,
+                   gssize      length,
+                   const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = vs_plan_load_from_data (json, length, NULL, &error);
+
+  if (plan != NULL)
+    vs_plan_validate (plan, &error);
+  g_assert_nonnull (error);
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* What json-glib 1.6 cannot take (deep nesting overflows its stack, \u0000 cuts strings,
+ * integers beyond int64 wrap) is refused before it sees the text, with the value's path. */
+static void
+test_preflight (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"version\":1,\"targets\":");
+  g_autofree char *big = NULL;
+  g_autofree char *expected_deep = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  expected_deep = g_strdup_printf ("targets%s: nested more than 32 levels deep; a plan needs 4",
+                                   "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+                                   "[0][0][0][0][0][0][0][0][0][0][0]");
+  assert_plan_error (deep->str, deep->len, expected_deep);
+  g_string_truncate (deep, 0);
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "{\"a\":");
+  assert_plan_error (deep->str, deep->len, "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+                                           "a.a.a.a.a.a: nested more than 32 levels deep; a plan "
+                                           "needs 4");
+
+  assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\","
+                     "\"headers\":{\"X-A\":\"a\\u0000b\"}}]}", -1,
+                     "targets[0].headers.X-A: holds a NUL character (\\u0000), which cannot be "
+                     "sent");
+  assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\"},"
+                     "{\"url\":\"http://127.0.0.1:2/\",\"name\":\"b\\u0000\"}]}", -1,
+                     "targets[1].name: holds a NUL character (\\u0000), which cannot be sent");
+  assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\","
+                     "\"headers\":[\"A: b\",\"X\\u0000: c\"]}]}", -1,
+                     "targets[0].headers[1]: holds a NUL character (\\u0000), which cannot be "
+                     "sent");
+  /* a raw NUL byte is refused too (json-glib would stop reading at it) */
+  assert_plan_error ("{\"version\":1}\0garbage", 22,
+                     "not a Versus plan: the text holds a NUL byte at offset 13");
+  /* a backslash-escaped “u0000” is text, not a NUL */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VsPlan) plan = vs_plan_load_from_data ("{\"version\":1,\"targets\":[{\"url\":"
+                                                     "\"http://127.0.0.1:1/\",\"body\":"
+                                                     "\"\\\\u0000\"}]}", -1, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (vs_plan_get_target (plan, 0)->body, ==, "\\u0000");
+  }
+
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"connections\":18446744073709551616}}", -1,
+                     "load.connections: 18446744073709551616 is too large");
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"seed\":-99999999999999999999}}", -1,
+                     "load.seed: -99999999999999999999 is too large");
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"model\":\"open\",\"rate\":1e-14}}", -1,
+                     "load.rate: 1e-14 is out of range; use 0.001 to 10000000 requests/s per "
+                     "target");
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"rate\":-3}}", -1,
+                     "load.rate: -3 is out of range; use 0.001 to 10000000 requests/s per target");
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"duration\":1e300}}", -1,
+                     "load.duration: 2562047788h54.775807s is longer than 30 days, the limit");
+  assert_plan_error ("{\"version\":1," T ",\"load\":{\"warmup\":\"9223372036854s\"}}", -1,
+                     "load.warmup: 2562047788h54s is longer than 30 days, the limit");
+  assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:0/\"}]}", -1,
+                     "targets[0].url: port 0 is not a port a server listens on; use 1 to 65535");
+  assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\","
+                     "\"name\":\"a\",\"headers\":{\"content-length\":\"5\"}}]}", -1,
+                     "targets[0].headers[0]: Versus sets Content-Length itself, from the body; "
+                     "remove this header");
+
+  /* size: a plan of exactly 1 MiB (padded with spaces) loads, one byte more does not */
+  big = g_malloc (1024 * 1024 + 2);
+  memset (big, ' ', 1024 * 1024 + 1);
+  big[1024 * 1024 + 1] = '\0';
+  memcpy (big, "{\"version\":1," T "}", strlen ("{\"version\":1," T "}"));
+  assert_plan_error (big, 1024 * 1024 + 1,
+                     "not a Versus plan: larger than 1024 KiB, the limit for a plan");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VsPlan) plan = vs_plan_load_from_data (big, 1024 * 1024, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_plan_get_n_targets (plan), ==, 1);
+  }
+}
+
+/* Plan files must be regular files within the limit: a device or a FIFO is refused at once
+ * (never read until memory runs out, never waited on). */
+static void
+test_plan_file_kinds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-plan-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.json", NULL);
+  g_autofree char *large = g_build_filename (dir, "large.json", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  int fd;
+
+  g_assert_no_error (error);
+
+  plan = vs_plan_load_from_file ("/dev/zero", &error);
+  g_assert_null (plan);
+  g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "“/dev/zero” is not a regular file");
+  g_clear_error (&error);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  plan = vs_plan_load_from_file (fifo, &error);
+  g_assert_null (plan);
+  expected = g_strdup_printf ("“%s” is not a regular file", fifo);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_clear_pointer (&expected, g_free);
+
+  /* sparse: 200 MB on paper, nothing on disk */
+  fd = g_open (large, O_CREAT | O_WRONLY, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 200 * 1000 * 1000), ==, 0);
+  close (fd);
+  plan = vs_plan_load_from_file (large, &error);
+  g_assert_null (plan);
+  expected = g_strdup_printf ("“%s” is larger than 1024 KiB, the limit for a plan", large);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  g_unlink (fifo);
+  g_unlink (large);
+  g_rmdir (dir);
+}
+
 /* Truncated and garbled plans: an error or a plan, never a crash, never both or neither. */
 static void
 test_garbage (void)
@@ -692,6 +900,9 @@ main (int   argc,
   g_test_add_func ("/core/plan/status-rules", test_status_rules);
   g_test_add_func ("/core/plan/enums", test_enums);
   g_test_add_func ("/core/plan/garbage", test_garbage);
+  g_test_add_func ("/core/plan/limits", test_limits);
+  g_test_add_func ("/core/plan/preflight", test_preflight);
+  g_test_add_func ("/core/plan/file-kinds", test_plan_file_kinds);
 
   return g_test_run ();
 }

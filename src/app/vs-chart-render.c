@@ -8,6 +8,7 @@
 
 #include "vs-chart-render.h"
 #include "vs-error.h"
+#include "vs-file.h"
 #include "vs-palette.h"
 
 #define MARGIN_LEFT   68
@@ -620,6 +621,16 @@ check_surface (cairo_surface_t  *surface,
   return FALSE;
 }
 
+/* cairo writes into memory; vs_file_replace() then replaces the file atomically */
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 vs_chart_render_to_png (VsChartModel  *model,
                         const char    *path,
@@ -630,12 +641,13 @@ vs_chart_render_to_png (VsChartModel  *model,
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cairo_t *cr = cairo_create (surface);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_status_t status;
   gboolean ok;
 
   render_all (model, cr, width, height, dark);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, path);
+  status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
   ok = check_surface (surface, path, error);
   if (ok && status != CAIRO_STATUS_SUCCESS)
     {
@@ -644,7 +656,7 @@ vs_chart_render_to_png (VsChartModel  *model,
       ok = FALSE;
     }
   cairo_surface_destroy (surface);
-  return ok;
+  return ok && vs_file_replace (path, bytes->data, bytes->len, error);
 }
 
 gboolean
@@ -655,7 +667,9 @@ vs_chart_render_to_svg (VsChartModel  *model,
                         gboolean       dark,
                         GError       **error)
 {
-  cairo_surface_t *surface = cairo_svg_surface_create (path, width, height);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width,
+                                                                  height);
   cairo_t *cr = cairo_create (surface);
   gboolean ok;
 
@@ -664,5 +678,5 @@ vs_chart_render_to_svg (VsChartModel  *model,
   cairo_surface_finish (surface);
   ok = check_surface (surface, path, error);
   cairo_surface_destroy (surface);
-  return ok;
+  return ok && vs_file_replace (path, bytes->data, bytes->len, error);
 }

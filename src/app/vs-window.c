@@ -10,6 +10,7 @@
 
 #include "vs-application.h"
 #include "vs-error.h"
+#include "vs-file.h"
 #include "vs-window-private.h"
 
 #define CLOSE_GRACE_MS 5000
@@ -400,6 +401,7 @@ vs_window_save_screenshot (VsWindow    *self,
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
   int width = gtk_widget_get_width (GTK_WIDGET (self));
@@ -415,11 +417,6 @@ vs_window_save_screenshot (VsWindow    *self,
     }
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not write the screenshot to “%s”"),
-                   path);
-      return FALSE;
-    }
-  return TRUE;
+  png = gdk_texture_save_to_png_bytes (texture);
+  return vs_file_replace (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }

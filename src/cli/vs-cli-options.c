@@ -86,6 +86,11 @@ parse_whole (const char  *flag,
              guint64     *out,
              GError     **error)
 {
+  /* digits only, yet out of range: say that it is too large, not that it is not a number */
+  if (*text != '\0' && strspn (text, "0123456789") == strlen (text) &&
+      !g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
+    return vs_error_set_field (error, flag,
+                               _("%s is too large; at most %" PRIu64), text, max);
   if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
     return vs_error_set_field (error, flag,
                                _("expected a whole number from 0 to %" PRIu64
@@ -128,7 +133,8 @@ parse_rate (const char  *flag,
   char *end = NULL;
   double value = g_ascii_strtod (text, &end);
 
-  if (end == text || *end != '\0' || !isfinite (value) || value < 0)
+  /* a number here; its range (NaN, infinities and negatives included) is the plan check's */
+  if (end == text || *end != '\0')
     return vs_error_set_field (error, flag,
                                _("expected requests per second like 500 or 1e3, got “%s”"),
                                text);
@@ -313,19 +319,22 @@ apply_targets (VsPlan  *plan,
 {
   g_autofree char *body_file = NULL;
 
+  /* the plan check's rule, applied here too so that the message names the flag */
   for (guint i = 0; flags->headers != NULL && flags->headers[i] != NULL; i++)
     {
-      const char *header = flags->headers[i];
-      gsize name_len = strcspn (header, ":");
+      g_autofree char *problem = vs_header_check (flags->headers[i]);
 
-      if (header[name_len] != ':' || name_len == 0 || strpbrk (header, "\r\n") != NULL)
-        return vs_error_set_field (error, "--header",
-                                   _("“%s” is not a header; write “Name: value”"), header);
+      if (problem != NULL)
+        return vs_error_set_field (error, "--header", "%s", problem);
     }
 
   if (flags->body != NULL && flags->body_file != NULL)
     return vs_error_set_field (error, "--body-file",
                                _("--body and --body-file are both given; keep one"));
+
+  /* (canonicalised, "" would name the current folder) */
+  if (flags->body_file != NULL && *flags->body_file == '\0')
+    return vs_error_set_field (error, "--body-file", _("empty; give a file name"));
 
   /* relative to where the command runs, not to a --plan file's folder */
   if (flags->body_file != NULL)

@@ -1,11 +1,18 @@
 /* vs-cli.c: `versus run`, the headless command line
  *
  * Flags (or a plan file) → a validated plan → a VsRun on a main loop → the side-by-side table
- * on stdout → the result files. Exit status: 0 done, 1 a target could not be reached (or a
- * result file could not be written), 2 invalid input.
+ * on stdout → the result files. Exit status: 0 done, 1 a target could not be reached (or the
+ * table or a result file could not be written), 2 invalid input.
+ *
+ * Signals: the first SIGINT (Ctrl+C) or SIGTERM (what `timeout` and CI runners send) ends the
+ * run and still reports and writes what was measured; a second one ends the process at once.
+ * SIGPIPE is ignored, so that `versus run … | head` still writes its files (the broken stdout
+ * is said on stderr), and so is SIGXFSZ, so that a file size limit fails the write (the old
+ * file is kept) instead of killing the process.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -30,7 +37,8 @@ typedef struct
   VsRun         *run;
   VsCliProgress *progress;  /* NULL when not drawing */
   guint          sigint_id;
-  gboolean       interrupted;
+  guint          sigterm_id;
+  const char    *interrupted;  /* the signal that ended the run early, or NULL */
 } Session;
 
 static void
@@ -48,17 +56,61 @@ on_finished (VsRun   *run,
   g_main_loop_quit (session->loop);
 }
 
-/* The first Ctrl+C ends the run and still reports what was measured; the handler is then
- * removed, so a second one ends the process at once. */
+/* The first Ctrl+C or SIGTERM ends the run and still reports what was measured; both
+ * handlers are then removed (GLib restores the default actions), so a second signal ends the
+ * process at once. */
+static void
+interrupt (Session    *session,
+           const char *signal_name)
+{
+  session->interrupted = signal_name;
+  g_clear_handle_id (&session->sigint_id, g_source_remove);
+  g_clear_handle_id (&session->sigterm_id, g_source_remove);
+  vs_run_stop (session->run);
+}
+
 static gboolean
 on_sigint (gpointer data)
 {
   Session *session = data;
 
-  session->interrupted = TRUE;
-  session->sigint_id = 0;
-  vs_run_stop (session->run);
+  session->sigint_id = 0;  /* removed by returning G_SOURCE_REMOVE */
+  interrupt (session, "SIGINT");
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_sigterm (gpointer data)
+{
+  Session *session = data;
+
+  session->sigterm_id = 0;
+  interrupt (session, "SIGTERM");
+  return G_SOURCE_REMOVE;
+}
+
+/* Prints @text on stdout (in the locale's charset, as g_print() would) and says so on stderr
+ * when it could not be written: a closed pipe, a full disk. */
+static gboolean
+print_stdout (const char *text)
+{
+  g_autofree char *converted = NULL;
+  const char *charset;
+
+  if (!g_get_charset (&charset))
+    converted = g_convert_with_fallback (text, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+
+  errno = 0;
+  if (fputs (converted != NULL ? converted : text, stdout) == EOF || fflush (stdout) == EOF)
+    {
+      int saved_errno = errno;
+
+      g_printerr ("versus: %s: %s\n", _("could not write the table to standard output"),
+                  g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static int
@@ -74,20 +126,17 @@ static int
 write_results (VsCliOptions *options,
                VsResults    *results)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) csv_error = NULL;
+  g_autoptr(GError) json_error = NULL;
 
-  if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &error))
-    {
-      g_printerr ("versus: --csv: %s\n", error->message);
-      return EXIT_UNREACHABLE;
-    }
-  if (options->json_file != NULL && !vs_export_json_file (results, options->json_file, &error))
-    {
-      g_printerr ("versus: --json: %s\n", error->message);
-      return EXIT_UNREACHABLE;
-    }
+  /* every output asked for is written, whatever becomes of the others; each failure is said */
+  if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &csv_error))
+    g_printerr ("versus: --csv: %s\n", csv_error->message);
+  if (options->json_file != NULL &&
+      !vs_export_json_file (results, options->json_file, &json_error))
+    g_printerr ("versus: --json: %s\n", json_error->message);
 
-  return 0;
+  return csv_error != NULL || json_error != NULL ? EXIT_UNREACHABLE : 0;
 }
 
 static int
@@ -98,8 +147,9 @@ run_plan (VsCliOptions *options)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GPtrArray) unreachable = NULL;
   g_autofree char *summary = NULL;
-  Session session = { loop, run, NULL, 0, FALSE };
+  Session session = { loop, run, NULL, 0, 0, NULL };
   VsResults *results;
+  gboolean printed;
   int status;
 
   if (!options->quiet && isatty (STDERR_FILENO))
@@ -116,8 +166,10 @@ run_plan (VsCliOptions *options)
     }
 
   session.sigint_id = g_unix_signal_add (SIGINT, on_sigint, &session);
+  session.sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &session);
   g_main_loop_run (loop);
   g_clear_handle_id (&session.sigint_id, g_source_remove);
+  g_clear_handle_id (&session.sigterm_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (run, &session);
 
   if (session.progress != NULL)
@@ -128,10 +180,11 @@ run_plan (VsCliOptions *options)
 
   results = vs_run_get_results (run);
   summary = vs_cli_summary_render (results);
-  g_print ("%s", summary);
+  printed = print_stdout (summary);
 
-  if (session.interrupted)
-    g_printerr ("versus: %s\n", _("interrupted; the figures cover the run up to then"));
+  if (session.interrupted != NULL)
+    g_printerr ("versus: %s (%s)\n", _("interrupted; the figures cover the run up to then"),
+                session.interrupted);
   if (vs_run_get_error (run) != NULL)
     g_printerr ("versus: %s\n", vs_run_get_error (run)->message);
 
@@ -140,7 +193,7 @@ run_plan (VsCliOptions *options)
     g_printerr ("versus: %s\n", (const char *) g_ptr_array_index (unreachable, i));
 
   status = write_results (options, results);
-  if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL))
+  if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL || !printed))
     status = EXIT_UNREACHABLE;
 
   return status;
@@ -154,6 +207,10 @@ vs_cli_main (int    argc,
   g_autoptr(GError) error = NULL;
 
   g_set_prgname ("versus run");
+
+  /* a closed stdout or a file size limit is an error to report, not a reason to die */
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGXFSZ, SIG_IGN);
 
   if (!vs_cli_options_parse (&options, argc, argv, &error))
     {

@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
 
 typedef enum
 {
@@ -501,25 +502,15 @@ write_stream (GOutputStream  *stream,
   return TRUE;
 }
 
-/* Replaces @path atomically: readers see the old file or the whole new one, never a part. */
+/* Replaces @path atomically (see vs-file.h): the old file or the whole new one, never a part,
+ * and never anything but a regular file. */
 static gboolean
 write_file (const char  *path,
             const char  *data,
             gsize        length,
             GError     **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) local_error = NULL;
-
-  if (!g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
-                                &local_error))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not write “%s”: %s"),
-                   path, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return vs_file_replace (path, data, length, error);
 }
 
 /* Builds one CSV with make and writes it; what names the file in the error. */
@@ -612,8 +603,28 @@ vs_export_csv_dir (VsResults   *results,
   summary_path = g_build_filename (dir, "summary.csv", NULL);
   timeseries_path = g_build_filename (dir, "timeseries.csv", NULL);
 
-  return write_file (summary_path, summary->str, summary->len, error) &&
-         write_file (timeseries_path, timeseries->str, timeseries->len, error);
+  /* both are tried, whatever becomes of the first; each failure is in the message */
+  {
+    g_autoptr(GError) summary_error = NULL;
+    g_autoptr(GError) timeseries_error = NULL;
+
+    write_file (summary_path, summary->str, summary->len, &summary_error);
+    write_file (timeseries_path, timeseries->str, timeseries->len, &timeseries_error);
+    if (summary_error != NULL && timeseries_error != NULL)
+      {
+        g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s; %s", summary_error->message,
+                     timeseries_error->message);
+        return FALSE;
+      }
+    if (summary_error != NULL || timeseries_error != NULL)
+      {
+        g_propagate_error (error, summary_error != NULL ? g_steal_pointer (&summary_error)
+                                                        : g_steal_pointer (&timeseries_error));
+        return FALSE;
+      }
+  }
+
+  return TRUE;
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "vs-error.h"
+#include "vs-format.h"
 #include "vs-plan-private.h"
 
 static void
@@ -31,6 +32,16 @@ add_problem (GPtrArray  *problems,
   g_ptr_array_add (problems, vs_plan_problem_new (path, message));
 }
 
+static void
+add_too_long (GPtrArray  *problems,
+              const char *path,
+              gint64      us)
+{
+  g_autofree char *text = vs_format_duration (us);
+
+  add_problem (problems, path, _("%s is longer than 30 days, the limit"), text);
+}
+
 /* RFC 9110 token characters: methods and header names. */
 static gboolean
 is_token (const char *str,
@@ -51,6 +62,36 @@ is_token (const char *str,
     }
 
   return TRUE;
+}
+
+/* Whether the header line's name is @name (case-insensitive). */
+static gboolean
+header_is (const char *header,
+           const char *name)
+{
+  gsize len = strlen (name);
+
+  return g_ascii_strncasecmp (header, name, len) == 0 && header[len] == ':';
+}
+
+char *
+vs_header_check (const char *header)
+{
+  const char *colon;
+
+  g_return_val_if_fail (header != NULL, NULL);
+
+  colon = strchr (header, ':');
+  if (strpbrk (header, "\r\n") != NULL)
+    return g_strdup (_("a header must not contain a line break"));
+  if (colon == NULL || !is_token (header, colon - header))
+    return g_strdup_printf (_("“%s” is not a header; write “Name: value”"), header);
+  if (header_is (header, "Content-Length"))
+    return g_strdup (_("Versus sets Content-Length itself, from the body; remove this header"));
+  if (header_is (header, "Transfer-Encoding"))
+    return g_strdup (_("Versus frames the body itself, with Content-Length; remove this "
+                       "header"));
+  return NULL;
 }
 
 static char *
@@ -104,6 +145,12 @@ check_url (GPtrArray  *problems,
       return NULL;
     }
 
+  if (g_uri_get_port (uri) == 0)
+    {
+      add_problem (problems, path, _("port 0 is not a port a server listens on; use 1 to 65535"));
+      return NULL;
+    }
+
   return g_steal_pointer (&uri);
 }
 
@@ -122,6 +169,11 @@ check_target (VsPlan         *self,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) rule_error = NULL;
   VsStatusRule rule;
+  int host_index = -1;
+
+  /* the URL first: the command line names a target after its URL, so a missing URL would
+   * otherwise be reported as a missing name */
+  uri = check_url (problems, url_path, target->url);
 
   if (target->name == NULL || *target->name == '\0')
     add_problem (problems, name_path, _("empty; every target needs a name"));
@@ -140,8 +192,6 @@ check_target (VsPlan         *self,
         }
     }
 
-  uri = check_url (problems, url_path, target->url);
-
   if (target->method == NULL || !is_token (target->method, -1))
     add_problem (problems, method_path, _("“%s” is not an HTTP method"),
                  target->method ? target->method : "");
@@ -149,13 +199,19 @@ check_target (VsPlan         *self,
   for (guint h = 0; target->headers != NULL && target->headers[h] != NULL; h++)
     {
       const char *header = target->headers[h];
-      const char *colon = strchr (header, ':');
       g_autofree char *path = g_strdup_printf ("%s.headers[%u]", prefix, h);
+      g_autofree char *problem = vs_header_check (header);
 
-      if (strpbrk (header, "\r\n") != NULL)
-        add_problem (problems, path, _("a header must not contain a line break"));
-      else if (colon == NULL || !is_token (header, colon - header))
-        add_problem (problems, path, _("“%s” is not a header; write “Name: value”"), header);
+      if (problem != NULL)
+        add_problem (problems, path, "%s", problem);
+      else if (header_is (header, "Host"))
+        {
+          if (host_index >= 0)
+            add_problem (problems, path, _("Host is also given in headers[%d]; keep one"),
+                         host_index);
+          else
+            host_index = h;
+        }
     }
 
   if (target->body != NULL && target->body_file != NULL)
@@ -207,8 +263,15 @@ vs_plan_check (VsPlan *self)
   if (load->connections == 0 || load->connections > MAX_CONNECTIONS)
     add_problem (problems, "load.connections", _("%u is out of range; use 1 to %u"),
                  load->connections, MAX_CONNECTIONS);
-  if (!isfinite (load->rate) || load->rate < 0)
-    add_problem (problems, "load.rate", _("must be a number of requests/s, 0 or more"));
+  if (!isfinite (load->rate) || load->rate < 0 ||
+      (load->rate > 0 && (load->rate < MIN_RATE || load->rate > MAX_RATE)))
+    {
+      char rate[G_ASCII_DTOSTR_BUF_SIZE];
+
+      add_problem (problems, "load.rate",
+                   _("%s is out of range; use 0.001 to 10000000 requests/s per target"),
+                   g_ascii_formatd (rate, sizeof rate, "%g", load->rate));
+    }
   else if (load->model == VS_LOAD_OPEN && load->rate <= 0)
     add_problem (problems, "load.rate",
                  _("the open model needs a rate above 0 requests/s per target"));
@@ -217,6 +280,8 @@ vs_plan_check (VsPlan *self)
 
   if (load->duration_us < 0)
     add_problem (problems, "load.duration", _("must not be negative"));
+  else if (load->duration_us > MAX_DURATION_US)
+    add_too_long (problems, "load.duration", load->duration_us);
   else if (load->duration_us > 0 && load->requests > 0)
     add_problem (problems, "load.duration",
                  _("both a duration and a request count are set; keep one of them"));
@@ -225,8 +290,12 @@ vs_plan_check (VsPlan *self)
 
   if (load->warmup_us < 0)
     add_problem (problems, "load.warmup", _("must not be negative"));
+  else if (load->warmup_us > MAX_DURATION_US)
+    add_too_long (problems, "load.warmup", load->warmup_us);
   if (load->timeout_us <= 0)
     add_problem (problems, "load.timeout", _("must be longer than 0"));
+  else if (load->timeout_us > MAX_DURATION_US)
+    add_too_long (problems, "load.timeout", load->timeout_us);
   if (load->threads > MAX_THREADS)
     add_problem (problems, "load.threads", _("%u is too many; use at most %u (0: one per core)"),
                  load->threads, MAX_THREADS);

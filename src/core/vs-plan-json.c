@@ -37,13 +37,20 @@
  *
  * Durations are strings ("250ms", "10s", "2m", "1h30m") or numbers of seconds. Every key is
  * optional except "version"; unknown keys are errors, so a typo never passes silently.
+ *
+ * Before json-glib sees the text: at most MAX_PLAN_BYTES (1 MiB), a regular file when read from
+ * one, no NUL byte, nesting within MAX_PLAN_DEPTH, no \u0000 in strings, integers within int64
+ * (see preflight()). The ranges of the values are the plan check's (vs-plan-check.c).
  */
 #include "config.h"
 
 #include <inttypes.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -51,6 +58,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
 #include "vs-plan-private.h"
 #include "vs-format.h"
 
@@ -257,11 +265,13 @@ get_duration (JsonNode    *node,
       double seconds = type == G_TYPE_INT64 ? json_node_get_int (node)
                                             : json_node_get_double (node);
 
-      /* up to about 100 days: far past any run, far below overflow */
-      if (!(seconds >= 0 && seconds <= 1e7))
-        return vs_error_set_field (error, path,
-                                   _("expected a number of seconds from 0 to 10000000"));
-      *out = (gint64) llround (seconds * G_USEC_PER_SEC);
+      if (!(seconds >= 0))
+        return vs_error_set_field (error, path, _("expected a number of seconds, 0 or more"));
+      /* beyond any limit: saturated here (no overflow), refused with the limit by the check */
+      if (seconds > 1e12)
+        *out = G_MAXINT64;
+      else
+        *out = (gint64) llround (seconds * G_USEC_PER_SEC);
       return TRUE;
     }
 
@@ -430,10 +440,9 @@ load_load (JsonNode    *node,
     return FALSE;
   if ((member = lookup (object, "load", "rate", &member_path)))
     {
+      /* the range is the plan check's */
       if (!get_number (member, member_path, &load->rate, error))
         return FALSE;
-      if (load->rate < 0)
-        return vs_error_set_field (error, member_path, _("expected requests/s, 0 or more"));
     }
   if ((member = lookup (object, "load", "arrival", &member_path)))
     {
@@ -571,6 +580,166 @@ load_plan (JsonNode    *root,
   return g_steal_pointer (&plan);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Pre-flight                                                                               */
+
+/* json-glib 1.6 parses recursively (100,000 nested “[” overflow the stack), keeps integers it
+ * cannot hold as some other number, and cuts strings at an escaped NUL. A light scan of the
+ * text finds all three first, with the path of the value for the message; anything else that
+ * is wrong is left to the parser, which says where. */
+
+typedef struct
+{
+  gboolean    array;
+  guint       index;     /* array: the element being read */
+  const char *key;       /* object: the member being read (raw text), or NULL */
+  gsize       key_len;
+  gboolean    want_key;  /* object: the next string is a member name */
+} Frame;
+
+static char *
+frames_path (const Frame *frames,
+             guint        depth)
+{
+  GString *path = g_string_new (NULL);
+
+  for (guint d = 0; d < depth; d++)
+    {
+      if (frames[d].array)
+        g_string_append_printf (path, "[%u]", frames[d].index);
+      else if (frames[d].key != NULL)
+        {
+          if (path->len > 0)
+            g_string_append_c (path, '.');
+          g_string_append_len (path, frames[d].key, frames[d].key_len);
+        }
+    }
+  if (path->len == 0)
+    g_string_append (path, _("the plan"));
+  return g_string_free (path, FALSE);
+}
+
+/* An integer literal JSON may hold but an int64 cannot. */
+static gboolean
+integer_too_large (const char *start,
+                   gsize       len)
+{
+  g_autofree char *text = NULL;
+  gint64 value;
+
+  for (gsize i = start[0] == '-' ? 1 : 0; i < len; i++)
+    if (!g_ascii_isdigit (start[i]))
+      return FALSE;
+  text = g_strndup (start, len);
+  return !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL) &&
+         g_ascii_isdigit (start[len - 1]);
+}
+
+static gboolean
+preflight (const char  *json,
+           gsize        length,
+           GError     **error)
+{
+  Frame frames[MAX_PLAN_DEPTH + 1];
+  const char *end = json + length;
+  guint depth = 0;
+
+  for (const char *p = json; p < end; p++)
+    {
+      Frame *top = depth > 0 ? &frames[depth - 1] : NULL;
+
+      switch (*p)
+        {
+        case '{':
+        case '[':
+          if (depth == MAX_PLAN_DEPTH)
+            {
+              g_autofree char *path = frames_path (frames, depth);
+
+              return vs_error_set_field (error, path,
+                                         _("nested more than %d levels deep; a plan needs 4"),
+                                         MAX_PLAN_DEPTH);
+            }
+          frames[depth++] = (Frame) { *p == '[', 0, NULL, 0, *p == '{' };
+          break;
+
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+
+        case ',':
+          if (top != NULL && top->array)
+            top->index++;
+          else if (top != NULL)
+            top->want_key = TRUE;
+          break;
+
+        case ':':
+          if (top != NULL)
+            top->want_key = FALSE;
+          break;
+
+        case '"':
+          {
+            const char *start = ++p;
+
+            for (; p < end && *p != '"'; p++)
+              {
+                if (*p != '\\' || ++p >= end)
+                  continue;
+                if (*p == 'u' && end - p > 4 && strncmp (p + 1, "0000", 4) == 0)
+                  {
+                    g_autofree char *path = NULL;
+
+                    if (top != NULL && top->want_key)
+                      {
+                        top->key = start;
+                        top->key_len = p - 1 - start;
+                      }
+                    path = frames_path (frames, depth);
+                    return vs_error_set_field (error, path,
+                                               _("holds a NUL character (\\u0000), which "
+                                                 "cannot be sent"));
+                  }
+              }
+            if (p >= end)
+              return TRUE;  /* unterminated: the parser says where */
+            if (top != NULL && !top->array && top->want_key)
+              {
+                top->key = start;
+                top->key_len = p - start;
+              }
+          }
+          break;
+
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          {
+            const char *start = p;
+
+            while (p + 1 < end && strchr ("-+.eE0123456789", p[1]) != NULL)
+              p++;
+            if (integer_too_large (start, p + 1 - start))
+              {
+                g_autofree char *path = frames_path (frames, depth);
+                g_autofree char *text = g_strndup (start, p + 1 - start);
+
+                return vs_error_set_field (error, path, _("%s is too large"), text);
+              }
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
 VsPlan *
 vs_plan_load_from_data (const char  *json,
                         gssize       length,
@@ -585,6 +754,21 @@ vs_plan_load_from_data (const char  *json,
   if (length < 0)
     length = strlen (json);
 
+  if ((gsize) length > MAX_PLAN_BYTES)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
+                   _("not a Versus plan: larger than %d KiB, the limit for a plan"),
+                   MAX_PLAN_BYTES / 1024);
+      return NULL;
+    }
+  if (memchr (json, '\0', length) != NULL)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
+                   _("not a Versus plan: the text holds a NUL byte at offset %td"),
+                   (const char *) memchr (json, '\0', length) - json);
+      return NULL;
+    }
+
   /* json-glib expects valid UTF-8; say so plainly instead of letting it guess */
   if (!g_utf8_validate_len (json, length, NULL))
     {
@@ -592,6 +776,9 @@ vs_plan_load_from_data (const char  *json,
                            _("not a Versus plan: the file is not UTF-8 text"));
       return NULL;
     }
+
+  if (!preflight (json, length, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, json, length, &local_error))
@@ -602,6 +789,78 @@ vs_plan_load_from_data (const char  *json,
     }
 
   return load_plan (json_parser_get_root (parser), base_dir, error);
+}
+
+/* The whole file, when it is a regular file within the size limit. A device, a FIFO or a file
+ * growing as it is read never makes Versus read more than MAX_PLAN_BYTES + 1. */
+static char *
+read_plan_file (const char  *path,
+                gsize       *length,
+                GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize filled = 0;
+  int fd;
+
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot open “%s”: %s"), path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is not a regular file"), path);
+      close (fd);
+      return NULL;
+    }
+  if (st.st_size > MAX_PLAN_BYTES)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO,
+                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
+                   MAX_PLAN_BYTES / 1024);
+      close (fd);
+      return NULL;
+    }
+
+  contents = g_malloc (MAX_PLAN_BYTES + 2);
+  while (filled <= MAX_PLAN_BYTES)
+    {
+      gssize n = read (fd, contents + filled, MAX_PLAN_BYTES + 1 - filled);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot read “%s”: %s"), path,
+                       g_strerror (saved_errno));
+          close (fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      filled += n;
+    }
+  close (fd);
+
+  if (filled > MAX_PLAN_BYTES)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO,
+                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
+                   MAX_PLAN_BYTES / 1024);
+      return NULL;
+    }
+
+  contents[filled] = '\0';
+  *length = filled;
+  return g_steal_pointer (&contents);
 }
 
 VsPlan *
@@ -617,11 +876,9 @@ vs_plan_load_from_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
+  contents = read_plan_file (path, &length, error);
+  if (contents == NULL)
+    return NULL;
 
   absolute = g_canonicalize_filename (path, NULL);
   base_dir = g_path_get_dirname (absolute);
@@ -822,18 +1079,11 @@ vs_plan_save_to_file (VsPlan      *self,
                       const char  *path,
                       GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *json = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   json = vs_plan_to_json (self);
-  if (!g_file_set_contents (path, json, -1, &local_error))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return vs_file_replace (path, json, strlen (json), error);
 }

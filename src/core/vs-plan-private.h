@@ -10,6 +10,15 @@ G_BEGIN_DECLS
 #define MAX_PIPELINE    1024
 #define MIN_TICK_US     (50 * 1000)
 #define MAX_TICK_US     (60 * G_USEC_PER_SEC)
+/* duration, warm-up and timeout: far past any run, far below any overflow of the clock */
+#define MAX_DURATION_US (G_GINT64_CONSTANT (30) * 24 * 3600 * G_USEC_PER_SEC)
+/* open model, requests/s per target: the slowest keeps the schedule's gap (threads / rate)
+ * within a few weeks, the fastest is far beyond any engine */
+#define MIN_RATE        0.001
+#define MAX_RATE        10000000.0
+/* plan files: a plan is a few kilobytes; bodies of any size belong in body_file */
+#define MAX_PLAN_BYTES  (1024 * 1024)
+#define MAX_PLAN_DEPTH  32
 
 #define DEFAULT_METHOD        "GET"
 #define DEFAULT_EXPECT_STATUS "2xx,3xx"

@@ -142,6 +142,12 @@ gboolean     vs_mode_from_string       (const char *str, VsMode       *out);
 gboolean     vs_engine_kind_from_string(const char *str, VsEngineKind *out);
 gboolean     vs_arrival_from_string    (const char *str, VsArrival    *out);
 
+/* NULL when @header is a request header line a plan may carry ("Name: value", a token name,
+ * no line break, not a framing header Versus computes itself: Content-Length,
+ * Transfer-Encoding); otherwise what is wrong with it, for a message. Host may be given once:
+ * it replaces the one made from the URL, in both engines. */
+char        *vs_header_check           (const char   *header);
+
 /* "2xx,3xx", "200", "200-204,404". FALSE with a message for anything else. */
 gboolean     vs_status_rule_parse      (VsStatusRule *rule,
                                         const char   *text,

@@ -1,0 +1,263 @@
+/* test-file.c: vs_file_replace() — atomic, regular files only, the old file kept on failure */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vs-error.h"
+#include "vs-file.h"
+
+/* A fresh folder for one test. */
+static char *
+make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("versus-file-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in @dir, sorted and joined with spaces: shows any temporary file left behind. */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, (char *) name);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static void
+assert_contents (const char *path,
+                 const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_new_and_replace (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "summary.csv", NULL);
+  g_autofree char *names = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  mode_t old_umask = umask (022);
+
+  g_assert_true (vs_file_replace (path, "one\n", 4, &error));
+  g_assert_no_error (error);
+  assert_contents (path, "one\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0644);  /* 0666 less the umask, not mkstemp's 0600 */
+
+  /* the old file's mode is kept */
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+  g_assert_true (vs_file_replace (path, "two, longer\n", 12, &error));
+  g_assert_no_error (error);
+  assert_contents (path, "two, longer\n");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0640);
+
+  /* empty data is a valid (empty) file */
+  g_assert_true (vs_file_replace (path, "", 0, &error));
+  assert_contents (path, "");
+
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "summary.csv");
+
+  umask (old_umask);
+  remove_dir (dir);
+}
+
+/* A link is followed to the file it names; the link stays a link. */
+static void
+test_symlinks (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *real = g_build_filename (dir, "real.json", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.json", NULL);
+  g_autofree char *link2 = g_build_filename (dir, "link2.json", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.json", NULL);
+  g_autofree char *named = g_build_filename (dir, "named.json", NULL);
+  g_autofree char *names = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (real, "old", -1, NULL));
+  g_assert_cmpint (symlink ("real.json", link), ==, 0);     /* relative */
+  g_assert_cmpint (symlink (link, link2), ==, 0);           /* absolute, to a link */
+  g_assert_cmpint (symlink ("named.json", dangling), ==, 0);
+
+  g_assert_true (vs_file_replace (link2, "new", 3, &error));
+  g_assert_no_error (error);
+  assert_contents (real, "new");
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_lstat (link2, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+
+  /* a dangling link: the file it names is created */
+  g_assert_true (vs_file_replace (dangling, "made", 4, &error));
+  g_assert_no_error (error);
+  assert_contents (named, "made");
+  g_assert_cmpint (g_lstat (dangling, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "dangling.json link.json link2.json named.json real.json");
+  remove_dir (dir);
+}
+
+static void
+assert_refused (const char *path,
+                const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf ("Could not write “%s”: %s", path, reason);
+
+  g_assert_false (vs_file_replace (path, "x", 1, &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* Anything but a regular file is refused and left as it is: /dev/null (which root could
+ * otherwise replace), a link to it, a FIFO, a folder, a loop of links. */
+static void
+test_not_regular (void)
+{
+  const char *not_regular = "it is not a regular file, and Versus replaces only regular files";
+  g_autofree char *dir = make_dir ();
+  g_autofree char *to_null = g_build_filename (dir, "null.json", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *loop_a = g_build_filename (dir, "a", NULL);
+  g_autofree char *loop_b = g_build_filename (dir, "b", NULL);
+  g_autofree char *names = NULL;
+  struct stat st;
+
+  g_assert_cmpint (symlink ("/dev/null", to_null), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_assert_cmpint (symlink ("b", loop_a), ==, 0);
+  g_assert_cmpint (symlink ("a", loop_b), ==, 0);
+
+  assert_refused ("/dev/null", not_regular);
+  assert_refused (to_null, not_regular);
+  assert_refused (fifo, not_regular);
+  assert_refused (sub, not_regular);
+  assert_refused (loop_a, g_strerror (ELOOP));
+
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "a b fifo null.json sub");
+  g_rmdir (sub);
+  remove_dir (dir);
+}
+
+/* A full disk, as a file size limit: the write fails, the old file is intact and no temporary
+ * file is left. Runs in a child, which alone gets the limit. */
+static void
+test_full_disk (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "result.json", NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (g_file_set_contents (path, "{\"old\": true}\n", -1, NULL));
+
+  g_setenv ("VS_TEST_FILE_PATH", path, TRUE);
+  g_test_trap_subprocess ("/core/file/full-disk/child", 0, G_TEST_SUBPROCESS_DEFAULT);
+  expected = g_strdup_printf ("*Could not write “%s”: %s*", path, g_strerror (EFBIG));
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout (expected);
+
+  assert_contents (path, "{\"old\": true}\n");
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "result.json");
+  remove_dir (dir);
+}
+
+static void
+test_full_disk_child (void)
+{
+  const char *path = g_getenv ("VS_TEST_FILE_PATH");
+  struct rlimit limit = { 4096, 4096 };
+  g_autofree char *data = g_malloc (1024 * 1024);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("only run by /core/file/full-disk");
+      return;
+    }
+
+  /* without the default action (death), a write beyond the limit fails with EFBIG */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  memset (data, 'x', 1024 * 1024);
+  g_assert_false (vs_file_replace (path, data, 1024 * 1024, &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_IO);
+  /* raw bytes, not converted to the locale's charset as g_print() would */
+  fputs (error->message, stdout);
+  fflush (stdout);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/file/new-and-replace", test_new_and_replace);
+  g_test_add_func ("/core/file/symlinks", test_symlinks);
+  g_test_add_func ("/core/file/not-regular", test_not_regular);
+  g_test_add_func ("/core/file/full-disk", test_full_disk);
+  g_test_add_func ("/core/file/full-disk/child", test_full_disk_child);
+
+  return g_test_run ();
+}
