@@ -297,6 +297,31 @@ append_busy_note (Summary *summary,
                           names->str, 100.0 * busiest);
 }
 
+/* " 2 worker threads on 1 CPU.": the default is one per CPU the process may run on; more
+ * workers than CPUs compete for them, which shows in the tail latency */
+static void
+append_generator (Summary *summary,
+                  GString *out)
+{
+  guint n_workers = vs_results_get_n_workers (summary->results);
+  guint n_cpus = vs_results_get_n_cpus (summary->results);
+
+  if (n_workers == 0 || n_cpus == 0)
+    return;
+
+  g_string_append_c (out, ' ');
+  /* TRANSLATORS: the first half of "3 worker threads on 2 CPUs." */
+  g_string_append_printf (out, ngettext ("%u worker thread", "%u worker threads", n_workers),
+                          n_workers);
+  g_string_append_c (out, ' ');
+  /* TRANSLATORS: the second half of "3 worker threads on 2 CPUs." */
+  g_string_append_printf (out, ngettext ("on %u CPU.", "on %u CPUs.", n_cpus), n_cpus);
+  if (n_workers > n_cpus)
+    g_string_append_printf (out, " %s",
+                            _("More workers than CPUs: they compete for them, which adds to the "
+                              "latency."));
+}
+
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -305,6 +330,7 @@ append_notes (Summary *summary,
 
   g_string_append_c (out, '\n');
   g_string_append_printf (out, _("Engine: %s."), vs_results_get_engine (summary->results));
+  append_generator (summary, out);
   g_string_append_c (out, '\n');
   if (plan->load.model == VS_LOAD_OPEN)
     g_string_append_printf (out, "%s\n",

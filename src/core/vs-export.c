@@ -36,7 +36,7 @@ typedef struct
 } Field;
 
 static const char * const summary_columns[] = {
-  "target", "url", "engine", "model", "mode", "connections", "rate_rps", "duration_s",
+  "target", "url", "engine", "workers", "cpus", "model", "mode", "connections", "rate_rps", "duration_s",
   "requests", "responses", "errors",
   "errors_connect", "errors_tls", "errors_timeout", "errors_io", "errors_status",
   "errors_http_4xx", "errors_http_5xx",
@@ -139,6 +139,8 @@ summary_row (VsResults *results,
   add_string (row, target->target->name);
   add_string (row, target->target->url);
   add_string (row, vs_results_get_engine (results));
+  add_uint (row, vs_results_get_n_workers (results));
+  add_uint (row, vs_results_get_n_cpus (results));
   add_string (row, vs_load_model_to_string (plan->load.model));
   add_string (row, vs_mode_to_string (plan->mode));
   add_uint (row, plan->load.connections);

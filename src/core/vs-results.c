@@ -8,6 +8,8 @@ struct _VsResults
   VsPlan         *plan;
   char           *engine;
   GDateTime      *started;
+  guint           n_workers;
+  guint           n_cpus;
   VsTargetResult *targets;
   guint           n_targets;
 };
@@ -97,6 +99,33 @@ vs_results_get_started (VsResults *self)
   g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
 
   return self->started;
+}
+
+void
+vs_results_set_generator (VsResults *self,
+                          guint      n_workers,
+                          guint      n_cpus)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  self->n_workers = n_workers;
+  self->n_cpus = n_cpus;
+}
+
+guint
+vs_results_get_n_workers (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), 0);
+
+  return self->n_workers;
+}
+
+guint
+vs_results_get_n_cpus (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), 0);
+
+  return self->n_cpus;
 }
 
 guint

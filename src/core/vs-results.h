@@ -55,6 +55,12 @@ VsResults            *vs_results_new            (VsPlan         *plan,
 VsPlan               *vs_results_get_plan       (VsResults      *self);
 const char           *vs_results_get_engine     (VsResults      *self);  /* "soup", "native" */
 GDateTime            *vs_results_get_started    (VsResults      *self);  /* wall clock, UTC */
+/* How many worker threads loaded the targets, and on how many CPUs the process could run. */
+void                  vs_results_set_generator  (VsResults      *self,
+                                                 guint           n_workers,
+                                                 guint           n_cpus);
+guint                 vs_results_get_n_workers  (VsResults      *self);
+guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);

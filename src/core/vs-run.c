@@ -276,6 +276,8 @@ vs_run_start (VsRun   *self,
     }
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  /* every job of the run (one per target in sequential mode) has the same workers */
+  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
   self->context = g_main_context_ref_thread_default ();
   self->start_us = self->first_job->start_us;
   self->running = TRUE;

@@ -1,10 +1,14 @@
 /* vs-job.c: worker threads, shares and the lock-free collect handshake */
+/* sched_getaffinity() and the CPU_*_S macros */
+#define _GNU_SOURCE
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -76,10 +80,37 @@ vs_thread_runnable_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+guint
+vs_job_available_cpus (void)
+{
+  /* g_get_num_processors() of GLib 2.74 counts the machine's cores, not the ones this process
+   * may run on (taskset, cgroup cpusets): ask the kernel for the affinity mask, growing the set
+   * until it holds every CPU the kernel knows */
+  for (int n_cpus = 1024; n_cpus <= 1 << 20; n_cpus *= 2)
+    {
+      cpu_set_t *set = CPU_ALLOC (n_cpus);
+      gsize size = CPU_ALLOC_SIZE (n_cpus);
+      int count = 0;
+
+      if (set == NULL)
+        break;
+      CPU_ZERO_S (size, set);
+      if (sched_getaffinity (0, size, set) == 0)
+        count = CPU_COUNT_S (size, set);
+      CPU_FREE (set);
+      if (count > 0)
+        return count;
+      if (errno != EINVAL)
+        break;
+    }
+
+  return g_get_num_processors ();
+}
+
 static guint
 worker_count (VsPlan *plan)
 {
-  guint threads = plan->load.threads ? plan->load.threads : g_get_num_processors ();
+  guint threads = plan->load.threads ? plan->load.threads : vs_job_available_cpus ();
 
   /* every worker needs at least one connection to each target */
   return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
@@ -121,6 +152,7 @@ vs_job_new (VsEngine    *engine,
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
   self->n_workers = worker_count (plan);
+  self->n_cpus = vs_job_available_cpus ();
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)

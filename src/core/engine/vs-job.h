@@ -57,6 +57,7 @@ struct _VsJob
   guint           n_targets;
   guint          *plan_indices;
   guint           n_workers;
+  guint           n_cpus;         /* the CPUs the process may run on, when the job was made */
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
@@ -67,6 +68,9 @@ struct _VsJob
   gboolean        released;       /* the engine's release ran */
 };
 
+/* The CPUs this process may run on (its affinity mask, which taskset and container cpusets
+ * narrow), at least 1: the default number of workers. */
+guint     vs_job_available_cpus (void);
 /* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
  * soft limit as far as allowed) against the connections asked for. */
 VsJob    *vs_job_new          (VsEngine    *engine,
