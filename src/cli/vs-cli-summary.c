@@ -227,6 +227,9 @@ add_rows (Summary *summary)
       for (guint i = 0; i < summary->n; i++)
         summary->values[i] = target (summary, i)->total->counters.late;
       add_row (summary, _("late sends"), CELL_COUNT, requests);
+      for (guint i = 0; i < summary->n; i++)
+        summary->values[i] = target (summary, i)->total->counters.unsent;
+      add_row (summary, _("unsent"), CELL_COUNT, requests);
     }
 
   add_timing_rows (summary, VS_TIMING_CONNECT, _("connect p50"), _("connect p99"));
@@ -322,6 +325,45 @@ append_generator (Summary *summary,
                               "latency."));
 }
 
+/* Late sends have two causes, and the note names the one that applied: every connection busy
+ * (the in-flight cap, -c, was full: the server was slow to answer), or the generator's own CPU. */
+static void
+append_late_note (Summary              *summary,
+                  const VsTargetResult *tr,
+                  GString              *out)
+{
+  const VsCounters *counters = &tr->total->counters;
+  g_autofree char *lag = vs_format_latency (counters->lag_max_us);
+  VsPlan *plan = vs_results_get_plan (summary->results);
+  double share = 100.0 * counters->late / counters->requests;
+
+  g_string_append_printf (out,
+                          _("The load generator fell behind on %s: %.1f%% of its sends left "
+                            "late (up to %s),\nso that lag is in the latency above. "),
+                          tr->target->name, share, lag);
+
+  if (2 * counters->late_at_cap >= counters->late)
+    g_string_append_printf (out,
+                            _("Most of them (%" G_GUINT64_FORMAT ") waited for a free "
+                              "connection: all %u were busy\n%.0f%% of the time, so the "
+                              "server did not answer fast enough for the rate. Allow\nmore "
+                              "in flight (--connections) or ask for a lower --rate.\n"),
+                            counters->late_at_cap, plan->load.connections,
+                            100.0 * vs_target_result_at_cap_share (
+                              tr, vs_results_get_n_workers (summary->results)));
+  else if (tr->generator_busy_max > VS_GENERATOR_BUSY_WARNING)
+    g_string_append_printf (out,
+                            _("A connection was free, but the generator's busiest thread "
+                              "was\n%.0f%% busy: try more --threads or a lower --rate.\n"),
+                            100.0 * tr->generator_busy_max);
+  else
+    g_string_append_printf (out,
+                            _("A connection was free and the generator's busiest thread was "
+                              "only\n%.0f%% busy: its threads were kept off the CPU (other "
+                              "processes, or more\nworkers than CPUs).\n"),
+                            100.0 * tr->generator_busy_max);
+}
+
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -345,18 +387,18 @@ append_notes (Summary *summary,
       const VsTargetResult *tr = target (summary, i);
       const VsCounters *counters = &tr->total->counters;
 
+      if (counters->unsent > 0)
+        g_string_append_printf (out,
+                                _("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests "
+                                  "due were never sent (unsent): the run ended while they\n"
+                                  "waited for a free connection, so the figures above leave "
+                                  "them out.\n"),
+                                tr->target->name, counters->unsent,
+                                counters->requests + counters->unsent);
+
       if (counters->requests > 0 &&
           counters->late > LATE_WARNING_SHARE * counters->requests)
-        {
-          g_autofree char *lag = vs_format_latency (counters->lag_max_us);
-
-          g_string_append_printf (out,
-                                  _("The load generator fell behind on %s: %.1f%% of its sends "
-                                    "left late (up to %s),\nso that lag is in the latency "
-                                    "above. Try more --threads or a lower --rate.\n"),
-                                  tr->target->name, 100.0 * counters->late / counters->requests,
-                                  lag);
-        }
+        append_late_note (summary, tr, out);
     }
 }
 
