@@ -339,28 +339,28 @@ append_late_note (Summary              *summary,
 
   g_string_append_printf (out,
                           _("The load generator fell behind on %s: %.1f%% of its sends left "
-                            "late (up to %s),\nso that lag is in the latency above. "),
+                            "late (up to %s),\nso that lag is in the latency above.\n"),
                           tr->target->name, share, lag);
 
   if (2 * counters->late_at_cap >= counters->late)
     g_string_append_printf (out,
                             _("Most of them (%" G_GUINT64_FORMAT ") waited for a free "
-                              "connection: all %u were busy\n%.0f%% of the time, so the "
-                              "server did not answer fast enough for the rate. Allow\nmore "
-                              "in flight (--connections) or ask for a lower --rate.\n"),
+                              "connection: all %u were busy %.0f%% of the time,\nso the "
+                              "server did not answer fast enough for the rate. Allow more in "
+                              "flight\n(--connections) or ask for a lower --rate.\n"),
                             counters->late_at_cap, plan->load.connections,
                             100.0 * vs_target_result_at_cap_share (
                               tr, vs_results_get_n_workers (summary->results)));
   else if (tr->generator_busy_max > VS_GENERATOR_BUSY_WARNING)
     g_string_append_printf (out,
-                            _("A connection was free, but the generator's busiest thread "
-                              "was\n%.0f%% busy: try more --threads or a lower --rate.\n"),
+                            _("A connection was free, but the generator's busiest thread was "
+                              "%.0f%% busy:\ntry more --threads or a lower --rate.\n"),
                             100.0 * tr->generator_busy_max);
   else
     g_string_append_printf (out,
                             _("A connection was free and the generator's busiest thread was "
-                              "only\n%.0f%% busy: its threads were kept off the CPU (other "
-                              "processes, or more\nworkers than CPUs).\n"),
+                              "only %.0f%% busy:\nits threads were kept off the CPU (other "
+                              "processes, or more workers than CPUs).\n"),
                             100.0 * tr->generator_busy_max);
 }
 
