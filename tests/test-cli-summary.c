@@ -270,7 +270,7 @@ test_unsent (void)
   text = vs_cli_summary_render (results);
   g_test_message ("%s", text);
   row = line_of (text, "unsent");
-  g_assert_nonnull (strstr (row, "300"));
+  g_assert_nonnull (strstr (row, "300 (75.00%)"));
   g_assert_nonnull (strstr (text, "slow: 300 of 400 requests due were never sent (unsent)"));
 }
 

@@ -222,14 +222,21 @@ add_rows (Summary *summary)
 
   if (open)
     {
+      g_autofree double *due = g_new0 (double, summary->n);
+
       add_histogram_row (summary, _("p99 uncorrected"), G_STRUCT_OFFSET (VsStats, uncorrected),
                          99);
       for (guint i = 0; i < summary->n; i++)
         summary->values[i] = target (summary, i)->total->counters.late;
       add_row (summary, _("late sends"), CELL_COUNT, requests);
+
+      /* a share of the requests due, which the unsent are part of */
       for (guint i = 0; i < summary->n; i++)
-        summary->values[i] = target (summary, i)->total->counters.unsent;
-      add_row (summary, _("unsent"), CELL_COUNT, requests);
+        {
+          summary->values[i] = target (summary, i)->total->counters.unsent;
+          due[i] = requests[i] + summary->values[i];
+        }
+      add_row (summary, _("unsent"), CELL_COUNT, due);
     }
 
   add_timing_rows (summary, VS_TIMING_CONNECT, _("connect p50"), _("connect p99"));
