@@ -720,12 +720,18 @@ test_rows_partition (gconstpointer data)
       g_assert_cmpuint (measure, ==, c->requests);
       g_assert_cmpuint (measure + warmup, ==, f.seen.requests);
       g_assert_cmpuint (warmup, >, 0);
-      g_assert_cmpuint (unsent, ==, 0);
+      g_assert_cmpuint (unsent, ==, c->unsent);
       g_assert_cmpuint (vs_histogram_count (fixture_stats (&f)->latency), ==, c->responses);
       if (open)
         {
+          /* exact whatever the machine's load: a generator starved of CPU at the end leaves
+           * some unsent, and they are counted */
           g_assert_cmpuint (c->requests + c->unsent, ==, 500);
-          g_assert_cmpuint (warmup, ==, 100);
+          g_assert_cmpuint (measure + warmup + unsent, ==, 600);
+        }
+      else
+        {
+          g_assert_cmpuint (unsent, ==, 0);
         }
       /* the drain is not the measured phase: duration_s is the second asked for */
       g_assert_cmpfloat (vs_results_get_target (f.results, 0)->measured_s, <, 1.1);

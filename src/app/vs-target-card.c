@@ -237,7 +237,7 @@ vs_target_card_update (VsTargetCard         *self,
           g_string_append_c (note, '\n');
         g_string_append_printf (note,
                                 _("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests due "
-                                  "were never sent: every connection was busy until the end"),
+                                  "were never sent: the run ended before they could leave"),
                                 counters->unsent, counters->requests + counters->unsent);
       }
 

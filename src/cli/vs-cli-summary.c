@@ -397,9 +397,8 @@ append_notes (Summary *summary,
       if (counters->unsent > 0)
         g_string_append_printf (out,
                                 _("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests "
-                                  "due were never sent (unsent): the run ended while they\n"
-                                  "waited for a free connection, so the figures above leave "
-                                  "them out.\n"),
+                                  "due were never sent (unsent): the run ended before they\n"
+                                  "could leave, so the figures above leave them out.\n"),
                                 tr->target->name, counters->unsent,
                                 counters->requests + counters->unsent);
 
