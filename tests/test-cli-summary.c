@@ -170,6 +170,110 @@ test_generator_busy (void)
   g_assert_null (strstr (text, "loading node"));
 }
 
+/* The note on late sends for target name, up to the next note. */
+static char *
+late_note (const char *text,
+           const char *name)
+{
+  g_autofree char *start = g_strdup_printf ("fell behind on %s:", name);
+  const char *begin = strstr (text, start);
+  const char *end;
+
+  g_assert_nonnull (begin);
+  end = strstr (begin + 1, "The load generator");
+  return end != NULL ? g_strndup (begin, end - begin) : g_strdup (begin);
+}
+
+/* Issue 9, point 5: late sends have two causes and the note names the one that applied — the
+ * in-flight cap full (most late sends waited for a free connection), or the generator's CPU
+ * (busy), or neither (its threads were kept off the CPU). */
+static void
+test_late_cause (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *capped = NULL;
+  g_autofree char *busy = NULL;
+  g_autofree char *neither = NULL;
+  const double busy_share[] = { 0.016, 0.97, 0.2 };
+
+  vs_plan_add_target (plan, vs_target_new ("capped", "http://127.0.0.1:1/"));
+  vs_plan_add_target (plan, vs_target_new ("busy", "http://127.0.0.1:2/"));
+  vs_plan_add_target (plan, vs_target_new ("neither", "http://127.0.0.1:3/"));
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 100;
+  plan->load.connections = 7;
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  vs_results_set_generator (results, 1, 1);
+
+  for (guint t = 0; t < 3; t++)
+    {
+      VsStats *stats = make_stats (100, 1000, 40);
+      g_autoptr(VsSnapshot) snapshot = NULL;
+
+      if (t == 0)
+        {
+          /* a stalled server: 38 of the 40 waited at the cap, which was full 0.8 s of 1 s */
+          stats->counters.late_at_cap = 38;
+          stats->counters.at_cap_us = 800 * 1000;
+        }
+      else
+        {
+          stats->counters.late_at_cap = 3;
+          stats->counters.at_cap_us = 10 * 1000;
+        }
+      snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, 0, 1, stats);
+      snapshot->generator_busy = busy_share[t];
+      snapshot->last = TRUE;
+      vs_results_add_snapshot (results, snapshot);
+    }
+
+  text = vs_cli_summary_render (results);
+  g_test_message ("%s", text);
+  capped = late_note (text, "capped");
+  busy = late_note (text, "busy");
+  neither = late_note (text, "neither");
+
+  /* the issue's case: a stalled server with the generator 1.6 % busy is not told to add threads */
+  g_assert_nonnull (strstr (capped, "(38) waited for a free connection: all 7 were busy 80%"));
+  g_assert_nonnull (strstr (capped, "--connections"));
+  g_assert_null (strstr (capped, "--threads"));
+
+  g_assert_nonnull (strstr (busy, "97% busy:\ntry more --threads or a lower --rate"));
+  g_assert_null (strstr (busy, "free connection:"));
+  g_assert_null (strstr (busy, "--connections"));
+
+  g_assert_nonnull (strstr (neither, "only 20% busy:\nits threads were kept off the CPU"));
+  g_assert_null (strstr (neither, "--connections"));
+}
+
+/* Requests due and never sent are shown, and warned about with the count due. */
+static void
+test_unsent (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *row = NULL;
+  VsStats *stats = make_stats (100, 1000, 0);
+
+  vs_plan_add_target (plan, vs_target_new ("slow", "http://127.0.0.1:1/"));
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 400;
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  vs_stats_record_unsent (stats, 300);
+  add (results, 0, stats, NULL);
+
+  text = vs_cli_summary_render (results);
+  g_test_message ("%s", text);
+  row = line_of (text, "unsent");
+  g_assert_nonnull (strstr (row, "300 (75.00%)"));
+  g_assert_nonnull (strstr (text, "slow: 300 of 400 requests due were never sent (unsent)"));
+}
+
 static void
 test_single (void)
 {
@@ -191,6 +295,7 @@ test_single (void)
   g_assert_null (strstr (text, "(A)"));
   g_assert_null (strstr (text, "×"));
   g_assert_null (strstr (text, "late sends"));
+  g_assert_null (strstr (text, "unsent"));
   g_assert_null (strstr (text, "fell behind"));
   g_assert_nonnull (strstr (text, "closed model, 10 connections per target, 10s"));
 
@@ -246,6 +351,8 @@ main (int   argc,
   g_test_add_func ("/core/cli/summary/table", test_table);
   g_test_add_func ("/core/cli/summary/single", test_single);
   g_test_add_func ("/core/cli/summary/generator-busy", test_generator_busy);
+  g_test_add_func ("/core/cli/summary/late-cause", test_late_cause);
+  g_test_add_func ("/core/cli/summary/unsent", test_unsent);
   g_test_add_func ("/core/cli/progress", test_progress);
 
   return g_test_run ();

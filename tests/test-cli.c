@@ -4,9 +4,11 @@
  * answered per path; the test runs the binary (VERSUS_BINARY) and compares its files with those
  * counts.
  */
+#define _GNU_SOURCE  /* sched_setaffinity() */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <glib-unix.h>
+#include <sched.h>
 #include <signal.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -17,6 +19,20 @@
 #include "vs-plan.h"
 #include "vs-test-server.h"
 
+/* ≥ 0: the next run_versus() runs the binary on this CPU alone, as `taskset -c N` would. */
+static int child_cpu = -1;
+
+static void
+pin_child (gpointer data)
+{
+  cpu_set_t set;
+
+  CPU_ZERO (&set);
+  CPU_SET (GPOINTER_TO_INT (data), &set);
+  if (sched_setaffinity (0, sizeof set, &set) != 0)
+    _exit (99);
+}
+
 /* Runs `versus ARGS…`; returns the exit status. */
 static int
 run_versus (char       **out,
@@ -25,6 +41,7 @@ run_versus (char       **out,
             ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *binary = g_getenv ("VERSUS_BINARY");
@@ -38,9 +55,12 @@ run_versus (char       **out,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (child_cpu >= 0)
+    g_subprocess_launcher_set_child_setup (launcher, pin_child, GINT_TO_POINTER (child_cpu),
+                                           NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
@@ -183,6 +203,124 @@ test_run (void)
   g_unlink (timeseries_path);
   g_unlink (json_path);
   g_rmdir (csv_dir);
+  g_rmdir (dir);
+}
+
+/* The row of summary.csv (one target) as a column → value lookup. */
+static GHashTable *
+summary_of (const char *path)
+{
+  g_auto(GStrv) lines = read_lines (path);
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) cells = NULL;
+  GHashTable *row = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  names = g_strsplit (lines[0], ",", -1);
+  cells = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (names), ==, g_strv_length (cells));
+  for (guint i = 0; names[i] != NULL; i++)
+    g_hash_table_insert (row, g_strdup (names[i]), g_strdup (cells[i]));
+  return row;
+}
+
+static guint64
+summary_uint (GHashTable *row,
+              const char *name)
+{
+  const char *value = g_hash_table_lookup (row, name);
+
+  g_assert_nonnull (value);
+  return g_ascii_strtoull (value, NULL, 10);
+}
+
+/* The default worker count follows the CPUs the process may run on (issue 9, point 1): pinned
+ * to one CPU, as under `taskset -c N`, it runs one worker, and says so in the table's notes
+ * and in summary.csv; unpinned, one per CPU of the test's own affinity. */
+static void
+test_affinity (void)
+{
+  VsTestServer *server;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *summary_path = NULL;
+  cpu_set_t mine;
+  int first_cpu = -1, n_cpus;
+
+  if (!have_binary ())
+    return;
+
+  g_assert_cmpint (sched_getaffinity (0, sizeof mine, &mine), ==, 0);
+  n_cpus = CPU_COUNT (&mine);
+  for (int cpu = 0; cpu < CPU_SETSIZE && first_cpu < 0; cpu++)
+    if (CPU_ISSET (cpu, &mine))
+      first_cpu = cpu;
+  g_assert_cmpint (first_cpu, >=, 0);
+
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
+  dir = g_dir_make_tmp ("versus-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  summary_path = g_build_filename (dir, "summary.csv", NULL);
+
+  for (guint pinned = 0; pinned <= 1; pinned++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *line = NULL;
+      g_autoptr(GHashTable) row = NULL;
+      guint expected_cpus = pinned ? 1 : n_cpus;
+      int served_before = vs_test_server_count (server, VS_TEST_PATH_OK);
+      int status;
+
+      child_cpu = pinned ? first_cpu : -1;
+      status = run_versus (&out, &err, "run", url, "-c", "8", "-n", "300", "--quiet",
+                           "--engine", "native", "--csv", dir, NULL);
+      child_cpu = -1;
+      g_assert_cmpint (status, ==, 0);
+      g_assert_cmpint (vs_test_server_count (server, VS_TEST_PATH_OK) - served_before, ==, 300);
+
+      row = summary_of (summary_path);
+      g_assert_cmpuint (summary_uint (row, "cpus"), ==, expected_cpus);
+      /* one worker per CPU (the 8 connections leave room for up to 8) */
+      g_assert_cmpuint (summary_uint (row, "workers"), ==, MIN (expected_cpus, 8));
+      g_assert_cmpuint (summary_uint (row, "requests"), ==, 300);
+
+      if (expected_cpus == 1)
+        line = g_strdup ("1 worker thread on 1 CPU.");
+      else
+        line = g_strdup_printf ("%u worker threads on %u CPUs.", MIN (expected_cpus, 8),
+                                expected_cpus);
+      g_assert_nonnull (strstr (out, line));
+      g_assert_null (strstr (out, "More workers than CPUs"));
+      g_unlink (summary_path);
+    }
+
+  /* asked for more workers than the CPUs: it does as told, and says what that costs */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GHashTable) row = NULL;
+
+    child_cpu = first_cpu;
+    g_assert_cmpint (run_versus (&out, &err, "run", url, "-c", "8", "-n", "300", "--quiet",
+                                 "-t", "3", "--engine", "native", "--csv", dir, NULL), ==, 0);
+    child_cpu = -1;
+    row = summary_of (summary_path);
+    g_assert_cmpuint (summary_uint (row, "workers"), ==, 3);
+    g_assert_cmpuint (summary_uint (row, "cpus"), ==, 1);
+    g_assert_nonnull (strstr (out, "3 worker threads on 1 CPU."));
+    g_assert_nonnull (strstr (out, "More workers than CPUs"));
+  }
+
+  vs_test_server_free (server);
+  g_unlink (summary_path);
+  {
+    g_autofree char *timeseries = g_build_filename (dir, "timeseries.csv", NULL);
+
+    g_unlink (timeseries);
+  }
   g_rmdir (dir);
 }
 
@@ -787,6 +925,7 @@ main (int   argc,
   g_test_add_func ("/engine/cli/run", test_run);
   g_test_add_func ("/engine/cli/invalid", test_invalid);
   g_test_add_func ("/engine/cli/hostile-plans", test_hostile_plans);
+  g_test_add_func ("/engine/cli/affinity", test_affinity);
   g_test_add_func ("/engine/cli/unreachable", test_unreachable);
   g_test_add_func ("/engine/cli/interrupt", test_interrupt);
   g_test_add_func ("/engine/cli/save-plan", test_save_plan);

@@ -11,15 +11,15 @@
 #define TRICKY_NAME "b,\"eta\"\nline two"
 
 static const char summary_header[] =
-  "target,url,engine,model,mode,connections,rate_rps,duration_s,requests,responses,errors,"
+  "target,url,engine,workers,cpus,model,mode,connections,rate_rps,duration_s,requests,responses,errors,"
   "errors_connect,errors_tls,errors_timeout,errors_io,errors_status,errors_http_4xx,"
-  "errors_http_5xx,late_sends,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
+  "errors_http_5xx,unsent,late_sends,late_sends_at_cap,at_cap_pct,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
   "bytes_in,bytes_out,generator_busy_max_pct";
 
 static const char timeseries_header[] =
-  "target,phase,start_s,end_s,requests,rps,errors,latency_p50_ms,latency_p90_ms,"
+  "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_max_ms,generator_busy_pct";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
@@ -44,6 +44,7 @@ make_results (void)
   vs_plan_add_target (plan, vs_target_new (TRICKY_NAME, "http://[::1]:8081/"));
 
   results = vs_results_new (plan, "soup");
+  vs_results_set_generator (results, 3, 2);
 
   {
     VsStats *stats = vs_stats_new ();
@@ -254,6 +255,8 @@ test_summary_csv (void)
   g_assert_cmpstr (cell (rows, 1, "target"), ==, "alpha");
   g_assert_cmpstr (cell (rows, 1, "url"), ==, "http://127.0.0.1:8080/api/users/1");
   g_assert_cmpstr (cell (rows, 1, "engine"), ==, "soup");
+  g_assert_cmpstr (cell (rows, 1, "workers"), ==, "3");
+  g_assert_cmpstr (cell (rows, 1, "cpus"), ==, "2");
   g_assert_cmpstr (cell (rows, 1, "model"), ==, "open");
   g_assert_cmpstr (cell (rows, 1, "mode"), ==, "parallel");
   g_assert_cmpstr (cell (rows, 1, "connections"), ==, "8");

@@ -581,6 +581,163 @@ test_connect_timeout (gconstpointer data)
   close (listen_fd);
 }
 
+/* Sums the time series' rows by phase: requests of the measure rows and of the warm-up rows,
+ * and the unsent of all rows. */
+static void
+sum_rows (Fixture *f,
+          guint64 *measure,
+          guint64 *warmup,
+          guint64 *unsent)
+{
+  const VsTargetResult *target = vs_results_get_target (f->results, 0);
+
+  *measure = *warmup = *unsent = 0;
+  for (guint i = 0; i < target->intervals->len; i++)
+    {
+      const VsInterval *interval = &g_array_index (target->intervals, VsInterval, i);
+
+      if (interval->phase == VS_PHASE_MEASURE)
+        *measure += interval->counters.requests;
+      else
+        *warmup += interval->counters.requests;
+      *unsent += interval->counters.unsent;
+    }
+}
+
+/* Issue 9, points 4 and 5: an overloaded open-model run (the rate far above what the in-flight
+ * cap lets a slow server serve) accounts for every due request: due = requests + unsent, every
+ * request sent reached the server (the ones in flight at the end were drained, not dropped), the
+ * rows sum to the totals, and the late sends are put down to the full cap. Uniform at 400/s for
+ * 1 s: sends k/400 s for k = 0 … 399 are due, exactly 400; /slow answers in 50 ms, one at a time
+ * per connection, so 2 connections serve about 40. */
+static void
+test_open_overload_accounted (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  guint64 measure, warmup, unsent;
+  const VsCounters *c = &f.client;
+
+  fixture_plan (&f, data, "GET", "/slow", 2, 0);
+  f.plan->load.model = VS_LOAD_OPEN;
+  f.plan->load.rate = 400;
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.threads = 1;
+  if (!fixture_run (&f))
+    return;
+
+  g_test_message ("due 400: requests %" G_GUINT64_FORMAT ", unsent %" G_GUINT64_FORMAT
+                  ", server %" G_GUINT64_FORMAT "; late %" G_GUINT64_FORMAT ", at the cap %"
+                  G_GUINT64_FORMAT ", %.0f ms at the cap", c->requests, c->unsent,
+                  f.seen.requests, c->late, c->late_at_cap, c->at_cap_us / 1000.0);
+  g_assert_cmpuint (c->requests + c->unsent, ==, 400);
+  g_assert_cmpuint (f.seen.requests, ==, c->requests);
+  g_assert_cmpuint (c->responses, ==, c->requests);
+  g_assert_cmpuint (vs_counters_errors (c), ==, 0);
+  /* 2 × 20/s for 1 s, and the two drained at the end: far fewer than due */
+  g_assert_cmpuint (c->requests, <, 100);
+  g_assert_cmpuint (c->unsent, >, 300);
+
+  sum_rows (&f, &measure, &warmup, &unsent);
+  g_assert_cmpuint (measure, ==, c->requests);
+  g_assert_cmpuint (warmup, ==, 0);
+  g_assert_cmpuint (unsent, ==, c->unsent);
+
+  /* the cap, not the generator, held the sends back: nearly the whole second at the cap */
+  g_assert_cmpuint (c->late, >, 0);
+  /* all but the first sends, which may leave late while the worker starts (libsoup sets up its
+   * connections then) before the cap is ever reached */
+  g_assert_cmpuint (c->late_at_cap + 2, >=, c->late);
+  g_assert_cmpuint (c->late_at_cap, <=, c->late);
+  g_assert_cmpint (c->at_cap_us, >, G_USEC_PER_SEC / 2);
+}
+
+/* Issue 9, point 4: a run ending during a stall. /hang never answers; with a 300 ms timeout
+ * each of the 4 connections times out in turn, and the requests in flight at the end are drained
+ * until they time out too: every request sent is a timeout, the server saw each of them, and
+ * what never left is unsent. Uniform 100/s over 1 s: exactly 100 due. */
+static void
+test_open_end_in_stall (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+  guint64 measure, warmup, unsent;
+  const VsCounters *c = &f.client;
+
+  fixture_plan (&f, data, "GET", "/hang", 4, 0);
+  f.plan->load.model = VS_LOAD_OPEN;
+  f.plan->load.rate = 100;
+  f.plan->load.duration_us = G_USEC_PER_SEC;
+  f.plan->load.timeout_us = 300 * 1000;
+  f.plan->load.threads = 1;
+  if (!fixture_run (&f))
+    return;
+
+  g_test_message ("due 100: requests %" G_GUINT64_FORMAT " (timeouts %" G_GUINT64_FORMAT
+                  "), unsent %" G_GUINT64_FORMAT ", server %" G_GUINT64_FORMAT, c->requests,
+                  c->errors[VS_ERROR_CLASS_TIMEOUT], c->unsent, f.seen.requests);
+  g_assert_cmpuint (c->requests + c->unsent, ==, 100);
+  g_assert_cmpuint (c->errors[VS_ERROR_CLASS_TIMEOUT], ==, c->requests);
+  g_assert_cmpuint (vs_counters_errors (c), ==, c->requests);
+  g_assert_cmpuint (f.seen.requests, ==, c->requests);
+  /* 4 at 0 s, 4 more at each 300 ms timeout: 4 × 4 = 16 (those in flight at 1 s drained) */
+  g_assert_cmpuint (c->requests, >=, 8);
+  g_assert_cmpuint (c->requests, <=, 20);
+  sum_rows (&f, &measure, &warmup, &unsent);
+  g_assert_cmpuint (measure, ==, c->requests);
+  g_assert_cmpuint (unsent, ==, c->unsent);
+}
+
+/* Issue 9, point 6: with a warm-up, the measure rows sum exactly to the totals and all rows to
+ * what the server saw, in the closed model (warm-up requests finishing in the first measured
+ * tick) and in the open model (the request due at the boundary); by duration, so the drain at
+ * the end is part of it. Open: uniform 500/s, 200 ms warm-up, 1 s measured: sends k/500 s, of
+ * which k = 100 … 599 (exactly 500) are the measured phase's and 100 the warm-up's. */
+static void
+test_rows_partition (gconstpointer data)
+{
+  for (guint open = 0; open <= 1; open++)
+    {
+      g_auto(Fixture) f = { 0 };
+      guint64 measure, warmup, unsent;
+      const VsCounters *c = &f.client;
+
+      fixture_plan (&f, data, "GET", "/ok", 4, 0);
+      f.plan->load.warmup_us = 200 * 1000;
+      f.plan->load.duration_us = G_USEC_PER_SEC;
+      f.plan->tick_us = 70 * 1000;  /* ticks that do not line up with the warm-up */
+      if (open)
+        {
+          f.plan->load.model = VS_LOAD_OPEN;
+          f.plan->load.rate = 500;
+        }
+      if (!fixture_run (&f))
+        return;
+
+      sum_rows (&f, &measure, &warmup, &unsent);
+      g_test_message ("%s: rows measure %" G_GUINT64_FORMAT " warm-up %" G_GUINT64_FORMAT
+                      ", totals %" G_GUINT64_FORMAT ", server %" G_GUINT64_FORMAT,
+                      open ? "open" : "closed", measure, warmup, c->requests, f.seen.requests);
+      g_assert_cmpuint (vs_counters_errors (c), ==, 0);
+      g_assert_cmpuint (measure, ==, c->requests);
+      g_assert_cmpuint (measure + warmup, ==, f.seen.requests);
+      g_assert_cmpuint (warmup, >, 0);
+      g_assert_cmpuint (unsent, ==, c->unsent);
+      g_assert_cmpuint (vs_histogram_count (fixture_stats (&f)->latency), ==, c->responses);
+      if (open)
+        {
+          /* exact whatever the machine's load: a generator starved of CPU at the end leaves
+           * some unsent, and they are counted */
+          g_assert_cmpuint (c->requests + c->unsent, ==, 500);
+          g_assert_cmpuint (measure + warmup + unsent, ==, 600);
+        }
+      else
+        {
+          g_assert_cmpuint (unsent, ==, 0);
+        }
+      /* the drain is not the measured phase: duration_s is the second asked for */
+      g_assert_cmpfloat (vs_results_get_target (f.results, 0)->measured_s, <, 1.1);
+    }
+}
+
 static void
 add_cases (const char *engine)
 {
@@ -608,6 +765,9 @@ add_cases (const char *engine)
     { "pipeline", test_pipeline },
     { "open-pipeline-spread", test_open_pipeline_spread },
     { "connect-timeout", test_connect_timeout },
+    { "open-overload-accounted", test_open_overload_accounted },
+    { "open-end-in-stall", test_open_end_in_stall },
+    { "rows-partition", test_rows_partition },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

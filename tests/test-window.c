@@ -266,6 +266,19 @@ test_card_figures (void)
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "25.0 %");
   g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
                             "Connection refused"));
+
+  /* requests due and never sent are said beside the first error */
+  {
+    VsStats *unsent = make_stats (0, 0, 0);
+
+    vs_stats_record_unsent (unsent, 7);
+    add_snapshot (results, VS_PHASE_MEASURE, 3, unsent, NULL, 0.2, TRUE);
+  }
+  vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
+                            "Connection refused"));
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
+                            "7 of 27 requests due were never sent"));
   g_object_unref (card);
 }
 

@@ -223,16 +223,32 @@ vs_target_card_update (VsTargetCard         *self,
   else
     gtk_label_set_text (GTK_LABEL (self->state), _("measuring"));
 
-  /* what went wrong, in the engine's words: why a card says 100 % errors */
-  if (result->first_error != NULL)
-    {
-      g_autofree char *note = g_strdup_printf (_("First error: %s"), result->first_error);
+  /* what went wrong, in the engine's words: why a card says 100 % errors; and the requests
+   * that were due and never left, which no other figure on the card holds */
+  {
+    g_autoptr(GString) note = g_string_new (NULL);
+    const VsCounters *counters = &result->total->counters;
 
-      gtk_label_set_text (GTK_LABEL (self->note), note);
-      gtk_widget_set_tooltip_text (self->note, note);
-      gtk_widget_set_tooltip_text (self->state, note);
-    }
-  gtk_widget_set_visible (self->note, result->first_error != NULL);
+    if (result->first_error != NULL)
+      g_string_append_printf (note, _("First error: %s"), result->first_error);
+    if (counters->unsent > 0)
+      {
+        if (note->len > 0)
+          g_string_append_c (note, '\n');
+        g_string_append_printf (note,
+                                _("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests due "
+                                  "were never sent: the run ended before they could leave"),
+                                counters->unsent, counters->requests + counters->unsent);
+      }
+
+    if (note->len > 0)
+      {
+        gtk_label_set_text (GTK_LABEL (self->note), note->str);
+        gtk_widget_set_tooltip_text (self->note, note->str);
+        gtk_widget_set_tooltip_text (self->state, note->str);
+      }
+    gtk_widget_set_visible (self->note, note->len > 0);
+  }
 }
 
 const char *

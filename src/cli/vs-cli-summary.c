@@ -222,11 +222,21 @@ add_rows (Summary *summary)
 
   if (open)
     {
+      g_autofree double *due = g_new0 (double, summary->n);
+
       add_histogram_row (summary, _("p99 uncorrected"), G_STRUCT_OFFSET (VsStats, uncorrected),
                          99);
       for (guint i = 0; i < summary->n; i++)
         summary->values[i] = target (summary, i)->total->counters.late;
       add_row (summary, _("late sends"), CELL_COUNT, requests);
+
+      /* a share of the requests due, which the unsent are part of */
+      for (guint i = 0; i < summary->n; i++)
+        {
+          summary->values[i] = target (summary, i)->total->counters.unsent;
+          due[i] = requests[i] + summary->values[i];
+        }
+      add_row (summary, _("unsent"), CELL_COUNT, due);
     }
 
   add_timing_rows (summary, VS_TIMING_CONNECT, _("connect p50"), _("connect p99"));
@@ -297,6 +307,70 @@ append_busy_note (Summary *summary,
                           names->str, 100.0 * busiest);
 }
 
+/* " 2 worker threads on 1 CPU.": the default is one per CPU the process may run on; more
+ * workers than CPUs compete for them, which shows in the tail latency */
+static void
+append_generator (Summary *summary,
+                  GString *out)
+{
+  guint n_workers = vs_results_get_n_workers (summary->results);
+  guint n_cpus = vs_results_get_n_cpus (summary->results);
+
+  if (n_workers == 0 || n_cpus == 0)
+    return;
+
+  g_string_append_c (out, ' ');
+  /* TRANSLATORS: the first half of "3 worker threads on 2 CPUs." */
+  g_string_append_printf (out, ngettext ("%u worker thread", "%u worker threads", n_workers),
+                          n_workers);
+  g_string_append_c (out, ' ');
+  /* TRANSLATORS: the second half of "3 worker threads on 2 CPUs." */
+  g_string_append_printf (out, ngettext ("on %u CPU.", "on %u CPUs.", n_cpus), n_cpus);
+  if (n_workers > n_cpus)
+    g_string_append_printf (out, " %s",
+                            _("More workers than CPUs: they compete for them, which adds to the "
+                              "latency."));
+}
+
+/* Late sends have two causes, and the note names the one that applied: every connection busy
+ * (the in-flight cap, -c, was full: the server was slow to answer), or the generator's own CPU. */
+static void
+append_late_note (Summary              *summary,
+                  const VsTargetResult *tr,
+                  GString              *out)
+{
+  const VsCounters *counters = &tr->total->counters;
+  g_autofree char *lag = vs_format_latency (counters->lag_max_us);
+  VsPlan *plan = vs_results_get_plan (summary->results);
+  double share = 100.0 * counters->late / counters->requests;
+
+  g_string_append_printf (out,
+                          _("The load generator fell behind on %s: %.1f%% of its sends left "
+                            "late (up to %s),\nso that lag is in the latency above.\n"),
+                          tr->target->name, share, lag);
+
+  if (2 * counters->late_at_cap >= counters->late)
+    g_string_append_printf (out,
+                            _("Most of them (%" G_GUINT64_FORMAT ") waited for a free "
+                              "connection: all %u were busy %.0f%% of the time,\nso the "
+                              "server did not answer fast enough for the rate. Allow more in "
+                              "flight\n(--connections) or ask for a lower --rate.\n"),
+                            counters->late_at_cap, plan->load.connections,
+                            100.0 * vs_target_result_at_cap_share (
+                              tr, vs_results_get_n_workers (summary->results)));
+  else if (tr->generator_busy_max > VS_GENERATOR_BUSY_WARNING)
+    g_string_append_printf (out,
+                            _("A connection was free, but the generator's busiest thread was "
+                              "%.0f%% busy:\ntry more --threads or a lower --rate.\n"),
+                            100.0 * tr->generator_busy_max);
+  else
+    g_string_append_printf (out,
+                            _("A connection was free and the generator's busiest thread was "
+                              "only %.0f%% busy:\nits threads were kept off the CPU (other "
+                              "processes, or more workers than CPUs).\n"),
+                            100.0 * tr->generator_busy_max);
+}
+
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -305,6 +379,7 @@ append_notes (Summary *summary,
 
   g_string_append_c (out, '\n');
   g_string_append_printf (out, _("Engine: %s."), vs_results_get_engine (summary->results));
+  append_generator (summary, out);
   g_string_append_c (out, '\n');
   if (plan->load.model == VS_LOAD_OPEN)
     g_string_append_printf (out, "%s\n",
@@ -319,18 +394,17 @@ append_notes (Summary *summary,
       const VsTargetResult *tr = target (summary, i);
       const VsCounters *counters = &tr->total->counters;
 
+      if (counters->unsent > 0)
+        g_string_append_printf (out,
+                                _("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests "
+                                  "due were never sent (unsent): the run ended before they\n"
+                                  "could leave, so the figures above leave them out.\n"),
+                                tr->target->name, counters->unsent,
+                                counters->requests + counters->unsent);
+
       if (counters->requests > 0 &&
           counters->late > LATE_WARNING_SHARE * counters->requests)
-        {
-          g_autofree char *lag = vs_format_latency (counters->lag_max_us);
-
-          g_string_append_printf (out,
-                                  _("The load generator fell behind on %s: %.1f%% of its sends "
-                                    "left late (up to %s),\nso that lag is in the latency "
-                                    "above. Try more --threads or a lower --rate.\n"),
-                                  tr->target->name, 100.0 * counters->late / counters->requests,
-                                  lag);
-        }
+        append_late_note (summary, tr, out);
     }
 }
 

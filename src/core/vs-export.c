@@ -37,11 +37,11 @@ typedef struct
 } Field;
 
 static const char * const summary_columns[] = {
-  "target", "url", "engine", "model", "mode", "connections", "rate_rps", "duration_s",
+  "target", "url", "engine", "workers", "cpus", "model", "mode", "connections", "rate_rps", "duration_s",
   "requests", "responses", "errors",
   "errors_connect", "errors_tls", "errors_timeout", "errors_io", "errors_status",
   "errors_http_4xx", "errors_http_5xx",
-  "late_sends", "rps",
+  "unsent", "late_sends", "late_sends_at_cap", "at_cap_pct", "rps",
   "latency_min_ms", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
   "latency_p999_ms", "latency_max_ms",
   "uncorrected_p50_ms", "uncorrected_p99_ms",
@@ -51,7 +51,7 @@ static const char * const summary_columns[] = {
 };
 
 static const char * const timeseries_columns[] = {
-  "target", "phase", "start_s", "end_s", "requests", "rps", "errors",
+  "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
   "generator_busy_pct",
 };
@@ -140,6 +140,8 @@ summary_row (VsResults *results,
   add_string (row, target->target->name);
   add_string (row, target->target->url);
   add_string (row, vs_results_get_engine (results));
+  add_uint (row, vs_results_get_n_workers (results));
+  add_uint (row, vs_results_get_n_cpus (results));
   add_string (row, vs_load_model_to_string (plan->load.model));
   add_string (row, vs_mode_to_string (plan->mode));
   add_uint (row, plan->load.connections);
@@ -154,7 +156,14 @@ summary_row (VsResults *results,
   add_uint (row, vs_counters_errors (counters));
   for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
     add_uint (row, counters->errors[i]);
+  add_uint (row, counters->unsent);
   add_uint (row, counters->late);
+  add_uint (row, counters->late_at_cap);
+  if (plan->load.model == VS_LOAD_OPEN)
+    add_decimal (row, 100.0 * vs_target_result_at_cap_share (target,
+                                                             vs_results_get_n_workers (results)));
+  else
+    add_empty (row);
   add_decimal (row, vs_target_result_rps (target));
 
   if (vs_histogram_count (latency) == 0)
@@ -199,6 +208,7 @@ timeseries_row (const VsTargetResult *target,
   add_decimal (row, interval->start_s);
   add_decimal (row, interval->end_s);
   add_uint (row, interval->counters.requests);
+  add_uint (row, interval->counters.unsent);
   add_decimal (row, interval->rps);
   add_uint (row, vs_counters_errors (&interval->counters));
   /* every response records a latency, so no responses means no latency figures */

@@ -8,6 +8,8 @@ struct _VsResults
   VsPlan         *plan;
   char           *engine;
   GDateTime      *started;
+  guint           n_workers;
+  guint           n_cpus;
   VsTargetResult *targets;
   guint           n_targets;
 };
@@ -99,6 +101,33 @@ vs_results_get_started (VsResults *self)
   return self->started;
 }
 
+void
+vs_results_set_generator (VsResults *self,
+                          guint      n_workers,
+                          guint      n_cpus)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  self->n_workers = n_workers;
+  self->n_cpus = n_cpus;
+}
+
+guint
+vs_results_get_n_workers (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), 0);
+
+  return self->n_workers;
+}
+
+guint
+vs_results_get_n_cpus (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), 0);
+
+  return self->n_cpus;
+}
+
 guint
 vs_results_get_n_targets (VsResults *self)
 {
@@ -117,6 +146,41 @@ vs_results_get_target (VsResults *self,
   return &self->targets[index];
 }
 
+/* Adds to a warm-up row's counters the warm-up requests that ended in a measured tick (all of
+ * stats but the measured ones): each phase's rows then sum to its requests, and all rows to what
+ * the server saw. The row's latency figures stay those of the requests that ended in it. */
+static void
+add_stragglers (VsTargetResult *target,
+                const VsStats  *stats,
+                const VsStats  *measured)
+{
+  const VsCounters *all = &stats->counters;
+  const VsCounters *ours = &measured->counters;
+  VsCounters *row = NULL;
+
+  if (all->requests == ours->requests && all->unsent == ours->unsent)
+    return;
+
+  for (guint i = target->intervals->len; i > 0 && row == NULL; i--)
+    {
+      VsInterval *interval = &g_array_index (target->intervals, VsInterval, i - 1);
+
+      if (interval->phase == VS_PHASE_WARMUP)
+        row = &interval->counters;
+    }
+  if (row == NULL)
+    return;
+
+  row->requests += all->requests - ours->requests;
+  row->responses += all->responses - ours->responses;
+  for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
+    row->errors[i] += all->errors[i] - ours->errors[i];
+  for (guint i = 0; i < G_N_ELEMENTS (row->status); i++)
+    row->status[i] += all->status[i] - ours->status[i];
+  row->bytes_in += all->bytes_in - ours->bytes_in;
+  row->unsent += all->unsent - ours->unsent;
+}
+
 /* The snapshot stays the caller's: everything needed is copied or merged out of it. */
 void
 vs_results_add_snapshot (VsResults  *self,
@@ -124,6 +188,7 @@ vs_results_add_snapshot (VsResults  *self,
 {
   VsTargetResult *target;
   const VsHistogram *latency;
+  const VsStats *row;
   VsInterval interval = { 0 };
   double length;
 
@@ -133,15 +198,21 @@ vs_results_add_snapshot (VsResults  *self,
   g_return_if_fail (snapshot->target < self->n_targets);
 
   target = &self->targets[snapshot->target];
-  latency = snapshot->stats->latency;
+  /* A measured row holds exactly the measured-phase requests that ended in it, so that the
+   * measured rows partition the totals; warm-up's stragglers that end after warm-up are in no
+   * row (they are warm-up's, and left out of every figure). */
+  row = snapshot->phase == VS_PHASE_MEASURE && snapshot->measured != NULL ? snapshot->measured
+                                                                          : snapshot->stats;
+  latency = row->latency;
   length = snapshot->end_s - snapshot->start_s;
 
   interval.start_s = snapshot->start_s;
   interval.end_s = snapshot->end_s;
   interval.phase = snapshot->phase;
-  interval.counters = snapshot->stats->counters;
+  interval.draining = snapshot->draining;
+  interval.counters = row->counters;
   interval.generator_busy = snapshot->generator_busy;
-  interval.rps = length > 0 ? snapshot->stats->counters.requests / length : 0.0;
+  interval.rps = length > 0 ? row->counters.requests / length : 0.0;
   if (vs_histogram_count (latency) > 0)
     {
       interval.min_us = vs_histogram_min (latency);
@@ -153,6 +224,8 @@ vs_results_add_snapshot (VsResults  *self,
       interval.max_us = vs_histogram_max (latency);
     }
   g_array_append_val (target->intervals, interval);
+  if (row != snapshot->stats)
+    add_stragglers (target, snapshot->stats, row);
 
   /* requests count by when they were meant to leave, so warm-up's stragglers stay out of the
    * totals and the measured phase's first requests stay in, whatever interval they ended in */
@@ -161,7 +234,8 @@ vs_results_add_snapshot (VsResults  *self,
   else if (snapshot->phase == VS_PHASE_MEASURE)
     vs_stats_merge (target->total, snapshot->stats);
 
-  if (snapshot->phase == VS_PHASE_MEASURE)
+  /* the drain after the end sends nothing: its time is not the measured phase's */
+  if (snapshot->phase == VS_PHASE_MEASURE && !snapshot->draining)
     {
       target->generator_busy_max = MAX (target->generator_busy_max, snapshot->generator_busy);
       if (length > 0)
@@ -204,4 +278,17 @@ vs_target_result_latency (const VsTargetResult *self,
   g_return_val_if_fail (self != NULL, 0);
 
   return vs_histogram_percentile (self->total->latency, percentile);
+}
+
+double
+vs_target_result_at_cap_share (const VsTargetResult *self,
+                               guint                 n_workers)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  if (self->measured_s <= 0 || n_workers == 0)
+    return 0.0;
+
+  return CLAMP (self->total->counters.at_cap_us / (self->measured_s * G_USEC_PER_SEC * n_workers),
+                0.0, 1.0);
 }

@@ -19,7 +19,10 @@ typedef struct
   double     start_s;        /* seconds since the target's load started */
   double     end_s;
   VsPhase    phase;
-  VsCounters counters;
+  gboolean   draining;       /* after the end: only in-flight requests finishing */
+  VsCounters counters;       /* measured rows: the measured-phase requests that ended in the
+                              * interval (the measured rows sum to the totals); warm-up rows:
+                              * the warm-up requests */
   double     rps;            /* requests finished per second in the interval */
   gint64     min_us;         /* latency over the interval's responses; 0 when none */
   double     mean_us;
@@ -55,6 +58,12 @@ VsResults            *vs_results_new            (VsPlan         *plan,
 VsPlan               *vs_results_get_plan       (VsResults      *self);
 const char           *vs_results_get_engine     (VsResults      *self);  /* "soup", "native" */
 GDateTime            *vs_results_get_started    (VsResults      *self);  /* wall clock, UTC */
+/* How many worker threads loaded the targets, and on how many CPUs the process could run. */
+void                  vs_results_set_generator  (VsResults      *self,
+                                                 guint           n_workers,
+                                                 guint           n_cpus);
+guint                 vs_results_get_n_workers  (VsResults      *self);
+guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
@@ -67,5 +76,9 @@ double                vs_target_result_rps        (const VsTargetResult *self);
 double                vs_target_result_error_rate (const VsTargetResult *self);  /* 0…1 */
 gint64                vs_target_result_latency    (const VsTargetResult *self,
                                                    double                percentile);
+/* Open model: the share of the measured phase (0…1) that a send was due with every connection
+ * busy, averaged over the n_workers that shared the target. */
+double                vs_target_result_at_cap_share (const VsTargetResult *self,
+                                                     guint                 n_workers);
 
 G_END_DECLS

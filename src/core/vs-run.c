@@ -14,8 +14,15 @@
 #include "vs-job.h"
 #include "vs-run.h"
 
-/* How often a request-count job is checked for having finished between ticks. */
+/* How often a request-count job (or one draining after its end) is checked for having finished
+ * between ticks. */
 #define DONE_POLL_US (5 * 1000)
+
+/* After the end of a run by duration, what is in flight gets the plan's timeout to finish (the
+ * engines count a request not answered by then as a timeout) plus this much for them to notice;
+ * without a timeout, this long in all. Then the job is expired: what is left counts as timeouts. */
+#define DRAIN_GRACE_US (1 * G_USEC_PER_SEC)
+#define DRAIN_NO_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
 struct _VsRun
 {
@@ -147,10 +154,15 @@ drive_job (VsRun *self,
            VsJob *job)
 {
   const VsLoad *load = &self->plan->load;
-  gint64 measure_end = load->duration_us ? job->warmup_end_us + load->duration_us : 0;
+  gint64 measure_end = job->measure_end_us;
+  gint64 drain_end = measure_end + (load->timeout_us > 0 ? load->timeout_us + DRAIN_GRACE_US
+                                                         : DRAIN_NO_TIMEOUT_US);
   gint64 interval_start = job->start_us;
   gboolean stopped = FALSE;
   gboolean last = FALSE;
+  /* measured-phase requests that ended in a warm-up tick (the collect comes a little after the
+   * boundary): they go with the first measured tick, so that its rows hold them */
+  g_autofree VsStats **carried = g_new0 (VsStats *, job->n_targets);
 
   while (!last)
     {
@@ -160,29 +172,36 @@ drive_job (VsRun *self,
       g_autofree VsStats **warmup = g_new0 (VsStats *, job->n_targets);
       gint64 boundary = interval_start + self->plan->tick_us;
       VsPhase phase = interval_start < job->warmup_end_us ? VS_PHASE_WARMUP : VS_PHASE_MEASURE;
+      /* after the end of a run by duration: only draining what is in flight */
+      gboolean draining = measure_end != 0 && interval_start >= measure_end;
+      gboolean expired = FALSE;
       gint64 now;
       double busy;
 
       if (phase == VS_PHASE_WARMUP)
         boundary = MIN (boundary, job->warmup_end_us);
       if (measure_end != 0)
-        boundary = MIN (boundary, measure_end);
+        boundary = MIN (boundary, draining ? drain_end : measure_end);
 
-      /* a request-count job ends when its workers do, so look between ticks */
+      /* a request-count job ends when its workers do, so look between ticks; so does a drain */
       for (;;)
         {
-          gint64 wake = measure_end != 0 ? boundary
-                                         : MIN (boundary, g_get_monotonic_time () + DONE_POLL_US);
+          gint64 wake = measure_end != 0 && !draining
+                          ? boundary : MIN (boundary, g_get_monotonic_time () + DONE_POLL_US);
 
           if ((stopped = wait_until (self, wake)))
             break;
-          if (g_get_monotonic_time () >= boundary || (measure_end == 0 && vs_job_is_done (job)))
+          if (g_get_monotonic_time () >= boundary ||
+              ((measure_end == 0 || draining) && vs_job_is_done (job)))
             break;
         }
 
       now = g_get_monotonic_time ();
-      last = stopped || vs_job_is_done (job) || (measure_end != 0 && now >= measure_end);
-      if (last)
+      expired = draining && now >= drain_end;
+      last = stopped || vs_job_is_done (job) || expired;
+      if (expired && !stopped)
+        vs_job_expire (job);
+      else if (last)
         vs_job_stop (job);
       busy = vs_job_collect (job, measured, warmup);
 
@@ -191,11 +210,26 @@ drive_job (VsRun *self,
           VsStats *ended = warmup[t];
           VsSnapshot *snapshot;
 
-          vs_stats_merge (ended, measured[t]);
+          if (carried[t] != NULL)
+            {
+              vs_stats_merge (measured[t], carried[t]);
+              g_clear_pointer (&carried[t], vs_stats_free);
+            }
+          if (phase == VS_PHASE_WARMUP && !last)
+            {
+              /* keep them for the next tick; this one holds warm-up alone */
+              carried[t] = g_steal_pointer (&measured[t]);
+              measured[t] = vs_stats_new ();
+            }
+          else
+            {
+              vs_stats_merge (ended, measured[t]);
+            }
           snapshot = vs_snapshot_new (job->plan_indices[t], phase,
                                       (interval_start - job->start_us) / 1e6,
                                       (now - job->start_us) / 1e6, ended);
           snapshot->measured = measured[t];
+          snapshot->draining = draining;
           snapshot->generator_busy = busy;
           snapshot->last = last;
           if (last)
@@ -276,6 +310,8 @@ vs_run_start (VsRun   *self,
     }
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  /* every job of the run (one per target in sequential mode) has the same workers */
+  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
   self->context = g_main_context_ref_thread_default ();
   self->start_us = self->first_job->start_us;
   self->running = TRUE;

@@ -23,8 +23,10 @@ typedef struct
   double      end_s;
   VsStats    *stats;         /* every request that ended in the interval */
   VsStats    *measured;      /* of those, the ones meant to leave in the measured phase (the
-                              * run's totals); NULL: all of stats in a measured interval, none in
-                              * a warm-up one */
+                              * run's totals, and the measured rows); NULL: all of stats in a
+                              * measured interval, none in a warm-up one */
+  gboolean    draining;      /* after the end of a run by duration: nothing was sent, what was
+                              * in flight finished (its time is not part of the measured phase) */
   double      generator_busy; /* the busiest worker thread's runnable time over wall time, 0…1 */
   gboolean    last;          /* the target's load has ended; no snapshot follows */
   char       *first_error;   /* last only: the first transport error's message, or NULL */

@@ -76,6 +76,9 @@ vs_counters_add (VsCounters       *self,
   self->bytes_out += other->bytes_out;
   self->connects += other->connects;
   self->late += other->late;
+  self->late_at_cap += other->late_at_cap;
+  self->at_cap_us += other->at_cap_us;
+  self->unsent += other->unsent;
   self->lag_max_us = MAX (self->lag_max_us, other->lag_max_us);
 }
 
@@ -214,6 +217,13 @@ vs_stats_record_failure (VsStats      *self,
   self->counters.requests++;
   self->counters.errors[klass]++;
   self->counters.bytes_in += bytes_in;
+}
+
+void
+vs_stats_record_unsent (VsStats *self,
+                        guint64  n)
+{
+  self->counters.unsent += n;
 }
 
 void

@@ -45,7 +45,12 @@ typedef struct
   guint64 bytes_out;                    /* request bytes, head and body */
   guint64 connects;                     /* connections opened */
   guint64 late;                         /* open model: sends later than VS_LATE_SLACK_US */
+  guint64 late_at_cap;                  /* open model: of those, the ones that waited for a
+                                         * free connection (the in-flight cap was full) */
+  gint64  at_cap_us;                    /* open model: time a send was due and every
+                                         * connection busy, summed over the workers */
   gint64  lag_max_us;                   /* open model: largest send lag */
+  guint64 unsent;                       /* open model: due before the end, never sent */
 } VsCounters;
 
 typedef struct
@@ -91,6 +96,9 @@ void        vs_stats_record_response (VsStats            *self,
 void        vs_stats_record_failure  (VsStats       *self,
                                       VsErrorClass   klass,
                                       guint64        bytes_in);
+/* Open model: n sends were due and never left (the run ended first). */
+void        vs_stats_record_unsent   (VsStats       *self,
+                                      guint64        n);
 void        vs_stats_record_timing   (VsStats       *self,
                                       VsTiming       timing,
                                       gint64         value_us);

@@ -870,17 +870,24 @@ open_send_due (Loop        *loop,
                TargetState *ts,
                gint64       now)
 {
-  VsWorkerTarget *wt = ts->wt;
+  guint t = ts - loop->ts;
 
   for (;;)
     {
-      gint64 due = loop->job->start_us + vs_schedule_peek (&wt->schedule);
+      gint64 due = vs_worker_target_next_due (loop->job, loop->worker, t, now);
       Conn *c;
 
-      if (!vs_worker_target_may_send (loop->job, wt, now))
+      if (due == G_MAXINT64)
         return G_MAXINT64;
       if (due > now)
-        return (ts->n_ready > 0 || ts->n_closed > 0) ? due : G_MAXINT64;
+        {
+          /* the end of the run closes the schedule, with the backlog counted as unsent */
+          if (loop->job->measure_end_us != 0)
+            due = MIN (due, loop->job->measure_end_us);
+          return (ts->n_ready > 0 || ts->n_closed > 0) ? due : loop->job->measure_end_us != 0
+                                                                ? loop->job->measure_end_us
+                                                                : G_MAXINT64;
+        }
 
       /* an idle connection first; then a new one; pipelined behind others only when every
        * connection is busy, and then behind the fewest */
@@ -890,8 +897,7 @@ open_send_due (Loop        *loop,
 
       if (c != NULL)
         {
-          vs_worker_target_note_send (loop->job, wt, now);
-          vs_schedule_advance (&wt->schedule);
+          vs_worker_target_take_due (loop->job, loop->worker, t, due, now);
           conn_queue (loop, c, due, now);
           ready_push (loop, c);
           conn_flush (loop, c);
@@ -905,12 +911,16 @@ open_send_due (Loop        *loop,
                 break;
               }
           g_assert (c != NULL);
-          vs_worker_target_note_send (loop->job, wt, now);
-          vs_schedule_advance (&wt->schedule);
+          vs_worker_target_take_due (loop->job, loop->worker, t, due, now);
           conn_connect (loop, c, TRUE, due);
         }
       else
-        return G_MAXINT64;
+        {
+          /* every connection busy: the in-flight cap holds the backlog until one frees (or
+           * the end of the run, when what is left becomes unsent) */
+          vs_worker_target_at_cap (ts->wt, now);
+          return loop->job->measure_end_us != 0 ? loop->job->measure_end_us : G_MAXINT64;
+        }
     }
 }
 
@@ -1074,10 +1084,26 @@ vs_engine_native_run_worker (VsEngine *engine,
 
   loop_run (&loop);
 
-  /* stopped or done: whatever is still in flight is abandoned, not counted */
+  /* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
+   * unless the drain after the end ran out of time: then it timed out. */
   for (guint i = 0; i < loop.n_conns; i++)
-    if (loop.conns[i].state != CONN_CLOSED)
-      close (loop.conns[i].fd);
+    {
+      Conn *c = &loop.conns[i];
+
+      if (g_atomic_int_get (&job->expired))
+        {
+          if (c->reserved)
+            {
+              vs_stats_record_failure (conn_stats (&loop, c, c->reserved_intended_us),
+                                       VS_ERROR_CLASS_TIMEOUT, 0);
+              c->reserved = FALSE;
+            }
+          if (c->in_flight > 0)
+            conn_fail_in_flight (&loop, c, VS_ERROR_CLASS_TIMEOUT);
+        }
+      if (c->state != CONN_CLOSED)
+        close (c->fd);
+    }
 
   g_free (loop.slots);
   g_free (loop.ready);

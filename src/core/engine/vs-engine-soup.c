@@ -376,6 +376,20 @@ slot_finish (Slot *slot)
   target->run->n_busy--;
 }
 
+/* The job is stopping with the slot's request in flight: abandoned uncounted, or, when the
+ * drain after the end ran out of time, a timeout (as the native engine counts it). */
+static void
+abandon (Slot *slot)
+{
+  Run *run = slot->target->run;
+
+  if (g_atomic_int_get (&run->job->expired) && slot->state == SLOT_BUSY)
+    vs_stats_record_failure (vs_worker_stats (run->job, run->worker, slot->target->local,
+                                              slot->intended_us),
+                             VS_ERROR_CLASS_TIMEOUT, 0);
+  slot_finish (slot);
+}
+
 /* The attempt is over; record it (unless the job is stopping) and let the slot go on. */
 static void
 slot_fail (Slot         *slot,
@@ -390,7 +404,7 @@ slot_fail (Slot         *slot,
 
   if (run->stopping)
     {
-      slot_finish (slot);
+      abandon (slot);
       return;
     }
 
@@ -440,7 +454,7 @@ slot_done (Slot *slot)
 
   if (run->stopping)
     {
-      slot_finish (slot);
+      abandon (slot);
       return;
     }
 
@@ -578,7 +592,8 @@ slot_send (Slot   *slot,
   target->n_busy++;
   run->n_busy++;
 
-  vs_worker_target_note_send (run->job, target->wt, now_us);
+  if (!target->open)
+    vs_worker_target_note_send (run->job, target->wt, now_us);
   vs_stats_record_send (vs_worker_stats (run->job, run->worker, target->local, intended_us),
                         intended_us, now_us,
                         tmpl->head_estimate + (tmpl->body != NULL ? g_bytes_get_size (tmpl->body)
@@ -640,16 +655,16 @@ static void
 target_pump (Target *target)
 {
   Run *run = target->run;
-  VsWorkerTarget *wt = target->wt;
+  VsJob *job = run->job;
   gint64 now_us = g_get_monotonic_time ();
   gint64 next_us = -1;
 
   while (!run->stopping)
     {
-      gint64 intended_us = run->job->start_us + vs_schedule_peek (&wt->schedule);
+      gint64 intended_us = vs_worker_target_next_due (job, run->worker, target->local, now_us);
       Slot *slot;
 
-      if (!vs_worker_target_may_send (run->job, wt, now_us))
+      if (intended_us == G_MAXINT64)
         break;
 
       if (intended_us > now_us)
@@ -660,13 +675,21 @@ target_pump (Target *target)
 
       slot = target_free_slot (target);
       if (slot == NULL)
-        break;
+        {
+          /* the in-flight cap holds the backlog until a slot frees, or until the end of the
+           * run, when what is left is counted as unsent */
+          vs_worker_target_at_cap (target->wt, now_us);
+          break;
+        }
 
-      vs_schedule_advance (&wt->schedule);
+      vs_worker_target_take_due (job, run->worker, target->local, intended_us, now_us);
       slot_send (slot, intended_us, now_us);
       now_us = g_get_monotonic_time ();
     }
 
+  /* the end of the run closes the schedule even while every slot is busy */
+  if (job->measure_end_us != 0 && !target->wt->schedule_done)
+    next_us = next_us < 0 ? job->measure_end_us : MIN (next_us, job->measure_end_us);
   g_source_set_ready_time (target->schedule, next_us);
 }
 

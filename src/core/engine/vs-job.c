@@ -1,10 +1,14 @@
 /* vs-job.c: worker threads, shares and the lock-free collect handshake */
+/* sched_getaffinity() and the CPU_*_S macros */
+#define _GNU_SOURCE
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -76,10 +80,37 @@ vs_thread_runnable_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+guint
+vs_job_available_cpus (void)
+{
+  /* g_get_num_processors() of GLib 2.74 counts the machine's cores, not the ones this process
+   * may run on (taskset, cgroup cpusets): ask the kernel for the affinity mask, growing the set
+   * until it holds every CPU the kernel knows */
+  for (int n_cpus = 1024; n_cpus <= 1 << 20; n_cpus *= 2)
+    {
+      cpu_set_t *set = CPU_ALLOC (n_cpus);
+      gsize size = CPU_ALLOC_SIZE (n_cpus);
+      int count = 0;
+
+      if (set == NULL)
+        break;
+      CPU_ZERO_S (size, set);
+      if (sched_getaffinity (0, size, set) == 0)
+        count = CPU_COUNT_S (size, set);
+      CPU_FREE (set);
+      if (count > 0)
+        return count;
+      if (errno != EINVAL)
+        break;
+    }
+
+  return g_get_num_processors ();
+}
+
 static guint
 worker_count (VsPlan *plan)
 {
-  guint threads = plan->load.threads ? plan->load.threads : g_get_num_processors ();
+  guint threads = plan->load.threads ? plan->load.threads : vs_job_available_cpus ();
 
   /* every worker needs at least one connection to each target */
   return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
@@ -121,6 +152,7 @@ vs_job_new (VsEngine    *engine,
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
   self->n_workers = worker_count (plan);
+  self->n_cpus = vs_job_available_cpus ();
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)
@@ -147,6 +179,7 @@ vs_job_new (VsEngine    *engine,
             wt->budget = share_of (plan->load.requests, w, 1, self->n_workers);
           else
             wt->budget = share_of (plan->load.requests, before, share, connections);
+          wt->open = plan->load.model == VS_LOAD_OPEN;
           if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
                               w, self->n_workers, plan->load.seed);
@@ -191,6 +224,8 @@ vs_job_start (VsJob   *self,
 
   self->start_us = g_get_monotonic_time ();
   self->warmup_end_us = self->start_us + self->plan->load.warmup_us;
+  self->measure_end_us = self->plan->load.duration_us > 0
+                           ? self->warmup_end_us + self->plan->load.duration_us : 0;
   self->collected_us = self->start_us;
 
   for (guint w = 0; w < self->n_workers; w++)
@@ -311,6 +346,86 @@ vs_job_stop (VsJob *self)
       vs_engine_release (self->engine, self);
       self->released = TRUE;
     }
+}
+
+void
+vs_job_expire (VsJob *self)
+{
+  g_atomic_int_set (&self->expired, TRUE);
+  vs_job_stop (self);
+}
+
+gint64
+vs_worker_target_next_due (VsJob    *job,
+                           VsWorker *worker,
+                           guint     target,
+                           gint64    now_us)
+{
+  VsWorkerTarget *wt = &worker->targets[target];
+  gint64 due;
+
+  if (wt->schedule_done)
+    return G_MAXINT64;
+
+  due = job->start_us + vs_schedule_peek (&wt->schedule);
+
+  /* the request count is spent (sends before the end of warm-up are free) */
+  if (now_us >= job->warmup_end_us && wt->issued >= wt->budget)
+    {
+      wt->schedule_done = TRUE;
+      return G_MAXINT64;
+    }
+
+  if (job->measure_end_us != 0 && due >= job->measure_end_us)
+    {
+      wt->schedule_done = TRUE;
+      return G_MAXINT64;
+    }
+
+  if (vs_job_is_over (job, now_us))
+    {
+      guint64 issued = wt->issued;
+
+      /* every entry left before the end was due and did not leave: k6's dropped iterations */
+      while (due < job->measure_end_us && (due < job->warmup_end_us || issued < wt->budget))
+        {
+          vs_stats_record_unsent (vs_worker_stats (job, worker, target, due), 1);
+          if (due >= job->warmup_end_us)
+            issued++;
+          vs_schedule_advance (&wt->schedule);
+          due = job->start_us + vs_schedule_peek (&wt->schedule);
+        }
+      wt->schedule_done = TRUE;
+      return G_MAXINT64;
+    }
+
+  /* caught up: whatever goes late from now on did not wait for the cap so far */
+  if (due > now_us)
+    wt->backlog_capped = FALSE;
+
+  return due;
+}
+
+void
+vs_worker_target_take_due (VsJob    *job,
+                           VsWorker *worker,
+                           guint     target,
+                           gint64    due_us,
+                           gint64    now_us)
+{
+  VsWorkerTarget *wt = &worker->targets[target];
+  VsStats *stats = vs_worker_stats (job, worker, target, due_us);
+
+  if (wt->cap_since_us != 0)
+    {
+      stats->counters.at_cap_us += MAX (now_us - wt->cap_since_us, 0);
+      wt->cap_since_us = 0;
+    }
+  if (wt->backlog_capped && now_us - due_us > VS_LATE_SLACK_US)
+    stats->counters.late_at_cap++;
+
+  vs_worker_target_note_send (job, wt, now_us);
+  vs_schedule_advance (&wt->schedule);
 }
 
 void

@@ -31,7 +31,13 @@ typedef struct
   guint64         budget;       /* this worker's share of the request count; G_MAXUINT64: no
                                  * limit (0 is a real share: nothing to send after warm-up) */
   guint64         issued;       /* sends after warm-up, counted against the budget */
+  gboolean        open;         /* open model */
   VsSchedule      schedule;     /* open model */
+  gboolean        schedule_done;/* open model: nothing more will be sent (worker-only) */
+  gboolean        backlog_capped; /* open model: the sends now overdue waited for a free
+                                   * connection (worker-only) */
+  gint64          cap_since_us; /* open model: a due send found every connection busy at this
+                                 * time, and none has left since; 0: not at the cap */
   VsStats        *stats[2];     /* requests meant to leave in the measured phase */
   VsStats        *warmup[2];    /* requests meant to leave during warm-up; NULL without one */
 } VsWorkerTarget;
@@ -57,9 +63,13 @@ struct _VsJob
   guint           n_targets;
   guint          *plan_indices;
   guint           n_workers;
+  guint           n_cpus;         /* the CPUs the process may run on, when the job was made */
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
+  gint64          measure_end_us; /* monotonic time the measured phase ends; 0: by request count */
+  int             expired;        /* atomic: the drain after the end ran out of time, so what is
+                                   * still in flight is counted as timeouts when stopping */
   gint64          collected_us;   /* controller-only: monotonic time of the previous collect */
   int             epoch;          /* atomic, written by the controller */
   int             stop;           /* atomic */
@@ -67,6 +77,9 @@ struct _VsJob
   gboolean        released;       /* the engine's release ran */
 };
 
+/* The CPUs this process may run on (its affinity mask, which taskset and container cpusets
+ * narrow), at least 1: the default number of workers. */
+guint     vs_job_available_cpus (void);
 /* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
  * soft limit as far as allowed) against the connections asked for. */
 VsJob    *vs_job_new          (VsEngine    *engine,
@@ -87,8 +100,12 @@ double    vs_job_collect      (VsJob       *self,
                                VsStats    **warmup);
 /* TRUE when every worker has returned by itself (request budgets spent). */
 gboolean  vs_job_is_done      (VsJob       *self);
-/* Stops the workers and waits for them; in-flight requests are abandoned uncounted. */
+/* Stops the workers and waits for them; in-flight requests are abandoned uncounted (or counted
+ * as timeouts, once the drain expired: vs_job_expire()). */
 void      vs_job_stop         (VsJob       *self);
+/* The drain after the measured phase ran out of time: stops the workers, who count what is
+ * still in flight as timeouts. */
+void      vs_job_expire       (VsJob       *self);
 void      vs_job_free         (VsJob       *self);
 
 /* From the workers: the first transport error message of a target is kept for the report. */
@@ -138,13 +155,49 @@ vs_worker_stats (VsJob    *job,
   return wt->stats[worker->epoch & 1];
 }
 
+/* Has the measured phase of a run by duration ended at now_us? No new request leaves then;
+ * what is in flight is drained. */
+static inline gboolean
+vs_job_is_over (VsJob  *job,
+                gint64  now_us)
+{
+  return job->measure_end_us != 0 && now_us >= job->measure_end_us;
+}
+
 /* May this worker send another request to the target at now_us? Warm-up sends are free. */
 static inline gboolean
 vs_worker_target_may_send (VsJob          *job,
                            VsWorkerTarget *wt,
                            gint64          now_us)
 {
+  if (vs_job_is_over (job, now_us))
+    return FALSE;
   return now_us < job->warmup_end_us || wt->issued < wt->budget;
+}
+
+/* Open model, in both engines alike: the intended (monotonic) time of the target's next send,
+ * or G_MAXINT64 when nothing more will be sent — the budget is spent, the schedule's next entry
+ * is at or after the end, or the end has come, and then every entry due before it that never
+ * left is counted as unsent (once). */
+gint64    vs_worker_target_next_due  (VsJob    *job,
+                                      VsWorker *worker,
+                                      guint     target,
+                                      gint64    now_us);
+/* Open model: the entry vs_worker_target_next_due() returned (due_us ≤ now_us) leaves now;
+ * counts it against the budget, advances the schedule and the time at the cap. */
+void      vs_worker_target_take_due  (VsJob    *job,
+                                      VsWorker *worker,
+                                      guint     target,
+                                      gint64    due_us,
+                                      gint64    now_us);
+/* Open model: a send is due and every connection of the target is busy (the in-flight cap). */
+static inline void
+vs_worker_target_at_cap (VsWorkerTarget *wt,
+                         gint64          now_us)
+{
+  if (wt->cap_since_us == 0)
+    wt->cap_since_us = now_us;
+  wt->backlog_capped = TRUE;
 }
 
 static inline void
@@ -156,12 +209,17 @@ vs_worker_target_note_send (VsJob          *job,
     wt->issued++;
 }
 
-/* Is the budget spent (never for unlimited targets)? */
+/* Will nothing more be sent: the budget spent, the measured phase over (open model: the
+ * schedule closed by vs_worker_target_next_due(), which counted the unsent)? */
 static inline gboolean
 vs_worker_target_spent (VsJob          *job,
                         VsWorkerTarget *wt,
                         gint64          now_us)
 {
+  if (wt->open)
+    return wt->schedule_done;
+  if (vs_job_is_over (job, now_us))
+    return TRUE;
   return now_us >= job->warmup_end_us && wt->issued >= wt->budget;
 }
 

@@ -20,7 +20,25 @@ exponential_gap (VsSchedule *self)
   /* 53 random bits → u in (0, 1]; −ln(u) is exponential with mean 1 */
   double u = ((next_random (&self->rng) >> 11) + 1) * (1.0 / 9007199254740992.0);
 
-  return -log (u) * self->gap_us;
+  return -log (u) * self->mean_gap_us;
+}
+
+/* Moves next_us to entry self->index of the one sequence. Poisson: draws the gaps up to it one
+ * by one, as a single worker would. Uniform: computed from the index, not accumulated, so no
+ * rounding builds up and every split gives the same times. */
+static void
+walk_to_index (VsSchedule *self,
+               guint       steps)
+{
+  if (self->arrival == VS_ARRIVAL_POISSON)
+    {
+      for (guint i = 0; i < steps; i++)
+        self->next_us += exponential_gap (self);
+    }
+  else
+    {
+      self->next_us = (double) self->index * G_USEC_PER_SEC / self->rate;
+    }
 }
 
 void
@@ -35,21 +53,25 @@ vs_schedule_init (VsSchedule *self,
   g_return_if_fail (n_ranks > 0 && rank < n_ranks);
 
   self->arrival = arrival;
-  self->gap_us = G_USEC_PER_SEC * (double) n_ranks / rate;
-  self->rng = seed ^ (G_GUINT64_CONSTANT (0xD1B54A32D192ED03) * (rank + 1));
+  self->rate = rate;
+  self->mean_gap_us = G_USEC_PER_SEC / rate;
+  self->stride = n_ranks;
+  self->index = rank;
+  self->next_us = 0;
+  /* one stream per seed, whatever the rank */
+  self->rng = seed ^ G_GUINT64_CONSTANT (0xD1B54A32D192ED03);
 
-  if (arrival == VS_ARRIVAL_POISSON)
-    self->next_us = exponential_gap (self);
-  else
-    /* worker r of n takes sends r, r + n, r + 2n … of the target's evenly spaced schedule */
-    self->next_us = G_USEC_PER_SEC * (double) rank / rate;
+  /* Poisson entry k is due after k + 1 gaps */
+  walk_to_index (self, rank + 1);
 }
 
 void
 vs_schedule_advance (VsSchedule *self)
 {
-  if (self->arrival == VS_ARRIVAL_POISSON)
-    self->next_us += exponential_gap (self);
-  else
-    self->next_us += self->gap_us;
+  /* once past any run, stay there: the entries beyond are never due */
+  if (vs_schedule_peek (self) >= VS_SCHEDULE_NEVER_US)
+    return;
+
+  self->index += self->stride;
+  walk_to_index (self, self->stride);
 }

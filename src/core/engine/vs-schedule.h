@@ -1,9 +1,15 @@
 /* vs-schedule.h: the open model's send times, shared by both engines
  *
- * Each worker walks its own share of a target's schedule. Uniform: the target's sends are
- * evenly spaced at 1/rate and worker r of n takes every n-th of them. Poisson: each worker draws
- * exponential gaps at rate/n from a generator seeded from the plan's seed and its rank, so the
- * same plan gives every target the same send times. No allocation, no lock.
+ * A target's schedule is one sequence of send times that depends only on the arrival, the rate
+ * and the seed, never on how many workers share it: worker r of n takes sends r, r + n, r + 2n …
+ * of that one sequence. Uniform: send k is due at k/rate. Poisson: send k is due at the sum of
+ * the first k + 1 exponential gaps drawn, in order, from one generator seeded by the plan's
+ * seed; every worker draws the whole sequence (and adds every gap in the same order, so the
+ * times are bit for bit those of a single worker) and keeps its own entries. The same plan
+ * therefore gives every target, every thread count and every machine the same send times.
+ *
+ * Times saturate at VS_SCHEDULE_NEVER_US (a rate so low that the next send would be due after
+ * it is never due), so no arithmetic on them overflows. No allocation, no lock.
  */
 #pragma once
 
@@ -11,10 +17,17 @@
 
 G_BEGIN_DECLS
 
+/* Later than any run (about 73,000 years), and far enough below G_MAXINT64 that a monotonic
+ * start time plus it does not overflow. */
+#define VS_SCHEDULE_NEVER_US (G_MAXINT64 / 4)
+
 typedef struct
 {
   VsArrival arrival;
-  double    gap_us;     /* uniform: gap between this worker's sends; Poisson: mean gap */
+  double    rate;       /* the whole target's sends per second */
+  double    mean_gap_us;/* Poisson: the mean gap of the whole target's sequence */
+  guint     stride;     /* n_ranks: how far apart this worker's entries are */
+  guint64   index;      /* the sequence number of this worker's next entry */
   double    next_us;    /* intended time of the next send, µs after the job started */
   guint64   rng;        /* splitmix64 state (Poisson) */
 } VsSchedule;
@@ -26,10 +39,13 @@ void   vs_schedule_init    (VsSchedule *self,
                             guint       rank,
                             guint       n_ranks,
                             guint64     seed);
-/* Intended time of the next send, µs after the job started. */
+/* Intended time of the next send, µs after the job started, at most VS_SCHEDULE_NEVER_US. */
 static inline gint64
 vs_schedule_peek (const VsSchedule *self)
 {
+  /* also catches NaN: a comparison with it is false */
+  if (!(self->next_us < (double) VS_SCHEDULE_NEVER_US))
+    return VS_SCHEDULE_NEVER_US;
   return (gint64) self->next_us;
 }
 void   vs_schedule_advance (VsSchedule *self);
