@@ -60,6 +60,16 @@ typedef struct
 typedef struct _Run    Run;
 typedef struct _Target Target;
 
+/* The network events of a request that opened a connection (see network_event_hook()). */
+typedef enum
+{
+  EVENT_CONNECTING,     /* TCP connect started */
+  EVENT_CONNECTED,      /* TCP connect done */
+  EVENT_TLS_START,      /* TLS handshake started */
+  EVENT_TLS_DONE,       /* TLS handshake done */
+  N_EVENTS
+} Event;
+
 typedef enum
 {
   SLOT_IDLE,
@@ -78,6 +88,7 @@ typedef struct
   gint64        due_us;       /* when the timer is meant for */
   gint64        intended_us;
   gint64        sent_us;
+  gint64        events[N_EVENTS]; /* monotonic µs of this request's connection events, or 0 */
   guint64       body_bytes;
   gboolean      timed_out;
   guint8       *buffer;
@@ -319,37 +330,121 @@ bytes_in (Slot               *slot,
   return slot->body_bytes + (have_head ? response_head_estimate (slot->msg) : 0);
 }
 
+/* Connect and TLS come from the request's own network events, not from SoupMessageMetrics:
+ * libsoup 3.2 has no TCP connect end nor TLS end among its metrics, and its tls_start is taken
+ * only after GnuTLS has built the client connection, which loads the system trust store and
+ * takes 10–40 ms of the worker's CPU on every new connection (perf: half of a short HTTPS run's
+ * CPU in gnutls_x509_trust_list_add_system_trust under g_initable_new). Ending the TCP connect
+ * there read 17–80 ms where curl's time_connect reads 0.1 ms on the same server. Here TCP
+ * connect is CONNECTING…CONNECTED and TLS is TLS_HANDSHAKING…TLS_HANDSHAKED, which is what
+ * curl's time_connect and time_appconnect − time_connect measure. Only a request that opened a
+ * connection has these events, so a connection reused from the pool adds no sample. */
 static void
 record_timings (VsStats            *stats,
+                const Slot         *slot,
                 SoupMessageMetrics *metrics)
 {
-  guint64 connect_start, connect_end, tls_start, request_start, response_start;
+  const gint64 *events = slot->events;
+  guint64 request_start, response_start;
+
+  if (events[EVENT_CONNECTING] != 0 && events[EVENT_CONNECTED] >= events[EVENT_CONNECTING])
+    {
+      stats->counters.connects++;
+      vs_stats_record_timing (stats, VS_TIMING_CONNECT,
+                              events[EVENT_CONNECTED] - events[EVENT_CONNECTING]);
+      if (events[EVENT_TLS_START] != 0 && events[EVENT_TLS_DONE] >= events[EVENT_TLS_START])
+        vs_stats_record_timing (stats, VS_TIMING_TLS,
+                                events[EVENT_TLS_DONE] - events[EVENT_TLS_START]);
+    }
 
   if (metrics == NULL)
     return;
 
-  connect_start = soup_message_metrics_get_connect_start (metrics);
-  connect_end = soup_message_metrics_get_connect_end (metrics);
-  tls_start = soup_message_metrics_get_tls_start (metrics);
+  /* Metric times are monotonic µs, 0 when the event did not happen. request_start is when
+   * libsoup starts writing the request, on a connection already up; response_start when the
+   * first byte of the response head arrives. */
   request_start = soup_message_metrics_get_request_start (metrics);
   response_start = soup_message_metrics_get_response_start (metrics);
-
-  /* Metric times are monotonic µs, 0 when the event did not happen: connect and TLS only for
-   * a request that opened a new connection. libsoup 3.2 has no tls_end; connect_end comes
-   * after the handshake, so TCP connect is connect_start…tls_start and TLS tls_start…end. */
-  if (connect_start != 0 && connect_end >= connect_start)
-    {
-      guint64 tcp_end = tls_start != 0 ? tls_start : connect_end;
-
-      stats->counters.connects++;
-      vs_stats_record_timing (stats, VS_TIMING_CONNECT, (gint64) (tcp_end - connect_start));
-      if (tls_start != 0)
-        vs_stats_record_timing (stats, VS_TIMING_TLS, (gint64) (connect_end - tls_start));
-    }
-
   if (request_start != 0 && response_start >= request_start)
     vs_stats_record_timing (stats, VS_TIMING_FIRST_BYTE,
                             (gint64) (response_start - request_start));
+}
+
+/* Network events */
+
+/* The run of the worker thread this code runs on (network events are emitted on the thread of
+ * the session's context, which is the worker's). */
+static __thread Run *worker_run;
+
+static Slot *
+run_find_slot (Run         *run,
+               SoupMessage *msg)
+{
+  for (guint i = 0; i < run->n_targets; i++)
+    for (guint s = 0; s < run->targets[i].n_slots; s++)
+      if (run->targets[i].slots[s].msg == msg)
+        return &run->targets[i].slots[s];
+  return NULL;
+}
+
+/* One emission hook on SoupMessage::network-event for the process instead of a handler per
+ * message: nothing is allocated per request, and the slots are only searched when a request
+ * opens a connection. Events of messages that are not ours (another session on another
+ * thread, a test's own client) find no run or no slot and are left alone. */
+static gboolean
+network_event_hook (GSignalInvocationHint *hint,
+                    guint                  n_values,
+                    const GValue          *values,
+                    gpointer               data)
+{
+  Run *run = worker_run;
+  SoupMessage *msg;
+  Slot *slot;
+  int event;
+
+  if (run == NULL || n_values < 2)
+    return TRUE;
+
+  msg = g_value_get_object (&values[0]);
+  switch (g_value_get_enum (&values[1]))
+    {
+    case G_SOCKET_CLIENT_CONNECTING:
+      event = EVENT_CONNECTING;
+      break;
+    case G_SOCKET_CLIENT_CONNECTED:
+      event = EVENT_CONNECTED;
+      break;
+    case G_SOCKET_CLIENT_TLS_HANDSHAKING:
+      event = EVENT_TLS_START;
+      break;
+    case G_SOCKET_CLIENT_TLS_HANDSHAKED:
+      event = EVENT_TLS_DONE;
+      break;
+    default:
+      return TRUE;
+    }
+
+  slot = run_find_slot (run, msg);
+  if (slot != NULL)
+    slot->events[event] = g_get_monotonic_time ();
+
+  return TRUE;
+}
+
+static void
+network_event_hook_install (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* the signal exists once the class does; the class is kept for the process */
+      gpointer klass = g_type_class_ref (SOUP_TYPE_MESSAGE);
+      guint id = g_signal_lookup ("network-event", G_TYPE_FROM_CLASS (klass));
+
+      g_signal_add_emission_hook (id, 0, network_event_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
 }
 
 /* Slots */
@@ -400,7 +495,7 @@ slot_fail (Slot         *slot,
     klass = classify_error (error, metrics);
 
   stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
-  record_timings (stats, metrics);
+  record_timings (stats, slot, metrics);
   vs_stats_record_failure (stats, klass, bytes_in (slot, metrics, have_head));
 
   if (klass == VS_ERROR_CLASS_TIMEOUT)
@@ -446,7 +541,7 @@ slot_done (Slot *slot)
 
   metrics = soup_message_get_metrics (slot->msg);
   stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
-  record_timings (stats, metrics);
+  record_timings (stats, slot, metrics);
   vs_stats_record_response (stats, &target->wt->target->status_rule,
                             soup_message_get_status (slot->msg),
                             slot->intended_us, slot->sent_us, done_us,
@@ -575,6 +670,7 @@ slot_send (Slot   *slot,
   slot->sent_us = now_us;
   slot->body_bytes = 0;
   slot->timed_out = FALSE;
+  memset (slot->events, 0, sizeof slot->events);
   target->n_busy++;
   run->n_busy++;
 
@@ -735,6 +831,8 @@ vs_engine_soup_run_worker (VsEngine *engine,
   guint n_slots = 0, next = 0;
 
   g_main_context_push_thread_default (data->context);
+  network_event_hook_install ();
+  worker_run = &run;
 
   run.job = job;
   run.worker = worker;
@@ -841,6 +939,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
   g_free (run.targets);
   g_free (run.buffers);
 
+  worker_run = NULL;
   g_main_context_pop_thread_default (data->context);
 }
 
