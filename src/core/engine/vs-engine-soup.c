@@ -1,9 +1,14 @@
 /* vs-engine-soup.c: the libsoup 3 engine
  *
- * Each worker thread runs its own GMainContext with one SoupSession created there. A target
- * gets as many "slots" as its share of connections; a slot is one request in flight at a
- * time, so in-flight requests never exceed the connection share whatever libsoup does with its
- * pool. Closed model: every slot sends the next request as soon as its last one ended. Open
+ * Each worker thread runs its own GMainContext. Every connection of a target is a SoupSession
+ * of its own, created there, limited to one connection: libsoup 3.2 multiplexes every request
+ * to a host over one HTTP/2 connection per session, so sessions are the only way to make `-c N`
+ * open N TCP connections on HTTP/2 as it does on HTTP/1.1. A connection has load.streams
+ * "slots"; a slot is one request in flight at a time, so in-flight requests never exceed
+ * connections × streams whatever libsoup does with its pool. Until a connection's first
+ * response says it speaks HTTP/2, only its first slot sends; on HTTP/1.x, which carries one
+ * request at a time, the others never do (their requests would only queue inside libsoup and
+ * read as server latency). Closed model: every slot sends the next request as soon as its last one ended. Open
  * model: a per-target timer fires at the schedule's intended times and sends when a slot is
  * free; while none is, the schedule simply stops advancing, so the due-but-unsent entries are
  * the backlog (oldest first, no queue to allocate) and each goes out as soon as a slot frees.
@@ -60,6 +65,20 @@ typedef struct
 typedef struct _Run    Run;
 typedef struct _Target Target;
 
+typedef enum
+{
+  CONN_PROBING,  /* no response yet: only the first stream may send */
+  CONN_STREAMS,  /* HTTP/2: every stream may send */
+  CONN_SINGLE,   /* HTTP/1.x: one request at a time, the first stream only */
+} ConnMode;
+
+/* One TCP connection: a session that may open only one. */
+typedef struct
+{
+  SoupSession *session;
+  ConnMode     mode;
+} Conn;
+
 /* The network events of a request that opened a connection (see network_event_hook()). */
 typedef enum
 {
@@ -80,6 +99,8 @@ typedef enum
 typedef struct
 {
   Target       *target;
+  Conn         *conn;
+  guint         stream_index; /* among its connection's slots; 0 sends first */
   SlotState     state;
   SoupMessage  *msg;
   GInputStream *stream;
@@ -89,6 +110,7 @@ typedef struct
   gint64        intended_us;
   gint64        sent_us;
   gint64        events[N_EVENTS]; /* monotonic µs of this request's connection events, or 0 */
+  gint64        tcp_connect_us;   /* vs_engine_connect_time() at EVENT_CONNECTED, or 0 */
   guint64       body_bytes;
   gboolean      timed_out;
   guint8       *buffer;
@@ -101,7 +123,10 @@ struct _Target
   VsWorkerTarget *wt;
   const Template *tmpl;
   gboolean        open;
-  guint           n_slots;
+  guint           n_conns;
+  Conn           *conns;
+  guint           streams;    /* slots per connection */
+  guint           n_slots;    /* n_conns × streams; slot i is on connection i / streams */
   Slot           *slots;
   guint           n_busy;
   GSource        *schedule;   /* open model */
@@ -112,7 +137,6 @@ struct _Run
   VsJob        *job;
   VsWorker     *worker;
   GMainContext *context;
-  SoupSession  *session;
   gboolean      insecure;
   gint64        timeout_us;
   gboolean      stopping;
@@ -330,15 +354,32 @@ bytes_in (Slot               *slot,
   return slot->body_bytes + (have_head ? response_head_estimate (slot->msg) : 0);
 }
 
+static VsProtocol
+protocol_of (SoupMessage *msg)
+{
+  switch (soup_message_get_http_version (msg))
+    {
+    case SOUP_HTTP_1_0:
+      return VS_PROTOCOL_HTTP_1_0;
+    case SOUP_HTTP_2_0:
+      return VS_PROTOCOL_HTTP_2;
+    case SOUP_HTTP_1_1:
+    default:
+      return VS_PROTOCOL_HTTP_1_1;
+    }
+}
+
 /* Connect and TLS come from the request's own network events, not from SoupMessageMetrics:
  * libsoup 3.2 has no TCP connect end nor TLS end among its metrics, and its tls_start is taken
- * only after GnuTLS has built the client connection, which loads the system trust store and
- * takes 10–40 ms of the worker's CPU on every new connection (perf: half of a short HTTPS run's
- * CPU in gnutls_x509_trust_list_add_system_trust under g_initable_new). Ending the TCP connect
- * there read 17–80 ms where curl's time_connect reads 0.1 ms on the same server. Here TCP
- * connect is CONNECTING…CONNECTED and TLS is TLS_HANDSHAKING…TLS_HANDSHAKED, which is what
- * curl's time_connect and time_appconnect − time_connect measure. Only a request that opened a
- * connection has these events, so a connection reused from the pool adds no sample. */
+ * only after glib-networking has built the GnuTLS client connection, which loads the system
+ * trust store again for every new connection, whatever GTlsDatabase the session has: 10–40 ms
+ * of the worker's CPU (perf: half of a short HTTPS run's CPU in
+ * gnutls_x509_trust_list_add_system_trust under g_initable_new). Ending the TCP connect there
+ * read 17–80 ms where curl's time_connect reads 0.1 ms on the same server. Here TCP connect is
+ * CONNECTING…CONNECTED (the kernel's figure when it has one, see network_event_hook()) and TLS
+ * is TLS_HANDSHAKING…TLS_HANDSHAKED: what curl's time_connect and time_appconnect −
+ * time_connect measure. Only a request that opened a connection has these events, so a
+ * connection reused from the pool adds no sample. */
 static void
 record_timings (VsStats            *stats,
                 const Slot         *slot,
@@ -350,8 +391,7 @@ record_timings (VsStats            *stats,
   if (events[EVENT_CONNECTING] != 0 && events[EVENT_CONNECTED] >= events[EVENT_CONNECTING])
     {
       stats->counters.connects++;
-      vs_stats_record_timing (stats, VS_TIMING_CONNECT,
-                              events[EVENT_CONNECTED] - events[EVENT_CONNECTING]);
+      vs_stats_record_timing (stats, VS_TIMING_CONNECT, slot->tcp_connect_us);
       if (events[EVENT_TLS_START] != 0 && events[EVENT_TLS_DONE] >= events[EVENT_TLS_START])
         vs_stats_record_timing (stats, VS_TIMING_TLS,
                                 events[EVENT_TLS_DONE] - events[EVENT_TLS_START]);
@@ -425,8 +465,25 @@ network_event_hook (GSignalInvocationHint *hint,
     }
 
   slot = run_find_slot (run, msg);
-  if (slot != NULL)
-    slot->events[event] = g_get_monotonic_time ();
+  if (slot == NULL)
+    return TRUE;
+
+  slot->events[event] = g_get_monotonic_time ();
+
+  /* When CONNECTED reaches us, the kernel may have finished the handshake a while ago: the
+   * worker's loop was busy meanwhile, typically building another connection's TLS state (see
+   * record_timings()). With ten connections opening at once the event times alone read
+   * 15–20 ms for a 0.1 ms connect, so the kernel says what the connect took. */
+  if (event == EVENT_CONNECTED && slot->events[EVENT_CONNECTING] != 0)
+    {
+      GObject *stream = n_values > 2 ? g_value_get_object (&values[2]) : NULL;
+      GSocket *socket = G_IS_SOCKET_CONNECTION (stream)
+                        ? g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)) : NULL;
+      gint64 seen_us = slot->events[EVENT_CONNECTED] - slot->events[EVENT_CONNECTING];
+
+      slot->tcp_connect_us = vs_engine_connect_time (socket != NULL ? g_socket_get_fd (socket)
+                                                                    : -1, seen_us);
+    }
 
   return TRUE;
 }
@@ -524,6 +581,36 @@ slot_fail (Slot         *slot,
   slot_next (slot);
 }
 
+/* May this slot send now? The first stream of a connection always; the others once the
+ * connection is known to multiplex. */
+static gboolean
+slot_may_send (const Slot *slot)
+{
+  return slot->stream_index == 0 || slot->conn->mode == CONN_STREAMS;
+}
+
+/* The first response on a connection tells whether its other streams may send. */
+static void
+conn_learn (Conn       *conn,
+            VsProtocol  protocol)
+{
+  if (conn->mode == CONN_PROBING)
+    conn->mode = protocol == VS_PROTOCOL_HTTP_2 ? CONN_STREAMS : CONN_SINGLE;
+}
+
+/* A connection just learnt it speaks HTTP/2: its idle streams start (closed model; in the open
+ * model the schedule takes them as it needs them). */
+static void
+conn_start_streams (Target *target,
+                    Conn   *conn)
+{
+  guint first = (guint) (conn - target->conns) * target->streams;
+
+  for (guint s = 1; s < target->streams; s++)
+    if (target->slots[first + s].state == SLOT_IDLE)
+      slot_next (&target->slots[first + s]);
+}
+
 static void
 slot_done (Slot *slot)
 {
@@ -532,6 +619,8 @@ slot_done (Slot *slot)
   gint64 done_us = g_get_monotonic_time ();
   SoupMessageMetrics *metrics;
   VsStats *stats;
+  VsProtocol protocol;
+  gboolean probing;
 
   if (run->stopping)
     {
@@ -546,9 +635,15 @@ slot_done (Slot *slot)
                             soup_message_get_status (slot->msg),
                             slot->intended_us, slot->sent_us, done_us,
                             bytes_in (slot, metrics, TRUE));
+  protocol = protocol_of (slot->msg);
+  vs_stats_record_protocol (stats, protocol);
+  probing = slot->conn->mode == CONN_PROBING;
+  conn_learn (slot->conn, protocol);
 
   slot_finish (slot);
   slot_next (slot);
+  if (probing && slot->conn->mode == CONN_STREAMS && !target->open)
+    conn_start_streams (target, slot->conn);
 }
 
 static void
@@ -671,6 +766,7 @@ slot_send (Slot   *slot,
   slot->body_bytes = 0;
   slot->timed_out = FALSE;
   memset (slot->events, 0, sizeof slot->events);
+  slot->tcp_connect_us = 0;
   target->n_busy++;
   run->n_busy++;
 
@@ -682,7 +778,7 @@ slot_send (Slot   *slot,
 
   slot_arm (slot, run->timeout_us > 0 ? now_us + run->timeout_us : -1);
 
-  soup_session_send_async (run->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
+  soup_session_send_async (slot->conn->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
                            send_cb, slot);
 }
 
@@ -709,7 +805,7 @@ slot_next (Slot *slot)
     {
       target_pump (target);
     }
-  else
+  else if (slot_may_send (slot))
     {
       gint64 now_us = g_get_monotonic_time ();
 
@@ -724,7 +820,7 @@ static Slot *
 target_free_slot (Target *target)
 {
   for (guint i = 0; i < target->n_slots; i++)
-    if (target->slots[i].state == SLOT_IDLE)
+    if (target->slots[i].state == SLOT_IDLE && slot_may_send (&target->slots[i]))
       return &target->slots[i];
   return NULL;
 }
@@ -794,21 +890,18 @@ run_is_done (Run *run)
   return TRUE;
 }
 
+/* The session of one connection. */
 static SoupSession *
-session_new (VsWorker *worker)
+session_new (void)
 {
   g_autoptr(SoupSession) session = NULL;
-  guint total = 0;
 
-  for (guint i = 0; i < worker->n_targets; i++)
-    total += worker->targets[i].connections;
-
-  /* Both limits are construct-only and default to 10 and 2, which would silently throttle
-   * the load. Slots already cap each target's in-flight requests at its share, so the pool
-   * only needs room for all of them; per host too, since several targets may share a host. */
+  /* Both limits are construct-only (libsoup's defaults are 10 and 2): one connection at a
+   * time, so that a connection of the plan is one TCP connection on every protocol (a new one
+   * only when the server closed the last). */
   session = g_object_new (SOUP_TYPE_SESSION,
-                          "max-conns", MAX (total, 1),
-                          "max-conns-per-host", MAX (total, 1),
+                          "max-conns", 1,
+                          "max-conns-per-host", 1,
                           "timeout", 0,
                           "idle-timeout", 0,
                           "user-agent", "Versus/" PACKAGE_VERSION,
@@ -828,6 +921,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
 {
   WorkerData *data = worker->engine_data;
   Run run = { 0 };
+  guint streams = MAX (job->plan->load.streams, 1);
   guint n_slots = 0, next = 0;
 
   g_main_context_push_thread_default (data->context);
@@ -839,12 +933,11 @@ vs_engine_soup_run_worker (VsEngine *engine,
   run.context = data->context;
   run.insecure = job->plan->insecure;
   run.timeout_us = job->plan->load.timeout_us;
-  run.session = session_new (worker);
   run.n_targets = worker->n_targets;
   run.targets = g_new0 (Target, worker->n_targets);
 
   for (guint i = 0; i < worker->n_targets; i++)
-    n_slots += worker->targets[i].connections;
+    n_slots += worker->targets[i].connections * streams;
   run.buffers = g_malloc ((gsize) n_slots * READ_BUFFER_SIZE);
 
   for (guint i = 0; i < worker->n_targets; i++)
@@ -856,14 +949,26 @@ vs_engine_soup_run_worker (VsEngine *engine,
       target->wt = &worker->targets[i];
       target->tmpl = &data->templates[i];
       target->open = job->plan->load.model == VS_LOAD_OPEN;
-      target->n_slots = target->wt->connections;
+      target->n_conns = target->wt->connections;
+      target->conns = g_new0 (Conn, target->n_conns);
+      target->streams = streams;
+      target->n_slots = target->n_conns * streams;
       target->slots = g_new0 (Slot, target->n_slots);
+
+      for (guint c = 0; c < target->n_conns; c++)
+        {
+          target->conns[c].session = session_new ();
+          /* one stream needs no probing: it always may send */
+          target->conns[c].mode = streams > 1 ? CONN_PROBING : CONN_STREAMS;
+        }
 
       for (guint s = 0; s < target->n_slots; s++)
         {
           Slot *slot = &target->slots[s];
 
           slot->target = target;
+          slot->conn = &target->conns[s / streams];
+          slot->stream_index = s % streams;
           slot->cancellable = g_cancellable_new ();
           slot->timer = timer_new (run.context, slot_timer_cb, slot);
           slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
@@ -920,8 +1025,12 @@ vs_engine_soup_run_worker (VsEngine *engine,
       g_main_context_iteration (run.context, TRUE);
     }
 
-  soup_session_abort (run.session);
-  g_clear_object (&run.session);
+  for (guint i = 0; i < run.n_targets; i++)
+    for (guint c = 0; c < run.targets[i].n_conns; c++)
+      {
+        soup_session_abort (run.targets[i].conns[c].session);
+        g_clear_object (&run.targets[i].conns[c].session);
+      }
   while (g_main_context_iteration (run.context, FALSE))
     ;
 
@@ -935,6 +1044,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
           g_clear_object (&target->slots[s].cancellable);
         }
       g_free (target->slots);
+      g_free (target->conns);
     }
   g_free (run.targets);
   g_free (run.buffers);
