@@ -192,6 +192,8 @@ test_invalid (void)
     { { "http://127.0.0.1:9/", "--bogus", NULL }, "--bogus" },
     /* auto picks soup for https://, which cannot pipeline: said, not silently dropped */
     { { "https://127.0.0.1:9/", "-p", "4", NULL }, "load.pipeline" },
+    /* auto picks native for plain http://, which has no streams: said, not ignored */
+    { { "http://127.0.0.1:9/", "--streams", "4", NULL }, "load.streams" },
   };
 
   if (!have_binary ())

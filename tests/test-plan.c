@@ -35,6 +35,7 @@ test_defaults (void)
   g_assert_cmpint (plan->load.timeout_us, ==, 10 * G_USEC_PER_SEC);
   g_assert_cmpuint (plan->load.threads, ==, 0);
   g_assert_cmpuint (plan->load.pipeline, ==, 1);
+  g_assert_cmpuint (plan->load.streams, ==, 1);
   g_assert_cmpint (plan->mode, ==, VS_MODE_PARALLEL);
   g_assert_cmpint (plan->engine, ==, VS_ENGINE_KIND_AUTO);
   g_assert_cmpint (plan->tick_us, ==, G_USEC_PER_SEC);
@@ -83,6 +84,7 @@ assert_plans_equal (VsPlan *a,
   g_assert_cmpint (a->load.timeout_us, ==, b->load.timeout_us);
   g_assert_cmpuint (a->load.threads, ==, b->load.threads);
   g_assert_cmpuint (a->load.pipeline, ==, b->load.pipeline);
+  g_assert_cmpuint (a->load.streams, ==, b->load.streams);
   g_assert_cmpint (a->mode, ==, b->mode);
   g_assert_cmpint (a->engine, ==, b->engine);
   g_assert_cmpint (a->tick_us, ==, b->tick_us);
@@ -135,6 +137,7 @@ test_round_trip (void)
   plan->load.timeout_us = 250000;
   plan->load.threads = 3;
   plan->load.pipeline = 4;
+  plan->load.streams = 5;  /* with pipelining invalid, but a save keeps what it is given */
   plan->mode = VS_MODE_SEQUENTIAL;
   plan->engine = VS_ENGINE_KIND_NATIVE;
   plan->tick_us = 250000;
@@ -234,6 +237,20 @@ edit_pipeline_soup (VsPlan *p)
   p->load.pipeline = 2;
   p->engine = VS_ENGINE_KIND_SOUP;
 }
+static void edit_streams_0 (VsPlan *p) { p->load.streams = 0; }
+static void edit_streams_big (VsPlan *p) { p->load.streams = 1025; }
+static void
+edit_streams_native (VsPlan *p)
+{
+  p->load.streams = 2;
+  p->engine = VS_ENGINE_KIND_NATIVE;
+}
+static void
+edit_streams_pipeline (VsPlan *p)
+{
+  p->load.streams = 2;
+  p->load.pipeline = 2;
+}
 static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
 static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
 
@@ -264,6 +281,10 @@ static const BadCase bad_cases[] = {
   { "pipeline-0", edit_pipeline_0, "load.pipeline", "1 to 1024" },
   { "pipeline-big", edit_pipeline_big, "load.pipeline", "1025" },
   { "pipeline-soup", edit_pipeline_soup, "load.pipeline", "soup" },
+  { "streams-0", edit_streams_0, "load.streams", "1 to 1024" },
+  { "streams-big", edit_streams_big, "load.streams", "1025" },
+  { "streams-native", edit_streams_native, "load.streams", "native" },
+  { "streams-pipeline", edit_streams_pipeline, "load.streams", "pipeline" },
   { "tick-small", edit_tick_small, "tick", "50ms" },
   { "tick-big", edit_tick_big, "tick", "60s" },
 };
