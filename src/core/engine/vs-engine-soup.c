@@ -8,14 +8,16 @@
  * connections × streams whatever libsoup does with its pool. Until a connection's first
  * response says it speaks HTTP/2, only its first slot sends; on HTTP/1.x, which carries one
  * request at a time, the others never do (their requests would only queue inside libsoup and
- * read as server latency). Closed model: every slot sends the next request as soon as its last one ended. Open
- * model: a per-target timer fires at the schedule's intended times and sends when a slot is
- * free; while none is, the schedule simply stops advancing, so the due-but-unsent entries are
- * the backlog (oldest first, no queue to allocate) and each goes out as soon as a slot frees.
+ * read as server latency). Closed model: every slot sends the next request as soon as its last
+ * one ended. Open model: a per-target timer fires at the schedule's intended times and sends
+ * when a slot is free; while none is, the schedule simply stops advancing, so the due-but-unsent
+ * entries are the backlog (oldest first, no queue to allocate) and each goes out as soon as a
+ * slot frees.
  *
  * libsoup allocates per request (a SoupMessage and its headers, its I/O state); that is the
  * price of full HTTP and why the native engine exists. Our own bookkeeping allocates nothing
- * per request: slots, buffers, timers and cancellables are made once per worker.
+ * per request: slots, sessions, buffers, timers and cancellables are made once per worker, and
+ * connection events reach the slots through one emission hook, not a handler per message.
  */
 
 #include "config.h"
@@ -778,8 +780,8 @@ slot_send (Slot   *slot,
 
   slot_arm (slot, run->timeout_us > 0 ? now_us + run->timeout_us : -1);
 
-  soup_session_send_async (slot->conn->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
-                           send_cb, slot);
+  soup_session_send_async (slot->conn->session, slot->msg, G_PRIORITY_DEFAULT,
+                           slot->cancellable, send_cb, slot);
 }
 
 /* The slot is free (or its back-off ended): closed model sends again, open model lets the
