@@ -545,7 +545,8 @@ test_tls (gconstpointer data)
 static void
 check_phases (const char *engine,
               const char *url,
-              gboolean    tls)
+              gboolean    tls,
+              guint       connections)
 {
   g_autoptr(VsPlan) plan = plan_new (engine, url);
   g_autoptr(VsResults) results = NULL;
@@ -554,8 +555,8 @@ check_phases (const char *engine,
   const VsHistogram *connect, *handshake, *first_byte;
 
   plan->insecure = TRUE;
-  plan->load.connections = 2;
-  plan->load.requests = 6;
+  plan->load.connections = connections;
+  plan->load.requests = 2 * connections;
 
   if ((results = run_plan (plan)) == NULL)
     return;
@@ -566,7 +567,7 @@ check_phases (const char *engine,
   handshake = total->timings[VS_TIMING_TLS];
   first_byte = total->timings[VS_TIMING_FIRST_BYTE];
   assert_no_errors (counters);
-  g_assert_cmpuint (counters->responses, ==, 6);
+  g_assert_cmpuint (counters->responses, ==, 2 * connections);
 
   g_test_message ("%s %s: connect p50 %" G_GINT64_FORMAT " max %" G_GINT64_FORMAT " µs, TLS p50 %"
                   G_GINT64_FORMAT " µs, first byte min %" G_GINT64_FORMAT " µs, latency min %"
@@ -580,13 +581,13 @@ check_phases (const char *engine,
   g_assert_cmpuint (counters->connects, <=, plan->load.connections);
   g_assert_cmpuint (vs_histogram_count (connect), ==, counters->connects);
   g_assert_cmpuint (vs_histogram_count (handshake), ==, tls ? counters->connects : 0);
-  g_assert_cmpuint (vs_histogram_count (first_byte), ==, 6);
+  g_assert_cmpuint (vs_histogram_count (first_byte), ==, 2 * connections);
 
-  /* ordered: connect ≪ server delay ≤ first byte ≤ whole response */
+  /* ordered: connect, TLS ≪ server delay ≤ first byte ≤ whole response */
   g_assert_cmpint (vs_histogram_percentile (connect, 50), <, PHASE_DELAY_MS * 1000 / 20);
   g_assert_cmpint (vs_histogram_max (connect), <, PHASE_DELAY_MS * 1000 / 2);
   if (tls)
-    g_assert_cmpint (vs_histogram_max (handshake), <, PHASE_DELAY_MS * 1000);
+    g_assert_cmpint (vs_histogram_percentile (handshake, 50), <, PHASE_DELAY_MS * 1000 / 5);
   g_assert_cmpint (vs_histogram_min (first_byte), >=, PHASE_DELAY_MS * 1000);
   g_assert_cmpint (vs_histogram_min (first_byte), <=, vs_histogram_min (total->uncorrected));
   g_assert_cmpint (vs_histogram_max (first_byte), <=, vs_histogram_max (total->uncorrected));
@@ -600,10 +601,12 @@ test_phases (gconstpointer data)
   g_autofree char *http = vs_test_server_url (server, path);
   g_autofree char *https = vs_test_server_https_url (server, path);
 
-  check_phases (data, http, FALSE);
+  check_phases (data, http, FALSE, 2);
   if (g_test_failed () || strcmp (data, "native") == 0)
     return;  /* the native engine speaks plain http:// only */
-  check_phases (data, https, TRUE);
+  /* ten connections on one worker: each handshake timed alone, not behind the CPU the others'
+   * TLS set-up took (which made TLS read 75 ms at -c 10) */
+  check_phases (data, https, TRUE, 10);
 }
 
 /* Warm-up: requests happen during it, and none of them enter the totals. A request belongs to
