@@ -1,23 +1,38 @@
 /* vs-protocols.c: the protocol each target answered in, and the notes that follow from it */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-protocols.h"
 
+/* The responses the protocol is read from: the measured phase's, or all (warm-up included)
+ * when it has none. */
+static void
+protocol_counters (const VsTargetResult *self,
+                   VsCounters           *out)
+{
+  memset (out, 0, sizeof *out);
+  if (self->total->counters.responses > 0)
+    {
+      *out = self->total->counters;
+      return;
+    }
+
+  for (guint i = 0; i < self->intervals->len; i++)
+    vs_counters_add (out, &g_array_index (self->intervals, VsInterval, i).counters);
+}
+
 char *
 vs_target_result_protocol (const VsTargetResult *self)
 {
-  VsCounters all = { 0 };
+  VsCounters counters;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (self->total->counters.responses > 0)
-    return vs_counters_protocol (&self->total->counters);
-
-  for (guint i = 0; i < self->intervals->len; i++)
-    vs_counters_add (&all, &g_array_index (self->intervals, VsInterval, i).counters);
-  return vs_counters_protocol (&all);
+  protocol_counters (self, &counters);
+  return vs_counters_protocol (&counters);
 }
 
 /* "a: HTTP/1.1, b: HTTP/2" */
@@ -79,9 +94,10 @@ vs_protocol_notes (VsResults *results)
     for (guint i = 0; i < vs_results_get_n_targets (results); i++)
       {
         const VsTargetResult *target = vs_results_get_target (results, i);
-        VsCounters *counters = &target->total->counters;
+        VsCounters counters;
 
-        if (counters->protocols[VS_PROTOCOL_HTTP_1_0] + counters->protocols[VS_PROTOCOL_HTTP_1_1]
+        protocol_counters (target, &counters);
+        if (counters.protocols[VS_PROTOCOL_HTTP_1_0] + counters.protocols[VS_PROTOCOL_HTTP_1_1]
             == 0)
           continue;
         g_ptr_array_add (notes,
