@@ -588,7 +588,8 @@ check_phases (const char *engine,
   g_assert_cmpint (vs_histogram_max (connect), <, PHASE_DELAY_MS * 1000 / 2);
   if (tls)
     g_assert_cmpint (vs_histogram_percentile (handshake, 50), <, PHASE_DELAY_MS * 1000 / 5);
-  g_assert_cmpint (vs_histogram_min (first_byte), >=, PHASE_DELAY_MS * 1000);
+  /* (less 1 ms: the histogram keeps 3 significant digits) */
+  g_assert_cmpint (vs_histogram_min (first_byte), >=, PHASE_DELAY_MS * 1000 - 1000);
   g_assert_cmpint (vs_histogram_min (first_byte), <=, vs_histogram_min (total->uncorrected));
   g_assert_cmpint (vs_histogram_max (first_byte), <=, vs_histogram_max (total->uncorrected));
 }

@@ -255,9 +255,11 @@ def main():
                                         nginx.url(port, "/delay"))
                 summary = result["targets"][0]["summary"]
                 delay_ms = DELAY_S * 1000
+                # nginx's timers run on its cached millisecond clock, and the histograms keep 3
+                # significant digits: 1 ms of slack below the delay
                 ok = (summary["first_byte_p50_ms"] is not None and
-                      summary["first_byte_p50_ms"] >= delay_ms and
-                      summary["latency_min_ms"] >= delay_ms and
+                      summary["first_byte_p50_ms"] >= delay_ms - 1 and
+                      summary["latency_min_ms"] >= delay_ms - 1 and
                       summary["connect_p50_ms"] is not None and
                       summary["connect_p50_ms"] < delay_ms / 20 and
                       (port == nginx.http) == (summary["tls_p50_ms"] is None))
