@@ -98,6 +98,26 @@ test_rate_and_duration (void)
   g_assert_cmpuint (options.plan->load.seed, ==, 7);
 }
 
+/* --streams sets the HTTP/2 streams per connection, and only where they can apply. */
+static void
+test_streams (void)
+{
+  g_auto(VsCliOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  parse (&options, "run https://127.0.0.1:1/ -c 3 --streams 6", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (options.plan->load.connections, ==, 3);
+  g_assert_cmpuint (options.plan->load.streams, ==, 6);
+
+  assert_fails ("run https://127.0.0.1:1/ --streams 0", "load.streams: 0 is out of range");
+  assert_fails ("run https://127.0.0.1:1/ --streams 1025", "load.streams: 1025 is out of range");
+  assert_fails ("run https://127.0.0.1:1/ --streams many", "--streams: ");
+  assert_fails ("run http://127.0.0.1:1/ --streams 2 --engine native",
+                "load.streams: the native engine");
+  assert_fails ("run http://127.0.0.1:1/ --streams 2 -p 2", "load.streams: streams");
+}
+
 static void
 test_names (void)
 {
@@ -346,6 +366,7 @@ main (int   argc,
 
   g_test_add_func ("/core/cli/flags", test_flags);
   g_test_add_func ("/core/cli/rate-and-duration", test_rate_and_duration);
+  g_test_add_func ("/core/cli/streams", test_streams);
   g_test_add_func ("/core/cli/names", test_names);
   g_test_add_func ("/core/cli/invalid", test_invalid);
   g_test_add_func ("/core/cli/plan-file", test_plan_file);

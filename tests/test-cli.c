@@ -340,6 +340,8 @@ test_invalid (void)
     { { "http://127.0.0.1:9/", "-d", "9223372036854s", NULL }, "load.duration: " },
     { { "http://127.0.0.1:9/", "-H", "Content-Length: 5", NULL }, "--header: " },
     { { "--plan", "/dev/zero", NULL }, "--plan: “/dev/zero” is not a regular file" },
+    /* auto picks native for plain http://, which has no streams: said, not ignored */
+    { { "http://127.0.0.1:9/", "--streams", "4", NULL }, "load.streams" },
   };
 
   if (!have_binary ())

@@ -7,6 +7,7 @@
 
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-protocols.h"
 
 #define TRICKY_NAME "b,\"eta\"\nline two"
 
@@ -16,7 +17,7 @@ static const char summary_header[] =
   "errors_http_5xx,unsent,late_sends,late_sends_at_cap,at_cap_pct,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
-  "bytes_in,bytes_out,generator_busy_max_pct";
+  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams";
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
@@ -73,6 +74,7 @@ make_results (void)
 
           vs_stats_record_send (stats, t, t, 100);
           vs_stats_record_response (stats, &rule, 200, t, t, t + i * 10, 1000);
+          vs_stats_record_protocol (stats, VS_PROTOCOL_HTTP_1_1);
         }
       vs_stats_record_timing (stats, VS_TIMING_CONNECT, 250);
       if (second == 2)
@@ -285,6 +287,8 @@ test_summary_csv (void)
   g_assert_cmpstr (cell (rows, 1, "bytes_in"), ==, "200000");
   g_assert_cmpstr (cell (rows, 1, "bytes_out"), ==, "20000");
   g_assert_cmpstr (cell (rows, 1, "generator_busy_max_pct"), ==, "50.000");
+  g_assert_cmpstr (cell (rows, 1, "protocol"), ==, "HTTP/1.1");
+  g_assert_cmpstr (cell (rows, 1, "streams"), ==, "1");
 
   /* the tricky name survives the round trip, quoted as RFC 4180 says */
   g_assert_nonnull (strstr (csv, "\"b,\"\"eta\"\"\nline two\""));
@@ -295,6 +299,8 @@ test_summary_csv (void)
   g_assert_cmpstr (cell (rows, 2, "latency_p50_ms"), ==, "");
   g_assert_cmpstr (cell (rows, 2, "latency_max_ms"), ==, "");
   g_assert_cmpstr (cell (rows, 2, "rps"), ==, "3.000");
+  /* no response, no protocol */
+  g_assert_cmpstr (cell (rows, 2, "protocol"), ==, "");
 }
 
 static void
@@ -563,6 +569,78 @@ test_json (void)
   g_assert_cmpstr (json_node_get_string (member (root, "targets.0.first_error")), ==,
                    "Connection refused");
   g_assert_true (JSON_NODE_HOLDS_NULL (member (root, "targets.1.first_error")));
+
+  g_assert_cmpstr (json_node_get_string (member (root, "targets.0.summary.protocol")), ==,
+                   "HTTP/1.1");
+  g_assert_true (JSON_NODE_HOLDS_NULL (member (root, "targets.1.summary.protocol")));
+  g_assert_cmpint (json_node_get_int (member (root, "targets.0.summary.streams")), ==, 1);
+  /* one target answered, in one protocol: nothing to note */
+  g_assert_cmpuint (length_of (root, "notes"), ==, 0);
+}
+
+/* Two targets, the first answering in HTTP/1.1 and the second in HTTP/2, with streams. */
+static VsResults *
+make_protocol_results (guint streams)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  VsResults *results;
+  VsStatusRule rule = { { 0 } };
+
+  rule.accept[200 / 64] |= G_GUINT64_CONSTANT (1) << (200 % 64);
+  plan->load.connections = 3;
+  plan->load.streams = streams;
+  vs_plan_add_target (plan, vs_target_new ("one", "https://127.0.0.1:8443/"));
+  vs_plan_add_target (plan, vs_target_new ("two", "https://127.0.0.1:8444/"));
+  results = vs_results_new (plan, "soup");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      VsStats *stats = vs_stats_new ();
+      g_autoptr(VsSnapshot) snapshot = NULL;
+
+      vs_stats_record_send (stats, 0, 0, 100);
+      vs_stats_record_response (stats, &rule, 200, 0, 0, 100, 1000);
+      vs_stats_record_protocol (stats, t == 0 ? VS_PROTOCOL_HTTP_1_1 : VS_PROTOCOL_HTTP_2);
+      snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, 0.0, 1.0, stats);
+      snapshot->last = TRUE;
+      vs_results_add_snapshot (results, snapshot);
+    }
+
+  return results;
+}
+
+/* A comparison of an HTTP/1.1 backend with an HTTP/2 one says so, in the JSON as in the CLI;
+ * streams on an HTTP/1.1 target are said not to have applied. */
+static void
+test_protocol_notes (void)
+{
+  g_autoptr(VsResults) results = make_protocol_results (1);
+  g_autoptr(VsResults) streamed = make_protocol_results (8);
+  g_autoptr(GPtrArray) notes = vs_protocol_notes (results);
+  g_autoptr(GPtrArray) streamed_notes = vs_protocol_notes (streamed);
+  g_autofree char *json = export_to_string (results, vs_export_json);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (notes, 0), "one: HTTP/1.1; two: HTTP/2"));
+
+  g_assert_cmpuint (streamed_notes->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (streamed_notes, 1), "one answered in HTTP/1.x"));
+  g_assert_nonnull (strstr (g_ptr_array_index (streamed_notes, 1), "8 streams"));
+  g_assert_nonnull (strstr (g_ptr_array_index (streamed_notes, 1), "at most 3 requests"));
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_cmpstr (json_node_get_string (member (root, "targets.0.summary.protocol")), ==,
+                   "HTTP/1.1");
+  g_assert_cmpstr (json_node_get_string (member (root, "targets.1.summary.protocol")), ==,
+                   "HTTP/2");
+  g_assert_cmpuint (length_of (root, "notes"), ==, 1);
+  g_assert_cmpstr (json_node_get_string (member (root, "notes.0")), ==,
+                   g_ptr_array_index (notes, 0));
 }
 
 static char *
@@ -669,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/core/export/csv-quoting", test_csv_quoting);
   g_test_add_func ("/core/export/locale", test_locale);
   g_test_add_func ("/core/export/json", test_json);
+  g_test_add_func ("/core/export/protocol-notes", test_protocol_notes);
   g_test_add_func ("/core/export/files", test_files);
 
   return g_test_run ();

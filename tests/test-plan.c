@@ -39,6 +39,7 @@ test_defaults (void)
   g_assert_cmpint (plan->load.timeout_us, ==, 10 * G_USEC_PER_SEC);
   g_assert_cmpuint (plan->load.threads, ==, 0);
   g_assert_cmpuint (plan->load.pipeline, ==, 1);
+  g_assert_cmpuint (plan->load.streams, ==, 1);
   g_assert_cmpint (plan->mode, ==, VS_MODE_PARALLEL);
   g_assert_cmpint (plan->engine, ==, VS_ENGINE_KIND_AUTO);
   g_assert_cmpint (plan->tick_us, ==, G_USEC_PER_SEC);
@@ -87,6 +88,7 @@ assert_plans_equal (VsPlan *a,
   g_assert_cmpint (a->load.timeout_us, ==, b->load.timeout_us);
   g_assert_cmpuint (a->load.threads, ==, b->load.threads);
   g_assert_cmpuint (a->load.pipeline, ==, b->load.pipeline);
+  g_assert_cmpuint (a->load.streams, ==, b->load.streams);
   g_assert_cmpint (a->mode, ==, b->mode);
   g_assert_cmpint (a->engine, ==, b->engine);
   g_assert_cmpint (a->tick_us, ==, b->tick_us);
@@ -139,6 +141,7 @@ test_round_trip (void)
   plan->load.timeout_us = 250000;
   plan->load.threads = 3;
   plan->load.pipeline = 4;
+  plan->load.streams = 5;  /* with pipelining invalid, but a save keeps what it is given */
   plan->mode = VS_MODE_SEQUENTIAL;
   plan->engine = VS_ENGINE_KIND_NATIVE;
   plan->tick_us = 250000;
@@ -250,6 +253,20 @@ static void edit_url_port_0 (VsPlan *p) { SET (p, url, "http://127.0.0.1:0/"); }
 static void edit_content_length (VsPlan *p) { set_headers (p, "Accept: */*", "Content-Length: 5"); }
 static void edit_transfer_encoding (VsPlan *p) { set_headers (p, "transfer-encoding: chunked", NULL); }
 static void edit_host_twice (VsPlan *p) { set_headers (p, "Host: a.test", "host: b.test"); }
+static void edit_streams_0 (VsPlan *p) { p->load.streams = 0; }
+static void edit_streams_big (VsPlan *p) { p->load.streams = 1025; }
+static void
+edit_streams_native (VsPlan *p)
+{
+  p->load.streams = 2;
+  p->engine = VS_ENGINE_KIND_NATIVE;
+}
+static void
+edit_streams_pipeline (VsPlan *p)
+{
+  p->load.streams = 2;
+  p->load.pipeline = 2;
+}
 static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
 static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
 
@@ -302,6 +319,10 @@ static const BadCase bad_cases[] = {
     "Versus frames the body itself, with Content-Length; remove this header" },
   { "host-twice", edit_host_twice, "targets[1].headers[1]",
     "Host is also given in headers[0]; keep one" },
+  { "streams-0", edit_streams_0, "load.streams", "1 to 1024" },
+  { "streams-big", edit_streams_big, "load.streams", "1025" },
+  { "streams-native", edit_streams_native, "load.streams", "native" },
+  { "streams-pipeline", edit_streams_pipeline, "load.streams", "pipeline" },
   { "tick-small", edit_tick_small, "tick", "50ms" },
   { "tick-big", edit_tick_big, "tick", "60s" },
 };

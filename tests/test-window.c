@@ -225,6 +225,7 @@ test_card_figures (void)
   g_autoptr(VsResults) results = vs_results_new (plan, "native");
   const VsTargetResult *r = vs_results_get_target (results, 0);
   GtkWidget *card;
+  VsStats *warmup;
 
   if (!have_display)
     {
@@ -235,10 +236,14 @@ test_card_figures (void)
   card = g_object_ref_sink (vs_target_card_new (0, "alpha"));
   vs_target_card_update (VS_TARGET_CARD (card), r);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "protocol"), ==, "");
 
-  /* warm-up: its own figures, said to be the warm-up's */
-  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.2, FALSE);
+  /* warm-up: its own figures, said to be the warm-up's; the protocol as soon as it is known */
+  warmup = make_stats (10, 1000, 0);
+  warmup->counters.protocols[VS_PROTOCOL_HTTP_2] = 10;
+  add_snapshot (results, VS_PHASE_WARMUP, 0, warmup, NULL, 0.2, FALSE);
   vs_target_card_update (VS_TARGET_CARD (card), r);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "protocol"), ==, "HTTP/2");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "10");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
                    "warm-up requests");

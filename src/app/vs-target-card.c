@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-palette.h"
+#include "vs-protocols.h"
 #include "vs-target-card.h"
 #include "vs-units.h"
 
@@ -22,6 +23,7 @@ struct _VsTargetCard
   GtkWidget *p99;
   GtkWidget *errors;
   GtkWidget *errors_caption;
+  GtkWidget *protocol; /* the HTTP version the target answers in, once it has */
   GtkWidget *state;
   GtkWidget *note;     /* the first transport error, when there was one */
 };
@@ -99,10 +101,15 @@ vs_target_card_init (VsTargetCard *self)
   gtk_label_set_xalign (GTK_LABEL (self->title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (self->title, TRUE);
+  self->protocol = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->protocol, "caption");
+  gtk_widget_add_css_class (self->protocol, "dim-label");
+  gtk_widget_set_visible (self->protocol, FALSE);
   self->state = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->state, "caption");
   gtk_widget_add_css_class (self->state, "dim-label");
   gtk_box_append (GTK_BOX (header), self->title);
+  gtk_box_append (GTK_BOX (header), self->protocol);
   gtk_box_append (GTK_BOX (header), self->state);
   gtk_box_append (GTK_BOX (self->box), header);
 
@@ -165,6 +172,7 @@ vs_target_card_update (VsTargetCard         *self,
   const VsInterval *last;
   gboolean measuring;
   guint64 errors;
+  g_autofree char *protocol = NULL;
 
   g_return_if_fail (VS_IS_TARGET_CARD (self));
 
@@ -215,6 +223,10 @@ vs_target_card_update (VsTargetCard         *self,
     gtk_widget_add_css_class (self->errors, "error");
   else
     gtk_widget_remove_css_class (self->errors, "error");
+
+  protocol = vs_target_result_protocol (result);
+  gtk_label_set_text (GTK_LABEL (self->protocol), protocol != NULL ? protocol : "");
+  gtk_widget_set_visible (self->protocol, protocol != NULL);
 
   if (result->finished)
     gtk_label_set_text (GTK_LABEL (self->state), _("done"));
@@ -273,6 +285,8 @@ vs_target_card_get_figure (VsTargetCard *self,
     label = self->errors_caption;
   else if (g_str_equal (key, "note"))
     label = self->note;
+  else if (g_str_equal (key, "protocol"))
+    label = self->protocol;
   g_return_val_if_fail (label != NULL, NULL);
   return gtk_label_get_text (GTK_LABEL (label));
 }

@@ -15,7 +15,8 @@ GtkWidget  *vs_target_card_new        (guint                 index,
 void        vs_target_card_update     (VsTargetCard         *self,
                                        const VsTargetResult *result);
 /* The figures as shown, for tests: "rps", "requests", "p50", "p99", "errors"; the captions
- * "requests-caption" and "errors-caption"; "note", the first error ("" when none). */
+ * "requests-caption" and "errors-caption"; "note", the first error ("" when none);
+ * "protocol", the HTTP version answered in ("" before any response). */
 const char *vs_target_card_get_figure (VsTargetCard         *self,
                                        const char           *key);
 

@@ -36,6 +36,7 @@ typedef struct
   char     *seed;
   char     *tick;
   char     *pipeline;
+  char     *streams;
   char     *plan;
   char    **urls;
 } Flags;
@@ -62,6 +63,7 @@ flags_clear (Flags *flags)
   g_free (flags->seed);
   g_free (flags->tick);
   g_free (flags->pipeline);
+  g_free (flags->streams);
   g_free (flags->plan);
   g_strfreev (flags->urls);
 }
@@ -431,6 +433,9 @@ apply_load (VsPlan  *plan,
   if (flags->pipeline != NULL &&
       !parse_uint ("--pipeline", flags->pipeline, &load->pipeline, error))
     return FALSE;
+  if (flags->streams != NULL &&
+      !parse_uint ("--streams", flags->streams, &load->streams, error))
+    return FALSE;
 
   if (flags->engine != NULL &&
       !parse_choice ("--engine", flags->engine, (FromString) vs_engine_kind_from_string,
@@ -501,6 +506,8 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Interval of the live figures and the time series (default 1s)"), "TIME" },
     { "pipeline", 'p', 0, G_OPTION_ARG_STRING, &flags.pipeline,
       N_("Native engine: requests in flight per connection (default 1)"), "N" },
+    { "streams", 0, 0, G_OPTION_ARG_STRING, &flags.streams,
+      N_("Soup engine: HTTP/2 streams in flight per connection (default 1)"), "N" },
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &flags.plan,
       N_("Load a plan file; flags given too override its values"), "FILE" },
     { "save-plan", 0, 0, G_OPTION_ARG_FILENAME, &options->save_plan,

@@ -8,6 +8,7 @@
 #include "vs-cli-summary.h"
 #include "vs-cli-table.h"
 #include "vs-format.h"
+#include "vs-protocols.h"
 
 /* More late sends than this share means the generator, not the server, set the pace. */
 #define LATE_WARNING_SHARE 0.01
@@ -179,6 +180,27 @@ add_error_class_rows (Summary      *summary,
       label = g_strdup_printf ("  %s", vs_error_class_describe (k));
       add_row (summary, label, CELL_COUNT, requests);
     }
+}
+
+/* The HTTP version each target answered in; no ratio for a word. */
+static void
+add_protocol_row (Summary *summary)
+{
+  guint n = summary->n;
+
+  summary->cells[0] = g_strdup (_("protocol"));
+  for (guint i = 0; i < n; i++)
+    {
+      char *protocol = vs_target_result_protocol (target (summary, i));
+
+      summary->cells[1 + i] = protocol != NULL ? protocol : g_strdup ("–");
+    }
+  for (guint i = 1; i < n; i++)
+    summary->cells[n + i] = g_strdup ("");
+
+  vs_cli_table_add_row (summary->table, (const char * const *) summary->cells);
+  for (guint c = 0; c < 2 * n; c++)
+    g_clear_pointer (&summary->cells[c], g_free);
 }
 
 static void
@@ -371,6 +393,46 @@ append_late_note (Summary              *summary,
                             100.0 * tr->generator_busy_max);
 }
 
+/* A sentence as lines of at most width characters, broken at spaces (a longer word stays
+ * whole). */
+static void
+append_wrapped (GString    *out,
+                const char *text,
+                guint       width)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  glong line = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      glong length = g_utf8_strlen (words[i], -1);
+
+      if (line > 0 && line + 1 + length > width)
+        {
+          g_string_append_c (out, '\n');
+          line = 0;
+        }
+      else if (line > 0)
+        {
+          g_string_append_c (out, ' ');
+          line++;
+        }
+      g_string_append (out, words[i]);
+      line += length;
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_protocol_notes (Summary *summary,
+                       GString *out)
+{
+  g_autoptr(GPtrArray) notes = vs_protocol_notes (summary->results);
+
+  for (guint i = 0; i < notes->len; i++)
+    append_wrapped (out, g_ptr_array_index (notes, i), 90);
+}
+
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -388,6 +450,7 @@ append_notes (Summary *summary,
                               "was actually sent."));
 
   append_busy_note (summary, out);
+  append_protocol_notes (summary, out);
 
   for (guint i = 0; i < summary->n; i++)
     {
@@ -423,6 +486,8 @@ append_load (Summary *summary,
   else
     g_string_append_printf (out, _("closed model, %u connections per target"),
                             load->connections);
+  if (load->streams > 1)
+    g_string_append_printf (out, _(", %u streams per connection"), load->streams);
 
   if (load->requests > 0)
     g_string_append_printf (out, _(", %" PRIu64 " requests each"), load->requests);
@@ -464,6 +529,7 @@ vs_cli_summary_render (VsResults *results)
   summary.cells = g_new0 (char *, 2 * summary.n + 1);
 
   add_header (&summary);
+  add_protocol_row (&summary);
   add_rows (&summary);
   table_text = vs_cli_table_render (summary.table);
 

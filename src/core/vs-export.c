@@ -19,6 +19,7 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-protocols.h"
 
 typedef enum
 {
@@ -48,6 +49,7 @@ static const char * const summary_columns[] = {
   "connect_p50_ms", "connect_p99_ms", "tls_p50_ms", "tls_p99_ms",
   "first_byte_p50_ms", "first_byte_p99_ms",
   "bytes_in", "bytes_out", "generator_busy_max_pct",
+  "protocol", "streams",
 };
 
 static const char * const timeseries_columns[] = {
@@ -112,6 +114,17 @@ add_percentile_ms (GArray            *row,
     add_empty (row);
   else
     add_ms (row, vs_histogram_percentile (histogram, percentile));
+}
+
+/* The HTTP version(s) the target answered in; empty before any response. A row borrows its
+ * strings: this one is interned (there are only a handful of combinations). */
+static void
+add_protocol (GArray               *row,
+              const VsTargetResult *target)
+{
+  g_autofree char *protocol = vs_target_result_protocol (target);
+
+  add_string (row, protocol != NULL ? g_intern_string (protocol) : NULL);
 }
 
 static const char *
@@ -192,6 +205,9 @@ summary_row (VsResults *results,
   add_uint (row, counters->bytes_in);
   add_uint (row, counters->bytes_out);
   add_decimal (row, 100.0 * target->generator_busy_max);
+
+  add_protocol (row, target);
+  add_uint (row, plan->load.streams);
 
   g_assert (row->len == G_N_ELEMENTS (summary_columns));
   return row;
@@ -444,6 +460,20 @@ add_json_target (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* What a reader must know to read the figures right: the CLI prints the same sentences. */
+static void
+add_json_notes (JsonBuilder *builder,
+                VsResults   *results)
+{
+  g_autoptr(GPtrArray) notes = vs_protocol_notes (results);
+
+  json_builder_set_member_name (builder, "notes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notes->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (notes, i));
+  json_builder_end_array (builder);
+}
+
 static char *
 result_json (VsResults  *results,
              GError    **error)
@@ -485,6 +515,8 @@ result_json (VsResults  *results,
   for (guint i = 0; i < n_targets; i++)
     add_json_target (builder, results, i);
   json_builder_end_array (builder);
+
+  add_json_notes (builder, results);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

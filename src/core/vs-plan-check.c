@@ -305,6 +305,17 @@ vs_plan_check (VsPlan *self)
   else if (load->pipeline > 1 && self->engine == VS_ENGINE_KIND_SOUP)
     add_problem (problems, "load.pipeline",
                  _("the soup engine cannot pipeline; use the native engine or pipeline 1"));
+  if (load->streams == 0 || load->streams > MAX_STREAMS)
+    add_problem (problems, "load.streams", _("%u is out of range; use 1 to %u"),
+                 load->streams, MAX_STREAMS);
+  else if (load->streams > 1 && self->engine == VS_ENGINE_KIND_NATIVE)
+    add_problem (problems, "load.streams",
+                 _("the native engine speaks HTTP/1.1, which has no streams; use the soup "
+                   "engine with https:// targets, or streams 1"));
+  else if (load->streams > 1 && load->pipeline > 1)
+    add_problem (problems, "load.streams",
+                 _("streams (HTTP/2, soup engine) and pipeline (HTTP/1.1, native engine) "
+                   "exclude each other; keep one of them at 1"));
 
   if (vs_mode_to_string (self->mode) == NULL)
     add_problem (problems, "mode", _("unknown mode %d"), self->mode);

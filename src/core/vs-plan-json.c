@@ -27,7 +27,8 @@
  *       "warmup": "5s",                      excluded from the statistics, default 0
  *       "timeout": "10s",                    per request, default 10s
  *       "threads": 0,                        worker threads; 0: one per core
- *       "pipeline": 1                        native engine: requests in flight per connection
+ *       "pipeline": 1,                       native engine: requests in flight per connection
+ *       "streams": 1                         soup engine: HTTP/2 streams in flight per connection
  *     },
  *     "mode": "parallel" | "sequential",     default parallel
  *     "engine": "auto" | "soup" | "native",  default auto
@@ -411,7 +412,7 @@ load_target (JsonNode    *node,
 
 static const char * const load_keys[] = {
   "model", "connections", "rate", "arrival", "seed", "duration", "requests", "warmup",
-  "timeout", "threads", "pipeline", NULL
+  "timeout", "threads", "pipeline", "streams", NULL
 };
 
 static gboolean
@@ -473,6 +474,9 @@ load_load (JsonNode    *node,
     return FALSE;
   if ((member = lookup (object, "load", "pipeline", &member_path)) &&
       !get_uint (member, member_path, &load->pipeline, error))
+    return FALSE;
+  if ((member = lookup (object, "load", "streams", &member_path)) &&
+      !get_uint (member, member_path, &load->streams, error))
     return FALSE;
 
   return TRUE;
@@ -1054,6 +1058,7 @@ vs_plan_to_json (VsPlan *self)
   add_duration (builder, "timeout", load->timeout_us);
   add_int (builder, "threads", load->threads);
   add_int (builder, "pipeline", load->pipeline);
+  add_int (builder, "streams", load->streams);
   json_builder_end_object (builder);
 
   add_string (builder, "mode", vs_mode_to_string (self->mode));

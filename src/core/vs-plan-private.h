@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 #define MAX_CONNECTIONS 100000
 #define MAX_THREADS     1024
 #define MAX_PIPELINE    1024
+#define MAX_STREAMS     1024
 #define MIN_TICK_US     (50 * 1000)
 #define MAX_TICK_US     (60 * G_USEC_PER_SEC)
 /* duration, warm-up and timeout: far past any run, far below any overflow of the clock */

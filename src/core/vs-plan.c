@@ -91,6 +91,7 @@ vs_plan_new (void)
   self->load.timeout_us = 10 * G_USEC_PER_SEC;
   self->load.threads = 0;
   self->load.pipeline = 1;
+  self->load.streams = 1;
   self->mode = VS_MODE_PARALLEL;
   self->engine = VS_ENGINE_KIND_AUTO;
   self->tick_us = G_USEC_PER_SEC;

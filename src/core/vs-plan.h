@@ -74,6 +74,7 @@ typedef struct
   gint64      timeout_us;    /* per request */
   guint       threads;       /* worker threads; 0: one per core */
   guint       pipeline;      /* native engine: requests in flight per connection (1: none) */
+  guint       streams;       /* soup engine: HTTP/2 streams in flight per connection (1: one) */
 } VsLoad;
 
 typedef struct

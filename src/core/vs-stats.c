@@ -27,6 +27,12 @@ static const char * const timing_names[VS_N_TIMINGS] = {
   [VS_TIMING_FIRST_BYTE] = "first_byte",
 };
 
+static const char * const protocol_names[VS_N_PROTOCOLS] = {
+  [VS_PROTOCOL_HTTP_1_0] = "HTTP/1.0",
+  [VS_PROTOCOL_HTTP_1_1] = "HTTP/1.1",
+  [VS_PROTOCOL_HTTP_2]   = "HTTP/2",
+};
+
 const char *
 vs_error_class_to_string (VsErrorClass klass)
 {
@@ -49,6 +55,14 @@ vs_timing_to_string (VsTiming timing)
   g_return_val_if_fail (timing < VS_N_TIMINGS, NULL);
 
   return timing_names[timing];
+}
+
+const char *
+vs_protocol_to_string (VsProtocol protocol)
+{
+  g_return_val_if_fail (protocol < VS_N_PROTOCOLS, NULL);
+
+  return protocol_names[protocol];
 }
 
 guint64
@@ -80,6 +94,26 @@ vs_counters_add (VsCounters       *self,
   self->at_cap_us += other->at_cap_us;
   self->unsent += other->unsent;
   self->lag_max_us = MAX (self->lag_max_us, other->lag_max_us);
+  for (guint i = 0; i < VS_N_PROTOCOLS; i++)
+    self->protocols[i] += other->protocols[i];
+}
+
+char *
+vs_counters_protocol (const VsCounters *self)
+{
+  GString *names = NULL;
+
+  for (guint i = 0; i < VS_N_PROTOCOLS; i++)
+    {
+      if (self->protocols[i] == 0)
+        continue;
+      if (names == NULL)
+        names = g_string_new (protocol_names[i]);
+      else
+        g_string_append_printf (names, ", %s", protocol_names[i]);
+    }
+
+  return names != NULL ? g_string_free (names, FALSE) : NULL;
 }
 
 VsStats *

@@ -32,6 +32,15 @@ typedef enum
   VS_N_TIMINGS
 } VsTiming;
 
+/* The HTTP version a response came in. */
+typedef enum
+{
+  VS_PROTOCOL_HTTP_1_0,
+  VS_PROTOCOL_HTTP_1_1,
+  VS_PROTOCOL_HTTP_2,
+  VS_N_PROTOCOLS
+} VsProtocol;
+
 /* A send more than this late against its intended time counts as late (open model). */
 #define VS_LATE_SLACK_US 2000
 
@@ -51,6 +60,7 @@ typedef struct
                                          * connection busy, summed over the workers */
   gint64  lag_max_us;                   /* open model: largest send lag */
   guint64 unsent;                       /* open model: due before the end, never sent */
+  guint64 protocols[VS_N_PROTOCOLS];    /* responses by the HTTP version they came in */
 } VsCounters;
 
 typedef struct
@@ -66,10 +76,14 @@ typedef struct _VsStatusRule VsStatusRule;
 const char *vs_error_class_to_string (VsErrorClass klass);  /* "connect", "http_5xx", … */
 const char *vs_error_class_describe  (VsErrorClass klass);  /* "connect errors", … (translatable) */
 const char *vs_timing_to_string      (VsTiming     timing); /* "connect", "tls", "first_byte" */
+const char *vs_protocol_to_string    (VsProtocol   protocol); /* "HTTP/1.1", "HTTP/2", … */
 
 guint64     vs_counters_errors       (const VsCounters *self);
 void        vs_counters_add          (VsCounters       *self,
                                       const VsCounters *other);
+/* The protocols the responses came in, oldest version first: "HTTP/2", or "HTTP/1.1, HTTP/2"
+ * when a target answered in both; NULL without responses. Free with g_free(). */
+char       *vs_counters_protocol     (const VsCounters *self);
 
 VsStats    *vs_stats_new             (void);
 VsStats    *vs_stats_copy            (const VsStats *self);
@@ -102,6 +116,13 @@ void        vs_stats_record_unsent   (VsStats       *self,
 void        vs_stats_record_timing   (VsStats       *self,
                                       VsTiming       timing,
                                       gint64         value_us);
+/* The HTTP version of a response that vs_stats_record_response() counted. */
+static inline void
+vs_stats_record_protocol (VsStats    *self,
+                          VsProtocol  protocol)
+{
+  self->counters.protocols[protocol]++;
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsStats, vs_stats_free)
 

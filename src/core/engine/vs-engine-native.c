@@ -570,7 +570,8 @@ conn_connected (Loop *loop,
   c->state = CONN_OPEN;
   stats = conn_stats (loop, c, now);
   stats->counters.connects++;
-  vs_stats_record_timing (stats, VS_TIMING_CONNECT, now - c->connect_start_us);
+  vs_stats_record_timing (stats, VS_TIMING_CONNECT,
+                          vs_engine_connect_time (c->fd, now - c->connect_start_us));
   http_parser_init (&c->parser, HTTP_RESPONSE);
   c->parser.data = c;
 
@@ -646,10 +647,13 @@ conn_complete (Loop *loop,
 {
   TargetState *ts = &loop->ts[c->target];
   Slot *slot = &c->slots[c->head];
+  VsStats *stats = conn_stats (loop, c, slot->intended_us);
 
-  vs_stats_record_response (conn_stats (loop, c, slot->intended_us), &ts->wt->target->status_rule,
+  vs_stats_record_response (stats, &ts->wt->target->status_rule,
                             c->status, slot->intended_us, slot->sent_us, loop->now_us,
                             c->msg_bytes);
+  vs_stats_record_protocol (stats, c->parser.http_major == 1 && c->parser.http_minor == 0
+                                   ? VS_PROTOCOL_HTTP_1_0 : VS_PROTOCOL_HTTP_1_1);
   c->msg_bytes = 0;
   c->msg_started = FALSE;
   c->head = c->head + 1 == loop->pipeline ? 0 : c->head + 1;

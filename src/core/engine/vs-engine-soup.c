@@ -1,16 +1,23 @@
 /* vs-engine-soup.c: the libsoup 3 engine
  *
- * Each worker thread runs its own GMainContext with one SoupSession created there. A target
- * gets as many "slots" as its share of connections; a slot is one request in flight at a
- * time, so in-flight requests never exceed the connection share whatever libsoup does with its
- * pool. Closed model: every slot sends the next request as soon as its last one ended. Open
- * model: a per-target timer fires at the schedule's intended times and sends when a slot is
- * free; while none is, the schedule simply stops advancing, so the due-but-unsent entries are
- * the backlog (oldest first, no queue to allocate) and each goes out as soon as a slot frees.
+ * Each worker thread runs its own GMainContext. Every connection of a target is a SoupSession
+ * of its own, created there, limited to one connection: libsoup 3.2 multiplexes every request
+ * to a host over one HTTP/2 connection per session, so sessions are the only way to make `-c N`
+ * open N TCP connections on HTTP/2 as it does on HTTP/1.1. A connection has load.streams
+ * "slots"; a slot is one request in flight at a time, so in-flight requests never exceed
+ * connections × streams whatever libsoup does with its pool. Until a connection's first
+ * response says it speaks HTTP/2, only its first slot sends; on HTTP/1.x, which carries one
+ * request at a time, the others never do (their requests would only queue inside libsoup and
+ * read as server latency). Closed model: every slot sends the next request as soon as its last
+ * one ended. Open model: a per-target timer fires at the schedule's intended times and sends
+ * when a slot is free; while none is, the schedule simply stops advancing, so the due-but-unsent
+ * entries are the backlog (oldest first, no queue to allocate) and each goes out as soon as a
+ * slot frees.
  *
  * libsoup allocates per request (a SoupMessage and its headers, its I/O state); that is the
  * price of full HTTP and why the native engine exists. Our own bookkeeping allocates nothing
- * per request: slots, buffers, timers and cancellables are made once per worker.
+ * per request: slots, sessions, buffers, timers and cancellables are made once per worker, and
+ * connection events reach the slots through one emission hook, not a handler per message.
  */
 
 #include "config.h"
@@ -62,6 +69,32 @@ typedef struct _Target Target;
 
 typedef enum
 {
+  CONN_PROBING,  /* no response yet: only the first stream may send */
+  CONN_STREAMS,  /* HTTP/2: every stream may send */
+  CONN_SINGLE,   /* HTTP/1.x: one request at a time, the first stream only */
+} ConnMode;
+
+/* One TCP connection: a session that may open only one. */
+typedef struct
+{
+  SoupSession *session;
+  ConnMode     mode;
+  gboolean     fresh;    /* https:// and not opened yet (see slot_may_send()) */
+  gboolean     opening;  /* its first request is in flight and its handshake not done */
+} Conn;
+
+/* The network events of a request that opened a connection (see network_event_hook()). */
+typedef enum
+{
+  EVENT_CONNECTING,     /* TCP connect started */
+  EVENT_CONNECTED,      /* TCP connect done */
+  EVENT_TLS_START,      /* TLS handshake started */
+  EVENT_TLS_DONE,       /* TLS handshake done */
+  N_EVENTS
+} Event;
+
+typedef enum
+{
   SLOT_IDLE,
   SLOT_BUSY,     /* a request is in flight */
   SLOT_BACKOFF,  /* closed model: waiting after a connect error */
@@ -70,6 +103,8 @@ typedef enum
 typedef struct
 {
   Target       *target;
+  Conn         *conn;
+  guint         stream_index; /* among its connection's slots; 0 sends first */
   SlotState     state;
   SoupMessage  *msg;
   GInputStream *stream;
@@ -78,6 +113,8 @@ typedef struct
   gint64        due_us;       /* when the timer is meant for */
   gint64        intended_us;
   gint64        sent_us;
+  gint64        events[N_EVENTS]; /* monotonic µs of this request's connection events, or 0 */
+  gint64        tcp_connect_us;   /* vs_engine_connect_time() at EVENT_CONNECTED, or 0 */
   guint64       body_bytes;
   gboolean      timed_out;
   guint8       *buffer;
@@ -90,7 +127,10 @@ struct _Target
   VsWorkerTarget *wt;
   const Template *tmpl;
   gboolean        open;
-  guint           n_slots;
+  guint           n_conns;
+  Conn           *conns;
+  guint           streams;    /* slots per connection */
+  guint           n_slots;    /* n_conns × streams; slot i is on connection i / streams */
   Slot           *slots;
   guint           n_busy;
   GSource        *schedule;   /* open model */
@@ -101,10 +141,12 @@ struct _Run
   VsJob        *job;
   VsWorker     *worker;
   GMainContext *context;
-  SoupSession  *session;
   gboolean      insecure;
   gint64        timeout_us;
   gboolean      stopping;
+  guint         n_opening;    /* connections being opened: 0 or 1, see slot_may_send() */
+  GSource      *open_timer;   /* ready when the next connection may open */
+  guint         opened_last;  /* the target whose connection opened last */
   guint         n_busy;
   guint         n_targets;
   Target       *targets;
@@ -116,6 +158,10 @@ static void slot_send      (Slot   *slot,
                             gint64  now_us);
 static void slot_next      (Slot   *slot);
 static void target_pump    (Target *target);
+static void run_open_next  (Run    *run,
+                            guint   after);
+static void conn_opened    (Target *target,
+                            Conn   *conn);
 
 /* Timers: a GSource with only a ready time, reused for the whole run. */
 
@@ -319,37 +365,156 @@ bytes_in (Slot               *slot,
   return slot->body_bytes + (have_head ? response_head_estimate (slot->msg) : 0);
 }
 
+static VsProtocol
+protocol_of (SoupMessage *msg)
+{
+  switch (soup_message_get_http_version (msg))
+    {
+    case SOUP_HTTP_1_0:
+      return VS_PROTOCOL_HTTP_1_0;
+    case SOUP_HTTP_2_0:
+      return VS_PROTOCOL_HTTP_2;
+    case SOUP_HTTP_1_1:
+    default:
+      return VS_PROTOCOL_HTTP_1_1;
+    }
+}
+
+/* Connect and TLS come from the request's own network events, not from SoupMessageMetrics:
+ * libsoup 3.2 has no TCP connect end nor TLS end among its metrics, and its tls_start is taken
+ * only after glib-networking has built the GnuTLS client connection, which loads the system
+ * trust store again for every new connection, whatever GTlsDatabase the session has: 10–40 ms
+ * of the worker's CPU (perf: half of a short HTTPS run's CPU in
+ * gnutls_x509_trust_list_add_system_trust under g_initable_new). Ending the TCP connect there
+ * read 17–80 ms where curl's time_connect reads 0.1 ms on the same server. Here TCP connect is
+ * CONNECTING…CONNECTED (the kernel's figure when it has one, see network_event_hook()) and TLS
+ * is TLS_HANDSHAKING…TLS_HANDSHAKED: what curl's time_connect and time_appconnect −
+ * time_connect measure. Only a request that opened a connection has these events, so a
+ * connection reused from the pool adds no sample. */
 static void
 record_timings (VsStats            *stats,
+                const Slot         *slot,
                 SoupMessageMetrics *metrics)
 {
-  guint64 connect_start, connect_end, tls_start, request_start, response_start;
+  const gint64 *events = slot->events;
+  guint64 request_start, response_start;
+
+  if (events[EVENT_CONNECTING] != 0 && events[EVENT_CONNECTED] >= events[EVENT_CONNECTING])
+    {
+      stats->counters.connects++;
+      vs_stats_record_timing (stats, VS_TIMING_CONNECT, slot->tcp_connect_us);
+      if (events[EVENT_TLS_START] != 0 && events[EVENT_TLS_DONE] >= events[EVENT_TLS_START])
+        vs_stats_record_timing (stats, VS_TIMING_TLS,
+                                events[EVENT_TLS_DONE] - events[EVENT_TLS_START]);
+    }
 
   if (metrics == NULL)
     return;
 
-  connect_start = soup_message_metrics_get_connect_start (metrics);
-  connect_end = soup_message_metrics_get_connect_end (metrics);
-  tls_start = soup_message_metrics_get_tls_start (metrics);
+  /* Metric times are monotonic µs, 0 when the event did not happen. request_start is when
+   * libsoup starts writing the request, on a connection already up; response_start when the
+   * first byte of the response head arrives. */
   request_start = soup_message_metrics_get_request_start (metrics);
   response_start = soup_message_metrics_get_response_start (metrics);
-
-  /* Metric times are monotonic µs, 0 when the event did not happen: connect and TLS only for
-   * a request that opened a new connection. libsoup 3.2 has no tls_end; connect_end comes
-   * after the handshake, so TCP connect is connect_start…tls_start and TLS tls_start…end. */
-  if (connect_start != 0 && connect_end >= connect_start)
-    {
-      guint64 tcp_end = tls_start != 0 ? tls_start : connect_end;
-
-      stats->counters.connects++;
-      vs_stats_record_timing (stats, VS_TIMING_CONNECT, (gint64) (tcp_end - connect_start));
-      if (tls_start != 0)
-        vs_stats_record_timing (stats, VS_TIMING_TLS, (gint64) (connect_end - tls_start));
-    }
-
   if (request_start != 0 && response_start >= request_start)
     vs_stats_record_timing (stats, VS_TIMING_FIRST_BYTE,
                             (gint64) (response_start - request_start));
+}
+
+/* Network events */
+
+/* The run of the worker thread this code runs on (network events are emitted on the thread of
+ * the session's context, which is the worker's). */
+static __thread Run *worker_run;
+
+static Slot *
+run_find_slot (Run         *run,
+               SoupMessage *msg)
+{
+  for (guint i = 0; i < run->n_targets; i++)
+    for (guint s = 0; s < run->targets[i].n_slots; s++)
+      if (run->targets[i].slots[s].msg == msg)
+        return &run->targets[i].slots[s];
+  return NULL;
+}
+
+/* One emission hook on SoupMessage::network-event for the process instead of a handler per
+ * message: nothing is allocated per request, and the slots are only searched when a request
+ * opens a connection. Events of messages that are not ours (another session on another
+ * thread, a test's own client) find no run or no slot and are left alone. */
+static gboolean
+network_event_hook (GSignalInvocationHint *hint,
+                    guint                  n_values,
+                    const GValue          *values,
+                    gpointer               data)
+{
+  Run *run = worker_run;
+  SoupMessage *msg;
+  Slot *slot;
+  int event;
+
+  if (run == NULL || n_values < 2)
+    return TRUE;
+
+  msg = g_value_get_object (&values[0]);
+  switch (g_value_get_enum (&values[1]))
+    {
+    case G_SOCKET_CLIENT_CONNECTING:
+      event = EVENT_CONNECTING;
+      break;
+    case G_SOCKET_CLIENT_CONNECTED:
+      event = EVENT_CONNECTED;
+      break;
+    case G_SOCKET_CLIENT_TLS_HANDSHAKING:
+      event = EVENT_TLS_START;
+      break;
+    case G_SOCKET_CLIENT_TLS_HANDSHAKED:
+      event = EVENT_TLS_DONE;
+      break;
+    default:
+      return TRUE;
+    }
+
+  slot = run_find_slot (run, msg);
+  if (slot == NULL)
+    return TRUE;
+
+  slot->events[event] = g_get_monotonic_time ();
+  if (event == EVENT_TLS_DONE)
+    conn_opened (slot->target, slot->conn);
+
+  /* When CONNECTED reaches us, the kernel may have finished the handshake a while ago: the
+   * worker's loop was busy meanwhile, typically building another connection's TLS state (see
+   * record_timings()). With ten connections opening at once the event times alone read
+   * 15–20 ms for a 0.1 ms connect, so the kernel says what the connect took. */
+  if (event == EVENT_CONNECTED && slot->events[EVENT_CONNECTING] != 0)
+    {
+      GObject *stream = n_values > 2 ? g_value_get_object (&values[2]) : NULL;
+      GSocket *socket = G_IS_SOCKET_CONNECTION (stream)
+                        ? g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)) : NULL;
+      gint64 seen_us = slot->events[EVENT_CONNECTED] - slot->events[EVENT_CONNECTING];
+
+      slot->tcp_connect_us = vs_engine_connect_time (socket != NULL ? g_socket_get_fd (socket)
+                                                                    : -1, seen_us);
+    }
+
+  return TRUE;
+}
+
+static void
+network_event_hook_install (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* the signal exists once the class does; the class is kept for the process */
+      gpointer klass = g_type_class_ref (SOUP_TYPE_MESSAGE);
+      guint id = g_signal_lookup ("network-event", G_TYPE_FROM_CLASS (klass));
+
+      g_signal_add_emission_hook (id, 0, network_event_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
 }
 
 /* Slots */
@@ -363,6 +528,24 @@ slot_arm (Slot   *slot,
   g_source_set_ready_time (slot->timer, due_us);
 }
 
+/* The connection being opened is up (its handshake is done), or its first attempt ended:
+ * the next one may open, from the worker's loop rather than from inside libsoup. */
+static void
+conn_opened (Target *target,
+             Conn   *conn)
+{
+  Run *run = target->run;
+
+  if (!conn->opening)
+    return;
+
+  conn->opening = FALSE;
+  conn->fresh = FALSE;
+  run->n_opening--;
+  run->opened_last = target->local;
+  g_source_set_ready_time (run->open_timer, 0);
+}
+
 static void
 slot_finish (Slot *slot)
 {
@@ -374,6 +557,8 @@ slot_finish (Slot *slot)
   slot->state = SLOT_IDLE;
   target->n_busy--;
   target->run->n_busy--;
+
+  conn_opened (target, slot->conn);
 }
 
 /* The job is stopping with the slot's request in flight: abandoned uncounted, or, when the
@@ -414,7 +599,7 @@ slot_fail (Slot         *slot,
     klass = classify_error (error, metrics);
 
   stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
-  record_timings (stats, metrics);
+  record_timings (stats, slot, metrics);
   vs_stats_record_failure (stats, klass, bytes_in (slot, metrics, have_head));
 
   if (klass == VS_ERROR_CLASS_TIMEOUT)
@@ -443,6 +628,67 @@ slot_fail (Slot         *slot,
   slot_next (slot);
 }
 
+/* May this slot send now? The first stream of a connection, except that a worker opens its
+ * https:// connections one at a time: building a TLS connection costs the worker 10–40 ms of
+ * CPU (see record_timings()), and while it does that no other handshake's end is seen, so TLS
+ * times read many times what the handshakes took (75 ms at -c 10 where curl measures 3–5 ms).
+ * Opened in turn, up to the end of each handshake, each is timed alone; they would have waited
+ * for the CPU anyway. The other streams once the connection is known to multiplex. */
+static gboolean
+slot_may_send (const Slot *slot)
+{
+  if (slot->stream_index != 0)
+    return slot->conn->mode == CONN_STREAMS;
+  return !slot->conn->fresh || slot->target->run->n_opening == 0;
+}
+
+/* The next connection not opened yet may open, taking the targets in turn from the one after
+ * @after so that none gets all its connections first. */
+static void
+run_open_next (Run   *run,
+               guint  after)
+{
+  for (guint k = 1; k <= run->n_targets && run->n_opening == 0 && !run->stopping; k++)
+    {
+      Target *target = &run->targets[(after + k) % run->n_targets];
+
+      for (guint c = 0; c < target->n_conns && run->n_opening == 0; c++)
+        {
+          Slot *first = &target->slots[c * target->streams];
+
+          if (!target->conns[c].fresh || first->state != SLOT_IDLE)
+            continue;
+          if (target->open)
+            target_pump (target);
+          else
+            slot_next (first);
+          break;
+        }
+    }
+}
+
+/* The first response on a connection tells whether its other streams may send. */
+static void
+conn_learn (Conn       *conn,
+            VsProtocol  protocol)
+{
+  if (conn->mode == CONN_PROBING)
+    conn->mode = protocol == VS_PROTOCOL_HTTP_2 ? CONN_STREAMS : CONN_SINGLE;
+}
+
+/* A connection just learnt it speaks HTTP/2: its idle streams start (closed model; in the open
+ * model the schedule takes them as it needs them). */
+static void
+conn_start_streams (Target *target,
+                    Conn   *conn)
+{
+  guint first = (guint) (conn - target->conns) * target->streams;
+
+  for (guint s = 1; s < target->streams; s++)
+    if (target->slots[first + s].state == SLOT_IDLE)
+      slot_next (&target->slots[first + s]);
+}
+
 static void
 slot_done (Slot *slot)
 {
@@ -451,6 +697,8 @@ slot_done (Slot *slot)
   gint64 done_us = g_get_monotonic_time ();
   SoupMessageMetrics *metrics;
   VsStats *stats;
+  VsProtocol protocol;
+  gboolean probing;
 
   if (run->stopping)
     {
@@ -460,14 +708,20 @@ slot_done (Slot *slot)
 
   metrics = soup_message_get_metrics (slot->msg);
   stats = vs_worker_stats (run->job, run->worker, target->local, slot->intended_us);
-  record_timings (stats, metrics);
+  record_timings (stats, slot, metrics);
   vs_stats_record_response (stats, &target->wt->target->status_rule,
                             soup_message_get_status (slot->msg),
                             slot->intended_us, slot->sent_us, done_us,
                             bytes_in (slot, metrics, TRUE));
+  protocol = protocol_of (slot->msg);
+  vs_stats_record_protocol (stats, protocol);
+  probing = slot->conn->mode == CONN_PROBING;
+  conn_learn (slot->conn, protocol);
 
   slot_finish (slot);
   slot_next (slot);
+  if (probing && slot->conn->mode == CONN_STREAMS && !target->open)
+    conn_start_streams (target, slot->conn);
 }
 
 static void
@@ -589,8 +843,15 @@ slot_send (Slot   *slot,
   slot->sent_us = now_us;
   slot->body_bytes = 0;
   slot->timed_out = FALSE;
+  memset (slot->events, 0, sizeof slot->events);
+  slot->tcp_connect_us = 0;
   target->n_busy++;
   run->n_busy++;
+  if (slot->conn->fresh && !slot->conn->opening)
+    {
+      slot->conn->opening = TRUE;
+      run->n_opening++;
+    }
 
   if (!target->open)
     vs_worker_target_note_send (run->job, target->wt, now_us);
@@ -601,8 +862,8 @@ slot_send (Slot   *slot,
 
   slot_arm (slot, run->timeout_us > 0 ? now_us + run->timeout_us : -1);
 
-  soup_session_send_async (run->session, slot->msg, G_PRIORITY_DEFAULT, slot->cancellable,
-                           send_cb, slot);
+  soup_session_send_async (slot->conn->session, slot->msg, G_PRIORITY_DEFAULT,
+                           slot->cancellable, send_cb, slot);
 }
 
 /* The slot is free (or its back-off ended): closed model sends again, open model lets the
@@ -628,7 +889,7 @@ slot_next (Slot *slot)
     {
       target_pump (target);
     }
-  else
+  else if (slot_may_send (slot))
     {
       gint64 now_us = g_get_monotonic_time ();
 
@@ -643,7 +904,7 @@ static Slot *
 target_free_slot (Target *target)
 {
   for (guint i = 0; i < target->n_slots; i++)
-    if (target->slots[i].state == SLOT_IDLE)
+    if (target->slots[i].state == SLOT_IDLE && slot_may_send (&target->slots[i]))
       return &target->slots[i];
   return NULL;
 }
@@ -721,21 +982,27 @@ run_is_done (Run *run)
   return TRUE;
 }
 
+static gboolean
+open_timer_cb (gpointer data)
+{
+  Run *run = data;
+
+  run_open_next (run, run->opened_last);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The session of one connection. */
 static SoupSession *
-session_new (VsWorker *worker)
+session_new (void)
 {
   g_autoptr(SoupSession) session = NULL;
-  guint total = 0;
 
-  for (guint i = 0; i < worker->n_targets; i++)
-    total += worker->targets[i].connections;
-
-  /* Both limits are construct-only and default to 10 and 2, which would silently throttle
-   * the load. Slots already cap each target's in-flight requests at its share, so the pool
-   * only needs room for all of them; per host too, since several targets may share a host. */
+  /* Both limits are construct-only (libsoup's defaults are 10 and 2): one connection at a
+   * time, so that a connection of the plan is one TCP connection on every protocol (a new one
+   * only when the server closed the last). */
   session = g_object_new (SOUP_TYPE_SESSION,
-                          "max-conns", MAX (total, 1),
-                          "max-conns-per-host", MAX (total, 1),
+                          "max-conns", 1,
+                          "max-conns-per-host", 1,
                           "timeout", 0,
                           "idle-timeout", 0,
                           "user-agent", "Versus/" PACKAGE_VERSION,
@@ -755,40 +1022,59 @@ vs_engine_soup_run_worker (VsEngine *engine,
 {
   WorkerData *data = worker->engine_data;
   Run run = { 0 };
+  guint streams = MAX (job->plan->load.streams, 1);
   guint n_slots = 0, next = 0;
 
   g_main_context_push_thread_default (data->context);
+  network_event_hook_install ();
+  worker_run = &run;
 
   run.job = job;
   run.worker = worker;
   run.context = data->context;
   run.insecure = job->plan->insecure;
   run.timeout_us = job->plan->load.timeout_us;
-  run.session = session_new (worker);
   run.n_targets = worker->n_targets;
   run.targets = g_new0 (Target, worker->n_targets);
 
   for (guint i = 0; i < worker->n_targets; i++)
-    n_slots += worker->targets[i].connections;
+    n_slots += worker->targets[i].connections * streams;
   run.buffers = g_malloc ((gsize) n_slots * READ_BUFFER_SIZE);
+
+  run.open_timer = timer_new (run.context, open_timer_cb, &run);
 
   for (guint i = 0; i < worker->n_targets; i++)
     {
       Target *target = &run.targets[i];
+      gboolean https;
 
       target->run = &run;
       target->local = i;
       target->wt = &worker->targets[i];
       target->tmpl = &data->templates[i];
       target->open = job->plan->load.model == VS_LOAD_OPEN;
-      target->n_slots = target->wt->connections;
+      https = g_ascii_strcasecmp (g_uri_get_scheme (target->tmpl->uri), "https") == 0;
+      target->n_conns = target->wt->connections;
+      target->conns = g_new0 (Conn, target->n_conns);
+      target->streams = streams;
+      target->n_slots = target->n_conns * streams;
       target->slots = g_new0 (Slot, target->n_slots);
+
+      for (guint c = 0; c < target->n_conns; c++)
+        {
+          target->conns[c].session = session_new ();
+          /* one stream needs no probing: it always may send */
+          target->conns[c].mode = streams > 1 ? CONN_PROBING : CONN_STREAMS;
+          target->conns[c].fresh = https;
+        }
 
       for (guint s = 0; s < target->n_slots; s++)
         {
           Slot *slot = &target->slots[s];
 
           slot->target = target;
+          slot->conn = &target->conns[s / streams];
+          slot->stream_index = s % streams;
           slot->cancellable = g_cancellable_new ();
           slot->timer = timer_new (run.context, slot_timer_cb, slot);
           slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
@@ -845,8 +1131,12 @@ vs_engine_soup_run_worker (VsEngine *engine,
       g_main_context_iteration (run.context, TRUE);
     }
 
-  soup_session_abort (run.session);
-  g_clear_object (&run.session);
+  for (guint i = 0; i < run.n_targets; i++)
+    for (guint c = 0; c < run.targets[i].n_conns; c++)
+      {
+        soup_session_abort (run.targets[i].conns[c].session);
+        g_clear_object (&run.targets[i].conns[c].session);
+      }
   while (g_main_context_iteration (run.context, FALSE))
     ;
 
@@ -860,10 +1150,13 @@ vs_engine_soup_run_worker (VsEngine *engine,
           g_clear_object (&target->slots[s].cancellable);
         }
       g_free (target->slots);
+      g_free (target->conns);
     }
+  timer_destroy (&run.open_timer);
   g_free (run.targets);
   g_free (run.buffers);
 
+  worker_run = NULL;
   g_main_context_pop_thread_default (data->context);
 }
 

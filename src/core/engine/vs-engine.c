@@ -1,6 +1,11 @@
 /* vs-engine.c: the engine interface and the choice of engine for a plan */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-engine.h"
@@ -53,7 +58,17 @@ vs_engine_new_for_plan (VsPlan  *plan,
     case VS_ENGINE_KIND_AUTO:
       /* one engine for every target, so that they are measured alike */
       if (first_non_http_target (plan) < 0)
-        return vs_engine_native_new ();
+        {
+          if (plan->load.streams > 1)
+            {
+              g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
+                           _("load.streams: every target is plain http://, which the native "
+                             "engine runs over HTTP/1.1 without streams (libsoup speaks HTTP/2 "
+                             "over TLS only); use https:// targets or streams 1"));
+              return NULL;
+            }
+          return vs_engine_native_new ();
+        }
       /* plan checks catch pipelining with soup asked for by name; auto must not drop it */
       if (plan->load.pipeline > 1)
         {
@@ -69,6 +84,21 @@ vs_engine_new_for_plan (VsPlan  *plan,
     default:
       return vs_engine_soup_new ();
     }
+}
+
+gint64
+vs_engine_connect_time (int    fd,
+                        gint64 seen_us)
+{
+  struct tcp_info info;
+  socklen_t length = sizeof info;
+
+  memset (&info, 0, sizeof info);
+  if (fd < 0 || getsockopt (fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      info.tcpi_total_retrans > 0 || info.tcpi_rtt == 0)
+    return seen_us;
+
+  return MIN ((gint64) info.tcpi_rtt, seen_us);
 }
 
 const char *

@@ -61,4 +61,11 @@ void        vs_engine_wake_worker  (VsEngine  *self,
 void        vs_engine_release      (VsEngine  *self,
                                     VsJob     *job);
 
+/* The TCP connect time of a connection fd that has just connected, which the engine saw take
+ * seen_us: the kernel's RTT sample of the handshake (SYN to SYN-ACK, TCP_INFO) when it has one,
+ * so that a worker busy elsewhere when the connect completed does not add its delay; seen_us
+ * when a SYN was retransmitted (no sample is taken from those) or the fd is not TCP. */
+gint64      vs_engine_connect_time (int        fd,
+                                    gint64     seen_us);
+
 G_END_DECLS
