@@ -58,7 +58,8 @@ BAD_JSON = b'{"error":"invalid JSON"}'
 TOO_LARGE = b'{"error":"body too large"}'
 DB_DOWN = b'{"error":"database unavailable"}'
 ECHO_MAX = 1024 * 1024
-ECHO_BODY = '{"b": [1, 2.50, -0, 1e400], "s": "\\u00e9 é \\ud83d\\ude00", "o": {"z": null}}'.encode()
+ECHO_BODY = ('{"b": [1, 2.50, -0, 1e400], "s": "\\u00e9 é \\ud83d\\ude00", '
+             '"o": {"z": null}}').encode()
 BIG_JSON = b'"' + b"x" * (ECHO_MAX - 2) + b'"'
 INSERTED_ID = 777777
 
@@ -215,16 +216,20 @@ def missing_requirements(node):
     for module in ("flask", "gunicorn", "fastapi", "uvicorn", "psycopg"):
         if subprocess.run([PYTHON, "-c", f"import {module}"], capture_output=True).returncode:
             missing.append(f"{module} for {PYTHON}")
-    if not any(os.access(f"/usr/lib/postgresql/{v}/bin/initdb", os.X_OK)
-               for v in os.listdir("/usr/lib/postgresql") if v.isdigit()) \
-            if os.path.isdir("/usr/lib/postgresql") else True:
+    if psql_binary() is None:
         missing.append("postgresql")
     return missing
 
 
 def psql_binary():
-    versions = sorted((v for v in os.listdir("/usr/lib/postgresql") if v.isdigit()), key=int)
-    return f"/usr/lib/postgresql/{versions[-1]}/bin/psql"
+    """psql of the newest PostgreSQL installed (as data/demo/db.sh picks it), or None."""
+    root = "/usr/lib/postgresql"
+    versions = sorted((v for v in os.listdir(root) if v.isdigit()), key=int) \
+        if os.path.isdir(root) else []
+    for version in reversed(versions):
+        if all(os.access(f"{root}/{version}/bin/{tool}", os.X_OK) for tool in ("initdb", "psql")):
+            return f"{root}/{version}/bin/psql"
+    return None
 
 
 def main():

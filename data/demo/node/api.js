@@ -3,13 +3,16 @@
 // The Python twin is ../python/demo_api.py; both answer every request byte for byte alike
 // (tests/test-demo-backends.py checks it). The API:
 //
-//   GET  /api/users/:id     200 {"id":42,"name":"User 42","email":"user42@example.com","active":true}
-//                           (computed, no I/O); :id not 1–15 digits → 404 {"error":"not found"}
+//   GET  /api/users/:id     200 {"id":42,"name":"User 42","email":"user42@example.com",
+//                           "active":true} (computed, no I/O); :id not 1–15 digits → 404
+//                           {"error":"not found"}
 //   POST /api/echo          200, the request body itself, when it is valid UTF-8 JSON of at most
-//                           1 MiB; else 400 {"error":"invalid JSON"} or 413 {"error":"body too large"}
+//                           1 MiB; else 400 {"error":"invalid JSON"} or 413
+//                           {"error":"body too large"}
 //   GET  /api/work?n=N      200 {"n":N,"result":R}: N rounds of r = (r * 31 + i) % 1000003, a
 //                           CPU-bound loop in the language itself; N missing or not an integer
-//                           from 1 to 10000000 → 400 {"error":"n must be an integer from 1 to 10000000"}
+//                           from 1 to 10000000 → 400
+//                           {"error":"n must be an integer from 1 to 10000000"}
 //   GET  /api/db/users/:id  200 {"id":…,"name":…,"email":…,"active":…} read from PostgreSQL
 //                           (table users, seeded by ../db.sh); no such row → 404; database not
 //                           configured or unreachable → 503 {"error":"database unavailable"}
