@@ -43,10 +43,12 @@ app.post('/api/echo', express.raw({ type: () => true, limit: api.ECHO_MAX }),
 app.all('/api/echo', (req, res) => send(res, api.notAllowed('POST')));
 
 app.use((req, res) => send(res, api.notFound()));
-// express.raw's limit and other body errors
+// express.raw's limit and other body errors answer like the echo of the twins; anything else
+// (a path segment with a malformed %-escape, which Express refuses to decode) is not a route.
 app.use((err, req, res, _next) => {
-  send(res, err.type === 'entity.too.large' ? api.echo(Buffer.alloc(api.ECHO_MAX + 1))
-    : api.echo(Buffer.alloc(0)));
+  if (err.type === 'entity.too.large') send(res, api.echo(Buffer.alloc(api.ECHO_MAX + 1)));
+  else if (req.path === '/api/echo' && err.type !== undefined) send(res, api.echo(Buffer.alloc(0)));
+  else send(res, api.notFound());
 });
 
 const port = api.parsePort(process.argv[2], 'express.js');
