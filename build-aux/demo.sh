@@ -24,8 +24,10 @@ if ! vs_is_configured build; then
 fi
 ninja -C build
 
-# The plan's ports, whatever the environment says.
+# The plan's ports, whatever the environment says, and only the plan's two backends (no
+# database: data/demo/demo.json asks for /api/users/42).
 unset VERSUS_DEMO_PORT_NODE VERSUS_DEMO_PORT_PYTHON
+export VERSUS_DEMO_BACKENDS="node python" VERSUS_DEMO_DB=0
 # shellcheck source=data/demo/backends.sh
 . data/demo/backends.sh
 trap demo_backends_stop EXIT

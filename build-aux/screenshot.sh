@@ -18,6 +18,8 @@ plan="$source_dir/data/demo/demo.json"
 [ -x "$versus" ] || { echo "screenshot: build first: $versus is missing" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "screenshot: xvfb-run is missing (build-aux/setup.sh)" >&2; exit 1; }
 
+# The two backends of data/demo/demo.json, which needs no database.
+export VERSUS_DEMO_BACKENDS="node python" VERSUS_DEMO_DB=0
 . "$source_dir/data/demo/backends.sh"
 trap demo_backends_stop EXIT
 trap 'exit 130' INT TERM

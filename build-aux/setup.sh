@@ -14,8 +14,10 @@ packages=(
   # the scripts and tests: python3 (test helpers, JSON), taskset/setsid (util-linux),
   # timeout/sha256sum (coreutils), ps/pkill (procps), curl as a timing witness
   python3 util-linux coreutils procps curl
-  # demo backends
-  nodejs python3-flask gunicorn
+  # demo backends (data/demo/): Node.js (its npm packages come from data/demo/node's
+  # package-lock.json, below); Flask under gunicorn, FastAPI under uvicorn; the throw-away
+  # PostgreSQL cluster (runuser from util-linux runs it unprivileged) and its Python client
+  nodejs python3-flask gunicorn python3-fastapi uvicorn python3-psycopg postgresql
   # tests: a display for the window, certificates, desktop-data validators, a shell linter
   xvfb xauth openssl desktop-file-utils appstream shellcheck
   # desktop data: icon previews, the German locale for the translation test
@@ -51,13 +53,30 @@ else
   sudo=
 fi
 
-if [ ${#missing[@]} -eq 0 ]; then
-  ensure_locale
-  exit 0
+# Debian 12 ships npm as a package of its own; a NodeSource nodejs has it built in (and
+# conflicts with Debian's npm), so the package is wanted only when no npm is on PATH.
+if ! command -v npm >/dev/null; then
+  dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q 'install ok installed' || missing+=(npm)
 fi
 
-echo "setup: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-upgrade --no-install-recommends "${missing[@]}" >/dev/null
+# The Express and pg packages of the Node.js demo backends, exactly as package-lock.json pins
+# them, whenever node_modules is missing or older than the lock file (never committed).
+ensure_node_modules () {
+  local dir
+  dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/data/demo/node
+  if [ -d "$dir/node_modules" ] && [ "$dir/node_modules" -nt "$dir/package-lock.json" ]; then
+    return 0
+  fi
+  echo "setup: npm ci in data/demo/node" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$dir/node_modules"
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-upgrade --no-install-recommends "${missing[@]}" >/dev/null
+fi
 ensure_locale
+ensure_node_modules

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
-# The two demo backends of data/demo/demo.json: Node.js on 127.0.0.1:8081 and Python (Flask
-# under gunicorn) on 127.0.0.1:8082.
+# The demo backends: the same API (data/demo/node/api.js documents it) in five servers, each on
+# 127.0.0.1 only, and the PostgreSQL database their /api/db/users/:id reads (data/demo/db.sh):
 #
-#   data/demo/backends.sh start    start both, wait until each answers, then return
-#   data/demo/backends.sh stop     stop both (their whole process groups)
+#   node           Node.js, plain http            127.0.0.1:8081   VERSUS_DEMO_PORT_NODE
+#   python         Flask, gunicorn, 2 sync workers 127.0.0.1:8082  VERSUS_DEMO_PORT_PYTHON
+#   express        Node.js, Express               127.0.0.1:8083   VERSUS_DEMO_PORT_EXPRESS
+#   flask-threads  Flask, gunicorn, 2 gthread workers × 4 threads
+#                                                 127.0.0.1:8084   VERSUS_DEMO_PORT_FLASK_THREADS
+#   fastapi        FastAPI, uvicorn (1 process)   127.0.0.1:8085   VERSUS_DEMO_PORT_FASTAPI
+#
+#   data/demo/backends.sh start    start the database and every backend, wait until each
+#                                  answers, then return
+#   data/demo/backends.sh stop     stop them all (their whole process groups) and remove the
+#                                  database
 #   data/demo/backends.sh status   say which are running
+#
+# VERSUS_DEMO_BACKENDS (default: all five, in the order above) names the backends to start, e.g.
+# "node python" for data/demo/demo.json; VERSUS_DEMO_DB=0 leaves the database out (the DB
+# endpoint then answers 503). The database starts in about a second.
 #
 # Sourced (`. data/demo/backends.sh`), it only defines demo_backends_start/stop/status, for
 # scripts that start the backends and must stop them again on exit, Ctrl-C or error
@@ -12,31 +25,69 @@
 # stopping it also ends its children (gunicorn's workers) and a Ctrl-C meant for the script does
 # not reach it half-way; the caller's trap stops it instead.
 #
-# Logs and pid files live in $VERSUS_DEMO_RUNDIR (default: ${TMPDIR:-/tmp}/versus-demo-$UID).
-# VERSUS_DEMO_PORT_NODE and VERSUS_DEMO_PORT_PYTHON move the backends (for scripts with a plan
-# of their own, away from a demo that may be running); demo.json expects the defaults.
+# Logs, pid files and the database live in $VERSUS_DEMO_RUNDIR (default:
+# ${TMPDIR:-/tmp}/versus-demo-$UID). The VERSUS_DEMO_PORT_* variables move the backends (for
+# scripts with a plan of their own, away from a demo that may be running); the plans expect the
+# defaults.
 
 demo_backends_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 demo_backends_rundir=${VERSUS_DEMO_RUNDIR:-${TMPDIR:-/tmp}/versus-demo-$(id -u)}
-# name port: the default ports are those of data/demo/demo.json.
-demo_backends_list=("node ${VERSUS_DEMO_PORT_NODE:-8081}" "python ${VERSUS_DEMO_PORT_PYTHON:-8082}")
+demo_backends_db=$demo_backends_rundir/db
+# name port: the default ports are those of the plans in data/demo/ and data/plans/.
+demo_backends_all=("node ${VERSUS_DEMO_PORT_NODE:-8081}" "python ${VERSUS_DEMO_PORT_PYTHON:-8082}"
+                   "express ${VERSUS_DEMO_PORT_EXPRESS:-8083}"
+                   "flask-threads ${VERSUS_DEMO_PORT_FLASK_THREADS:-8084}"
+                   "fastapi ${VERSUS_DEMO_PORT_FASTAPI:-8085}")
+demo_backends_list=()
+for _demo_entry in "${demo_backends_all[@]}"; do
+  if [ -z "${VERSUS_DEMO_BACKENDS:-}" ] ||
+     [[ " $VERSUS_DEMO_BACKENDS " == *" ${_demo_entry%% *} "* ]]; then
+    demo_backends_list+=("$_demo_entry")
+  fi
+done
+unset _demo_entry
+
+# shellcheck source=data/demo/db.sh
+. "$demo_backends_dir/db.sh"
 
 _demo_say () { printf 'demo backends: %s\n' "$*" >&2; }
 
+_demo_node () {
+  command -v node || command -v nodejs || {
+    _demo_say "Node.js is not installed: run build-aux/setup.sh"; return 1; }
+}
+
+# Debian's python3 has the packages; a pyenv or venv python3 on PATH may not.
+_demo_python_has () {
+  /usr/bin/python3 -c "import $1" 2>/dev/null || {
+    _demo_say "$2 missing for /usr/bin/python3: run build-aux/setup.sh"; return 1; }
+}
+
 _demo_command () {
+  local node
   case $1 in
     node)
-      local node
-      node=$(command -v node || command -v nodejs) || {
-        _demo_say "Node.js is not installed: run build-aux/setup.sh"; return 1; }
+      node=$(_demo_node) || return 1
       printf '%s\0' "$node" "$demo_backends_dir/node/server.js" "$2"
       ;;
-    python)
-      # Debian's python3 has Flask and gunicorn; a pyenv or venv python3 on PATH may not.
-      /usr/bin/python3 -c 'import flask, gunicorn' 2>/dev/null || {
-        _demo_say "Flask or gunicorn missing for /usr/bin/python3: run build-aux/setup.sh"
+    express)
+      node=$(_demo_node) || return 1
+      [ -d "$demo_backends_dir/node/node_modules/express" ] || {
+        _demo_say "Express is not installed in data/demo/node: run build-aux/setup.sh"
         return 1; }
-      printf '%s\0' /usr/bin/python3 "$demo_backends_dir/python/app.py" "$2"
+      printf '%s\0' "$node" "$demo_backends_dir/node/express.js" "$2"
+      ;;
+    python)
+      _demo_python_has 'flask, gunicorn' 'Flask or gunicorn' || return 1
+      printf '%s\0' /usr/bin/python3 "$demo_backends_dir/python/app.py" "$2" 2
+      ;;
+    flask-threads)
+      _demo_python_has 'flask, gunicorn' 'Flask or gunicorn' || return 1
+      printf '%s\0' /usr/bin/python3 "$demo_backends_dir/python/app.py" "$2" 2 4
+      ;;
+    fastapi)
+      _demo_python_has 'fastapi, uvicorn' 'FastAPI or uvicorn' || return 1
+      printf '%s\0' /usr/bin/python3 "$demo_backends_dir/python/fastapi_app.py" "$2"
       ;;
   esac
 }
@@ -86,9 +137,14 @@ _demo_stop_one () {
 
 demo_backends_stop () {
   local entry
-  for entry in "${demo_backends_list[@]}"; do
+  # All of them, whatever VERSUS_DEMO_BACKENDS says: nothing is left running.
+  for entry in "${demo_backends_all[@]}"; do
     _demo_stop_one "${entry%% *}"
   done
+  if [ -d "$demo_backends_db" ]; then
+    demo_db_stop "$demo_backends_db"
+    _demo_say "stopped the database"
+  fi
 }
 
 demo_backends_status () {
@@ -102,16 +158,34 @@ demo_backends_status () {
       state=1
     fi
   done
+  if [ -S "$demo_backends_db/.s.PGSQL.5432" ]; then
+    _demo_say "the database is running (socket directory $demo_backends_db)"
+  elif [ "${VERSUS_DEMO_DB:-1}" != 0 ]; then
+    _demo_say "the database is not running"
+    state=1
+  fi
   return $state
 }
 
-# Starts both backends and waits until each answers. On any failure it stops what it started
-# and returns 1, with the failing backend's log on stderr.
+# Starts the database and the backends and waits until each answers. On any failure it stops
+# what it started and returns 1, with the failing backend's log on stderr.
 demo_backends_start () {
   local entry name port i
   local -a cmd
 
   mkdir -p "$demo_backends_rundir" || return 1
+  # The database's owner (postgres, when we are root) must reach the socket directory in it.
+  chmod 755 "$demo_backends_rundir"
+  if [ "${VERSUS_DEMO_DB:-1}" != 0 ]; then
+    if [ -S "$demo_backends_db/.s.PGSQL.5432" ]; then
+      _demo_say "the database is already running"
+    else
+      demo_db_stop "$demo_backends_db"
+      demo_db_start "$demo_backends_db" || return 1
+      _demo_say "database ready (10,000 users; socket directory $demo_backends_db)"
+    fi
+    export VERSUS_DEMO_PGHOST=$demo_backends_db
+  fi
   for entry in "${demo_backends_list[@]}"; do
     name=${entry%% *} port=${entry##* }
     if _demo_running_pgid "$name" > /dev/null && _demo_probe "$port"; then
@@ -121,7 +195,7 @@ demo_backends_start () {
     _demo_stop_one "$name"
     if _demo_port_busy "$port"; then
       _demo_say "127.0.0.1:$port is taken by another program; stop it to run the demo" \
-        "(data/demo/demo.json expects the $name backend there)"
+        "(the demo plans expect the $name backend there)"
       demo_backends_stop
       return 1
     fi
@@ -156,7 +230,7 @@ demo_backends_start () {
       demo_backends_stop
       return 1
     fi
-    _demo_say "$name answering on http://127.0.0.1:$port/api/users/:id"
+    _demo_say "$name answering on http://127.0.0.1:$port/api/"
   done
 }
 

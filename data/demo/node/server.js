@@ -1,61 +1,80 @@
 #!/usr/bin/env node
-// Demo backend for Versus: a tiny JSON API in Node.js with the plain `http` module (no npm
-// packages). The Python twin in ../python/app.py answers byte for byte the same, so that a
-// comparison measures the runtimes and not the payloads.
+// Demo backend for Versus: the demo API (see api.js) in Node.js with the plain `http` module.
+// Its twins (express.js here, ../python/) answer byte for byte the same, so that a comparison
+// measures the runtimes and not the payloads.
 //
 //   node server.js PORT      listens on 127.0.0.1:PORT only
 //
-//   GET /api/users/:id   200 {"id":42,"name":"User 42","email":"user42@example.com","active":true}
-//   non-numeric :id      404 {"error":"not found"}
-//   any other path       404 {"error":"not found"}
-//   other methods        405 {"error":"method not allowed"}
+// The DB endpoint needs `pg` (npm ci in this directory, done by build-aux/setup.sh); the other
+// endpoints need nothing but Node.js.
 
 'use strict';
 
 const http = require('node:http');
+const api = require('./api.js');
 
 const HOST = '127.0.0.1';
-// Up to 15 digits, so the id stays exact in a JavaScript number and both twins agree.
-const USER_PATH = /^\/api\/users\/([0-9]{1,15})$/;
+const USER_PATH = /^\/api\/users\/([^/]*)$/;
+const DB_USER_PATH = /^\/api\/db\/users\/([^/]*)$/;
 
-function parsePort(text) {
-  const port = /^[0-9]+$/.test(text || '') ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) {
-    console.error(`usage: node server.js PORT (1–65535), got “${text || ''}”`);
-    process.exit(2);
-  }
-  return port;
+function send(req, res, answer) {
+  res.writeHead(answer.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': answer.body.length,
+    ...answer.headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : answer.body);
 }
 
-function send(res, status, object, extraHeaders) {
-  const body = JSON.stringify(object);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    ...extraHeaders,
+// A path segment percent-decoded, as Express, Flask and Starlette hand it to their routes.
+function decode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function readBody(req, done) {
+  const chunks = [];
+  let length = 0;
+  req.on('data', (chunk) => {
+    length += chunk.length;
+    if (length <= api.ECHO_MAX) chunks.push(chunk);
   });
-  res.end(body);
+  // Past the limit only the length matters: echo() answers 413 for it.
+  req.on('end', () => done(length > api.ECHO_MAX ? Buffer.alloc(length > 0 ? api.ECHO_MAX + 1 : 0)
+    : Buffer.concat(chunks)));
 }
 
 function handle(req, res) {
-  const query = req.url.indexOf('?');
-  const path = query < 0 ? req.url : req.url.slice(0, query);
-  const match = USER_PATH.exec(path);
+  const url = new URL(req.url, 'http://localhost');
+  const path = url.pathname;
+  const get = req.method === 'GET' || req.method === 'HEAD';
+  let match;
 
-  if (match === null) {
-    send(res, 404, { error: 'not found' });
-    return;
+  if ((match = USER_PATH.exec(path)) !== null) {
+    send(req, res, get ? api.user(decode(match[1])) : api.notAllowed('GET, HEAD'));
+  } else if ((match = DB_USER_PATH.exec(path)) !== null) {
+    if (!get) {
+      send(req, res, api.notAllowed('GET, HEAD'));
+      return;
+    }
+    api.dbUser(decode(match[1])).then((answer) => send(req, res, answer));
+  } else if (path === '/api/work') {
+    send(req, res, get ? api.work(url.searchParams.get('n')) : api.notAllowed('GET, HEAD'));
+  } else if (path === '/api/echo') {
+    if (req.method !== 'POST') {
+      send(req, res, api.notAllowed('POST'));
+      return;
+    }
+    readBody(req, (body) => send(req, res, api.echo(body)));
+  } else {
+    send(req, res, api.notFound());
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    send(res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
-    return;
-  }
-
-  const id = Number(match[1]);
-  send(res, 200, { id, name: `User ${id}`, email: `user${id}@example.com`, active: true });
 }
 
-const port = parsePort(process.argv[2]);
+const port = api.parsePort(process.argv[2], 'server.js');
 const server = http.createServer(handle);
 
 server.on('error', (err) => {
@@ -64,13 +83,7 @@ server.on('error', (err) => {
 });
 
 server.listen(port, HOST, () => {
-  console.log(`node demo backend: listening on http://${HOST}:${port}/api/users/:id`);
+  console.log(`node demo backend: listening on http://${HOST}:${port}/api/`);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close();
-    server.closeAllConnections();
-    process.exit(0);
-  });
-}
+api.stopOnSignals(server);
