@@ -9,7 +9,8 @@
 #                           versus-results/summary.csv)
 #   2. build-aux/test.sh   (command 2, whole: both meson runs and the Flatpak step)
 # The root gets /proc, /sys, /dev and the host's network (loopback for the tests, the Debian
-# mirror for apt). Everything runs in private mount and PID namespaces: the mounts and every
+# mirror for apt, the npm registry; the machine's local CA certificates, which its network needs).
+# Everything runs in private mount and PID namespaces: the mounts and every
 # process started inside end with the check, whatever happens.
 #
 # It exits non-zero when either command fails; then it names the commands the logs say were
@@ -124,6 +125,13 @@ say "running command 1 (build-aux/demo.sh) and command 2 (build-aux/test.sh) ins
 # The caches are bound in over the root's own folders; resolv.conf lets apt reach the mirror.
 mkdir -p "$root/logs" "$root/var/tmp/versus-flatpak/debs"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# The machine's own local CA certificates come along: they belong to this machine's network (a
+# fresh machine here has them too), not to the project, and the npm registry is reached through
+# them. update-ca-certificates adds them to the bundle when setup.sh installs ca-certificates.
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 # The root becomes the root of a private mount namespace (pivot_root, not chroot: bwrap, which
 # the Flatpak step runs, refuses to work inside a chroot), with a PID namespace of its own.
 # shellcheck disable=SC2016 # the inner script's variables expand inside it

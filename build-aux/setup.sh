@@ -68,7 +68,12 @@ ensure_node_modules () {
     return 0
   fi
   echo "setup: npm ci in data/demo/node" >&2
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  local log
+  if ! log=$(cd "$dir" && npm ci --no-audit --no-fund 2>&1); then
+    printf '%s\n' "$log" | tail -n 15 >&2
+    echo "setup: npm ci in data/demo/node failed (the npm registry must be reachable)" >&2
+    return 1
+  fi
   touch "$dir/node_modules"
 }
 
