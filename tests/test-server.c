@@ -477,7 +477,7 @@ test_start_idle_stop (void)
                   "%u processes", sample.cpu_percent, sample.interval_s, sample.memory_bytes,
                   sample.memory_is_pss ? "PSS" : "RSS", sample.processes);
   g_assert_cmpfloat (sample.interval_s, >=, 0.9);
-  g_assert_cmpfloat (sample.cpu_percent, <, 10.0);
+  g_assert_cmpfloat (sample.cpu_percent, <, 3.0);
   g_assert_cmpuint (sample.processes, ==, 1);
   g_assert_true (sample.root_alive);
 
@@ -504,8 +504,9 @@ test_start_idle_stop (void)
 }
 
 /* A process that burns CPU: the sampled CPU agrees with the process's own times(2), and is
- * far above idle (on an unloaded core it is ~100 %; the machine is shared, so the bound is
- * lower); after the burn, near 0. */
+ * far above idle. On an unloaded core the burn gets ~100 %; this machine's two cores are shared
+ * with other builds (load average 7 measured: 35 % seen), so the bound is 15 %, and the exact
+ * check is the agreement with the witness. After the burn, near 0. */
 static void
 test_burn (void)
 {
@@ -521,7 +522,6 @@ test_burn (void)
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
-  g_assert_no_error (error);
 
   before = own_cpu_seconds (port);
   vs_server_sample (server, &sample);
@@ -535,7 +535,7 @@ test_burn (void)
   /* the witness's window holds the sampler's, give or take a tick at each end and the time
    * its two answers took */
   g_assert_cmpfloat (fabs (sampled - witness), <=, 2.0 / hz + 0.03);
-  g_assert_cmpfloat (sample.cpu_percent, >, 25.0);
+  g_assert_cmpfloat (sample.cpu_percent, >, 15.0);
   g_assert_cmpfloat (sample.cpu_percent, <, 110.0);   /* one thread: at most one core */
 
   burned = g_strdup_printf ("%d burned 2.0 s", (int) vs_server_get_pid (server));
@@ -544,12 +544,67 @@ test_burn (void)
   g_usleep (G_USEC_PER_SEC);
   vs_server_sample (server, &sample);
   g_test_message ("after: %.1f %% of a core over %.2f s", sample.cpu_percent, sample.interval_s);
-  g_assert_cmpfloat (sample.cpu_percent, <, 10.0);
+  g_assert_cmpfloat (sample.cpu_percent, <, 3.0);
   stop_and_check (server);
 }
 
-/* A master with two burning workers (as gunicorn runs): the tree is sampled as a whole — the
- * master itself is idle, so the CPU is the workers' — and stopping leaves none of them. */
+/* utime + stime of the master and of every worker the log names, read by the test itself. */
+static guint64
+hand_ticks (VsServer *managed,
+            guint64  *master)
+{
+  g_autofree char *tail = vs_server_get_log_tail (managed, 100);
+  g_auto(GStrv) lines = g_strsplit (tail, "\n", -1);
+  guint64 total;
+
+  *master = own_ticks (vs_server_get_pid (managed));
+  total = *master;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "worker "))
+      total += own_ticks ((pid_t) g_ascii_strtoll (lines[i] + strlen ("worker "), NULL, 10));
+  return total;
+}
+
+/* Samples @sampled over a second while the master of @managed idles and its two workers burn:
+ * the tree's CPU is the sum of all three, read by hand, and most of it is the workers'. */
+static void
+check_tree_sample (VsServer *sampled,
+                   VsServer *managed)
+{
+  g_autofree char *pss_path = g_strdup_printf ("/proc/%d/smaps_rollup",
+                                               (int) vs_server_get_pid (managed));
+  g_autofree char *rollup = NULL;
+  VsProcSample sample;
+  guint64 before, after, master_before, master_after, master_pss;
+
+  vs_server_sample (sampled, &sample);
+  before = hand_ticks (managed, &master_before);
+  g_usleep (G_USEC_PER_SEC);
+  vs_server_sample (sampled, &sample);
+  after = hand_ticks (managed, &master_after);
+  g_assert_true (g_file_get_contents (pss_path, &rollup, NULL, NULL));
+  master_pss = g_ascii_strtoull (strstr (rollup, "\nPss:") + 5, NULL, 10) * 1024;
+
+  g_test_message ("tree: %.1f %% of a core, %" G_GUINT64_FORMAT " ticks (by hand: %"
+                  G_GUINT64_FORMAT ", the master's %" G_GUINT64_FORMAT "), %" G_GUINT64_FORMAT
+                  " bytes (the master's PSS %" G_GUINT64_FORMAT "), %u processes",
+                  sample.cpu_percent, sample.cpu_ticks, after - before,
+                  master_after - master_before, sample.memory_bytes, master_pss,
+                  sample.processes);
+  g_assert_cmpuint (sample.processes, ==, 3);
+  /* the hand readings frame the sampler's, a moment apart: a few ticks either way */
+  g_assert_cmpint (ABS ((gint64) sample.cpu_ticks - (gint64) (after - before)), <=, 4);
+  /* the workers burned (even on a loaded machine), the master idled: a sampler of the root
+   * alone could not pass the line above */
+  g_assert_cmpuint ((after - before) - (master_after - master_before), >=, 10);
+  g_assert_cmpuint (master_after - master_before, <=, 5);
+  g_assert_cmpfloat (sample.cpu_percent, <, 220.0);   /* two cores at most */
+  g_assert_true (sample.memory_is_pss);
+  g_assert_cmpuint (sample.memory_bytes, >, master_pss);
+}
+
+/* A master with two burning workers (as gunicorn runs): the tree is sampled as a whole, and
+ * stopping leaves none of them. */
 static void
 test_tree (void)
 {
@@ -557,35 +612,15 @@ test_tree (void)
   g_autoptr(VsServer) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *listening = NULL;
-  g_autofree char *master_rss = NULL;
-  VsProcSample sample;
-  guint64 master_before, master_after;
   guint16 port;
 
   spec = script_spec (&port, "burn", "3", 2);
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
-  g_assert_no_error (error);
   listening = g_strdup_printf ("listening on 127.0.0.1:%u with 2 workers", port);
   wait_for_log (server, listening);
-  vs_server_sample (server, &sample);
-  master_before = own_ticks (vs_server_get_pid (server));
-
-  g_usleep (G_USEC_PER_SEC);
-  vs_server_sample (server, &sample);
-  master_after = own_ticks (vs_server_get_pid (server));
-  master_rss = proc_status (vs_server_get_pid (server), "VmRSS");
-  g_test_message ("tree: %.1f %% of a core, %" G_GUINT64_FORMAT " bytes, %u processes; master "
-                  "VmRSS %s", sample.cpu_percent, sample.memory_bytes, sample.processes,
-                  master_rss);
-  g_assert_cmpuint (sample.processes, ==, 3);
-  /* the master is idle: what the tree used beyond it (at least a quarter core) is the workers' */
-  g_assert_cmpuint (master_after - master_before, <=, 5);
-  g_assert_cmpuint (sample.cpu_ticks, >=, master_after - master_before + sysconf (_SC_CLK_TCK) / 4);
-  g_assert_cmpfloat (sample.cpu_percent, <, 220.0);
-  /* three python processes: more than the master's private part alone */
-  g_assert_cmpuint (sample.memory_bytes, >, 0);
+  check_tree_sample (server, server);
 
   /* SIGTERM kills the master and the workers at once: the orphaned workers must be reaped too */
   stop_and_check (server);
@@ -607,7 +642,6 @@ test_exited_child (void)
   spec = script_spec (&port, "child-burn", "1", 0);
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
-  g_assert_no_error (error);
   g_assert_no_error (error);
   vs_server_sample (server, &sample);
   wait_for_log (server, "child done ");
@@ -651,7 +685,6 @@ test_pinned (void)
   spec->cpus = g_strdup ("1");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
-  g_assert_no_error (error);
   g_assert_no_error (error);
   wait_for_log (server, "worker ");
   master = proc_status (vs_server_get_pid (server), "Cpus_allowed_list");
@@ -757,7 +790,6 @@ test_crash (void)
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
-  g_assert_no_error (error);
   pid = vs_server_get_pid (server);
   for (int i = 0; i < 500 && vs_server_check_running (server, NULL); i++)
     g_usleep (20000);
@@ -862,7 +894,6 @@ test_attach (void)
   g_autoptr(VsServer) managed = NULL;
   g_autoptr(VsServer) attached = NULL;
   g_autoptr(GError) error = NULL;
-  VsProcSample sample;
   guint16 port;
   pid_t pid;
 
@@ -879,10 +910,7 @@ test_attach (void)
   attached = vs_server_attach (pid, &error);
   g_assert_no_error (error);
   g_assert_true (vs_server_is_attached (attached));
-  g_usleep (G_USEC_PER_SEC);
-  vs_server_sample (attached, &sample);
-  g_assert_cmpuint (sample.processes, ==, 3);
-  g_assert_cmpfloat (sample.cpu_percent, >, 50.0);
+  check_tree_sample (attached, managed);
   g_assert_true (vs_server_check_running (attached, &error));
 
   g_assert_true (vs_server_stop_sync (attached, NULL, &error));

@@ -449,37 +449,32 @@ vs_server_get_log_tail (VsServer *self,
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
   GString *tail = g_string_new (NULL);
+  const char *text;
   struct stat st;
-  gssize n = 0;
+  off_t from;
+  gssize n;
   guint count, first;
   int fd;
 
   if (self->log_path == NULL || (fd = open (self->log_path, O_RDONLY | O_CLOEXEC)) < 0)
     return g_string_free (tail, FALSE);
-  if (fstat (fd, &st) == 0)
+  if (fstat (fd, &st) != 0)
     {
-      off_t from = st.st_size > 65536 ? st.st_size - 65536 : 0;
-
-      data = g_malloc (65537);
-      n = pread (fd, data, 65536, from);
-      n = MAX (n, 0);
-      data[n] = '\0';
-      if (from > 0)   /* the first line is cut: drop it */
-        {
-          char *newline = strchr (data, '\n');
-
-          memmove (data, newline ? newline + 1 : data + n, strlen (newline ? newline + 1 : ""));
-          data[newline ? strlen (newline + 1) : 0] = '\0';
-        }
+      close (fd);
+      return g_string_free (tail, FALSE);
     }
+  from = st.st_size > 65536 ? st.st_size - 65536 : 0;
+  data = g_malloc (65537);
+  n = pread (fd, data, 65536, from);
   close (fd);
-  if (data == NULL)
-    return g_string_free (tail, FALSE);
-  g_strchomp (data);
-  if (data[0] == '\0')
-    return g_string_free (tail, FALSE);
-  lines = g_strsplit (data, "\n", -1);
+  data[MAX (n, 0)] = '\0';
+  text = data;
+  if (from > 0)   /* the first line is cut: drop it */
+    text = strchr (data, '\n') != NULL ? strchr (data, '\n') + 1 : "";
+  lines = g_strsplit (text, "\n", -1);
   count = g_strv_length (lines);
+  while (count > 0 && lines[count - 1][0] == '\0')   /* the final newline */
+    count--;
   first = count > n_lines ? count - n_lines : 0;
   for (guint i = first; i < count; i++)
     {
@@ -543,6 +538,12 @@ reap (VsServer *self)
           self->exited = TRUE;
           self->wait_status = -1;
         }
+      /* Gone for good: its number may be reused by now, so it is never signalled again. */
+      if (self->exited && !self->stopped && group_gone (self->pid))
+        {
+          self->stopped = TRUE;
+          unregister_group (self->pid);
+        }
     }
   exited = self->exited;
   g_mutex_unlock (&self->lock);
@@ -595,6 +596,7 @@ vs_server_stop_sync (VsServer  *self,
 
   if (note != NULL)
     *note = NULL;
+  reap (self);
   g_mutex_lock (&self->lock);
   if (self->attached || !self->launched || self->stopped)
     {
@@ -603,6 +605,8 @@ vs_server_stop_sync (VsServer  *self,
     }
   g_mutex_unlock (&self->lock);
 
+  /* The leader, or workers it left behind (ours to reap, so the group's number stays taken
+   * until they are reaped), are still there: the signal reaches no one else. */
   grace = stop_grace_ms (self);
   kill (-self->pid, SIGTERM);
   if (!wait_group_gone (self, grace))
