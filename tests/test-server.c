@@ -6,6 +6,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -493,7 +494,22 @@ test_start_idle_stop (void)
     g_assert_cmpuint (sample.memory_bytes, <=, rss + rss / 20 + 65536);
   g_assert_cmpuint (sample.memory_bytes, >=, rss / 4);
 
-  stop_and_check (server);
+  /* stopped with the async call: the main loop turns meanwhile too */
+  {
+    g_autofree char *note = NULL;
+    pid_t pgid = vs_server_get_pid (server);
+
+    wait.ticks = 0;
+    vs_server_stop_async (server, NULL, on_done, &wait);
+    tick = g_timeout_add (1, on_tick, &wait);
+    g_main_loop_run (loop);
+    g_source_remove (tick);
+    g_assert_true (vs_server_stop_finish (server, wait.result, &note, &error));
+    g_assert_no_error (error);
+    g_assert_null (note);
+    g_clear_object (&wait.result);
+    g_assert_true (group_gone (pgid));
+  }
   g_assert_false (vs_server_check_running (server, &error));
   g_assert_error (error, VS_ERROR, VS_ERROR_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "server exited during the run (killed by "
@@ -708,6 +724,79 @@ test_pinned (void)
   }
 }
 
+/* cwd and env reach the server; the sampler costs little per tick (measured, not asserted). */
+static void
+test_env_cwd (void)
+{
+  g_autoptr(VsServerSpec) spec = NULL;
+  g_autoptr(VsServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("versus-server-XXXXXX", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *real = NULL;
+  VsProcSample sample;
+  guint16 port;
+  gint64 start;
+  double sample_us;
+
+  spec = script_spec (&port, "normal", NULL, 0);
+  /* sh prints what it got, then becomes the server (exec: the same process) */
+  command = g_strdup_printf ("echo \"mark=$VS_TEST_MARK other=$VS_TEST_OTHER in $(pwd -P)\"; "
+                             "exec python3 '%s' %u normal", spec->argv[1], port);
+  g_strfreev (spec->argv);
+  spec->argv = g_new0 (char *, 4);
+  spec->argv[0] = g_strdup ("sh");
+  spec->argv[1] = g_strdup ("-c");
+  spec->argv[2] = g_strdup (command);
+  spec->cwd = g_strdup (tmp);
+  spec->env = g_strsplit ("VS_TEST_MARK=a b=c|VS_TEST_OTHER=", "|", -1);
+  g_assert_true (vs_server_spec_validate (spec, NULL, &error));
+  server = vs_server_new (spec);
+  vs_server_start_sync (server, NULL, &error);
+  g_assert_no_error (error);
+  real = realpath (tmp, NULL);
+  expected = g_strdup_printf ("mark=a b=c other= in %s", real);
+  wait_for_log (server, expected);
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < 100; i++)
+    vs_server_sample (server, &sample);
+  sample_us = (double) (g_get_monotonic_time () - start) / 100;
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < 100; i++)
+    vs_proc_count_group (1);
+  g_test_message ("one sample of a 1-process tree: %.0f µs; a scan of /proc alone: %.0f µs",
+                  sample_us, (double) (g_get_monotonic_time () - start) / 100);
+  g_assert_cmpuint (sample.processes, ==, 1);
+  stop_and_check (server);
+  g_rmdir (tmp);
+}
+
+/* Cancelling the start stops the server: nothing is left, and the error says cancelled. */
+static void
+test_cancel_start (void)
+{
+  g_autoptr(VsServerSpec) spec = NULL;
+  g_autoptr(VsServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncWait wait = { loop, NULL, 0 };
+  guint16 port;
+
+  spec = script_spec (&port, "never-ready", NULL, 0);
+  server = vs_server_new (spec);
+  vs_server_start_async (server, cancellable, on_done, &wait);
+  g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+  g_main_loop_run (loop);
+  g_assert_false (vs_server_start_finish (server, wait.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&wait.result);
+  g_assert_cmpint (vs_server_get_pid (server), >, 0);
+  g_assert_true (group_gone (vs_server_get_pid (server)));
+}
+
 /* --- Failures -------------------------------------------------------------------------------- */
 
 static void
@@ -913,6 +1002,23 @@ test_attach (void)
   check_tree_sample (attached, managed);
   g_assert_true (vs_server_check_running (attached, &error));
 
+  /* the managed and the attached view of one tree, sampled from one scan, agree exactly */
+  {
+    VsServer *both[] = { managed, attached };
+    VsProcSample samples[2];
+
+    vs_server_sample_many (both, 2, samples);
+    g_usleep (G_USEC_PER_SEC / 2);
+    vs_server_sample_many (both, 2, samples);
+    g_test_message ("managed %" G_GUINT64_FORMAT " ticks, attached %" G_GUINT64_FORMAT,
+                    samples[0].cpu_ticks, samples[1].cpu_ticks);
+    g_assert_cmpuint (samples[0].processes, ==, 3);
+    g_assert_cmpuint (samples[1].processes, ==, 3);
+    g_assert_cmpuint (samples[0].cpu_ticks, ==, samples[1].cpu_ticks);
+    g_assert_cmpuint (samples[0].cpu_ticks, >, 0);
+    g_assert_cmpuint (samples[0].memory_bytes, >, 0);
+  }
+
   g_assert_true (vs_server_stop_sync (attached, NULL, &error));
   g_assert_no_error (error);
   g_usleep (100000);
@@ -948,6 +1054,8 @@ main (int   argc,
   g_test_add_func ("/engine/server/tree", test_tree);
   g_test_add_func ("/engine/server/exited-child", test_exited_child);
   g_test_add_func ("/engine/server/pinned", test_pinned);
+  g_test_add_func ("/engine/server/env-cwd", test_env_cwd);
+  g_test_add_func ("/engine/server/cancel-start", test_cancel_start);
   g_test_add_func ("/engine/server/never-ready", test_never_ready);
   g_test_add_func ("/engine/server/http-ready", test_http_ready);
   g_test_add_func ("/engine/server/crash", test_crash);

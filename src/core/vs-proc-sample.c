@@ -1,8 +1,10 @@
 /* vs-proc-sample.c: CPU and memory of a process tree from /proc (see the header for what is
  * and is not counted) */
+#define _GNU_SOURCE   /* getdents64 */
 #include "vs-proc-sample.h"
 
 #include <dirent.h>
+#include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ struct _VsProcSampler
   gint64   previous_time;   /* monotonic µs */
   guint64  previous_boot_ticks;
   gboolean has_previous;
+  char    *dents;           /* getdents64() buffer, DENTS_SIZE bytes */
 };
 
 /* Reads a small /proc file into @buffer with one read (no allocation); the length or -1. */
@@ -116,30 +119,37 @@ read_pss (pid_t    pid,
   return TRUE;
 }
 
-/* Every process on the machine into @all. */
+#define DENTS_SIZE 32768
+
+/* Every process on the machine into @all. The directory is read with getdents64() into
+ * @dents (DENTS_SIZE bytes): no allocation, unlike opendir(). */
 static void
-scan_all (GArray *all)
+scan_all (GArray *all,
+          char   *dents)
 {
-  DIR *dir = opendir ("/proc");
-  struct dirent *entry;
+  int fd = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gssize n;
 
   g_array_set_size (all, 0);
-  if (dir == NULL)
+  if (fd < 0)
     return;
-  while ((entry = readdir (dir)) != NULL)
-    {
-      ProcStat stat;
-      char *end;
-      long pid;
+  while ((n = getdents64 (fd, dents, DENTS_SIZE)) > 0)
+    for (gssize offset = 0; offset < n;)
+      {
+        const struct dirent64 *entry = (const struct dirent64 *) (dents + offset);
+        ProcStat stat;
+        char *end;
+        long pid;
 
-      if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
-        continue;
-      pid = strtol (entry->d_name, &end, 10);
-      if (*end != '\0' || !read_stat ((pid_t) pid, &stat))
-        continue;
-      g_array_append_val (all, stat);
-    }
-  closedir (dir);
+        offset += entry->d_reclen;
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+          continue;
+        pid = strtol (entry->d_name, &end, 10);
+        if (*end != '\0' || !read_stat ((pid_t) pid, &stat))
+          continue;
+        g_array_append_val (all, stat);
+      }
+  close (fd);
 }
 
 static gboolean
@@ -152,9 +162,10 @@ guint
 vs_proc_count_group (pid_t pgid)
 {
   g_autoptr(GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (ProcStat), 512);
+  g_autofree char *dents = g_malloc (DENTS_SIZE);
   guint count = 0;
 
-  scan_all (all);
+  scan_all (all, dents);
   for (guint i = 0; i < all->len; i++)
     {
       const ProcStat *p = &g_array_index (all, ProcStat, i);
@@ -188,9 +199,9 @@ find (GArray *array,
 
 /* The root and its descendants from @all into @tree, sorted by pid. */
 static void
-collect_tree (VsProcSampler *self)
+collect_tree (VsProcSampler *self,
+              GArray        *all)
 {
-  GArray *all = self->all;
   GArray *tree = self->tree;
   guint added = 0;
 
@@ -270,9 +281,11 @@ ticks_since (VsProcSampler  *self,
          + (reaped > exited ? reaped - exited : 0);
 }
 
-void
-vs_proc_sampler_sample (VsProcSampler *self,
-                        VsProcSample  *sample)
+/* One sample of @self from the processes in @all (one scan of the machine). */
+static void
+sample_from (VsProcSampler *self,
+             GArray        *all,
+             VsProcSample  *sample)
 {
   gint64 now = g_get_monotonic_time ();
   guint64 now_boot = boot_ticks ();
@@ -282,8 +295,7 @@ vs_proc_sampler_sample (VsProcSampler *self,
   GArray *swap;
 
   memset (sample, 0, sizeof *sample);
-  scan_all (self->all);
-  collect_tree (self);
+  collect_tree (self, all);
   sample->memory_is_pss = TRUE;
 
   for (guint i = 0; i < self->tree->len; i++)
@@ -324,6 +336,26 @@ vs_proc_sampler_sample (VsProcSampler *self,
   self->has_previous = TRUE;
 }
 
+void
+vs_proc_sampler_sample (VsProcSampler *self,
+                        VsProcSample  *sample)
+{
+  scan_all (self->all, self->dents);
+  sample_from (self, self->all, sample);
+}
+
+void
+vs_proc_sampler_sample_many (VsProcSampler * const *samplers,
+                             guint                  n_samplers,
+                             VsProcSample          *samples)
+{
+  if (n_samplers == 0)
+    return;
+  scan_all (samplers[0]->all, samplers[0]->dents);
+  for (guint i = 0; i < n_samplers; i++)
+    sample_from (samplers[i], samplers[0]->all, &samples[i]);
+}
+
 VsProcSampler *
 vs_proc_sampler_new (pid_t root)
 {
@@ -331,6 +363,7 @@ vs_proc_sampler_new (pid_t root)
   VsProcSample baseline;
 
   self->root = root;
+  self->dents = g_malloc (DENTS_SIZE);
   self->all = g_array_sized_new (FALSE, FALSE, sizeof (ProcStat), 512);
   self->tree = g_array_sized_new (FALSE, FALSE, sizeof (ProcStat), 16);
   self->previous = g_array_sized_new (FALSE, FALSE, sizeof (ProcStat), 16);
@@ -352,5 +385,6 @@ vs_proc_sampler_free (VsProcSampler *self)
   g_array_unref (self->all);
   g_array_unref (self->tree);
   g_array_unref (self->previous);
+  g_free (self->dents);
   g_free (self);
 }

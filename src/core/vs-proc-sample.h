@@ -3,9 +3,10 @@
  * A VsProcSampler follows one root process and everything that descends from it, found by the
  * ppid field of /proc/PID/stat (kernels built without CONFIG_PROC_CHILDREN, such as the one the
  * tests run on, have no /proc/PID/task/TID/children). vs_proc_sampler_sample() is called once
- * per tick; it reuses its buffers, so a tick allocates nothing once the tree's size is stable.
- * A tick costs one scan of /proc (one small read per process on the machine) plus one read of
- * smaps_rollup per process of the tree.
+ * per tick; it reuses its buffers (the directory is read with getdents64, not opendir), so a
+ * tick allocates nothing once the number of processes is stable. A tick costs one scan of /proc
+ * (one small read of /proc/PID/stat per process on the machine) plus one read of smaps_rollup
+ * per process of the tree.
  *
  * What is counted as CPU (user + system, in clock ticks, turned into % of one core over the
  * time since the previous sample):
@@ -49,6 +50,12 @@ pid_t          vs_proc_sampler_get_root (VsProcSampler *self);
 /* Fills @sample with the figures since the previous call (or since vs_proc_sampler_new()). */
 void           vs_proc_sampler_sample   (VsProcSampler *self,
                                          VsProcSample  *sample);
+
+/* The same for several samplers from one scan of /proc (the costly part): for the run
+ * controller's tick with several servers. @samples has @n_samplers entries. */
+void           vs_proc_sampler_sample_many (VsProcSampler * const *samplers,
+                                            guint                  n_samplers,
+                                            VsProcSample          *samples);
 
 /* The live processes whose process group is @pgid (zombies are not counted): 0 when the group
  * is gone or only zombies are left in it. */

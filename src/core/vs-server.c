@@ -122,6 +122,7 @@ ready_address (const VsServerSpec      *spec,
                struct sockaddr_storage *addr,
                socklen_t               *length,
                char                   **path,
+               char                   **authority,
                char                   **problem)
 {
   g_autoptr(GUri) uri = NULL;
@@ -167,6 +168,12 @@ ready_address (const VsServerSpec      *spec,
                                                                         : "");
       return FALSE;
     }
+  if (authority != NULL)
+    *authority = g_uri_get_port (uri) > 0
+                   ? g_strdup_printf (strchr (g_uri_get_host (uri), ':') ? "[%s]:%d" : "%s:%d",
+                                      g_uri_get_host (uri), port)
+                   : g_strdup_printf (strchr (g_uri_get_host (uri), ':') ? "[%s]" : "%s",
+                                      g_uri_get_host (uri));
   if (path != NULL)
     {
       query = g_uri_get_query (uri);
@@ -220,7 +227,7 @@ vs_server_spec_validate (const VsServerSpec  *spec,
                                      spec->env[i]);
         }
     }
-  if (!ready_address (spec, &addr, &length, NULL, &problem))
+  if (!ready_address (spec, &addr, &length, NULL, NULL, &problem))
     {
       field = field_path (prefix, spec->ready_kind == VS_SERVER_READY_TCP
                                     ? (spec->ready_port == 0 ? "ready.port" : "ready.host")
@@ -999,6 +1006,7 @@ vs_server_start_sync (VsServer      *self,
   g_autofree char *problem = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *where = NULL;
+  g_autofree char *authority = NULL;
   guint timeout_ms;
   gint64 deadline;
 
@@ -1010,8 +1018,10 @@ vs_server_start_sync (VsServer      *self,
     }
   if (!launch (self, error))
     return FALSE;
-  ready_address (spec, &addr, &length, spec->ready_kind == VS_SERVER_READY_HTTP ? &path : NULL,
-                 &problem);
+  if (spec->ready_kind == VS_SERVER_READY_HTTP)
+    ready_address (spec, &addr, &length, &path, &authority, &problem);
+  else
+    ready_address (spec, &addr, &length, NULL, NULL, &problem);
   where = spec->ready_kind == VS_SERVER_READY_HTTP
             ? g_strdup (spec->ready_url)
             : g_strdup_printf (addr.ss_family == AF_INET6 ? "[::1]:%u" : "127.0.0.1:%u",
@@ -1037,7 +1047,7 @@ vs_server_start_sync (VsServer      *self,
           stop_after_failure (self);
           return FALSE;
         }
-      if (probe (&addr, length, where, path, deadline, &detail))
+      if (probe (&addr, length, authority, path, deadline, &detail))
         break;
       if (g_get_monotonic_time () >= deadline)
         {
@@ -1134,4 +1144,32 @@ vs_server_sample (VsServer     *self,
   else
     memset (sample, 0, sizeof *sample);
   g_mutex_unlock (&self->lock);
+}
+
+void
+vs_server_sample_many (VsServer * const *servers,
+                       guint             n_servers,
+                       VsProcSample     *samples)
+{
+  VsProcSampler **samplers = g_newa (VsProcSampler *, MAX (n_servers, 1));
+  VsProcSample *taken = g_newa (VsProcSample, MAX (n_servers, 1));
+  guint n = 0;
+
+  memset (samplers, 0, sizeof (VsProcSampler *) * MAX (n_servers, 1));
+  for (guint i = 0; i < n_servers; i++)
+    {
+      g_mutex_lock (&servers[i]->lock);
+      if (servers[i]->sampler != NULL)
+        samplers[n++] = servers[i]->sampler;
+    }
+  vs_proc_sampler_sample_many (samplers, n, taken);
+  n = 0;
+  for (guint i = 0; i < n_servers; i++)
+    {
+      if (servers[i]->sampler != NULL)
+        samples[i] = taken[n++];
+      else
+        memset (&samples[i], 0, sizeof samples[i]);
+      g_mutex_unlock (&servers[i]->lock);
+    }
 }

@@ -116,6 +116,12 @@ gboolean    vs_server_check_running (VsServer            *self,
 void        vs_server_sample        (VsServer            *self,
                                      VsProcSample        *sample);
 
+/* vs_server_sample() for several servers from one scan of /proc, which is most of a sample's
+ * cost: for the controller's tick. @servers must be distinct; @samples has @n_servers entries. */
+void        vs_server_sample_many   (VsServer * const    *servers,
+                                     guint                n_servers,
+                                     VsProcSample        *samples);
+
 /* SIGTERM to the whole group, SIGKILL after stop_grace, then waits until nothing of the group
  * is left (reaping what is ours). TRUE when nothing is left; @note (may be NULL) then gets a
  * message when SIGKILL was needed ("server did not stop within 1.0 s of SIGTERM; killed"),
