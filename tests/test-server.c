@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -739,6 +740,9 @@ test_env_cwd (void)
   guint16 port;
   gint64 start;
   double sample_us;
+  struct rlimit files;
+  g_autofree char *leak_path = NULL;
+  int leak;
 
   spec = script_spec (&port, "normal", NULL, 0);
   /* sh prints what it got, then becomes the server (exec: the same process) */
@@ -752,9 +756,16 @@ test_env_cwd (void)
   spec->cwd = g_strdup (tmp);
   spec->env = g_strsplit ("VS_TEST_MARK=a b=c|VS_TEST_OTHER=", "|", -1);
   g_assert_true (vs_server_spec_validate (spec, NULL, &error));
+  /* a descriptor of ours without close-on-exec, as high as the limit allows */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &files), ==, 0);
+  leak = (int) MIN (files.rlim_cur - 1, 100000);
+  g_assert_cmpint (dup2 (STDERR_FILENO, leak), ==, leak);
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
+  close (leak);
+  leak_path = g_strdup_printf ("/proc/%d/fd/%d", (int) vs_server_get_pid (server), leak);
+  g_assert_false (g_file_test (leak_path, G_FILE_TEST_EXISTS));
   real = realpath (tmp, NULL);
   expected = g_strdup_printf ("mark=a b=c other= in %s", real);
   wait_for_log (server, expected);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -712,7 +713,8 @@ child_exec (const char      *program,
             const VsCpuList *cpus,
             int              null_fd,
             int              log_fd,
-            int              report)
+            int              report,
+            int              max_fd)
 {
   int failure[2] = { 0, 0 };
 
@@ -738,9 +740,10 @@ child_exec (const char      *program,
       dup2 (null_fd, 0);
       dup2 (log_fd, 1);
       dup2 (log_fd, 2);
-      /* Nothing else of Versus leaks into the server; @report closes at exec. */
-      for (int fd = 3; fd < 1024; fd++)
-        if (fd != report)
+      /* Nothing else of Versus (sockets of the load, files) leaks into the server; @report is
+       * close-on-exec already. Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: then one by one. */
+      if (close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+        for (int fd = 3; fd < max_fd; fd++)
           fcntl (fd, F_SETFD, FD_CLOEXEC);
       execve (program, argv, envp);
       failure[0] = CHILD_EXEC;
@@ -763,9 +766,13 @@ launch (VsServer  *self,
   gssize n;
   pid_t pid;
   static gsize subreaper = 0;
+  struct rlimit files;
+  int max_fd = 65536;
 
   if (!vs_server_spec_validate (spec, NULL, error))
     return FALSE;
+  if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+    max_fd = (int) MIN (files.rlim_cur, (rlim_t) G_MAXINT);
   if (spec->cpus != NULL)
     {
       vs_cpu_list_parse (spec->cpus, NULL, &self->cpus, NULL);
@@ -824,7 +831,7 @@ launch (VsServer  *self,
   pid = fork ();
   if (pid == 0)
     child_exec (program, spec->argv, envp, spec->cwd, self->pinned ? &self->cpus : NULL,
-                null_fd, log_fd, report[1]);
+                null_fd, log_fd, report[1], max_fd);
   if (pid > 0)
     {
       self->pid = pid;
@@ -853,9 +860,7 @@ launch (VsServer  *self,
     {
       const char *reason = g_strerror (failure[1]);
 
-      wait_group_gone (self, KILL_WAIT_MS);
-      self->stopped = TRUE;
-      unregister_group (self->pid);
+      wait_group_gone (self, KILL_WAIT_MS);   /* reaps it: then it is marked stopped */
       if (failure[0] == CHILD_PIN)
         g_set_error (error, VS_ERROR, VS_ERROR_FAILED,
                      _("could not pin the server to CPUs %s: %s"), spec->cpus, reason);
