@@ -910,6 +910,38 @@ test_http_ready (void)
   g_assert_true (vs_server_start_sync (server_ok, NULL, &error));
   g_assert_no_error (error);
   stop_and_check (server_ok);
+
+  /* IPv6 loopback: by URL and by port */
+  for (guint kind = 0; kind < 2; kind++)
+    {
+      g_autoptr(VsServerSpec) spec6 = script_spec (&port, "normal", NULL, 0);
+      g_autoptr(VsServer) server6 = NULL;
+      guint n = g_strv_length (spec6->argv);
+
+      spec6->argv = g_renew (char *, spec6->argv, n + 3);
+      spec6->argv[n] = g_strdup ("--host");
+      spec6->argv[n + 1] = g_strdup ("::1");
+      spec6->argv[n + 2] = NULL;
+      if (kind == 0)
+        {
+          spec6->ready_kind = VS_SERVER_READY_HTTP;
+          spec6->ready_url = g_strdup_printf ("http://[::1]:%u/", port);
+        }
+      else
+        spec6->ready_host = g_strdup ("::1");
+      spec6->ready_timeout_ms = 3000;
+      server6 = vs_server_new (spec6);
+      /* a machine without ::1: the script's bind() fails, and its log says why */
+      if (!vs_server_start_sync (server6, NULL, &error)
+          && (strstr (error->message, "Address family not supported") != NULL
+              || strstr (error->message, "Cannot assign requested address") != NULL))
+        {
+          g_test_skip ("no IPv6 loopback here");
+          return;
+        }
+      g_assert_no_error (error);
+      stop_and_check (server6);
+    }
 }
 
 /* Exits before it is ready (a bad configuration), and crashes during the load. */

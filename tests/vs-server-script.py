@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A tiny HTTP server on loopback for test-server.c: vs_server start, readiness, sampling, stop.
 
-Usage: vs-server-script.py PORT MODE [ARG] [--workers N]
+Usage: vs-server-script.py PORT MODE [ARG] [--workers N] [--host ::1]
 Modes:
   normal          listen on 127.0.0.1:PORT and answer every request 200 "ok"
   burn SECONDS    the same, and burn CPU (a busy loop) for SECONDS, in each worker when there
@@ -12,6 +12,7 @@ Modes:
   status CODE     listen and answer every request with CODE (for the HTTP ready check)
   child-burn SEC  listen, 0.3 s later fork one child that burns CPU for SEC seconds and exits, wait for it
                   (so its time reaches the parent's cutime), print "child done SECONDS-OF-CPU"
+--host ::1 listens on IPv6 loopback instead of 127.0.0.1.
 --workers N forks N workers after listening that share the socket (as gunicorn does); the
 master then only waits for them.
 GET /cpu answers the process's own CPU time from times(2), "USER+SYSTEM CHILDREN" in seconds:
@@ -76,6 +77,11 @@ def main():
         i = args.index("--workers")
         workers = int(args[i + 1])
         del args[i:i + 2]
+    host = "127.0.0.1"
+    if "--host" in args:
+        i = args.index("--host")
+        host = args[i + 1]
+        del args[i:i + 2]
     port, mode = int(args[0]), args[1]
     arg = args[2] if len(args) > 2 else None
 
@@ -86,9 +92,11 @@ def main():
     if mode == "ignore-term":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if host not in ("127.0.0.1", "::1"):
+        sys.exit("loopback only")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
+    sock.bind((host, port))
     sock.listen(64)
     code = int(arg) if mode == "status" else 200
 
@@ -103,12 +111,12 @@ def main():
                 serve(sock, code)
                 os._exit(0)
             children.append(pid)
-        say(f"listening on 127.0.0.1:{port} with {workers} workers")
+        say(f"listening on {host}:{port} with {workers} workers")
         for pid in children:
             os.waitpid(pid, 0)
         return
 
-    say(f"listening on 127.0.0.1:{port}")
+    say(f"listening on {host}:{port}")
     if mode == "crash":
         def crash():
             time.sleep(int(arg) / 1000)
