@@ -30,8 +30,18 @@
  * An attached server (vs_server_attach()) is a process Versus did not start: its whole tree is
  * sampled the same way, and stopping it does nothing to it.
  *
+ * Threads: every function may be called from any thread; a VsServer guards its state with a
+ * mutex (a sample takes it for the length of one /proc scan). The log file grows with what the
+ * server writes (a temporary file is removed with the VsServer); readers take its last 64 KiB.
+ * vs_server_sample() and vs_server_check_running() reap what has exited; nothing else in the
+ * process may wait for these children (a GChildWatch on their pids would race with it).
+ * A VsServer that is finalized while its server runs stops it first, blocking.
+ *
  * What is left out on purpose: a process that leaves the process group (setsid/setpgid of its
- * own, a daemonizing double fork) is neither sampled after it left the tree nor stopped.
+ * own, a daemonizing double fork) is neither sampled after it left the tree nor stopped. The
+ * emergency list holds 64 groups; servers beyond it are still stopped by vs_server_stop_*(),
+ * only not by the emergency stop. A signal that arrives between fork() and the registration
+ * of the new group (microseconds) misses that group.
  */
 #pragma once
 
