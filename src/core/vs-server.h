@@ -21,7 +21,10 @@
  * worker thread: the main thread never waits. The calling process makes itself a child
  * subreaper (PR_SET_CHILD_SUBREAPER) at the first launch, so that workers orphaned when the group
  * is killed are reparented to it and reaped, instead of lingering as zombies under an init that
- * does not reap.
+ * does not reap (the test machine's PID 1 reaps nothing: without it, kill(-pgid, 0) never says
+ * ESRCH after a gunicorn-like group is killed). The price: any other orphaned descendant of
+ * Versus (a program launched through a double fork) also comes to Versus, and stays a zombie
+ * until Versus exits.
  *
  * vs_server_emergency_stop_all() stops every group still running, synchronously and with
  * async-signal-safe calls only, for an atexit() handler or a SIGINT/SIGTERM handler: nothing is
