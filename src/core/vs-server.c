@@ -559,8 +559,8 @@ reap (VsServer *self)
 }
 
 /* Waits up to @ms for the group to be gone, reaping; TRUE when it is. Zombies that are not
- * ours to reap (an init that reaps nothing, when the subreaper could not be set) do not count
- * as running: when only zombies are left for ZOMBIE_WAIT_MS, the group counts as gone. */
+ * ours to reap (left to a slow init when the subreaper could not be set) do not count as
+ * running: when only zombies are left for ZOMBIE_WAIT_MS, the group counts as gone. */
 #define ZOMBIE_WAIT_MS 500
 
 static gboolean
