@@ -70,6 +70,20 @@ script_spec (guint16    *port,
   return spec;
 }
 
+/* Two more arguments for the script. */
+static void
+add_args (VsServerSpec *spec,
+          const char   *flag,
+          const char   *value)
+{
+  guint n = g_strv_length (spec->argv);
+
+  spec->argv = g_renew (char *, spec->argv, n + 3);
+  spec->argv[n] = g_strdup (flag);
+  spec->argv[n + 1] = g_strdup (value);
+  spec->argv[n + 2] = NULL;
+}
+
 static gboolean
 group_gone (pid_t pgid)
 {
@@ -258,8 +272,26 @@ test_cpu_list_parse (void)
                          "“0,2”, got “1.5”");
   assert_rejects ("0-1-2", "targets[0].server.cpus: expected a CPU list such as “1”, “2-3” or "
                            "“0,2”, got “0-1-2”");
-  assert_rejects ("99999", "targets[0].server.cpus: expected a CPU list such as “1”, “2-3” or "
-                           "“0,2”, got “99999”");
+  {
+    g_autofree char *huge = g_strdup_printf ("targets[0].server.cpus: no CPU 99999 on this "
+                                             "machine (the CPUs here are %s)", here);
+    g_autofree char *absent = NULL;
+    g_autofree char *range = NULL;
+    g_autofree char *overflow = g_strdup_printf ("targets[0].server.cpus: no CPU 4294967295 on "
+                                                 "this machine (the CPUs here are %s)", here);
+    VsCpuList complement = { { 0 } };
+
+    for (guint cpu = 0; cpu < VS_CPU_LIST_MAX; cpu++)
+      if (!vs_cpu_list_contains (&all, cpu))
+        vs_cpu_list_add (&complement, cpu);
+    absent = vs_cpu_list_format (&complement);
+    range = g_strdup_printf ("targets[0].server.cpus: no CPU %s%s1024-4000000000 on this "
+                             "machine (the CPUs here are %s)", absent, absent[0] ? "," : "",
+                             here);
+    assert_rejects ("99999", huge);
+    assert_rejects ("0-4000000000", range);   /* and quickly */
+    assert_rejects ("99999999999999999999999", overflow);
+  }
   assert_rejects ("3-1", "targets[0].server.cpus: the range “3-1” runs backwards");
 
   /* CPUs the machine does not have: the first two numbers past the last available one. */
@@ -621,7 +653,8 @@ check_tree_sample (VsServer *sampled,
 }
 
 /* A master with two burning workers (as gunicorn runs): the tree is sampled as a whole, and
- * stopping leaves none of them. */
+ * stopping leaves none of them. The processes are named "w) x (y" (spaces and parentheses in
+ * /proc/PID/stat's second field). */
 static void
 test_tree (void)
 {
@@ -629,14 +662,20 @@ test_tree (void)
   g_autoptr(VsServer) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *listening = NULL;
+  g_autofree char *comm_path = NULL;
+  g_autofree char *comm = NULL;
   guint16 port;
 
   spec = script_spec (&port, "burn", "3", 2);
+  add_args (spec, "--comm", "w) x (y");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
   listening = g_strdup_printf ("listening on 127.0.0.1:%u with 2 workers", port);
   wait_for_log (server, listening);
+  comm_path = g_strdup_printf ("/proc/%d/comm", (int) vs_server_get_pid (server));
+  g_assert_true (g_file_get_contents (comm_path, &comm, NULL, NULL));
+  g_assert_cmpstr (comm, ==, "w) x (y\n");
   check_tree_sample (server, server);
 
   /* SIGTERM kills the master and the workers at once: the orphaned workers must be reaped too */
@@ -916,12 +955,8 @@ test_http_ready (void)
     {
       g_autoptr(VsServerSpec) spec6 = script_spec (&port, "normal", NULL, 0);
       g_autoptr(VsServer) server6 = NULL;
-      guint n = g_strv_length (spec6->argv);
 
-      spec6->argv = g_renew (char *, spec6->argv, n + 3);
-      spec6->argv[n] = g_strdup ("--host");
-      spec6->argv[n + 1] = g_strdup ("::1");
-      spec6->argv[n + 2] = NULL;
+      add_args (spec6, "--host", "::1");
       if (kind == 0)
         {
           spec6->ready_kind = VS_SERVER_READY_HTTP;

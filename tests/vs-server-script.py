@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A tiny HTTP server on loopback for test-server.c: vs_server start, readiness, sampling, stop.
 
-Usage: vs-server-script.py PORT MODE [ARG] [--workers N] [--host ::1]
+Usage: vs-server-script.py PORT MODE [ARG] [--workers N] [--host ::1] [--comm NAME]
 Modes:
   normal          listen on 127.0.0.1:PORT and answer every request 200 "ok"
   burn SECONDS    the same, and burn CPU (a busy loop) for SECONDS, in each worker when there
@@ -12,6 +12,8 @@ Modes:
   status CODE     listen and answer every request with CODE (for the HTTP ready check)
   child-burn SEC  listen, 0.3 s later fork one child that burns CPU for SEC seconds and exits, wait for it
                   (so its time reaches the parent's cutime), print "child done SECONDS-OF-CPU"
+--comm NAME renames the processes (/proc/PID/comm) to NAME, such as "w) x (y", which a /proc
+parser that splits /proc/PID/stat at the first ')' or at spaces gets wrong.
 --host ::1 listens on IPv6 loopback instead of 127.0.0.1.
 --workers N forks N workers after listening that share the socket (as gunicorn does); the
 master then only waits for them.
@@ -81,6 +83,11 @@ def main():
     if "--host" in args:
         i = args.index("--host")
         host = args[i + 1]
+        del args[i:i + 2]
+    if "--comm" in args:
+        i = args.index("--comm")
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(args[i + 1])
         del args[i:i + 2]
     port, mode = int(args[0]), args[1]
     arg = args[2] if len(args) > 2 else None

@@ -121,23 +121,21 @@ fail (GError    **error,
   return FALSE;
 }
 
-/* A CPU number: decimal digits only, below VS_CPU_LIST_MAX. */
+/* A CPU number: decimal digits only (a number too large for any machine saturates). */
 static gboolean
 parse_number (const char **p,
               guint       *cpu)
 {
-  guint value = 0;
+  guint64 value = 0;
 
   if (!g_ascii_isdigit (**p))
     return FALSE;
   while (g_ascii_isdigit (**p))
     {
-      value = value * 10 + (guint) (**p - '0');
-      if (value >= VS_CPU_LIST_MAX)
-        return FALSE;
+      value = MIN (value * 10 + (guint64) (**p - '0'), (guint64) G_MAXUINT);
       (*p)++;
     }
-  *cpu = value;
+  *cpu = (guint) value;
   return TRUE;
 }
 
@@ -151,6 +149,7 @@ vs_cpu_list_parse (const char  *text,
   VsCpuList available;
   VsCpuList missing = { { 0 } };
   const char *p = text;
+  guint beyond = 0, beyond_last = 0;   /* numbers past VS_CPU_LIST_MAX: the first, the last */
 
   if (text == NULL || text[0] == '\0')
     return fail (error, field,
@@ -173,7 +172,14 @@ vs_cpu_list_parse (const char  *text,
             return fail (error, field,
                          g_strdup_printf (_("the range “%u-%u” runs backwards"), first, last));
         }
-      for (guint cpu = first; cpu <= last; cpu++)
+      if (last >= VS_CPU_LIST_MAX)
+        {
+          guint from = MAX (first, VS_CPU_LIST_MAX);
+
+          beyond = beyond == 0 ? from : MIN (beyond, from);
+          beyond_last = MAX (beyond_last, last);
+        }
+      for (guint cpu = first; cpu <= MIN (last, VS_CPU_LIST_MAX - 1); cpu++)
         vs_cpu_list_add (&result, cpu);
       while (*p == ' ')
         p++;
@@ -185,12 +191,21 @@ vs_cpu_list_parse (const char  *text,
           vs_cpu_list_available (&available);
           for (guint i = 0; i < G_N_ELEMENTS (missing.bits); i++)
             missing.bits[i] = result.bits[i] & ~available.bits[i];
-          if (vs_cpu_list_count (&missing) == 0)
+          if (vs_cpu_list_count (&missing) == 0 && beyond == 0)
             {
               *list = result;
               return TRUE;
             }
           missing_text = vs_cpu_list_format (&missing);
+          if (beyond != 0)
+            {
+              char *all = g_strdup_printf (beyond == beyond_last ? "%s%s%u" : "%s%s%u-%u",
+                                           missing_text, missing_text[0] ? "," : "", beyond,
+                                           beyond_last);
+
+              g_free (missing_text);
+              missing_text = all;
+            }
           available_text = vs_cpu_list_format (&available);
           return fail (error, field,
                        g_strdup_printf (_("no CPU %s on this machine (the CPUs here are %s)"),
