@@ -10,8 +10,9 @@ Modes:
   crash MS        listen, then exit with status 3 after MS milliseconds
   ignore-term     like normal, but SIGTERM is ignored (only SIGKILL stops it)
   status CODE     listen and answer every request with CODE (for the HTTP ready check)
-  child-burn SEC  listen, 0.3 s later fork one child that burns CPU for SEC seconds and exits, wait for it
-                  (so its time reaches the parent's cutime), print "child done SECONDS-OF-CPU"
+  child-burn SEC  listen, 0.3 s later fork one child that burns CPU for SEC seconds and exits,
+                  wait for it (so its time reaches the parent's cutime), print "child done
+                  SECONDS-OF-CPU" (its rusage from wait4)
 --comm NAME renames the processes (/proc/PID/comm) to NAME, such as "w) x (y", which a /proc
 parser that splits /proc/PID/stat at the first ')' or at spaces gets wrong.
 --host ::1 listens on IPv6 loopback instead of 127.0.0.1.

@@ -22,9 +22,9 @@
  * subreaper (PR_SET_CHILD_SUBREAPER) at the first launch, so that workers orphaned when the group
  * is killed are reparented to it and reaped, instead of lingering as zombies under an init that
  * reaps late (the test machine's PID 1 reaps an orphan about 1.5 s after it exits, measured:
- * without the subreaper, kill(-pgid, 0) still finds the group's zombies when the stop returns). The price: any other orphaned descendant of
- * Versus (a program launched through a double fork) also comes to Versus, and stays a zombie
- * until Versus exits.
+ * without the subreaper, kill(-pgid, 0) still finds the group's zombies when the stop returns).
+ * The price: any other orphaned descendant of Versus (a program launched through a double fork)
+ * also comes to Versus, and stays a zombie until Versus exits.
  *
  * vs_server_emergency_stop_all() stops every group still running, synchronously and with
  * async-signal-safe calls only, for an atexit() handler or a SIGINT/SIGTERM handler: nothing is
