@@ -397,9 +397,10 @@ test_open_reconnect (gconstpointer data)
   guint64 connections = 4;
 
   /* open model against a server that closes after every response: each due send needs a
-   * connection made for it, and the rate still holds. (Two seconds, and 3 %: the requests in
-   * flight when the run stops are abandoned, and this test shares the cores with others; a
-   * rate that reconnecting throttled would miss by far more.) */
+   * connection made for it, and the rate still holds. Every due request is accounted for
+   * exactly (sent or unsent); the rate gets 10 % slack, since this test shares the cores with
+   * others and a starved generator leaves sends unsent — a rate that reconnecting throttled
+   * would miss by far more. */
   fixture_plan (&f, data, "GET", "/close", connections, 0);
   f.plan->load.model = VS_LOAD_OPEN;
   f.plan->load.rate = 400;
@@ -410,10 +411,10 @@ test_open_reconnect (gconstpointer data)
 
   g_assert_cmpuint (vs_counters_errors (&f.client), ==, 0);
   g_assert_cmpuint (f.client.responses, ==, f.client.requests);
-  g_assert_cmpfloat_with_epsilon (f.client.requests, 800, 800 * 0.03);
-  /* the run stops with up to one request per connection in flight, abandoned uncounted */
-  g_assert_cmpuint (f.seen.requests, >=, f.client.requests);
-  g_assert_cmpuint (f.seen.requests, <=, f.client.requests + connections);
+  g_assert_cmpuint (f.client.requests + f.client.unsent, ==, 800);
+  g_assert_cmpfloat (f.client.requests, >=, 800 * 0.9);
+  /* what was in flight at the end was drained: the server saw exactly what was counted */
+  g_assert_cmpuint (f.seen.requests, ==, f.client.requests);
   g_assert_cmpuint (f.seen.connections, >=, f.client.connects);
   g_assert_cmpuint (f.seen.connections, <=, f.client.connects + connections);
 }
