@@ -54,8 +54,8 @@ update_header (VsTargetRow *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name));
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url));
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *color = vs_palette_target_css (self->index, dark);
+  g_autofree char *color = vs_palette_target_css (self->index,
+                                                  vs_palette_is_dark_for (GTK_WIDGET (self)));
   g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", color);
 
   gtk_label_set_markup (GTK_LABEL (self->dot), markup);
@@ -241,12 +241,23 @@ add_method_row (VsTargetRow *self)
   return row;
 }
 
+/* dark or light, high contrast or not: the dot takes the shade for the row's own style */
+static void
+vs_target_row_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (vs_target_row_parent_class)->css_changed (widget, change);
+  if (VS_TARGET_ROW (widget)->name != NULL)
+    update_header (VS_TARGET_ROW (widget));
+}
+
 static void
 vs_target_row_class_init (VsTargetRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = vs_target_row_dispose;
+  GTK_WIDGET_CLASS (klass)->css_changed = vs_target_row_css_changed;
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -295,9 +306,6 @@ vs_target_row_init (VsTargetRow *self)
   g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
   g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
   g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
-
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
 }
 
 static void
