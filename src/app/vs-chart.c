@@ -94,8 +94,7 @@ vs_chart_style_init_from_widget (VsChartStyle *style,
   gtk_style_context_get_color (context, &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  vs_chart_style_init_export (style);
-  vs_chart_style_clear (style);
+  *style = (VsChartStyle) { .background = { 1, 1, 1, 1 }, .line_width = 2 };
   style->text = fg;
   lookup_color (context, "chart_dim_color", &fg, 0.55, &style->dim);
   lookup_color (context, "chart_grid_color", &fg, 0.08, &style->grid);
