@@ -419,6 +419,7 @@ test_widget_style (void)
   VsChartStyle style;
   GtkWidget *window, *chart;
   GdkRGBA green = { 0, 1, 0, 1 };
+  const char *css = "@define-color chart_axis_color #00ff00; chart { color: white; }";
   int dpi = 0;
   guint frames;
 
@@ -442,8 +443,11 @@ test_widget_style (void)
   vs_chart_style_clear (&style);
 
   frames = vs_chart_get_frame_draws (VS_CHART (chart));
-  gtk_css_provider_load_from_data (provider, "@define-color chart_axis_color #00ff00;"
-                                   "chart { color: white; }", -1);
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_css_provider_load_from_string (provider, css);
+#else
+  gtk_css_provider_load_from_data (provider, css, -1);
+#endif
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_USER);
