@@ -20,6 +20,8 @@ packages=(
   nodejs python3-flask gunicorn python3-fastapi uvicorn python3-psycopg postgresql
   # tests: a display for the window, certificates, desktop-data validators, a shell linter
   xvfb xauth openssl desktop-file-utils appstream shellcheck
+  # screenshots with large text: an XSETTINGS manager sets Xft/DPI (text scaling) under Xvfb
+  xsettingsd
   # desktop data: icon previews, the German locale for the translation test
   librsvg2-bin locales
   # the offline Flatpak build (flatpak/build-offline.sh): a stand-in runtime from Debian

@@ -13,6 +13,7 @@
 #include "vs-dashboard.h"
 #include "vs-error.h"
 #include "vs-frame-stats.h"
+#include "vs-palette.h"
 #include "vs-units.h"
 #include "vs-test-image.h"
 
@@ -171,16 +172,16 @@ test_render_png_svg (void)
       g_autoptr(GError) error = NULL;
       double with_data, without;
 
-      g_assert_true (vs_chart_render_to_png (model, png, 800, 400, FALSE, &error));
+      g_assert_true (vs_chart_render_to_png (model, png, 800, 400, &error));
       g_assert_no_error (error);
-      g_assert_true (vs_chart_render_to_png (empty, empty_png, 800, 400, FALSE, &error));
+      g_assert_true (vs_chart_render_to_png (empty, empty_png, 800, 400, &error));
       with_data = vs_test_png_variance (png);
       without = vs_test_png_variance (empty_png);
       /* not blank, and the lines add to what the bare axes show */
       g_assert_cmpfloat (without, >, 1);
       g_assert_cmpfloat (with_data, >, without);
 
-      g_assert_true (vs_chart_render_to_svg (model, svg, 800, 400, TRUE, &error));
+      g_assert_true (vs_chart_render_to_svg (model, svg, 800, 400, &error));
       g_assert_no_error (error);
       g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
       g_assert_true (g_str_has_prefix (svg_text, "<?xml"));
@@ -195,7 +196,7 @@ test_render_png_svg (void)
     g_autoptr(VsChartModel) model = make_model (VS_CHART_LATENCY, 1, 10);
     g_autoptr(GError) error = NULL;
 
-    g_assert_false (vs_chart_render_to_png (model, "/nonexistent/dir/x.png", 100, 100, FALSE,
+    g_assert_false (vs_chart_render_to_png (model, "/nonexistent/dir/x.png", 100, 100,
                                             &error));
     g_assert_error (error, VS_ERROR, VS_ERROR_IO);
     g_assert_nonnull (strstr (error->message, "/nonexistent/dir/x.png"));
@@ -219,6 +220,258 @@ wait_frames (GtkWidget *widget,
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (500);
     }
+}
+
+/* ---- styles (issue 10, point 5) --------------------------------------------------------- */
+
+typedef struct
+{
+  guint8 r, g, b;
+} Pixel;
+
+static Pixel
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 argb = *(const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (
+    surface) + 4 * x);
+
+  return (Pixel) { (argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff };
+}
+
+static void
+assert_pixel (Pixel          p,
+              const GdkRGBA *c)
+{
+  g_assert_cmpint (abs (p.r - (int) round (c->red * 255)), <=, 1);
+  g_assert_cmpint (abs (p.g - (int) round (c->green * 255)), <=, 1);
+  g_assert_cmpint (abs (p.b - (int) round (c->blue * 255)), <=, 1);
+}
+
+/* Frame and data of a chart drawn with style on an opaque 800 × 400 image. */
+static cairo_surface_t *
+render_with (VsChartModel       *model,
+             const VsChartStyle *style)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 800, 400);
+  cairo_t *cr = cairo_create (surface);
+
+  vs_chart_render_frame (model, cr, 800, 400, style, TRUE);
+  vs_chart_render_data (model, cr, 800, 400, style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* The renderer draws with the style it is given: its background, its axis colour, where its
+ * font size puts the axis, and the target shades its dark flag picks. */
+static void
+test_render_style (void)
+{
+  g_autoptr(VsChartModel) model = vs_chart_model_new (VS_CHART_THROUGHPUT);
+  VsChartStyle a, b;
+  VsChartRect ra, rb;
+  cairo_surface_t *sa, *sb;
+  GdkRGBA light_0, dark_0;
+  guint id = vs_chart_model_add_series (model, "flat", 0, FALSE, TRUE);
+
+  /* a flat line at half the y range: 0…100 */
+  for (guint i = 0; i <= 10; i++)
+    vs_chart_model_append (model, id, i, 50);
+  vs_chart_model_append (model, id, 10, 100);
+  vs_chart_model_changed (model);
+
+  vs_chart_style_init_export (&a);
+  vs_chart_style_init_export (&b);
+  b.background = (GdkRGBA) { 0.1, 0.2, 0.3, 1 };
+  b.axis = (GdkRGBA) { 0, 1, 0, 1 };
+  b.dark = TRUE;
+  b.resolution = 192;  /* text scaled twice */
+  g_assert_false (vs_chart_style_equal (&a, &b));
+
+  vs_chart_render_plot_rect (&a, 800, 400, &ra);
+  vs_chart_render_plot_rect (&b, 800, 400, &rb);
+  /* the margins the charts were designed with, at Sans 9 and 96 dpi */
+  g_assert_cmpfloat (ra.x, ==, 68);
+  g_assert_cmpfloat (ra.y, ==, 60);
+  /* twice the text, about twice the room for the labels */
+  g_assert_cmpfloat (rb.x, >=, 1.9 * ra.x);
+  g_assert_cmpfloat (rb.y, >=, 1.5 * ra.y);
+
+  sa = render_with (model, &a);
+  sb = render_with (model, &b);
+  assert_pixel (pixel_at (sa, 2, 2), &a.background);
+  assert_pixel (pixel_at (sb, 2, 2), &b.background);
+  /* the y axis, between two grid lines (0…125 in five steps): each in its own place, in its
+   * own colour */
+  assert_pixel (pixel_at (sb, rb.x, rb.y + rb.height * 0.3), &b.axis);
+  {
+    Pixel p = pixel_at (sa, ra.x, ra.y + ra.height * 0.3);
+
+    /* 30 % black over the first grid line's 8 % over white: 255 × 0.92 × 0.7 */
+    g_assert_cmpint (abs (p.r - 164), <=, 2);
+    g_assert_cmpint (p.r, ==, p.g);
+  }
+  /* the line at y = 50, in the middle of its plot: light and dark shades of target 0 */
+  vs_palette_target_color (0, FALSE, &light_0);
+  vs_palette_target_color (0, TRUE, &dark_0);
+  {
+    double ya, yb;
+    VsChartRect *rects[] = { &ra, &rb };
+    double *ys[] = { &ya, &yb };
+    double x0, x1, y0, y1;
+
+    vs_chart_model_get_range (model, &x0, &x1, &y0, &y1);
+    for (guint i = 0; i < 2; i++)
+      *ys[i] = rects[i]->y + rects[i]->height * (1 - (50 - y0) / (y1 - y0));
+    assert_pixel (pixel_at (sa, ra.x + ra.width * 0.3, floor (ya)), &light_0);
+    assert_pixel (pixel_at (sb, rb.x + rb.width * 0.3, floor (yb)), &dark_0);
+  }
+
+  cairo_surface_destroy (sa);
+  cairo_surface_destroy (sb);
+  vs_chart_style_clear (&a);
+  vs_chart_style_clear (&b);
+}
+
+/* WCAG relative luminance and contrast ratio; CIE76 distance in L*a*b* (D65). */
+static double
+lin (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+rel_luminance (const GdkRGBA *c)
+{
+  return 0.2126 * lin (c->red) + 0.7152 * lin (c->green) + 0.0722 * lin (c->blue);
+}
+
+static double
+contrast (const GdkRGBA *a,
+          const GdkRGBA *b)
+{
+  double la = rel_luminance (a), lb = rel_luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+static void
+to_lab (const GdkRGBA *c,
+        double         lab[3])
+{
+  double r = lin (c->red), g = lin (c->green), b = lin (c->blue);
+  double xyz[3] = { (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+                    0.2126 * r + 0.7152 * g + 0.0722 * b,
+                    (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883 };
+  double f[3];
+
+  for (guint i = 0; i < 3; i++)
+    f[i] = xyz[i] > 0.008856 ? cbrt (xyz[i]) : 7.787 * xyz[i] + 16.0 / 116;
+  lab[0] = 116 * f[1] - 16;
+  lab[1] = 500 * (f[0] - f[1]);
+  lab[2] = 200 * (f[1] - f[2]);
+}
+
+/* Target colours stay readable on the card they are drawn on (3:1, WCAG's figure for
+ * graphics), light and dark, and distinct from each other (ΔE ≥ 20). */
+static void
+test_palette (void)
+{
+  /* libadwaita 1.2's cards: white; rgba(255,255,255,0.08) over #242424 */
+  const GdkRGBA grounds[2] = { { 1, 1, 1, 1 }, { 0.216, 0.216, 0.216, 1 } };
+  guint n = vs_palette_get_n_colors ();
+
+  g_assert_cmpuint (n, >=, 8);
+  for (guint dark = 0; dark < 2; dark++)
+    for (guint i = 0; i < n; i++)
+      {
+        GdkRGBA ci;
+        double li[3];
+
+        vs_palette_target_color (i, dark, &ci);
+        g_assert_cmpfloat (contrast (&ci, &grounds[dark]), >=, 3);
+        to_lab (&ci, li);
+        for (guint j = i + 1; j < n; j++)
+          {
+            GdkRGBA cj;
+            double lj[3];
+
+            vs_palette_target_color (j, dark, &cj);
+            to_lab (&cj, lj);
+            g_assert_cmpfloat (sqrt ((li[0] - lj[0]) * (li[0] - lj[0]) +
+                                     (li[1] - lj[1]) * (li[1] - lj[1]) +
+                                     (li[2] - lj[2]) * (li[2] - lj[2])), >=, 20);
+          }
+      }
+}
+
+/* The widget's style comes from its CSS and its Pango context, and a change of either redraws
+ * the cached axes. */
+static void
+test_widget_style (void)
+{
+  g_autoptr(VsChartModel) model = make_model (VS_CHART_THROUGHPUT, 2, 100);
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  GtkSettings *settings = gtk_settings_get_default ();
+  VsChartStyle style;
+  GtkWidget *window, *chart;
+  GdkRGBA green = { 0, 1, 0, 1 };
+  const char *css = "@define-color chart_axis_color #00ff00; chart { color: white; }";
+  int dpi = 0;
+  guint frames;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = gtk_window_new ();
+  chart = vs_chart_new (model);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (window, 3);
+
+  /* the named colours (without the application, their fallbacks) on a light ground */
+  vs_chart_style_init_from_widget (&style, chart);
+  g_assert_false (style.dark);
+  g_assert_cmpfloat (style.grid.alpha, <, 0.5);
+  vs_chart_style_clear (&style);
+
+  frames = vs_chart_get_frame_draws (VS_CHART (chart));
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_css_provider_load_from_string (provider, css);
+#else
+  gtk_css_provider_load_from_data (provider, css, -1);
+#endif
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_USER);
+  wait_frames (window, 2);
+  vs_chart_style_init_from_widget (&style, chart);
+  g_assert_true (gdk_rgba_equal (&style.axis, &green));
+  g_assert_true (style.dark);  /* white text: a dark ground */
+  vs_chart_style_clear (&style);
+  g_assert_cmpuint (vs_chart_get_frame_draws (VS_CHART (chart)), >, frames);
+
+  /* text scaling (GNOME sets gtk-xft-dpi from text-scaling-factor) */
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  frames = vs_chart_get_frame_draws (VS_CHART (chart));
+  g_object_set (settings, "gtk-xft-dpi", 2 * 96 * 1024, NULL);
+  wait_frames (window, 2);
+  vs_chart_style_init_from_widget (&style, chart);
+  g_assert_cmpfloat (style.resolution, ==, 192);
+  vs_chart_style_clear (&style);
+  g_assert_cmpuint (vs_chart_get_frame_draws (VS_CHART (chart)), >, frames);
+
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (provider));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -358,6 +611,9 @@ main (int   argc,
   g_test_add_func ("/ui/units/locale", test_units_locale);
   g_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
   g_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
+  g_test_add_func ("/ui/chart/render-style", test_render_style);
+  g_test_add_func ("/ui/chart/palette", test_palette);
+  g_test_add_func ("/ui/chart/widget-style", test_widget_style);
   g_test_add_func ("/ui/chart/widget-caches", test_widget_caches);
   g_test_add_func ("/ui/chart/frame-time", test_frame_time);
   return g_test_run ();

@@ -11,95 +11,151 @@
 #include "vs-file.h"
 #include "vs-palette.h"
 
-#define MARGIN_LEFT   68
-#define MARGIN_RIGHT  18
-#define MARGIN_TOP    60
 #define TITLE_Y       10
-#define LEGEND_Y      32
-#define MARGIN_BOTTOM 30
-#define FONT          "Sans 9"
-#define TITLE_FONT    "Sans Bold 10"
+#define MARGIN_RIGHT  18
 
-typedef struct
+void
+vs_chart_style_init_export (VsChartStyle *style)
 {
-  double r, g, b, a;
-} Rgba;
-
-typedef struct
-{
-  Rgba background;
-  Rgba text;
-  Rgba dim;
-  Rgba grid;
-  Rgba axis;
-  Rgba shade;
-  Rgba hover;
-} Colors;
-
-static void
-get_colors (gboolean  dark,
-            Colors   *c)
-{
-  if (dark)
-    *c = (Colors) {
-      .background = { 0.188, 0.188, 0.188, 1 },  /* libadwaita dark card */
-      .text = { 1, 1, 1, 0.9 },
-      .dim = { 1, 1, 1, 0.55 },
-      .grid = { 1, 1, 1, 0.08 },
-      .axis = { 1, 1, 1, 0.3 },
-      .shade = { 1, 1, 1, 0.06 },
-      .hover = { 0.14, 0.14, 0.14, 0.95 },
-    };
-  else
-    *c = (Colors) {
-      .background = { 1, 1, 1, 1 },
-      .text = { 0, 0, 0, 0.8 },
-      .dim = { 0, 0, 0, 0.55 },
-      .grid = { 0, 0, 0, 0.08 },
-      .axis = { 0, 0, 0, 0.3 },
-      .shade = { 0, 0, 0, 0.05 },
-      .hover = { 1, 1, 1, 0.95 },
-    };
-}
-
-static void
-set_rgba (cairo_t    *cr,
-          const Rgba *c)
-{
-  cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
-}
-
-static void
-get_series_color (guint     index,
-                  gboolean  dark,
-                  GdkRGBA  *color)
-{
-  if (index == VS_CHART_COLOR_NEUTRAL)
-    *color = dark ? (GdkRGBA) { 1, 1, 1, 0.7 } : (GdkRGBA) { 0, 0, 0, 0.6 };
-  else
-    vs_palette_target_color (index, dark, color);
-}
-
-static void
-set_target_color (cairo_t  *cr,
-                  guint     index,
-                  gboolean  dark)
-{
-  GdkRGBA color;
-
-  get_series_color (index, dark, &color);
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha);
+  *style = (VsChartStyle) {
+    .background = { 1, 1, 1, 1 },
+    .text = { 0, 0, 0, 0.8 },
+    .dim = { 0, 0, 0, 0.55 },
+    .grid = { 0, 0, 0, 0.08 },
+    .axis = { 0, 0, 0, 0.3 },
+    .shade = { 0, 0, 0, 0.05 },
+    .accent = { 0, 0, 0, 0.3 },
+    .hover_bg = { 1, 1, 1, 0.95 },
+    .hover_fg = { 0, 0, 0, 0.8 },
+    .dark = FALSE,
+    .line_width = 2,
+    .font = pango_font_description_from_string ("Sans 9"),
+    .title_font = pango_font_description_from_string ("Sans Bold 10"),
+    .resolution = 96,
+  };
 }
 
 void
-vs_chart_render_plot_rect (int          width,
-                           int          height,
-                           VsChartRect *rect)
+vs_chart_style_copy (VsChartStyle       *dest,
+                     const VsChartStyle *src)
 {
-  rect->x = MARGIN_LEFT;
-  rect->y = MARGIN_TOP;
-  rect->width = MAX (1, width - MARGIN_LEFT - MARGIN_RIGHT);
-  rect->height = MAX (1, height - MARGIN_TOP - MARGIN_BOTTOM);
+  *dest = *src;
+  dest->font = src->font ? pango_font_description_copy (src->font) : NULL;
+  dest->title_font = src->title_font ? pango_font_description_copy (src->title_font) : NULL;
+}
+
+void
+vs_chart_style_clear (VsChartStyle *style)
+{
+  g_clear_pointer (&style->font, pango_font_description_free);
+  g_clear_pointer (&style->title_font, pango_font_description_free);
+}
+
+static gboolean
+fonts_equal (const PangoFontDescription *a,
+             const PangoFontDescription *b)
+{
+  return a == b || (a != NULL && b != NULL && pango_font_description_equal (a, b));
+}
+
+gboolean
+vs_chart_style_equal (const VsChartStyle *a,
+                      const VsChartStyle *b)
+{
+  const GdkRGBA *ca[] = { &a->background, &a->text, &a->dim, &a->grid, &a->axis, &a->shade,
+                          &a->accent, &a->hover_bg, &a->hover_fg };
+  const GdkRGBA *cb[] = { &b->background, &b->text, &b->dim, &b->grid, &b->axis, &b->shade,
+                          &b->accent, &b->hover_bg, &b->hover_fg };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ca); i++)
+    if (!gdk_rgba_equal (ca[i], cb[i]))
+      return FALSE;
+  return a->dark == b->dark && a->line_width == b->line_width &&
+         a->resolution == b->resolution && fonts_equal (a->font, b->font) &&
+         fonts_equal (a->title_font, b->title_font);
+}
+
+/* A font's size in pixels at the style's resolution. */
+static double
+font_px (const VsChartStyle         *style,
+         const PangoFontDescription *font)
+{
+  double size = (double) pango_font_description_get_size (font) / PANGO_SCALE;
+
+  if (size <= 0)
+    size = 10;
+  return pango_font_description_get_size_is_absolute (font) ? size
+                                                             : size * style->resolution / 72;
+}
+
+/* Where things go, from the font sizes: at "Sans 9"/96 dpi the margins are the ones the charts
+ * were designed with (68 left, 60 top, 30 bottom); twice the text, twice the room. */
+typedef struct
+{
+  double line;         /* height of a line of label text */
+  double legend_y;
+  double top, bottom, left;
+} Metrics;
+
+static void
+get_metrics (const VsChartStyle *style,
+             Metrics            *metrics)
+{
+  double em = font_px (style, style->font);
+  double title_em = font_px (style, style->title_font);
+
+  metrics->line = ceil (em * 1.4);
+  metrics->legend_y = TITLE_Y + ceil (title_em * 1.4) + 4;
+  metrics->top = metrics->legend_y + metrics->line + 10;
+  metrics->bottom = metrics->line + 13;
+  metrics->left = round (em * 5.65);
+}
+
+static void
+set_rgba (cairo_t       *cr,
+          const GdkRGBA *c)
+{
+  gdk_cairo_set_source_rgba (cr, c);
+}
+
+static void
+get_series_color (const VsChartStyle *style,
+                  guint               index,
+                  GdkRGBA            *color)
+{
+  if (index == VS_CHART_COLOR_NEUTRAL)
+    {
+      *color = style->text;
+      color->alpha *= 0.75;
+    }
+  else
+    vs_palette_target_color (index, style->dark, color);
+}
+
+static void
+set_target_color (cairo_t            *cr,
+                  const VsChartStyle *style,
+                  guint               index)
+{
+  GdkRGBA color;
+
+  get_series_color (style, index, &color);
+  set_rgba (cr, &color);
+}
+
+void
+vs_chart_render_plot_rect (const VsChartStyle *style,
+                           int                 width,
+                           int                 height,
+                           VsChartRect        *rect)
+{
+  Metrics metrics;
+
+  get_metrics (style, &metrics);
+  rect->x = metrics.left;
+  rect->y = metrics.top;
+  rect->width = MAX (1, width - metrics.left - MARGIN_RIGHT);
+  rect->height = MAX (1, height - metrics.top - metrics.bottom);
 }
 
 typedef struct
@@ -109,12 +165,13 @@ typedef struct
 } Mapping;
 
 static void
-get_mapping (VsChartModel *model,
-             int           width,
-             int           height,
-             Mapping      *m)
+get_mapping (VsChartModel       *model,
+             const VsChartStyle *style,
+             int                 width,
+             int                 height,
+             Mapping            *m)
 {
-  vs_chart_render_plot_rect (width, height, &m->rect);
+  vs_chart_render_plot_rect (style, width, height, &m->rect);
   vs_chart_model_get_range (model, &m->x_min, &m->x_max, &m->y_min, &m->y_max);
 }
 
@@ -133,47 +190,52 @@ map_y (const Mapping *m,
 }
 
 gboolean
-vs_chart_render_x_at (VsChartModel *model,
-                      int           width,
-                      int           height,
-                      double        px,
-                      double       *x)
+vs_chart_render_x_at (VsChartModel       *model,
+                      const VsChartStyle *style,
+                      int                 width,
+                      int                 height,
+                      double              px,
+                      double             *x)
 {
   Mapping m;
 
-  get_mapping (model, width, height, &m);
+  get_mapping (model, style, width, height, &m);
   if (px < m.rect.x || px > m.rect.x + m.rect.width)
     return FALSE;
   *x = m.x_min + (px - m.rect.x) / m.rect.width * (m.x_max - m.x_min);
   return TRUE;
 }
 
+/* The text at the style's resolution: the widget's Pango context's, which carries the desktop's
+ * text scaling, or the exports' 96 dpi. */
 static PangoLayout *
-make_layout (cairo_t    *cr,
-             const char *font,
-             const char *text)
+make_layout (cairo_t                    *cr,
+             const VsChartStyle         *style,
+             const PangoFontDescription *font,
+             const char                 *text)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (font);
 
-  pango_layout_set_font_description (layout, desc);
+  pango_cairo_context_set_resolution (pango_layout_get_context (layout), style->resolution);
+  pango_layout_context_changed (layout);
+  pango_layout_set_font_description (layout, font);
   pango_layout_set_text (layout, text, -1);
-  pango_font_description_free (desc);
   return layout;
 }
 
 /* Draws text with its anchor point at (x, y): ax/ay 0 = left/top, 0.5 = centre, 1 = right/bottom.
  * Returns the width drawn. */
 static double
-draw_text (cairo_t    *cr,
-           const char *font,
-           const char *text,
-           double      x,
-           double      y,
-           double      ax,
-           double      ay)
+draw_text (cairo_t                    *cr,
+           const VsChartStyle         *style,
+           const PangoFontDescription *font,
+           const char                 *text,
+           double                      x,
+           double                      y,
+           double                      ax,
+           double                      ay)
 {
-  g_autoptr(PangoLayout) layout = make_layout (cr, font, text);
+  g_autoptr(PangoLayout) layout = make_layout (cr, style, font, text);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);
@@ -183,11 +245,12 @@ draw_text (cairo_t    *cr,
 }
 
 static double
-text_width (cairo_t    *cr,
-            const char *font,
-            const char *text)
+text_width (cairo_t                    *cr,
+            const VsChartStyle         *style,
+            const PangoFontDescription *font,
+            const char                 *text)
 {
-  g_autoptr(PangoLayout) layout = make_layout (cr, font, text);
+  g_autoptr(PangoLayout) layout = make_layout (cr, style, font, text);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);
@@ -195,25 +258,26 @@ text_width (cairo_t    *cr,
 }
 
 static void
-set_line_style (cairo_t  *cr,
-                gboolean  dashed)
+set_line_style (cairo_t            *cr,
+                const VsChartStyle *style,
+                gboolean            dashed)
 {
   static const double dash[] = { 5, 3 };
 
-  cairo_set_line_width (cr, dashed ? 1.5 : 2);
+  cairo_set_line_width (cr, dashed ? style->line_width * 0.75 : style->line_width);
   cairo_set_dash (cr, dash, dashed ? G_N_ELEMENTS (dash) : 0, 0);
 }
 
 /* A row of its own under the title, so that it never fights the title for room. */
 static void
-draw_legend (VsChartModel *model,
-             cairo_t      *cr,
-             int           width,
-             gboolean      dark,
-             const Colors *c)
+draw_legend (VsChartModel       *model,
+             cairo_t            *cr,
+             int                 width,
+             const VsChartStyle *c,
+             const Metrics      *metrics)
 {
   double x = 14;
-  double y = LEGEND_Y;
+  double y = metrics->legend_y;
   double right = width - MARGIN_RIGHT;
 
   for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
@@ -224,32 +288,32 @@ draw_legend (VsChartModel *model,
       if (!s->legend)
         continue;
 
-      w = text_width (cr, FONT, s->label);
+      w = text_width (cr, c, c->font, s->label);
       if (x + 16 + 6 + w > right)
         {
           /* no room: the hover read-out still names every series */
           set_rgba (cr, &c->dim);
-          draw_text (cr, FONT, "…", x, y, 0, 0);
+          draw_text (cr, c, c->font, "…", x, y, 0, 0);
           break;
         }
-      set_target_color (cr, s->color, dark);
-      set_line_style (cr, s->dashed);
-      cairo_move_to (cr, x, y + 8.5);
-      cairo_line_to (cr, x + 16, y + 8.5);
+      set_target_color (cr, c, s->color);
+      set_line_style (cr, c, s->dashed);
+      cairo_move_to (cr, x, y + round (metrics->line / 2) + 0.5);
+      cairo_line_to (cr, x + 16, y + round (metrics->line / 2) + 0.5);
       cairo_stroke (cr);
       x += 16 + 6;
       set_rgba (cr, &c->text);
-      draw_text (cr, FONT, s->label, x, y, 0, 0);
+      draw_text (cr, c, c->font, s->label, x, y, 0, 0);
       x += w + 18;
     }
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
 static void
-draw_x_ticks (VsChartModel  *model,
-              cairo_t       *cr,
-              const Mapping *m,
-              const Colors  *c)
+draw_x_ticks (VsChartModel       *model,
+              cairo_t            *cr,
+              const Mapping      *m,
+              const VsChartStyle *c)
 {
   VsUnit unit = vs_chart_model_get_x_unit (model);
   double step = vs_chart_model_get_x_step (model);
@@ -285,22 +349,22 @@ draw_x_ticks (VsChartModel  *model,
       if (unit == VS_UNIT_NINES && v == 0)
         continue;
       set_rgba (cr, &c->dim);
-      label_w = text_width (cr, FONT, label);
+      label_w = text_width (cr, c, c->font, label);
       anchor = i == 0 ? 0 : 0.5;
       if (px + label_w / 2 > m->rect.x + m->rect.width + MARGIN_RIGHT)
         anchor = 1;
       if (px - anchor * label_w < free_from)
         continue;
-      draw_text (cr, FONT, label, px, bottom + 6, anchor, 0);
+      draw_text (cr, c, c->font, label, px, bottom + 6, anchor, 0);
       free_from = px + (1 - anchor) * label_w + 4;
     }
 }
 
 static void
-draw_y_ticks (VsChartModel  *model,
-              cairo_t       *cr,
-              const Mapping *m,
-              const Colors  *c)
+draw_y_ticks (VsChartModel       *model,
+              cairo_t            *cr,
+              const Mapping      *m,
+              const VsChartStyle *c)
 {
   VsUnit unit = vs_chart_model_get_y_unit (model);
   double step = vs_chart_model_get_y_step (model);
@@ -318,56 +382,57 @@ draw_y_ticks (VsChartModel  *model,
       cairo_line_to (cr, m->rect.x + m->rect.width, py);
       cairo_stroke (cr);
       set_rgba (cr, &c->dim);
-      draw_text (cr, FONT, label, m->rect.x - 8, py, 1, 0.5);
+      draw_text (cr, c, c->font, label, m->rect.x - 8, py, 1, 0.5);
     }
 }
 
 void
-vs_chart_render_frame (VsChartModel *model,
-                       cairo_t      *cr,
-                       int           width,
-                       int           height,
-                       gboolean      dark,
-                       gboolean      background)
+vs_chart_render_frame (VsChartModel       *model,
+                       cairo_t            *cr,
+                       int                 width,
+                       int                 height,
+                       const VsChartStyle *style,
+                       gboolean            background)
 {
-  Colors c;
+  const VsChartStyle *c = style;
+  Metrics metrics;
   Mapping m;
   double x0, x1;
 
-  get_colors (dark, &c);
-  get_mapping (model, width, height, &m);
+  get_metrics (style, &metrics);
+  get_mapping (model, style, width, height, &m);
 
   cairo_save (cr);
   if (background)
     {
-      set_rgba (cr, &c.background);
+      set_rgba (cr, &c->background);
       cairo_paint (cr);
     }
 
-  set_rgba (cr, &c.text);
-  draw_text (cr, TITLE_FONT, vs_chart_model_get_title (model), 14, TITLE_Y, 0, 0);
-  draw_legend (model, cr, width, dark, &c);
+  set_rgba (cr, &c->text);
+  draw_text (cr, c, c->title_font, vs_chart_model_get_title (model), 14, TITLE_Y, 0, 0);
+  draw_legend (model, cr, width, c, &metrics);
 
   if (vs_chart_model_get_shade (model, &x0, &x1))
     {
       double px0 = map_x (&m, MAX (x0, m.x_min));
       double px1 = map_x (&m, MIN (x1, m.x_max));
 
-      set_rgba (cr, &c.shade);
+      set_rgba (cr, &c->shade);
       cairo_rectangle (cr, px0, m.rect.y, px1 - px0, m.rect.height);
       cairo_fill (cr);
       if (px1 - px0 > 40)
         {
-          set_rgba (cr, &c.dim);
-          draw_text (cr, FONT, _("warm-up"), (px0 + px1) / 2, m.rect.y + 4, 0.5, 0);
+          set_rgba (cr, &c->dim);
+          draw_text (cr, c, c->font, _("warm-up"), (px0 + px1) / 2, m.rect.y + 4, 0.5, 0);
         }
     }
 
   cairo_set_line_width (cr, 1);
-  draw_y_ticks (model, cr, &m, &c);
-  draw_x_ticks (model, cr, &m, &c);
+  draw_y_ticks (model, cr, &m, c);
+  draw_x_ticks (model, cr, &m, c);
 
-  set_rgba (cr, &c.axis);
+  set_rgba (cr, &c->axis);
   cairo_move_to (cr, m.rect.x + 0.5, m.rect.y);
   cairo_line_to (cr, m.rect.x + 0.5, m.rect.y + m.rect.height + 0.5);
   cairo_line_to (cr, m.rect.x + m.rect.width, m.rect.y + m.rect.height + 0.5);
@@ -431,21 +496,19 @@ draw_dense (cairo_t             *cr,
 /* from: the first point not drawn yet; the line resumes from the point before it. */
 static void
 draw_series (cairo_t             *cr,
+             const VsChartStyle  *style,
              const Mapping       *m,
              const VsChartSeries *s,
              guint                from,
-             gboolean             keep_max,
-             gboolean             dark)
+             gboolean             keep_max)
 {
   const double *xs = (const double *) (gpointer) s->x->data;
   const double *ys = (const double *) (gpointer) s->y->data;
-  GdkRGBA color;
 
-  get_series_color (s->color, dark, &color);
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha);
+  set_target_color (cr, style, s->color);
   if (s->x->len == 1)
     {
-      cairo_arc (cr, map_x (m, xs[0]), map_y (m, ys[0]), 2.5, 0, 2 * G_PI);
+      cairo_arc (cr, map_x (m, xs[0]), map_y (m, ys[0]), style->line_width * 1.25, 0, 2 * G_PI);
       cairo_fill (cr);
       return;
     }
@@ -459,18 +522,18 @@ draw_series (cairo_t             *cr,
 }
 
 void
-vs_chart_render_data_from (VsChartModel *model,
-                           cairo_t      *cr,
-                           int           width,
-                           int           height,
-                           gboolean      dark,
-                           const guint  *from)
+vs_chart_render_data_from (VsChartModel       *model,
+                           cairo_t            *cr,
+                           int                 width,
+                           int                 height,
+                           const VsChartStyle *style,
+                           const guint        *from)
 {
   gboolean keep_max = vs_chart_model_get_y_unit (model) == VS_UNIT_LATENCY;
   gboolean any = FALSE;
   Mapping m;
 
-  get_mapping (model, width, height, &m);
+  get_mapping (model, style, width, height, &m);
 
   cairo_save (cr);
   cairo_rectangle (cr, m.rect.x, m.rect.y - 2, m.rect.width + 2, m.rect.height + 2);
@@ -485,8 +548,8 @@ vs_chart_render_data_from (VsChartModel *model,
 
       if (s->x->len == 0 || (start > 0 && start >= s->x->len))
         continue;
-      set_line_style (cr, s->dashed);
-      draw_series (cr, &m, s, start, keep_max, dark);
+      set_line_style (cr, style, s->dashed);
+      draw_series (cr, style, &m, s, start, keep_max);
       for (guint j = 0; j < s->y->len && !any; j++)
         any = g_array_index (s->y, double, j) != 0;
     }
@@ -496,32 +559,29 @@ vs_chart_render_data_from (VsChartModel *model,
   if (from == NULL && !any && vs_chart_model_get_n_points (model) > 0 &&
       vs_chart_model_get_kind (model) == VS_CHART_ERRORS)
     {
-      Colors c;
-
-      get_colors (dark, &c);
-      set_rgba (cr, &c.dim);
-      draw_text (cr, TITLE_FONT, _("No errors"), m.rect.x + m.rect.width / 2,
+      set_rgba (cr, &style->dim);
+      draw_text (cr, style, style->title_font, _("No errors"), m.rect.x + m.rect.width / 2,
                  m.rect.y + m.rect.height / 2, 0.5, 0.5);
     }
 }
 
 void
-vs_chart_render_data (VsChartModel *model,
-                      cairo_t      *cr,
-                      int           width,
-                      int           height,
-                      gboolean      dark)
+vs_chart_render_data (VsChartModel       *model,
+                      cairo_t            *cr,
+                      int                 width,
+                      int                 height,
+                      const VsChartStyle *style)
 {
-  vs_chart_render_data_from (model, cr, width, height, dark, NULL);
+  vs_chart_render_data_from (model, cr, width, height, style, NULL);
 }
 
 void
-vs_chart_render_hover (VsChartModel *model,
-                       cairo_t      *cr,
-                       int           width,
-                       int           height,
-                       gboolean      dark,
-                       double        x)
+vs_chart_render_hover (VsChartModel       *model,
+                       cairo_t            *cr,
+                       int                 width,
+                       int                 height,
+                       const VsChartStyle *style,
+                       double              x)
 {
   VsUnit x_unit = vs_chart_model_get_x_unit (model);
   VsUnit y_unit = vs_chart_model_get_y_unit (model);
@@ -530,11 +590,12 @@ vs_chart_render_hover (VsChartModel *model,
   g_autofree char *head = NULL;
   double px, box_w = 0, box_h, box_x, box_y;
   double shown_x = x;
-  Colors c;
+  const VsChartStyle *c = style;
+  Metrics metrics;
   Mapping m;
 
-  get_colors (dark, &c);
-  get_mapping (model, width, height, &m);
+  get_metrics (style, &metrics);
+  get_mapping (model, style, width, height, &m);
 
   for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
     {
@@ -558,53 +619,59 @@ vs_chart_render_hover (VsChartModel *model,
   px = round (map_x (&m, shown_x)) + 0.5;
 
   cairo_save (cr);
-  set_rgba (cr, &c.axis);
+  set_rgba (cr, &c->accent);
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, px, m.rect.y);
   cairo_line_to (cr, px, m.rect.y + m.rect.height);
   cairo_stroke (cr);
 
-  box_w = text_width (cr, TITLE_FONT, head);
+  box_w = text_width (cr, c, c->title_font, head);
   for (guint i = 0; i < lines->len; i++)
-    box_w = MAX (box_w, 16 + text_width (cr, FONT, g_ptr_array_index (lines, i)));
+    box_w = MAX (box_w, metrics.line + text_width (cr, c, c->font, g_ptr_array_index (lines, i)));
   box_w += 16;
-  box_h = 10 + 16 * (lines->len + 1);
+  box_h = 10 + metrics.line * (lines->len + 1);
   box_x = px + 10;
   if (box_x + box_w > m.rect.x + m.rect.width)
     box_x = px - 10 - box_w;
   box_x = MAX (box_x, 0);
   box_y = m.rect.y + 4;
 
-  set_rgba (cr, &c.hover);
+  set_rgba (cr, &c->hover_bg);
   cairo_rectangle (cr, box_x, box_y, box_w, box_h);
   cairo_fill_preserve (cr);
-  set_rgba (cr, &c.grid);
+  set_rgba (cr, &c->axis);
   cairo_stroke (cr);
 
-  set_rgba (cr, &c.text);
-  draw_text (cr, TITLE_FONT, head, box_x + 8, box_y + 5, 0, 0);
+  set_rgba (cr, &c->hover_fg);
+  draw_text (cr, c, c->title_font, head, box_x + 8, box_y + 5, 0, 0);
   for (guint i = 0; i < lines->len; i++)
     {
-      double ly = box_y + 5 + 16 * (i + 1);
+      double ly = box_y + 5 + metrics.line * (i + 1);
 
-      set_target_color (cr, g_array_index (colors, int, i), dark);
-      cairo_arc (cr, box_x + 12, ly + 8, 4, 0, 2 * G_PI);
+      set_target_color (cr, c, g_array_index (colors, int, i));
+      cairo_arc (cr, box_x + 12, ly + metrics.line / 2, 4, 0, 2 * G_PI);
       cairo_fill (cr);
-      set_rgba (cr, &c.text);
-      draw_text (cr, FONT, g_ptr_array_index (lines, i), box_x + 24, ly, 0, 0);
+      set_rgba (cr, &c->hover_fg);
+      draw_text (cr, c, c->font, g_ptr_array_index (lines, i), box_x + 8 + metrics.line, ly,
+                 0, 0);
     }
   cairo_restore (cr);
 }
 
+/* The exports: the fixed style, whatever the desktop's, so a file looks the same wherever it
+ * was made. */
 static void
 render_all (VsChartModel *model,
             cairo_t      *cr,
             int           width,
-            int           height,
-            gboolean      dark)
+            int           height)
 {
-  vs_chart_render_frame (model, cr, width, height, dark, TRUE);
-  vs_chart_render_data (model, cr, width, height, dark);
+  VsChartStyle style;
+
+  vs_chart_style_init_export (&style);
+  vs_chart_render_frame (model, cr, width, height, &style, TRUE);
+  vs_chart_render_data (model, cr, width, height, &style);
+  vs_chart_style_clear (&style);
 }
 
 static gboolean
@@ -636,7 +703,6 @@ vs_chart_render_to_png (VsChartModel  *model,
                         const char    *path,
                         int            width,
                         int            height,
-                        gboolean       dark,
                         GError       **error)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
@@ -645,7 +711,7 @@ vs_chart_render_to_png (VsChartModel  *model,
   cairo_status_t status;
   gboolean ok;
 
-  render_all (model, cr, width, height, dark);
+  render_all (model, cr, width, height);
   cairo_destroy (cr);
   status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
   ok = check_surface (surface, path, error);
@@ -664,7 +730,6 @@ vs_chart_render_to_svg (VsChartModel  *model,
                         const char    *path,
                         int            width,
                         int            height,
-                        gboolean       dark,
                         GError       **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
@@ -673,7 +738,7 @@ vs_chart_render_to_svg (VsChartModel  *model,
   cairo_t *cr = cairo_create (surface);
   gboolean ok;
 
-  render_all (model, cr, width, height, dark);
+  render_all (model, cr, width, height);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   ok = check_surface (surface, path, error);

@@ -5,13 +5,20 @@
  * change, and the data lines, which are extended in place when the series only grew (the usual
  * tick: one new point per series) and redrawn whole otherwise. A frame between ticks costs two
  * node appends, plus the hover read-out when the pointer is over the plot.
+ *
+ * Colours and fonts are the widget's own (vs_chart_style_init_from_widget()): named colours
+ * from ui/style.css and its dark and high-contrast variants, the accent colour, and the font
+ * and resolution of the widget's Pango context. A change of either (theme, accent, text
+ * scaling) redraws both layers; nothing asks the style manager whether the theme is dark.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <pango/pangocairo.h>
 
 #include "vs-chart.h"
 #include "vs-chart-render.h"
+#include "vs-palette.h"
 
 struct _VsChart
 {
@@ -28,7 +35,7 @@ struct _VsChart
   int              node_width;
   int              node_height;
   int              node_scale;
-  gboolean         node_dark;
+  VsChartStyle     node_style;     /* the style the layers were drawn with */
   double           hover_px;      /* < 0: no pointer over the chart */
   guint            frame_draws;
   guint            data_draws;
@@ -40,10 +47,70 @@ G_DEFINE_FINAL_TYPE (VsChart, vs_chart, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_MODEL, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-static gboolean
-is_dark (void)
+static void
+lookup_color (GtkStyleContext *context,
+              const char      *name,
+              const GdkRGBA   *fallback,
+              double           fallback_alpha,
+              GdkRGBA         *color)
 {
-  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* gtk_widget_get_color() and no replacement came in 4.10 */
+  if (gtk_style_context_lookup_color (context, name, color))
+    return;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  *color = *fallback;
+  color->alpha *= fallback_alpha;
+}
+
+static PangoFontDescription *
+scaled_font (const PangoFontDescription *base,
+             double                      factor,
+             PangoWeight                 weight)
+{
+  PangoFontDescription *font = pango_font_description_copy (base);
+  int size = pango_font_description_get_size (base);
+
+  if (size <= 0)
+    size = 11 * PANGO_SCALE;
+  if (pango_font_description_get_size_is_absolute (base))
+    pango_font_description_set_absolute_size (font, size * factor);
+  else
+    pango_font_description_set_size (font, (int) (size * factor));
+  pango_font_description_set_weight (font, weight);
+  return font;
+}
+
+void
+vs_chart_style_init_from_widget (VsChartStyle *style,
+                                 GtkWidget    *widget)
+{
+  PangoContext *pango = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *base = pango_context_get_font_description (pango);
+  GtkStyleContext *context;
+  GdkRGBA fg;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (widget);
+  gtk_style_context_get_color (context, &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  *style = (VsChartStyle) { .background = { 1, 1, 1, 1 }, .line_width = 2 };
+  style->text = fg;
+  lookup_color (context, "chart_dim_color", &fg, 0.55, &style->dim);
+  lookup_color (context, "chart_grid_color", &fg, 0.08, &style->grid);
+  lookup_color (context, "chart_axis_color", &fg, 0.3, &style->axis);
+  lookup_color (context, "chart_shade_color", &fg, 0.05, &style->shade);
+  lookup_color (context, "accent_color", &style->axis, 1, &style->accent);
+  lookup_color (context, "chart_hover_bg_color", &style->background, 0.95, &style->hover_bg);
+  lookup_color (context, "chart_hover_fg_color", &fg, 1, &style->hover_fg);
+  lookup_color (context, "card_bg_color", &style->background, 1, &style->background);
+  style->dark = vs_palette_is_dark_for (widget);
+  /* labels as .caption, the title a little larger and bold, as .heading's weight */
+  style->font = scaled_font (base, 0.82, PANGO_WEIGHT_NORMAL);
+  style->title_font = scaled_font (base, 0.91, PANGO_WEIGHT_BOLD);
+  style->resolution = pango_cairo_context_get_resolution (pango);
+  if (style->resolution <= 0)
+    style->resolution = 96;
 }
 
 static void
@@ -51,12 +118,6 @@ model_changed_cb (VsChart      *self,
                   VsChartModel *model)
 {
   /* Only new data redraws the chart. */
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-dark_changed_cb (VsChart *self)
-{
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -87,16 +148,16 @@ texture_from_surface (cairo_surface_t *surface)
 }
 
 static void
-draw_frame (VsChart *self,
-            int      width,
-            int      height,
-            int      scale,
-            gboolean dark)
+draw_frame (VsChart            *self,
+            int                 width,
+            int                 height,
+            int                 scale,
+            const VsChartStyle *style)
 {
   cairo_surface_t *surface = make_surface (width, height, scale);
   cairo_t *cr = cairo_create (surface);
 
-  vs_chart_render_frame (self->model, cr, width, height, dark, FALSE);
+  vs_chart_render_frame (self->model, cr, width, height, style, FALSE);
   cairo_destroy (cr);
   g_clear_object (&self->frame_texture);
   g_clear_pointer (&self->frame_surface, cairo_surface_destroy);
@@ -150,12 +211,12 @@ remember_drawn (VsChart *self)
 }
 
 static void
-draw_data (VsChart  *self,
-           int       width,
-           int       height,
-           int       scale,
-           gboolean  dark,
-           gboolean  whole)
+draw_data (VsChart            *self,
+           int                 width,
+           int                 height,
+           int                 scale,
+           const VsChartStyle *style,
+           gboolean            whole)
 {
   cairo_t *cr;
 
@@ -164,13 +225,13 @@ draw_data (VsChart  *self,
       g_clear_pointer (&self->data_surface, cairo_surface_destroy);
       self->data_surface = make_surface (width, height, scale);
       cr = cairo_create (self->data_surface);
-      vs_chart_render_data (self->model, cr, width, height, dark);
+      vs_chart_render_data (self->model, cr, width, height, style);
       self->data_draws++;
     }
   else
     {
       cr = cairo_create (self->data_surface);
-      vs_chart_render_data_from (self->model, cr, width, height, dark,
+      vs_chart_render_data_from (self->model, cr, width, height, style,
                                  (const guint *) (gpointer) self->drawn->data);
       self->data_extends++;
     }
@@ -210,7 +271,7 @@ vs_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  gboolean dark = is_dark ();
+  VsChartStyle style;
   gboolean whole, use_cairo;
   graphene_rect_t bounds;
   GskRenderer *renderer;
@@ -219,13 +280,14 @@ vs_chart_snapshot (GtkWidget   *widget,
   if (self->model == NULL || width <= 0 || height <= 0)
     return;
 
+  vs_chart_style_init_from_widget (&style, widget);
   whole = width != self->node_width || height != self->node_height ||
-          scale != self->node_scale || dark != self->node_dark;
+          scale != self->node_scale || !vs_chart_style_equal (&style, &self->node_style);
 
   if (self->frame_surface == NULL || whole ||
       self->frame_serial != vs_chart_model_get_frame_serial (self->model))
     {
-      draw_frame (self, width, height, scale, dark);
+      draw_frame (self, width, height, scale, &style);
       self->frame_serial = vs_chart_model_get_frame_serial (self->model);
       /* the data is mapped through the frame's ranges */
       whole = TRUE;
@@ -234,14 +296,15 @@ vs_chart_snapshot (GtkWidget   *widget,
   if (self->data_surface == NULL || whole ||
       self->data_serial != vs_chart_model_get_data_serial (self->model))
     {
-      draw_data (self, width, height, scale, dark, whole);
+      draw_data (self, width, height, scale, &style, whole);
       self->data_serial = vs_chart_model_get_data_serial (self->model);
     }
 
   self->node_width = width;
   self->node_height = height;
   self->node_scale = scale;
-  self->node_dark = dark;
+  vs_chart_style_clear (&self->node_style);
+  self->node_style = style;  /* takes the fonts */
 
   bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
   native = gtk_widget_get_native (widget);
@@ -254,11 +317,12 @@ vs_chart_snapshot (GtkWidget   *widget,
     {
       double x;
 
-      if (vs_chart_render_x_at (self->model, width, height, self->hover_px, &x))
+      if (vs_chart_render_x_at (self->model, &self->node_style, width, height, self->hover_px,
+                                &x))
         {
           cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
 
-          vs_chart_render_hover (self->model, cr, width, height, dark, x);
+          vs_chart_render_hover (self->model, cr, width, height, &self->node_style, x);
           cairo_destroy (cr);
         }
     }
@@ -326,7 +390,26 @@ vs_chart_dispose (GObject *object)
   g_clear_pointer (&self->data_surface, cairo_surface_destroy);
   g_clear_pointer (&self->drawn, g_array_unref);
   g_clear_pointer (&self->drawn_last, g_array_unref);
+  vs_chart_style_clear (&self->node_style);
   G_OBJECT_CLASS (vs_chart_parent_class)->dispose (object);
+}
+
+/* The theme, the accent colour or the contrast changed: the next snapshot sees a new style. */
+static void
+vs_chart_css_changed (GtkWidget         *widget,
+                      GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (vs_chart_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
+/* Text scaling (the resolution) or the font */
+static void
+vs_chart_system_setting_changed (GtkWidget       *widget,
+                                 GtkSystemSetting setting)
+{
+  GTK_WIDGET_CLASS (vs_chart_parent_class)->system_setting_changed (widget, setting);
+  gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -376,6 +459,8 @@ vs_chart_class_init (VsChartClass *klass)
   object_class->set_property = vs_chart_set_property;
   widget_class->snapshot = vs_chart_snapshot;
   widget_class->measure = vs_chart_measure;
+  widget_class->css_changed = vs_chart_css_changed;
+  widget_class->system_setting_changed = vs_chart_system_setting_changed;
 
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, VS_TYPE_CHART_MODEL,
                                                 G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -396,8 +481,7 @@ vs_chart_init (VsChart *self)
   g_signal_connect_swapped (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  vs_chart_style_init_export (&self->node_style);
   gtk_widget_add_css_class (GTK_WIDGET (self), "card");
 }
 

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "vs-chart-model.h"
+#include "vs-chart-render.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VsChart, vs_chart, VS, CHART, GtkWidget)
 
 GtkWidget    *vs_chart_new              (VsChartModel *model);
+/* The style a widget draws charts with: its CSS colour, the named colours chart_dim_color,
+ * chart_grid_color, chart_axis_color, chart_shade_color, chart_hover_bg_color,
+ * chart_hover_fg_color and accent_color, and its Pango context's font and resolution. Clear
+ * it with vs_chart_style_clear(). */
+void          vs_chart_style_init_from_widget (VsChartStyle *style,
+                                               GtkWidget    *widget);
 VsChartModel *vs_chart_get_model        (VsChart      *self);
 /* For tests: how often the frame (axes, grid) was drawn rather than reused, how often the data
  * layer was drawn whole, and how often it was only extended with appended points. */

@@ -584,8 +584,6 @@ vs_dashboard_export_charts (VsDashboard  *self,
                             const char   *dir,
                             GError      **error)
 {
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -603,10 +601,9 @@ vs_dashboard_export_charts (VsDashboard  *self,
       g_autofree char *png = g_build_filename (dir, png_name, NULL);
       g_autofree char *svg = g_build_filename (dir, svg_name, NULL);
 
-      if (!vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, dark,
-                                   error) ||
-          !vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, dark,
-                                   error))
+      /* the exports' fixed style, whatever the window's */
+      if (!vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, error) ||
+          !vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, error))
         return FALSE;
     }
   return TRUE;

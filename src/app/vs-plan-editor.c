@@ -1,8 +1,12 @@
 /* vs-plan-editor.c: the plan as rows and fields
  *
- * The fields are the truth while editing: every change rebuilds a VsPlan from them and runs
- * vs_plan_check(), then marks each problem at the widget its path names ("targets[1].url",
- * "load.rate"). Problems whose path names no field go to the summary line at the top.
+ * The editor edits a copy of the plan it was given: a field that is edited writes itself into
+ * that copy, and nothing else does, so every field the editor does not show (arrival, seed,
+ * pipeline, streams, tick, insecure, …) and every value a widget would clamp or reformat is
+ * saved as it was loaded. Each edit then takes a fresh plan from the copy (targets from their
+ * rows, which do the same), runs vs_plan_check() on it, and marks each problem at the widget
+ * its path names ("targets[1].url", "load.rate"). Problems whose path names no field go to the
+ * summary line at the top.
  */
 #include "config.h"
 
@@ -40,9 +44,11 @@ struct _VsPlanEditor
 
   GPtrArray    *rows;          /* VsTargetRow*, in plan order */
   GPtrArray    *marked;        /* load/mode widgets carrying an error mark */
-  VsPlan       *plan;          /* rebuilt on every edit */
+  VsPlan       *plan;          /* taken from edited on every edit */
   GPtrArray    *problems;      /* VsPlanProblem* of that plan */
-  VsPlan       *template;      /* what the fields do not show (arrival, seed, pipeline, …) */
+  VsPlan       *edited;        /* the plan given to set_plan() with the edits since (not its
+                                * targets: the rows hold those) */
+  GPtrArray    *typed;         /* VsPlanProblem*: durations typed that do not parse */
   guint         loading : 1;
 };
 
@@ -59,26 +65,42 @@ stops_by_requests (VsPlanEditor *self)
   return adw_combo_row_get_selected (ADW_COMBO_ROW (self->stop_row)) == 1;
 }
 
-static gboolean
-read_duration (GtkWidget  *entry,
-               const char *path,
-               gboolean    optional,
-               gint64     *out,
-               GPtrArray  *problems)
+/* A typed duration that does not parse is a problem of the editor's own, kept until the field
+ * is edited again. */
+static void
+set_typed_problem (VsPlanEditor *self,
+                   const char   *path,
+                   const char   *message)
+{
+  for (guint i = 0; i < self->typed->len; i++)
+    if (g_str_equal (((VsPlanProblem *) g_ptr_array_index (self->typed, i))->path, path))
+      g_ptr_array_remove_index (self->typed, i--);
+  if (message != NULL)
+    g_ptr_array_add (self->typed, vs_plan_problem_new (path, message));
+}
+
+static void
+read_duration (VsPlanEditor *self,
+               GtkWidget    *entry,
+               const char   *path,
+               gboolean      optional,
+               gint64       *out)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   g_autofree char *message = NULL;
+  gint64 us;
 
   if (optional && *text == '\0')
+    us = 0;
+  else if (!vs_parse_duration (text, &us))
     {
-      *out = 0;
-      return TRUE;
+      message = g_strdup_printf (_("“%s” is not a duration; write it like 30s, 2m or 500ms"),
+                                 text);
+      set_typed_problem (self, path, message);
+      return;
     }
-  if (vs_parse_duration (text, out))
-    return TRUE;
-  message = g_strdup_printf (_("“%s” is not a duration; write it like 30s, 2m or 500ms"), text);
-  g_ptr_array_add (problems, vs_plan_problem_new (path, message));
-  return FALSE;
+  *out = us;
+  set_typed_problem (self, path, NULL);
 }
 
 static void
@@ -90,41 +112,94 @@ set_duration (GtkWidget *entry,
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
 }
 
+/* The stop condition: a duration or a request count, never both. */
+static void
+apply_stop (VsPlanEditor *self)
+{
+  VsLoad *load = &self->edited->load;
+
+  if (stops_by_requests (self))
+    {
+      load->duration_us = 0;
+      load->requests = (guint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->requests));
+      set_typed_problem (self, "load.duration", NULL);
+    }
+  else
+    {
+      load->requests = 0;
+      read_duration (self, self->duration, "load.duration", FALSE, &load->duration_us);
+    }
+}
+
+/* Writes the load or run field that was edited, and only that one, into the edited plan. */
+static void
+field_edited (VsPlanEditor *self,
+              GtkWidget    *widget)
+{
+  VsPlan *plan = self->edited;
+  VsLoad *load = &plan->load;
+
+  if (self->loading)
+    return;
+  if (widget == self->model_row)
+    load->model = adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 1
+                  ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
+  else if (widget == self->connections)
+    load->connections = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->rate)
+    load->rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->stop_row ||
+           (widget == self->duration && !stops_by_requests (self)) ||
+           (widget == self->requests && stops_by_requests (self)))
+    apply_stop (self);
+  else if (widget == self->warmup)
+    read_duration (self, widget, "load.warmup", TRUE, &load->warmup_us);
+  else if (widget == self->timeout)
+    read_duration (self, widget, "load.timeout", FALSE, &load->timeout_us);
+  else if (widget == self->threads)
+    load->threads = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->mode_row)
+    plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 1
+                 ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
+  else if (widget == self->engine_row)
+    switch (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)))
+      {
+      case 1: plan->engine = VS_ENGINE_KIND_SOUP; break;
+      case 2: plan->engine = VS_ENGINE_KIND_NATIVE; break;
+      default: plan->engine = VS_ENGINE_KIND_AUTO; break;
+      }
+  rebuild (self);
+}
+
+static void
+entry_edited (GtkWidget    *entry,
+              VsPlanEditor *self)
+{
+  field_edited (self, entry);
+}
+
+static void
+combo_edited (GtkWidget    *combo,
+              GParamSpec   *pspec,
+              VsPlanEditor *self)
+{
+  field_edited (self, combo);
+}
+
 static VsPlan *
 build_plan (VsPlanEditor *self,
             GPtrArray    *problems)
 {
-  VsPlan *plan = vs_plan_copy (self->template);
-  gboolean by_requests = stops_by_requests (self);
+  VsPlan *plan = vs_plan_copy (self->edited);
 
   g_ptr_array_set_size (plan->targets, 0);
   for (guint i = 0; i < self->rows->len; i++)
     vs_plan_add_target (plan, vs_target_row_build (g_ptr_array_index (self->rows, i)));
+  for (guint i = 0; i < self->typed->len; i++)
+    {
+      const VsPlanProblem *typed = g_ptr_array_index (self->typed, i);
 
-  plan->load.model = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1
-                     ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
-  plan->load.connections = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->connections));
-  plan->load.rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->rate));
-  if (by_requests)
-    {
-      plan->load.duration_us = 0;
-      plan->load.requests = (guint64) gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->requests));
-    }
-  else
-    {
-      plan->load.requests = 0;
-      read_duration (self->duration, "load.duration", FALSE, &plan->load.duration_us, problems);
-    }
-  read_duration (self->warmup, "load.warmup", TRUE, &plan->load.warmup_us, problems);
-  read_duration (self->timeout, "load.timeout", FALSE, &plan->load.timeout_us, problems);
-  plan->load.threads = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->threads));
-  plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (self->mode_row)) == 1
-               ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
-  switch (adw_combo_row_get_selected (ADW_COMBO_ROW (self->engine_row)))
-    {
-    case 1: plan->engine = VS_ENGINE_KIND_SOUP; break;
-    case 2: plan->engine = VS_ENGINE_KIND_NATIVE; break;
-    default: plan->engine = VS_ENGINE_KIND_AUTO; break;
+      g_ptr_array_add (problems, vs_plan_problem_new (typed->path, typed->message));
     }
   return plan;
 }
@@ -372,7 +447,8 @@ vs_plan_editor_dispose (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->marked, g_ptr_array_unref);
   g_clear_pointer (&self->plan, vs_plan_unref);
-  g_clear_pointer (&self->template, vs_plan_unref);
+  g_clear_pointer (&self->edited, vs_plan_unref);
+  g_clear_pointer (&self->typed, g_ptr_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   G_OBJECT_CLASS (vs_plan_editor_parent_class)->dispose (object);
 }
@@ -443,7 +519,8 @@ vs_plan_editor_init (VsPlanEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
   self->marked = g_ptr_array_new ();
-  self->template = vs_plan_new ();
+  self->edited = vs_plan_new ();
+  self->typed = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
 
   {
     GtkWidget *entries[] = { self->duration, self->warmup, self->timeout };
@@ -451,11 +528,11 @@ vs_plan_editor_init (VsPlanEditor *self)
     GtkWidget *combos[] = { self->model_row, self->stop_row, self->mode_row, self->engine_row };
 
     for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
-      g_signal_connect_swapped (entries[i], "changed", G_CALLBACK (rebuild), self);
+      g_signal_connect (entries[i], "changed", G_CALLBACK (entry_edited), self);
     for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-      g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (rebuild), self);
+      g_signal_connect (spins[i], "value-changed", G_CALLBACK (entry_edited), self);
     for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
-      g_signal_connect_swapped (combos[i], "notify::selected", G_CALLBACK (rebuild), self);
+      g_signal_connect (combos[i], "notify::selected", G_CALLBACK (combo_edited), self);
   }
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (vs_plan_editor_add_target),
                             self);
@@ -478,8 +555,9 @@ vs_plan_editor_set_plan (VsPlanEditor *self,
 
   self->loading = TRUE;
 
-  g_clear_pointer (&self->template, vs_plan_unref);
-  self->template = vs_plan_copy (plan);
+  g_clear_pointer (&self->edited, vs_plan_unref);
+  self->edited = vs_plan_copy (plan);
+  g_ptr_array_set_size (self->typed, 0);
 
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->targets_group),

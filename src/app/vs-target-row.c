@@ -1,7 +1,9 @@
 /* vs-target-row.c: an expander row per target with its fields inside
  *
- * Emits "changed" on every edit, "move" (-1 / +1) and "remove" from its buttons; the plan
- * editor does the rest.
+ * The row edits a copy of the target it was made from: a field that is edited writes itself
+ * into the copy, and nothing else does, so a field the row does not show (or shows clamped,
+ * or reformatted) comes back as it was loaded. Emits "changed" on every edit, "move" (-1 / +1)
+ * and "remove" from its buttons; the plan editor does the rest.
  */
 #include "config.h"
 
@@ -27,6 +29,9 @@ struct _VsTargetRow
   GtkWidget      *headers;
   GtkWidget      *body_row;
   GtkWidget      *body;
+  GtkWidget      *body_file;
+  VsTarget       *target;          /* the loaded target with the edits made since */
+  gboolean        loading;
   GPtrArray      *marked;          /* widgets carrying an error mark */
   char           *row_problem;
 };
@@ -36,17 +41,21 @@ G_DEFINE_FINAL_TYPE (VsTargetRow, vs_target_row, ADW_TYPE_EXPANDER_ROW)
 enum { CHANGED, MOVE, REMOVE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* offered in the method field's menu; any other token may be typed (vs_plan_check() says
+ * what is not a method) */
 static const char * const methods[] = {
   "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL
 };
+
+static void sync_field (VsTargetRow *self, GtkWidget *widget);
 
 static void
 update_header (VsTargetRow *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name));
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url));
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *color = vs_palette_target_css (self->index, dark);
+  g_autofree char *color = vs_palette_target_css (self->index,
+                                                  vs_palette_is_dark_for (GTK_WIDGET (self)));
   g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", color);
 
   gtk_label_set_markup (GTK_LABEL (self->dot), markup);
@@ -58,10 +67,24 @@ update_header (VsTargetRow *self)
 }
 
 static void
-field_changed (VsTargetRow *self)
+entry_changed (GtkWidget   *entry,
+               VsTargetRow *self)
 {
+  if (self->loading)
+    return;
+  sync_field (self, entry);
   update_header (self);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+buffer_changed (GtkTextBuffer *buffer,
+                VsTargetRow   *self)
+{
+  GtkWidget *view = buffer == gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->headers))
+                    ? self->headers : self->body;
+
+  entry_changed (view, self);
 }
 
 static GtkWidget *
@@ -71,7 +94,7 @@ add_entry_row (VsTargetRow *self,
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (field_changed), self);
+  g_signal_connect (row, "changed", G_CALLBACK (entry_changed), self);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
   return row;
 }
@@ -110,8 +133,8 @@ add_text_row (VsTargetRow  *self,
   gtk_box_append (GTK_BOX (box), caption);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
-                            G_CALLBACK (field_changed), self);
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                    G_CALLBACK (buffer_changed), self);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
   *view_out = view;
   return row;
@@ -179,7 +202,53 @@ vs_target_row_dispose (GObject *object)
 
   g_clear_pointer (&self->marked, g_ptr_array_unref);
   g_clear_pointer (&self->row_problem, g_free);
+  g_clear_pointer (&self->target, vs_target_free);
   G_OBJECT_CLASS (vs_target_row_parent_class)->dispose (object);
+}
+
+static void
+method_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  VsTargetRow *self = VS_TARGET_ROW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->method), g_variant_get_string (param, NULL));
+}
+
+/* The method is typed; a menu beside it offers the common ones. */
+static GtkWidget *
+add_method_row (VsTargetRow *self)
+{
+  GtkWidget *row = add_entry_row (self, _("Method"));
+  GtkWidget *button = gtk_menu_button_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint i = 0; methods[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (methods[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "row.method",
+                                               g_variant_new_string (methods[i]));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Common Methods"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
+  return row;
+}
+
+/* dark or light, high contrast or not: the dot takes the shade for the row's own style */
+static void
+vs_target_row_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (vs_target_row_parent_class)->css_changed (widget, change);
+  if (VS_TARGET_ROW (widget)->name != NULL)
+    update_header (VS_TARGET_ROW (widget));
 }
 
 static void
@@ -188,6 +257,7 @@ vs_target_row_class_init (VsTargetRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = vs_target_row_dispose;
+  GTK_WIDGET_CLASS (klass)->css_changed = vs_target_row_css_changed;
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -195,12 +265,12 @@ vs_target_row_class_init (VsTargetRowClass *klass)
                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "row.method", "s", method_action);
 }
 
 static void
 vs_target_row_init (VsTargetRow *self)
 {
-  g_autoptr(GtkStringList) method_list = NULL;
   GtkWidget *remove;
 
   self->marked = g_ptr_array_new ();
@@ -223,26 +293,19 @@ vs_target_row_init (VsTargetRow *self)
   self->url = add_entry_row (self, _("URL"));
   adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->url), GTK_INPUT_PURPOSE_URL);
 
-  self->method = adw_combo_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->method), _("Method"));
-  method_list = gtk_string_list_new (methods);
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->method), G_LIST_MODEL (method_list));
-  g_signal_connect_swapped (self->method, "notify::selected", G_CALLBACK (field_changed), self);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->method);
+  self->method = add_method_row (self);
 
   self->expect_status = add_entry_row (self, _("Expected Status"));
   self->headers_row = add_text_row (self, _("Headers"), _("One “Name: value” per line"),
                                     &self->headers);
   self->body_row = add_text_row (self, _("Body"), _("Sent with every request; empty for none"),
                                  &self->body);
+  self->body_file = add_entry_row (self, _("Body File"));
 
   add_button_row (self, &remove);
   g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
   g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
   g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
-
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -267,20 +330,21 @@ vs_target_row_new (const VsTarget *target)
 {
   VsTargetRow *self = g_object_new (VS_TYPE_TARGET_ROW, NULL);
   g_autofree char *headers = NULL;
-  guint method = 0;
 
+  self->loading = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->name), target->name ? target->name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->url), target->url ? target->url : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->method), target->method ? target->method : "");
   gtk_editable_set_text (GTK_EDITABLE (self->expect_status),
                          target->expect_status ? target->expect_status : "2xx,3xx");
-  for (guint i = 0; methods[i] != NULL; i++)
-    if (target->method != NULL && g_ascii_strcasecmp (target->method, methods[i]) == 0)
-      method = i;
-  adw_combo_row_set_selected (ADW_COMBO_ROW (self->method), method);
   if (target->headers != NULL)
     headers = g_strjoinv ("\n", target->headers);
   set_text_view (self->headers, headers);
   set_text_view (self->body, target->body);
+  gtk_editable_set_text (GTK_EDITABLE (self->body_file),
+                         target->body_file ? target->body_file : "");
+  self->target = vs_target_copy (target);
+  self->loading = FALSE;
   update_header (self);
   return GTK_WIDGET (self);
 }
@@ -298,21 +362,11 @@ vs_target_row_set_position (VsTargetRow *self,
 
 /* Header lines are taken as typed (blank ones skipped); vs_plan_check() says what is wrong with
  * them, at "targets[N].headers[h]". */
-VsTarget *
-vs_target_row_build (VsTargetRow *self)
+static GStrv
+parse_headers (const char *text)
 {
-  VsTarget *target = vs_target_new (gtk_editable_get_text (GTK_EDITABLE (self->name)),
-                                    gtk_editable_get_text (GTK_EDITABLE (self->url)));
-  g_autofree char *headers = get_text_view (self->headers);
-  g_autofree char *body = get_text_view (self->body);
-  guint method = adw_combo_row_get_selected (ADW_COMBO_ROW (self->method));
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) lines = g_strsplit (headers, "\n", -1);
-
-  g_free (target->method);
-  target->method = g_strdup (methods[MIN (method, G_N_ELEMENTS (methods) - 2)]);
-  g_free (target->expect_status);
-  target->expect_status = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->expect_status)));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -320,12 +374,54 @@ vs_target_row_build (VsTargetRow *self)
       if (*lines[i] != '\0')
         g_strv_builder_add (builder, lines[i]);
     }
-  g_strfreev (target->headers);
-  target->headers = g_strv_builder_end (builder);
+  return g_strv_builder_end (builder);
+}
 
-  g_free (target->body);
-  target->body = *body ? g_steal_pointer (&body) : NULL;
-  return target;
+static void
+replace (char       **field,
+         const char  *text,
+         gboolean     empty_is_null)
+{
+  g_free (*field);
+  *field = empty_is_null && *text == '\0' ? NULL : g_strdup (text);
+}
+
+/* Writes the field that was edited, and only that one, into the target. */
+static void
+sync_field (VsTargetRow *self,
+            GtkWidget   *widget)
+{
+  VsTarget *target = self->target;
+
+  if (widget == self->headers || widget == self->body)
+    {
+      g_autofree char *text = get_text_view (widget);
+
+      if (widget == self->headers)
+        {
+          g_strfreev (target->headers);
+          target->headers = parse_headers (text);
+        }
+      else
+        replace (&target->body, text, TRUE);
+      return;
+    }
+  if (widget == self->name)
+    replace (&target->name, gtk_editable_get_text (GTK_EDITABLE (widget)), FALSE);
+  else if (widget == self->url)
+    replace (&target->url, gtk_editable_get_text (GTK_EDITABLE (widget)), FALSE);
+  else if (widget == self->method)
+    replace (&target->method, gtk_editable_get_text (GTK_EDITABLE (widget)), FALSE);
+  else if (widget == self->expect_status)
+    replace (&target->expect_status, gtk_editable_get_text (GTK_EDITABLE (widget)), FALSE);
+  else if (widget == self->body_file)
+    replace (&target->body_file, gtk_editable_get_text (GTK_EDITABLE (widget)), TRUE);
+}
+
+VsTarget *
+vs_target_row_build (VsTargetRow *self)
+{
+  return vs_target_copy (self->target);
 }
 
 void
@@ -368,8 +464,10 @@ vs_target_row_get_field (VsTargetRow *self,
     return self->expect_status;
   if (g_str_equal (field, "headers"))
     return self->headers_row;
-  if (g_str_equal (field, "body") || g_str_equal (field, "body_file"))
+  if (g_str_equal (field, "body"))
     return self->body_row;
+  if (g_str_equal (field, "body_file"))
+    return self->body_file;
   return NULL;
 }
 

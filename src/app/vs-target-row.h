@@ -1,4 +1,4 @@
-/* vs-target-row.h: one target of the plan editor — name, URL, method, headers, body */
+/* vs-target-row.h: one target of the plan editor — name, URL, method, headers, body, body file */
 #pragma once
 
 #include <adwaita.h>
@@ -15,11 +15,12 @@ GtkWidget *vs_target_row_new            (const VsTarget *target);
 void       vs_target_row_set_position   (VsTargetRow    *self,
                                          guint           index,
                                          guint           n_targets);
-/* A new target from the fields as typed; vs_plan_check() finds what is wrong with it. */
+/* A copy of the target the row was made from, with the fields edited since as typed;
+ * vs_plan_check() finds what is wrong with it. */
 VsTarget  *vs_target_row_build          (VsTargetRow    *self);
 void       vs_target_row_clear_problems (VsTargetRow    *self);
-/* field: "name", "url", "method", "headers", "body", "expect_status"; or anything else for the
- * target as a whole. FALSE when the row had no such field (the message still shows). */
+/* field: "name", "url", "method", "headers", "body", "body_file", "expect_status"; or anything
+ * else for the target as a whole. FALSE when the row had no such field (the message still shows). */
 gboolean   vs_target_row_show_problem   (VsTargetRow    *self,
                                          const char     *field,
                                          const char     *message);
