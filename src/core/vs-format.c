@@ -344,6 +344,7 @@ vs_format_ratio (double        ratio,
     return g_strdup ("–");
   if (ratio == 0)
     return g_strdup ("0×");
+  ratio = round_significant (ratio);
   if (ratio >= 1000)
     {
       /* "82.6k×" */
@@ -356,7 +357,6 @@ vs_format_ratio (double        ratio,
       number = vs_format_count_full (round_significant (1.0 / ratio), flags);
       return g_strconcat ("1/", number, "×", NULL);
     }
-  ratio = round_significant (ratio);
   number = vs_format_decimal (ratio, vs_format_decimals (ratio, 4), flags);
   trim_zeros (number);
   return g_strconcat (number, "×", NULL);
