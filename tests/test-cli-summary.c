@@ -325,9 +325,15 @@ test_progress (void)
   g_assert_true (g_str_has_prefix (waiting, "api   "));  /* padded to the widest name */
   g_assert_nonnull (strstr (waiting, "waiting"));
 
-  add_interval (results, 0, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), FALSE, NULL);
+  /* the warm-up counts its own errors; the measured phase does not add them to its own, as
+   * the window's cards do not */
+  failing = make_stats (10, 1000, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_CONNECT, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_CONNECT, 0);
+  add_interval (results, 0, VS_PHASE_WARMUP, 0, failing, FALSE, NULL);
   warming = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.1);
   g_assert_nonnull (strstr (warming, "warming up"));
+  g_assert_nonnull (strstr (warming, "2 errors"));
 
   /* the last tick's rate and p99, the errors so far, the share done */
   failing = make_stats (40, 3000, 0);

@@ -271,8 +271,7 @@ vs_target_card_update (VsTargetCard *self,
                        guint         index)
 {
   const VsTargetResult *result;
-  VsCounters warmup = { 0 };
-  const VsCounters *shown;
+  VsCounters shown;
   const VsInterval *last;
   gboolean measuring;
   guint64 errors;
@@ -290,27 +289,19 @@ vs_target_card_update (VsTargetCard *self,
   last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
 
   /* the same totals as the results table once the measured phase has begun; before that the
-   * warm-up's own, labelled as such */
-  measuring = result->measured_s > 0 || last->phase == VS_PHASE_MEASURE;
-  if (measuring)
-    shown = &result->total->counters;
-  else
-    {
-      for (guint i = 0; i < result->intervals->len; i++)
-        vs_counters_add (&warmup, &g_array_index (result->intervals, VsInterval, i).counters);
-      shown = &warmup;
-    }
+   * warm-up's own, labelled as such: as the CLI's progress lines count */
+  measuring = vs_summary_live_counters (result, &shown);
   gtk_label_set_text (GTK_LABEL (self->requests_caption),
                       measuring ? _("requests") : _("warm-up requests"));
   gtk_label_set_text (GTK_LABEL (self->errors_caption),
                       measuring ? _("errors") : _("warm-up errors"));
 
   update_rate_and_latency (self, results, index, last);
-  set_text (self->requests, vs_units_format (shown->requests, VS_UNIT_COUNT));
+  set_text (self->requests, vs_units_format (shown.requests, VS_UNIT_COUNT));
 
-  errors = vs_counters_errors (shown);
-  if (shown->requests > 0)
-    set_text (self->errors, vs_format_percent (100.0 * errors / shown->requests,
+  errors = vs_counters_errors (&shown);
+  if (shown.requests > 0)
+    set_text (self->errors, vs_format_percent (100.0 * errors / shown.requests,
                                                VS_FORMAT_LOCALE));
   else
     gtk_label_set_text (GTK_LABEL (self->errors), "–");

@@ -538,6 +538,27 @@ vs_summary_format_ratio (VsResults      *results,
   return vs_format_ratio (value.number / base.number, flags);
 }
 
+gboolean
+vs_summary_live_counters (const VsTargetResult *result,
+                          VsCounters           *counters)
+{
+  const VsInterval *last;
+
+  memset (counters, 0, sizeof *counters);
+  if (result->intervals->len == 0)
+    return FALSE;
+
+  last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
+  if (result->measured_s > 0 || last->phase == VS_PHASE_MEASURE)
+    {
+      *counters = result->total->counters;
+      return TRUE;
+    }
+  for (guint i = 0; i < result->intervals->len; i++)
+    vs_counters_add (counters, &g_array_index (result->intervals, VsInterval, i).counters);
+  return FALSE;
+}
+
 /* ---- notes ------------------------------------------------------------------------------ */
 
 void

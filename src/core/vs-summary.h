@@ -91,6 +91,12 @@ char            *vs_summary_format_ratio   (VsResults      *results,
                                             const VsMetric *metric,
                                             VsFormatFlags   flags);
 
+/* What the live displays (the window's cards, the CLI's progress lines) count while a run
+ * goes on: the measured phase's totals once it has begun — the summary's figures so far —
+ * and the warm-up's own before. TRUE when measuring. */
+gboolean         vs_summary_live_counters  (const VsTargetResult *result,
+                                            VsCounters           *counters);
+
 typedef enum
 {
   VS_NOTE_GENERATOR,    /* engine, workers and CPUs */
