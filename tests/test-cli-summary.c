@@ -324,6 +324,7 @@ test_progress (void)
   waiting = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0);
   g_assert_true (g_str_has_prefix (waiting, "api   "));  /* padded to the widest name */
   g_assert_nonnull (strstr (waiting, "waiting"));
+  g_assert_nonnull (strstr (waiting, "– req/s"));
 
   /* the warm-up counts its own errors; the measured phase does not add them to its own, as
    * the window's cards do not */

@@ -200,6 +200,7 @@ test_format_percent (void)
   check_format (percent_c, 5, "5.00 %");
   /* a small share keeps its digits: 0.004 % is not 0 % */
   check_format (percent_c, 0.004, "0.00400 %");
+  check_format (percent_c, 1e-9, "< 0.000001 %");
 }
 
 /* The window's numbers use the locale's decimal separator, the CLI's and the files' never. */

@@ -55,7 +55,8 @@ vs_cli_progress_line (const VsTargetResult *result,
   vs_summary_live_counters (result, &counters);
   errors = vs_counters_errors (&counters);
 
-  rps = vs_format_count (last ? last->rps : 0);
+  /* before the first tick there is no rate yet: "–", never 0 */
+  rps = last != NULL ? vs_format_count (last->rps) : g_strdup ("–");
   p99 = last && last->counters.responses > 0 ? vs_format_latency (last->p99_us) : g_strdup ("–");
 
   if (result->finished)

@@ -314,7 +314,10 @@ vs_format_percent (double        percent,
 
   if (!isfinite (percent))
     return g_strdup ("–");
-  /* a small share keeps its digits: 0.004 % is not 0 % */
+  /* a small share keeps its digits: 0.004 % is not 0 %, and one too small for them is not
+   * either */
+  if (percent > 0 && percent < 0.000001)
+    return g_strdup ("< 0.000001 %");
   number = vs_format_decimal (percent, vs_format_decimals (round_significant (percent), 6),
                               flags);
   return g_strconcat (number, " %", NULL);

@@ -683,7 +683,7 @@ add_late_note (GPtrArray *notes,
   const VsTargetResult *tr = target_of (results, i);
   const VsCounters *counters = &tr->total->counters;
   VsPlan *plan = vs_results_get_plan (results);
-  g_autofree char *lag = vs_format_latency (counters->lag_max_us);
+  g_autofree char *lag = vs_format_latency_full (counters->lag_max_us, VS_FORMAT_SPACE);
   g_autofree char *share = NULL;
   GString *text = g_string_new (NULL);
 
