@@ -94,8 +94,8 @@ append_wrapped (GString    *out,
   g_string_append_c (out, '\n');
 }
 
-/* The summary's notes, as they are; the unreachable ones go to stderr as well, from
- * vs_cli_summary_unreachable(). */
+/* The summary's notes, as they are; but for the unreachable targets, which `versus run` says
+ * on stderr (vs_cli_summary_unreachable()), where they set the exit status: not twice. */
 static void
 append_notes (Summary *summary,
               GString *out)
@@ -104,7 +104,12 @@ append_notes (Summary *summary,
 
   g_string_append_c (out, '\n');
   for (guint i = 0; i < notes->len; i++)
-    append_wrapped (out, ((VsNote *) g_ptr_array_index (notes, i))->text, 90);
+    {
+      const VsNote *note = g_ptr_array_index (notes, i);
+
+      if (note->kind != VS_NOTE_UNREACHABLE)
+        append_wrapped (out, note->text, 90);
+    }
 }
 
 /* "closed model, 50 connections per target, 30s (5s warm-up), parallel" */
