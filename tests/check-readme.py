@@ -55,6 +55,18 @@ def readme_columns(body):
     return columns
 
 
+def summary_columns(source_dir):
+    """summary.csv's columns: the ids of the metrics in src/core/vs-summary.c that files carry
+    (flag F or FT)."""
+    path = os.path.join(source_dir, "src", "core", "vs-summary.c")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    entries = re.findall(r'\{\s*"([a-z0-9_]+)",\s*N_\("[^"]*"\),\s*VS_METRIC_\w+,\s*(?:TRUE|FALSE),'
+                         r'\s*([^,]+),', text)
+    return {mid for mid, flags in entries
+            if {"F", "FT"} & {token.strip() for token in flags.split("|")}}
+
+
 def source_columns(source_dir, name):
     path = os.path.join(source_dir, "src", "core", "vs-export.c")
     with open(path, encoding="utf-8") as f:
@@ -72,8 +84,8 @@ def main(argv):
         ("versus run flags", section(readme, "`versus run`"), readme_flags,
          lambda: help_flags(binary), "`versus run --help`"),
         ("summary.csv columns", section(readme, "`summary.csv` — one row per target, over the measured phase"),
-         readme_columns, lambda: source_columns(source_dir, "summary_columns"),
-         "src/core/vs-export.c"),
+         readme_columns, lambda: summary_columns(source_dir),
+         "src/core/vs-summary.c"),
         ("timeseries.csv columns", section(readme, "`timeseries.csv` — one row per target per tick"),
          readme_columns, lambda: source_columns(source_dir, "timeseries_columns"),
          "src/core/vs-export.c"),

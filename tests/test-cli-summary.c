@@ -106,21 +106,22 @@ test_table (void)
   g_assert_true (strstr (header, "flask (B)") < strstr (header, "B/A"));
   g_assert_true (strstr (header, "B/A") < strstr (header, "C/A"));
 
-  /* flask is twice as slow: its ratio says so; down has no latency and no ratio */
+  /* flask is twice as slow: its ratio says so, as one ratio function writes every ratio; down
+   * has no latency and no ratio */
   p50 = line_of (text, "latency p50");
-  g_assert_nonnull (strstr (p50, "2.00×"));
+  g_assert_nonnull (strstr (p50, " 2×"));
   g_assert_nonnull (strstr (p50, "–"));
 
   /* the open model shows late sends, and the 5 % on flask is called out, not node's 0 % */
   late = line_of (text, "late sends");
-  g_assert_nonnull (strstr (late, "5 (5.00%)"));
+  g_assert_nonnull (strstr (late, "5 (5.00 %)"));
   g_assert_nonnull (strstr (text, "fell behind on flask"));
   g_assert_null (strstr (text, "fell behind on node"));
   g_assert_nonnull (strstr (text, "p99 uncorrected"));
 
   /* errors in total and by class */
   errors = line_of (text, "errors");
-  g_assert_nonnull (strstr (errors, "10 (100.00%)"));
+  g_assert_nonnull (strstr (errors, "10 (100 %)"));
   g_assert_nonnull (strstr (text, "\n  connect errors "));
 
   g_assert_nonnull (strstr (text, "Engine: soup."));
@@ -181,7 +182,9 @@ late_note (const char *text,
 
   g_assert_nonnull (begin);
   end = strstr (begin + 1, "The load generator");
-  return end != NULL ? g_strndup (begin, end - begin) : g_strdup (begin);
+  /* as one line: the notes are wrapped at 90 columns wherever the words fall */
+  return g_strdelimit (end != NULL ? g_strndup (begin, end - begin) : g_strdup (begin), "\n",
+                       ' ');
 }
 
 /* Issue 9, point 5: late sends have two causes and the note names the one that applied — the
@@ -241,11 +244,11 @@ test_late_cause (void)
   g_assert_nonnull (strstr (capped, "--connections"));
   g_assert_null (strstr (capped, "--threads"));
 
-  g_assert_nonnull (strstr (busy, "97% busy:\ntry more --threads or a lower --rate"));
+  g_assert_nonnull (strstr (busy, "97% busy: try more --threads or a lower --rate"));
   g_assert_null (strstr (busy, "free connection:"));
   g_assert_null (strstr (busy, "--connections"));
 
-  g_assert_nonnull (strstr (neither, "only 20% busy:\nits threads were kept off the CPU"));
+  g_assert_nonnull (strstr (neither, "only 20% busy: its threads were kept off the CPU"));
   g_assert_null (strstr (neither, "--connections"));
 }
 
@@ -270,7 +273,7 @@ test_unsent (void)
   text = vs_cli_summary_render (results);
   g_test_message ("%s", text);
   row = line_of (text, "unsent");
-  g_assert_nonnull (strstr (row, "300 (75.00%)"));
+  g_assert_nonnull (strstr (row, "300 (75.0 %)"));
   g_assert_nonnull (strstr (text, "slow: 300 of 400 requests due were never sent (unsent)"));
 }
 
@@ -321,10 +324,17 @@ test_progress (void)
   waiting = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0);
   g_assert_true (g_str_has_prefix (waiting, "api   "));  /* padded to the widest name */
   g_assert_nonnull (strstr (waiting, "waiting"));
+  g_assert_nonnull (strstr (waiting, "– req/s"));
 
-  add_interval (results, 0, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), FALSE, NULL);
+  /* the warm-up counts its own errors; the measured phase does not add them to its own, as
+   * the window's cards do not */
+  failing = make_stats (10, 1000, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_CONNECT, 0);
+  vs_stats_record_failure (failing, VS_ERROR_CLASS_CONNECT, 0);
+  add_interval (results, 0, VS_PHASE_WARMUP, 0, failing, FALSE, NULL);
   warming = vs_cli_progress_line (vs_results_get_target (results, 0), 6, 0.1);
   g_assert_nonnull (strstr (warming, "warming up"));
+  g_assert_nonnull (strstr (warming, "2 errors"));
 
   /* the last tick's rate and p99, the errors so far, the share done */
   failing = make_stats (40, 3000, 0);

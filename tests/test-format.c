@@ -1,4 +1,7 @@
 /* test-format.c: parsing durations and printing quantities */
+#include <locale.h>
+#include <math.h>
+
 #include "vs-format.h"
 
 static void
@@ -154,6 +157,76 @@ test_format_bytes (void)
   check_format (vs_format_bytes, 5.0 * 1024 * 1024 * 1024, "5.0 GiB");
 }
 
+static char *
+ratio_c (double value)
+{
+  return vs_format_ratio (value, VS_FORMAT_C);
+}
+
+static char *
+percent_c (double value)
+{
+  return vs_format_percent (value, VS_FORMAT_C);
+}
+
+/* Issue 10: one way to write a ratio, read at a glance — three significant digits and no
+ * trailing zeros, a fraction for the very small, k/M for the very large; never an exponent,
+ * never "0.08×" for 0.0812 or "12.0×" for 12. */
+static void
+test_format_ratio (void)
+{
+  check_format (ratio_c, 2, "2×");
+  check_format (ratio_c, 12, "12×");
+  check_format (ratio_c, 12.04, "12×");
+  check_format (ratio_c, 1.5, "1.5×");
+  check_format (ratio_c, 0.0812, "0.0812×");
+  check_format (ratio_c, 0.08724, "0.0872×");
+  check_format (ratio_c, 0.5, "0.5×");
+  check_format (ratio_c, 1.21e-05, "1/82.6k×");
+  check_format (ratio_c, 0.004, "1/250×");
+  check_format (ratio_c, 82600, "82.6k×");
+  check_format (ratio_c, 999.6, "1.00k×");
+  check_format (ratio_c, 0, "0×");
+  check_format (ratio_c, NAN, "–");
+  check_format (ratio_c, -1, "–");
+}
+
+static void
+test_format_percent (void)
+{
+  check_format (percent_c, 0, "0 %");
+  check_format (percent_c, 100, "100 %");
+  check_format (percent_c, 25, "25.0 %");
+  check_format (percent_c, 5, "5.00 %");
+  /* a small share keeps its digits: 0.004 % is not 0 % */
+  check_format (percent_c, 0.004, "0.00400 %");
+  check_format (percent_c, 1e-9, "< 0.000001 %");
+}
+
+/* The window's numbers use the locale's decimal separator, the CLI's and the files' never. */
+static void
+test_format_locale (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  g_autofree char *local = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *ratio = NULL;
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL &&
+      setlocale (LC_NUMERIC, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("no German locale to test with");
+      return;
+    }
+  local = vs_format_latency_full (12345, VS_FORMAT_LOCALE | VS_FORMAT_SPACE);
+  c = vs_format_latency_full (12345, VS_FORMAT_C);
+  ratio = vs_format_ratio (1.5, VS_FORMAT_LOCALE);
+  setlocale (LC_NUMERIC, saved);
+  g_assert_cmpstr (local, ==, "12,3 ms");
+  g_assert_cmpstr (c, ==, "12.3ms");
+  g_assert_cmpstr (ratio, ==, "1,5×");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +239,9 @@ main (int   argc,
   g_test_add_func ("/core/format/latency", test_format_latency);
   g_test_add_func ("/core/format/count", test_format_count);
   g_test_add_func ("/core/format/bytes", test_format_bytes);
+  g_test_add_func ("/core/format/ratio", test_format_ratio);
+  g_test_add_func ("/core/format/percent", test_format_percent);
+  g_test_add_func ("/core/format/locale", test_format_locale);
 
   return g_test_run ();
 }

@@ -234,27 +234,27 @@ test_card_figures (void)
     }
 
   card = g_object_ref_sink (vs_target_card_new (0, "alpha"));
-  vs_target_card_update (VS_TARGET_CARD (card), r);
-  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "—");
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "–");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "protocol"), ==, "");
 
   /* warm-up: its own figures, said to be the warm-up's; the protocol as soon as it is known */
   warmup = make_stats (10, 1000, 0);
   warmup->counters.protocols[VS_PROTOCOL_HTTP_2] = 10;
   add_snapshot (results, VS_PHASE_WARMUP, 0, warmup, NULL, 0.2, FALSE);
-  vs_target_card_update (VS_TARGET_CARD (card), r);
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "protocol"), ==, "HTTP/2");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "10");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
                    "warm-up requests");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors-caption"), ==,
                    "warm-up errors");
-  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), !=, "—");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), !=, "–");
 
   /* measured: 20 ended in the interval, but 5 of them were sent in the warm-up */
   add_snapshot (results, VS_PHASE_MEASURE, 1, make_stats (20, 1000, 0), make_stats (15, 1000, 0),
                 0.2, FALSE);
-  vs_target_card_update (VS_TARGET_CARD (card), r);
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
   g_assert_cmpuint (r->total->counters.requests, ==, 15);
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "15");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests-caption"), ==,
@@ -262,11 +262,29 @@ test_card_figures (void)
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "0 %");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"), ==, "");
 
+  /* while the run goes on, rate and latency are the last interval's, and say so */
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "rps-caption"), ==,
+                   "last 1s");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50-caption"), ==,
+                   "p50, last 1s");
+
   /* an interval with only failures: no latency now, not the last healthy one */
-  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 5), NULL, 0.2, TRUE);
-  vs_target_card_update (VS_TARGET_CARD (card), r);
-  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "—");
-  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p99"), ==, "—");
+  add_snapshot (results, VS_PHASE_MEASURE, 2, make_stats (0, 0, 3), NULL, 0.2, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "–");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p99"), ==, "–");
+
+  /* the end: the whole run's figures, the results table's, labelled as such */
+  add_snapshot (results, VS_PHASE_MEASURE, 3, make_stats (0, 0, 2), NULL, 0.2, TRUE);
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "rps-caption"), ==,
+                   "whole run");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50-caption"), ==,
+                   "p50, whole run");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "p50"), ==, "1.00 ms");
+  /* 20 requests over the 3 s measured */
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "rps"), ==,
+                   "6.67 req/s");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "requests"), ==, "20");
   g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "errors"), ==, "25.0 %");
   g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
@@ -277,9 +295,9 @@ test_card_figures (void)
     VsStats *unsent = make_stats (0, 0, 0);
 
     vs_stats_record_unsent (unsent, 7);
-    add_snapshot (results, VS_PHASE_MEASURE, 3, unsent, NULL, 0.2, TRUE);
+    add_snapshot (results, VS_PHASE_MEASURE, 4, unsent, NULL, 0.2, TRUE);
   }
-  vs_target_card_update (VS_TARGET_CARD (card), r);
+  vs_target_card_update (VS_TARGET_CARD (card), results, 0);
   g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
                             "Connection refused"));
   g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),

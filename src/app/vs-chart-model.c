@@ -262,7 +262,10 @@ vs_chart_model_changed (VsChartModel *self)
     }
   else
     {
-      self->x_max = vs_units_nice_ceil (MAX (x_hi, 10), X_TICKS, x_unit);
+      /* an extent known (the planned or the ended run's length) is the axis; without one, a
+       * live run of so many requests, at least 10 s so that it does not rescale every tick */
+      self->x_max = vs_units_nice_ceil (self->x_extent > 0 ? x_hi : MAX (x_hi, 10), X_TICKS,
+                                        x_unit);
       self->x_step = vs_units_nice_step (self->x_max, X_TICKS, x_unit);
     }
   /* headroom above the highest point, so lines never run along the top edge */

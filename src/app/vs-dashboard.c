@@ -11,6 +11,7 @@
 #include "vs-dashboard.h"
 #include "vs-error.h"
 #include "vs-results-table.h"
+#include "vs-summary.h"
 #include "vs-units.h"
 
 #define EXPORT_WIDTH  1000
@@ -238,6 +239,7 @@ struct _VsModelFill
   TargetFill *targets;
   double      warmup_end;
   double      x_extent;
+  gboolean    ended;      /* the run is over: the time axis fits what it drew */
 };
 
 static VsModelFill *
@@ -330,6 +332,23 @@ fill_spectrum (VsResults    *results,
     }
 }
 
+/* Every target that started has sent its last snapshot. */
+static gboolean
+results_ended (VsResults *results)
+{
+  gboolean any = FALSE;
+
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    {
+      const VsTargetResult *r = vs_results_get_target (results, t);
+
+      if (r->started && !r->finished)
+        return FALSE;
+      any |= r->started;
+    }
+  return any;
+}
+
 /* Appends the intervals that arrived since the last call; a fresh fill (filled 0 everywhere)
  * starts the models over. The spectrum is of the whole run so far: always drawn anew. */
 static void
@@ -418,14 +437,17 @@ model_fill_update (VsModelFill  *fill,
 
   fill_spectrum (results, models[VS_CHART_SPECTRUM]);
 
-  /* the planned length, so that the time axis does not rescale on every tick */
+  /* while it runs, the planned length, so that the time axis does not rescale on every tick
+   * (none when it is a count of requests: the chart's own minimum); once it has ended, what it
+   * lasted: a run stopped at 3 s of 30, or a 3 s run, is not drawn on a 10 s axis */
   if (plan != NULL && plan->load.duration_us > 0)
     planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+  fill->ended |= results_ended (results);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       if (k == VS_CHART_SPECTRUM)
         continue;
-      vs_chart_model_set_x_extent (models[k], planned > 0 ? planned : fill->x_extent);
+      vs_chart_model_set_x_extent (models[k], fill->ended ? fill->x_extent : planned);
       vs_chart_model_set_shade (models[k], 0, fill->warmup_end);
     }
   for (guint k = 0; k < VS_N_CHARTS; k++)
@@ -441,33 +463,29 @@ vs_dashboard_fill_models (VsResults    *results,
   model_fill_update (fill, results, models, TRUE);
 }
 
-/* Says so when the generator, not the server, may have set the pace (as `versus run` does). */
+/* The run-wide warnings of the summary's notes, in the words `versus run` prints: the
+ * generator saturated or crowded, sends that left late and why, protocols that differ. The
+ * notes about one target (its first error, unsent requests) are on its card. */
 static void
 update_busy_notice (VsDashboard *self)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autofree char *text = NULL;
-  double busiest = 0;
+  g_autoptr(GPtrArray) notes = vs_summary_notes (self->results);
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
+  for (guint i = 0; i < notes->len; i++)
     {
-      const VsTargetResult *r = vs_results_get_target (self->results, t);
+      const VsNote *note = g_ptr_array_index (notes, i);
+      gboolean shown = note->kind == VS_NOTE_SATURATED || note->kind == VS_NOTE_LATE ||
+                       note->kind == VS_NOTE_PROTOCOL ||
+                       (note->kind == VS_NOTE_GENERATOR && note->warning);
 
-      if (r->generator_busy_max <= VS_GENERATOR_BUSY_WARNING)
+      if (!shown)
         continue;
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, r->target->name);
-      busiest = MAX (busiest, r->generator_busy_max);
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, note->text);
     }
-
-  if (names->len > 0)
-    text = g_strdup_printf (_("The load generator was saturated while loading %s: its busiest "
-                              "thread had no time left to wait (%.0f%% busy), so these figures "
-                              "may show Versus's limit, not the server's. Try more threads, or "
-                              "keep the servers off the generator's cores."),
-                            names->str, 100.0 * busiest);
-  set_notice (self->busy_notice, text);
+  set_notice (self->busy_notice, text->len > 0 ? text->str : NULL);
 }
 
 void
@@ -491,7 +509,7 @@ vs_dashboard_update (VsDashboard *self)
       VsTargetCard *card = vs_dashboard_get_card (self, t);
 
       if (card != NULL)
-        vs_target_card_update (card, vs_results_get_target (self->results, t));
+        vs_target_card_update (card, self->results, t);
     }
 }
 
@@ -502,6 +520,8 @@ vs_dashboard_show_summary (VsDashboard *self)
 
   if (self->results == NULL)
     return;
+  if (self->fill != NULL)
+    self->fill->ended = TRUE;
   vs_dashboard_update (self);
   vs_results_table_set_results (VS_RESULTS_TABLE (self->table), self->results);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), TRUE);

@@ -2,11 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "vs-palette.h"
 #include "vs-results-table.h"
-#include "vs-units.h"
+#include "vs-summary.h"
 
 struct _VsResultsTable
 {
@@ -15,61 +14,6 @@ struct _VsResultsTable
 };
 
 G_DEFINE_FINAL_TYPE (VsResultsTable, vs_results_table, GTK_TYPE_WIDGET)
-
-typedef struct
-{
-  const char *label;
-  VsUnit      unit;
-  double    (*value) (const VsTargetResult *result, double arg);
-  double      arg;
-} Metric;
-
-static double
-metric_rps (const VsTargetResult *r,
-            double                arg)
-{
-  return vs_target_result_rps (r);
-}
-
-static double
-metric_requests (const VsTargetResult *r,
-                 double                arg)
-{
-  return r->total->counters.requests;
-}
-
-static double
-metric_error_rate (const VsTargetResult *r,
-                   double                arg)
-{
-  return 100.0 * vs_target_result_error_rate (r);
-}
-
-static double
-metric_latency (const VsTargetResult *r,
-                double                arg)
-{
-  return vs_target_result_latency (r, arg);
-}
-
-static double
-metric_mean (const VsTargetResult *r,
-             double                arg)
-{
-  return vs_histogram_mean (r->total->latency);
-}
-
-static const Metric metrics[] = {
-  { N_("Throughput"), VS_UNIT_RATE, metric_rps, 0 },
-  { N_("Requests"), VS_UNIT_COUNT, metric_requests, 0 },
-  { N_("Error rate"), VS_UNIT_PERCENT, metric_error_rate, 0 },
-  { N_("Latency mean"), VS_UNIT_LATENCY, metric_mean, 0 },
-  { N_("Latency p50"), VS_UNIT_LATENCY, metric_latency, 50 },
-  { N_("Latency p90"), VS_UNIT_LATENCY, metric_latency, 90 },
-  { N_("Latency p99"), VS_UNIT_LATENCY, metric_latency, 99 },
-  { N_("Latency p99.9"), VS_UNIT_LATENCY, metric_latency, 99.9 },
-  { N_("Latency max"), VS_UNIT_LATENCY, metric_latency, 100 },
-};
 
 static GtkWidget *
 cell (GtkGrid    *grid,
@@ -125,8 +69,8 @@ vs_results_table_set_results (VsResultsTable *self,
                               VsResults      *results)
 {
   guint n = vs_results_get_n_targets (results);
+  g_autoptr(GPtrArray) rows = NULL;
   GtkGrid *grid;
-  const VsTargetResult *first;
 
   g_clear_pointer (&self->grid, gtk_widget_unparent);
   self->grid = gtk_grid_new ();
@@ -151,28 +95,27 @@ vs_results_table_set_results (VsResultsTable *self,
         }
     }
 
-  first = n > 0 ? vs_results_get_target (results, 0) : NULL;
-  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+  /* the rows of the one summary table, as the CLI prints them, in the locale's decimals */
+  rows = vs_summary_table_rows (results);
+  for (guint m = 0; m < rows->len; m++)
     {
-      const Metric *metric = &metrics[m];
-      double base = first != NULL ? metric->value (first, metric->arg) : 0;
+      const VsMetric *metric = g_ptr_array_index (rows, m);
+      g_autofree char *label = (metric->flags & VS_METRIC_SUB)
+                               ? g_strdup_printf ("  %s", _(metric->label))
+                               : g_strdup (_(metric->label));
 
-      cell (grid, 0, m + 1, _(metric->label), "dim-label");
+      cell (grid, 0, m + 1, label, "dim-label");
       for (guint t = 0; t < n; t++)
         {
-          const VsTargetResult *r = vs_results_get_target (results, t);
-          double value = metric->value (r, metric->arg);
-          g_autofree char *text = vs_units_format (value, metric->unit);
+          g_autofree char *text = vs_summary_format_cell (results, t, metric, VS_FORMAT_LOCALE);
 
           cell (grid, 1 + t, m + 1, text, NULL);
           if (t > 0)
             {
               /* a bare ratio, not a verdict: without its uncertainty a few per cent either
-               * way is no evidence of better or worse, so it is not coloured as such; three
-               * significant digits: ×0.00429 says more than ×0.00 */
-              g_autofree char *ratio = base > 0 && isfinite (value / base)
-                                       ? g_strdup_printf ("×%.3g", value / base)
-                                       : g_strdup ("—");
+               * way is no evidence of better or worse, so it is not coloured as such */
+              g_autofree char *ratio = vs_summary_format_ratio (results, t, metric,
+                                                                VS_FORMAT_LOCALE);
 
               cell (grid, n + t, m + 1, ratio, NULL);
             }

@@ -3,9 +3,11 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "vs-palette.h"
 #include "vs-protocols.h"
+#include "vs-summary.h"
 #include "vs-target-card.h"
 #include "vs-units.h"
 
@@ -17,10 +19,13 @@ struct _VsTargetCard
   GtkWidget *box;
   GtkWidget *title;
   GtkWidget *rps;
+  GtkWidget *rps_caption;  /* what interval the rate and the latencies cover */
   GtkWidget *requests;
   GtkWidget *requests_caption;
   GtkWidget *p50;
+  GtkWidget *p50_caption;
   GtkWidget *p99;
+  GtkWidget *p99_caption;
   GtkWidget *errors;
   GtkWidget *errors_caption;
   GtkWidget *protocol; /* the HTTP version the target answers in, once it has */
@@ -49,7 +54,7 @@ add_figure (GtkGrid    *grid,
             const char *caption,
             GtkWidget **caption_label)
 {
-  GtkWidget *value = gtk_label_new ("—");
+  GtkWidget *value = gtk_label_new ("–");
   GtkWidget *label = gtk_label_new (caption);
 
   gtk_widget_add_css_class (label, "caption");
@@ -113,17 +118,22 @@ vs_target_card_init (VsTargetCard *self)
   gtk_box_append (GTK_BOX (header), self->state);
   gtk_box_append (GTK_BOX (self->box), header);
 
-  self->rps = gtk_label_new ("—");
+  self->rps = gtk_label_new ("–");
   gtk_widget_add_css_class (self->rps, "title-1");
   gtk_widget_add_css_class (self->rps, "numeric");
   gtk_label_set_xalign (GTK_LABEL (self->rps), 0);
   gtk_box_append (GTK_BOX (self->box), self->rps);
+  self->rps_caption = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->rps_caption, "caption");
+  gtk_widget_add_css_class (self->rps_caption, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (self->rps_caption), 0);
+  gtk_box_append (GTK_BOX (self->box), self->rps_caption);
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
   self->requests = add_figure (GTK_GRID (grid), 0, 0, _("requests"), &self->requests_caption);
-  self->p50 = add_figure (GTK_GRID (grid), 0, 1, _("p50 now"), NULL);
-  self->p99 = add_figure (GTK_GRID (grid), 0, 2, _("p99 now"), NULL);
+  self->p50 = add_figure (GTK_GRID (grid), 0, 1, _("p50"), &self->p50_caption);
+  self->p99 = add_figure (GTK_GRID (grid), 0, 2, _("p99"), &self->p99_caption);
   self->errors = add_figure (GTK_GRID (grid), 0, 3, _("errors"), &self->errors_caption);
   gtk_box_append (GTK_BOX (self->box), grid);
 
@@ -163,19 +173,114 @@ set_text (GtkWidget *label,
   g_free (text);
 }
 
-void
-vs_target_card_update (VsTargetCard         *self,
-                       const VsTargetResult *result)
+static void
+set_metric (GtkWidget  *label,
+            VsResults  *results,
+            guint       index,
+            const char *id)
 {
-  VsCounters warmup = { 0 };
-  const VsCounters *shown;
+  set_text (label, vs_summary_format_cell (results, index, vs_summary_find_metric (id),
+                                           VS_FORMAT_LOCALE));
+}
+
+/* The rate and the latencies: the last interval's while the run goes on, the whole run's (the
+ * results table's, from the same summary) once it has ended; the caption says which. */
+static void
+update_rate_and_latency (VsTargetCard     *self,
+                         VsResults        *results,
+                         guint             index,
+                         const VsInterval *last)
+{
+  const VsTargetResult *result = vs_results_get_target (results, index);
+  g_autofree char *scope = NULL;
+  g_autofree char *p50 = NULL;
+  g_autofree char *p99 = NULL;
+
+  if (result->finished && result->measured_s > 0)
+    {
+      scope = g_strdup (_("whole run"));
+      set_metric (self->rps, results, index, "rps");
+      set_metric (self->p50, results, index, "latency_p50_ms");
+      set_metric (self->p99, results, index, "latency_p99_ms");
+    }
+  else
+    {
+      g_autofree char *length = vs_format_duration ((gint64) llround ((last->end_s -
+                                                                        last->start_s) *
+                                                                       G_USEC_PER_SEC));
+
+      /* TRANSLATORS: what interval a card's figures cover, e.g. "last 250ms" */
+      scope = g_strdup_printf (_("last %s"), length);
+      set_text (self->rps, vs_units_format (last->rps, VS_UNIT_RATE));
+      /* an interval without responses has no latency: not the last one that had */
+      if (last->counters.responses > 0)
+        {
+          set_text (self->p50, vs_units_format (last->p50_us, VS_UNIT_LATENCY));
+          set_text (self->p99, vs_units_format (last->p99_us, VS_UNIT_LATENCY));
+        }
+      else
+        {
+          gtk_label_set_text (GTK_LABEL (self->p50), "–");
+          gtk_label_set_text (GTK_LABEL (self->p99), "–");
+        }
+    }
+
+  gtk_label_set_text (GTK_LABEL (self->rps_caption), scope);
+  /* TRANSLATORS: a card's caption: "p50, last 250ms", "p50, whole run" */
+  p50 = g_strdup_printf (_("p50, %s"), scope);
+  /* TRANSLATORS: a card's caption: "p99, last 250ms", "p99, whole run" */
+  p99 = g_strdup_printf (_("p99, %s"), scope);
+  gtk_label_set_text (GTK_LABEL (self->p50_caption), p50);
+  gtk_label_set_text (GTK_LABEL (self->p99_caption), p99);
+}
+
+/* What went wrong, in the summary's words: why a card says 100 % errors (the first error, or
+ * that the target was never reached), requests that were due and never left, sends that left
+ * late: the notes about this target. */
+static void
+update_note (VsTargetCard *self,
+             VsResults    *results,
+             guint         index)
+{
+  g_autoptr(GPtrArray) notes = vs_summary_notes (results);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const VsNote *note = g_ptr_array_index (notes, i);
+
+      if (note->target != (int) index)
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, note->text);
+    }
+
+  if (text->len > 0)
+    {
+      gtk_label_set_text (GTK_LABEL (self->note), text->str);
+      gtk_widget_set_tooltip_text (self->note, text->str);
+      gtk_widget_set_tooltip_text (self->state, text->str);
+    }
+  gtk_widget_set_visible (self->note, text->len > 0);
+}
+
+void
+vs_target_card_update (VsTargetCard *self,
+                       VsResults    *results,
+                       guint         index)
+{
+  const VsTargetResult *result;
+  VsCounters shown;
   const VsInterval *last;
   gboolean measuring;
   guint64 errors;
   g_autofree char *protocol = NULL;
 
   g_return_if_fail (VS_IS_TARGET_CARD (self));
+  g_return_if_fail (VS_IS_RESULTS (results));
 
+  result = vs_results_get_target (results, index);
   if (result->intervals->len == 0)
     {
       gtk_label_set_text (GTK_LABEL (self->state), _("waiting"));
@@ -184,41 +289,22 @@ vs_target_card_update (VsTargetCard         *self,
   last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
 
   /* the same totals as the results table once the measured phase has begun; before that the
-   * warm-up's own, labelled as such */
-  measuring = result->measured_s > 0 || last->phase == VS_PHASE_MEASURE;
-  if (measuring)
-    shown = &result->total->counters;
-  else
-    {
-      for (guint i = 0; i < result->intervals->len; i++)
-        vs_counters_add (&warmup, &g_array_index (result->intervals, VsInterval, i).counters);
-      shown = &warmup;
-    }
+   * warm-up's own, labelled as such: as the CLI's progress lines count */
+  measuring = vs_summary_live_counters (result, &shown);
   gtk_label_set_text (GTK_LABEL (self->requests_caption),
                       measuring ? _("requests") : _("warm-up requests"));
   gtk_label_set_text (GTK_LABEL (self->errors_caption),
                       measuring ? _("errors") : _("warm-up errors"));
 
-  set_text (self->rps, vs_units_format (last->rps, VS_UNIT_RATE));
-  set_text (self->requests, vs_units_format (shown->requests, VS_UNIT_COUNT));
+  update_rate_and_latency (self, results, index, last);
+  set_text (self->requests, vs_units_format (shown.requests, VS_UNIT_COUNT));
 
-  /* an interval without responses has no latency: not the last one that had */
-  if (last->counters.responses > 0)
-    {
-      set_text (self->p50, vs_units_format (last->p50_us, VS_UNIT_LATENCY));
-      set_text (self->p99, vs_units_format (last->p99_us, VS_UNIT_LATENCY));
-    }
+  errors = vs_counters_errors (&shown);
+  if (shown.requests > 0)
+    set_text (self->errors, vs_format_percent (100.0 * errors / shown.requests,
+                                               VS_FORMAT_LOCALE));
   else
-    {
-      gtk_label_set_text (GTK_LABEL (self->p50), "—");
-      gtk_label_set_text (GTK_LABEL (self->p99), "—");
-    }
-
-  errors = vs_counters_errors (shown);
-  if (shown->requests > 0)
-    set_text (self->errors, vs_units_format (100.0 * errors / shown->requests, VS_UNIT_PERCENT));
-  else
-    gtk_label_set_text (GTK_LABEL (self->errors), "—");
+    gtk_label_set_text (GTK_LABEL (self->errors), "–");
   if (errors > 0)
     gtk_widget_add_css_class (self->errors, "error");
   else
@@ -235,32 +321,7 @@ vs_target_card_update (VsTargetCard         *self,
   else
     gtk_label_set_text (GTK_LABEL (self->state), _("measuring"));
 
-  /* what went wrong, in the engine's words: why a card says 100 % errors; and the requests
-   * that were due and never left, which no other figure on the card holds */
-  {
-    g_autoptr(GString) note = g_string_new (NULL);
-    const VsCounters *counters = &result->total->counters;
-
-    if (result->first_error != NULL)
-      g_string_append_printf (note, _("First error: %s"), result->first_error);
-    if (counters->unsent > 0)
-      {
-        if (note->len > 0)
-          g_string_append_c (note, '\n');
-        g_string_append_printf (note,
-                                _("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests due "
-                                  "were never sent: the run ended before they could leave"),
-                                counters->unsent, counters->requests + counters->unsent);
-      }
-
-    if (note->len > 0)
-      {
-        gtk_label_set_text (GTK_LABEL (self->note), note->str);
-        gtk_widget_set_tooltip_text (self->note, note->str);
-        gtk_widget_set_tooltip_text (self->state, note->str);
-      }
-    gtk_widget_set_visible (self->note, note->len > 0);
-  }
+  update_note (self, results, index);
 }
 
 const char *
@@ -279,6 +340,10 @@ vs_target_card_get_figure (VsTargetCard *self,
     label = self->p99;
   else if (g_str_equal (key, "errors"))
     label = self->errors;
+  else if (g_str_equal (key, "rps-caption"))
+    label = self->rps_caption;
+  else if (g_str_equal (key, "p50-caption"))
+    label = self->p50_caption;
   else if (g_str_equal (key, "requests-caption"))
     label = self->requests_caption;
   else if (g_str_equal (key, "errors-caption"))

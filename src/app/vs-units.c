@@ -4,19 +4,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "vs-format.h"
 #include "vs-units.h"
-
-/* Decimals so that three significant digits show, no more. */
-static int
-decimals_for (double value)
-{
-  value = fabs (value);
-  if (value >= 100 || value == 0)
-    return 0;
-  if (value >= 10)
-    return 1;
-  return 2;
-}
 
 /* Decimals needed to tell ticks step apart once divided by scale. */
 static int
@@ -124,43 +113,39 @@ vs_units_format_tick (double value,
     }
 }
 
+/* The figures themselves follow core's one significant-digit rule (vs-format.h), with the
+ * locale's decimal separator; only the ticks above have their own, the step's. */
 char *
 vs_units_format (double value,
                  VsUnit unit)
 {
-  double scale;
-  const char *suffix;
+  const VsFormatFlags flags = VS_FORMAT_LOCALE | VS_FORMAT_SPACE;
+  g_autofree char *number = NULL;
 
   switch (unit)
     {
     case VS_UNIT_LATENCY:
-      latency_scale (value, &scale, &suffix);
-      return g_strdup_printf ("%.*f %s", decimals_for (value / scale), value / scale, suffix);
+      return vs_format_latency_full (value, flags);
 
     case VS_UNIT_COUNT:
-      count_scale (value, &scale, &suffix);
-      return g_strdup_printf ("%.*f%s", scale == 1 ? 0 : decimals_for (value / scale),
-                              value / scale, suffix);
+      return vs_format_count_full (round (value), flags);
 
     case VS_UNIT_RATE:
-      count_scale (value, &scale, &suffix);
+      number = vs_format_count_full (value, flags);
       /* TRANSLATORS: requests per second, e.g. "12.3k req/s" */
-      return g_strdup_printf (_("%.*f%s req/s"), decimals_for (value / scale), value / scale,
-                              suffix);
+      return g_strdup_printf (_("%s req/s"), number);
 
     case VS_UNIT_ERROR_RATE:
-      count_scale (value, &scale, &suffix);
+      number = vs_format_count_full (value, flags);
       /* TRANSLATORS: errors per second, e.g. "1.2k errors/s" */
-      return g_strdup_printf (_("%.*f%s errors/s"), decimals_for (value / scale), value / scale,
-                              suffix);
+      return g_strdup_printf (_("%s errors/s"), number);
 
     case VS_UNIT_SECONDS:
-      return g_strdup_printf ("%.*f s", decimals_for (value), value);
+      number = vs_format_decimal (value, vs_format_decimals (value, 2), flags);
+      return g_strdup_printf ("%s s", number);
 
     case VS_UNIT_PERCENT:
-      /* a small error rate keeps its digits: 0.004 % is not 0 % */
-      return g_strdup_printf ("%.*f %%",
-                              value != 0 && fabs (value) < 0.1 ? 3 : decimals_for (value), value);
+      return vs_format_percent (value, flags);
 
     case VS_UNIT_NINES:
       return format_percentile (round (vs_units_percentile (value) * 1e4) / 1e4);

@@ -1,7 +1,9 @@
 /* vs-units.h: numbers as the window shows them — locale decimals, units, round axis steps
  *
  * The window prints with the locale's decimal point (printf after setlocale follows
- * LC_NUMERIC); files written by core stay dot-decimal.
+ * LC_NUMERIC); files written by core stay dot-decimal. The figures follow core's one
+ * significant-digit rule (vs-format.h, VS_FORMAT_LOCALE); only axis ticks and steps are
+ * decided here.
  */
 #pragma once
 

@@ -5,6 +5,7 @@
 
 #include "vs-cli-progress.h"
 #include "vs-format.h"
+#include "vs-summary.h"
 
 struct _VsCliProgress
 {
@@ -43,15 +44,19 @@ vs_cli_progress_line (const VsTargetResult *result,
   g_autofree char *rps = NULL;
   g_autofree char *p99 = NULL;
   g_autofree char *state = NULL;
-  guint64 errors = 0;
+  VsCounters counters;
+  guint64 errors;
   glong pad;
 
   if (result->intervals->len > 0)
     last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
-  for (guint i = 0; i < result->intervals->len; i++)
-    errors += vs_counters_errors (&g_array_index (result->intervals, VsInterval, i).counters);
+  /* as the window's cards count: the measured phase's errors once it has begun, the
+   * warm-up's before */
+  vs_summary_live_counters (result, &counters);
+  errors = vs_counters_errors (&counters);
 
-  rps = vs_format_count (last ? last->rps : 0);
+  /* before the first tick there is no rate yet: "–", never 0 */
+  rps = last != NULL ? vs_format_count (last->rps) : g_strdup ("–");
   p99 = last && last->counters.responses > 0 ? vs_format_latency (last->p99_us) : g_strdup ("–");
 
   if (result->finished)

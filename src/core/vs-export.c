@@ -19,7 +19,7 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
-#include "vs-protocols.h"
+#include "vs-summary.h"
 
 typedef enum
 {
@@ -36,21 +36,6 @@ typedef struct
   guint64     uint;
   double      decimal;
 } Field;
-
-static const char * const summary_columns[] = {
-  "target", "url", "engine", "workers", "cpus", "model", "mode", "connections", "rate_rps", "duration_s",
-  "requests", "responses", "errors",
-  "errors_connect", "errors_tls", "errors_timeout", "errors_io", "errors_status",
-  "errors_http_4xx", "errors_http_5xx",
-  "unsent", "late_sends", "late_sends_at_cap", "at_cap_pct", "rps",
-  "latency_min_ms", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
-  "latency_p999_ms", "latency_max_ms",
-  "uncorrected_p50_ms", "uncorrected_p99_ms",
-  "connect_p50_ms", "connect_p99_ms", "tls_p50_ms", "tls_p99_ms",
-  "first_byte_p50_ms", "first_byte_p99_ms",
-  "bytes_in", "bytes_out", "generator_busy_max_pct",
-  "protocol", "streams",
-};
 
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
@@ -103,30 +88,6 @@ add_ms (GArray *row,
   add_decimal (row, us / 1000.0);
 }
 
-/* percentile of @histogram in ms, or an empty field when it holds no samples: a missing
- * measurement must never read as a zero */
-static void
-add_percentile_ms (GArray            *row,
-                   const VsHistogram *histogram,
-                   double             percentile)
-{
-  if (vs_histogram_count (histogram) == 0)
-    add_empty (row);
-  else
-    add_ms (row, vs_histogram_percentile (histogram, percentile));
-}
-
-/* The HTTP version(s) the target answered in; empty before any response. A row borrows its
- * strings: this one is interned (there are only a handful of combinations). */
-static void
-add_protocol (GArray               *row,
-              const VsTargetResult *target)
-{
-  g_autofree char *protocol = vs_target_result_protocol (target);
-
-  add_string (row, protocol != NULL ? g_intern_string (protocol) : NULL);
-}
-
 static const char *
 phase_to_string (VsPhase phase)
 {
@@ -139,77 +100,56 @@ row_new (void)
   return g_array_new (FALSE, TRUE, sizeof (Field));
 }
 
+/* The columns of summary.csv: the metrics of the summary table that files carry. */
+static const char **
+summary_columns (guint *n_columns)
+{
+  static const char **columns;
+  static guint n;
+
+  if (g_once_init_enter (&columns))
+    {
+      const char **ids = g_new0 (const char *, vs_summary_get_n_metrics () + 1);
+      guint k = 0;
+
+      for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
+        if (vs_summary_get_metric (i)->flags & VS_METRIC_FILE)
+          ids[k++] = vs_summary_get_metric (i)->id;
+      n = k;
+      g_once_init_leave (&columns, ids);
+    }
+  *n_columns = n;
+  return columns;
+}
+
+/* One field per file metric, as the summary table says: its getter decides what is measured,
+ * and nothing not measured becomes a zero. */
 static GArray *
 summary_row (VsResults *results,
              guint      index)
 {
-  VsPlan *plan = vs_results_get_plan (results);
-  const VsTargetResult *target = vs_results_get_target (results, index);
-  const VsCounters *counters = &target->total->counters;
-  const VsHistogram *latency = target->total->latency;
-  const VsHistogram *uncorrected = target->total->uncorrected;
   GArray *row = row_new ();
 
-  add_string (row, target->target->name);
-  add_string (row, target->target->url);
-  add_string (row, vs_results_get_engine (results));
-  add_uint (row, vs_results_get_n_workers (results));
-  add_uint (row, vs_results_get_n_cpus (results));
-  add_string (row, vs_load_model_to_string (plan->load.model));
-  add_string (row, vs_mode_to_string (plan->mode));
-  add_uint (row, plan->load.connections);
-  if (plan->load.model == VS_LOAD_OPEN)
-    add_decimal (row, plan->load.rate);
-  else
-    add_empty (row);
-  add_decimal (row, target->measured_s);
+  for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
+    {
+      const VsMetric *metric = vs_summary_get_metric (i);
+      VsMetricValue value;
 
-  add_uint (row, counters->requests);
-  add_uint (row, counters->responses);
-  add_uint (row, vs_counters_errors (counters));
-  for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
-    add_uint (row, counters->errors[i]);
-  add_uint (row, counters->unsent);
-  add_uint (row, counters->late);
-  add_uint (row, counters->late_at_cap);
-  if (plan->load.model == VS_LOAD_OPEN)
-    add_decimal (row, 100.0 * vs_target_result_at_cap_share (target,
-                                                             vs_results_get_n_workers (results)));
-  else
-    add_empty (row);
-  add_decimal (row, vs_target_result_rps (target));
-
-  if (vs_histogram_count (latency) == 0)
-    {
-      add_empty (row);
-      add_empty (row);
-    }
-  else
-    {
-      add_ms (row, vs_histogram_min (latency));
-      add_decimal (row, vs_histogram_mean (latency) / 1000.0);
-    }
-  add_percentile_ms (row, latency, 50);
-  add_percentile_ms (row, latency, 90);
-  add_percentile_ms (row, latency, 99);
-  add_percentile_ms (row, latency, 99.9);
-  add_percentile_ms (row, latency, 100);
-  add_percentile_ms (row, uncorrected, 50);
-  add_percentile_ms (row, uncorrected, 99);
-  for (guint i = 0; i < VS_N_TIMINGS; i++)
-    {
-      add_percentile_ms (row, target->total->timings[i], 50);
-      add_percentile_ms (row, target->total->timings[i], 99);
+      if (!(metric->flags & VS_METRIC_FILE))
+        continue;
+      value = vs_summary_value (results, index, metric);
+      if (!value.measured)
+        add_empty (row);
+      else if (metric->unit == VS_METRIC_TEXT)
+        add_string (row, value.text);
+      else if (metric->unit == VS_METRIC_COUNT)
+        add_uint (row, (guint64) value.number);
+      else if (metric->unit == VS_METRIC_LATENCY)
+        add_decimal (row, value.number / 1000.0);  /* the files write ms */
+      else
+        add_decimal (row, value.number);
     }
 
-  add_uint (row, counters->bytes_in);
-  add_uint (row, counters->bytes_out);
-  add_decimal (row, 100.0 * target->generator_busy_max);
-
-  add_protocol (row, target);
-  add_uint (row, plan->load.streams);
-
-  g_assert (row->len == G_N_ELEMENTS (summary_columns));
   return row;
 }
 
@@ -316,13 +256,15 @@ summary_csv (VsResults *results)
 {
   GString *csv = g_string_new (NULL);
   guint n_targets = vs_results_get_n_targets (results);
+  guint n_columns;
+  const char **columns = summary_columns (&n_columns);
 
-  append_csv_line (csv, summary_columns, G_N_ELEMENTS (summary_columns), NULL);
+  append_csv_line (csv, columns, n_columns, NULL);
   for (guint i = 0; i < n_targets; i++)
     {
       g_autoptr(GArray) row = summary_row (results, i);
 
-      append_csv_line (csv, summary_columns, G_N_ELEMENTS (summary_columns), row);
+      append_csv_line (csv, columns, n_columns, row);
     }
 
   return csv;
@@ -405,6 +347,7 @@ add_json_target (JsonBuilder *builder,
   const VsTargetResult *target = vs_results_get_target (results, index);
   const VsHistogram *latency = target->total->latency;
   g_autoptr(GArray) summary = summary_row (results, index);
+  guint n_columns;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
@@ -414,7 +357,7 @@ add_json_target (JsonBuilder *builder,
 
   json_builder_set_member_name (builder, "summary");
   json_builder_begin_object (builder);
-  add_json_members (builder, summary_columns, 0, summary);
+  add_json_members (builder, summary_columns (&n_columns), 0, summary);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "latency_percentiles");
@@ -460,17 +403,53 @@ add_json_target (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* What a reader must know to read the figures right: the CLI prints the same sentences. */
+/* What a reader must know to read the figures right: the summary's notes, in the words the
+ * CLI and the window use. "notes" keeps its strings; "run_notes" says what each is about. */
 static void
 add_json_notes (JsonBuilder *builder,
                 VsResults   *results)
 {
-  g_autoptr(GPtrArray) notes = vs_protocol_notes (results);
+  g_autoptr(GPtrArray) notes = vs_summary_notes (results);
+  static const char * const kinds[] = {
+    [VS_NOTE_GENERATOR] = "generator", [VS_NOTE_OPEN_MODEL] = "open_model",
+    [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
+    [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
+    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late",
+  };
 
   json_builder_set_member_name (builder, "notes");
   json_builder_begin_array (builder);
   for (guint i = 0; i < notes->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (notes, i));
+    {
+      const VsNote *note = g_ptr_array_index (notes, i);
+
+      if (note->kind == VS_NOTE_PROTOCOL)
+        json_builder_add_string_value (builder, note->text);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "run_notes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const VsNote *note = g_ptr_array_index (notes, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, kinds[note->kind]);
+      json_builder_set_member_name (builder, "target");
+      if (note->target >= 0)
+        json_builder_add_string_value (builder,
+                                       vs_results_get_target (results,
+                                                              note->target)->target->name);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "warning");
+      json_builder_add_boolean_value (builder, note->warning);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, note->text);
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
 }
 

@@ -187,22 +187,66 @@ vs_format_duration (gint64 us)
   return g_string_free (str, FALSE);
 }
 
+/* The one significant-digit rule: decimals so that three significant digits show ("842",
+ * "12.3", "1.25", "0.0812"), at most max_decimals. */
+int
+vs_format_decimals (double value,
+                    int    max_decimals)
+{
+  int decimals = 0;
+
+  value = fabs (value);
+  if (value == 0 || !isfinite (value))
+    return 0;
+  for (double limit = 100; value < limit && decimals < max_decimals; limit /= 10)
+    decimals++;
+  return decimals;
+}
+
+char *
+vs_format_decimal (double        value,
+                   int           decimals,
+                   VsFormatFlags flags)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[16];
+
+  if (!isfinite (value))
+    return g_strdup ("–");
+  if (flags & VS_FORMAT_LOCALE)
+    return g_strdup_printf ("%.*f", decimals, value);  /* printf follows LC_NUMERIC */
+  g_snprintf (format, sizeof format, "%%.%df", CLAMP (decimals, 0, 9));
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, format, value));
+}
+
+/* @value rounded to 3 significant digits, the way the decimals show it. */
+static double
+round_significant (double value)
+{
+  double magnitude;
+
+  if (value == 0 || !isfinite (value))
+    return value;
+  magnitude = pow (10.0, floor (log10 (fabs (value))) - 2);
+  return round (value / magnitude) * magnitude;
+}
+
 /* Prints @value in the largest of @units (each @step times the last) that keeps it below
  * @step, rounded to 3 significant digits: "842", "12.3", "1.25". */
 static char *
 format_significant (double              value,
                     const char * const *units,
                     guint               n_units,
-                    double              step)
+                    double              step,
+                    VsFormatFlags       flags)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *number = NULL;
   const char *sign = "";
   double rounded = 0.0;
   guint unit = 0;
-  int decimals;
 
   if (!isfinite (value))
-    return g_strdup ("-");
+    return g_strdup ("–");
 
   if (value < 0)
     {
@@ -215,37 +259,36 @@ format_significant (double              value,
 
   for (;;)
     {
-      if (value > 0)
-        {
-          double magnitude = pow (10.0, floor (log10 (value)) - 2);
-
-          rounded = round (value / magnitude) * magnitude;
-        }
+      rounded = round_significant (value);
       if (rounded < step || unit + 1 == n_units)
         break;
       value /= step;
       unit++;
     }
 
-  decimals = rounded >= 100 ? 0 : rounded >= 10 ? 1 : 2;
-  if (rounded == 0)
-    decimals = 0;
-  g_ascii_formatd (buf, sizeof buf, decimals == 0 ? "%.0f" : decimals == 1 ? "%.1f" : "%.2f",
-                   rounded);
+  number = vs_format_decimal (rounded, vs_format_decimals (rounded, 2), flags);
+  return g_strconcat (sign, number, (flags & VS_FORMAT_SPACE) && *units[unit] ? " " : "",
+                      units[unit], NULL);
+}
 
-  return g_strconcat (sign, buf, units[unit], NULL);
+char *
+vs_format_latency_full (double        us,
+                        VsFormatFlags flags)
+{
+  static const char * const units[] = { "\xc2\xb5s", "ms", "s" };
+
+  return format_significant (us, units, G_N_ELEMENTS (units), 1000.0, flags);
 }
 
 char *
 vs_format_latency (double us)
 {
-  static const char * const units[] = { "\xc2\xb5s", "ms", "s" };
-
-  return format_significant (us, units, G_N_ELEMENTS (units), 1000.0);
+  return vs_format_latency_full (us, 0);
 }
 
 char *
-vs_format_count (double value)
+vs_format_count_full (double        value,
+                      VsFormatFlags flags)
 {
   static const char * const units[] = { "", "k", "M", "G" };
 
@@ -253,19 +296,86 @@ vs_format_count (double value)
   if (fabs (value) < 1000.0 && value == floor (value))
     return g_strdup_printf ("%.0f", value);
 
-  return format_significant (value, units, G_N_ELEMENTS (units), 1000.0);
+  return format_significant (value, units, G_N_ELEMENTS (units), 1000.0,
+                            flags & ~VS_FORMAT_SPACE);
 }
 
 char *
-vs_format_bytes (double bytes)
+vs_format_count (double value)
+{
+  return vs_format_count_full (value, 0);
+}
+
+char *
+vs_format_percent (double        percent,
+                   VsFormatFlags flags)
+{
+  g_autofree char *number = NULL;
+
+  if (!isfinite (percent))
+    return g_strdup ("–");
+  /* a small share keeps its digits: 0.004 % is not 0 %, and one too small for them is not
+   * either */
+  if (percent > 0 && percent < 0.000001)
+    return g_strdup ("< 0.000001 %");
+  number = vs_format_decimal (percent, vs_format_decimals (round_significant (percent), 6),
+                              flags);
+  return g_strconcat (number, " %", NULL);
+}
+
+/* Drops the zeros after a decimal separator ("12.0" → "12", "1.50" → "1.5"). */
+static void
+trim_zeros (char *number)
+{
+  char *end = number + strlen (number);
+
+  if (strpbrk (number, ".,") == NULL)
+    return;
+  while (end > number && end[-1] == '0')
+    *--end = '\0';
+  if (end > number && (end[-1] == '.' || end[-1] == ','))
+    *--end = '\0';
+}
+
+char *
+vs_format_ratio (double        ratio,
+                 VsFormatFlags flags)
+{
+  g_autofree char *number = NULL;
+
+  if (!isfinite (ratio) || ratio < 0)
+    return g_strdup ("–");
+  if (ratio == 0)
+    return g_strdup ("0×");
+  ratio = round_significant (ratio);
+  if (ratio >= 1000)
+    {
+      /* "82.6k×" */
+      number = vs_format_count_full (round_significant (ratio), flags);
+      return g_strconcat (number, "×", NULL);
+    }
+  if (ratio < 0.01)
+    {
+      /* "1/82.6k×": a fraction a person reads at once, where 1.21e-05 needs counting */
+      number = vs_format_count_full (round_significant (1.0 / ratio), flags);
+      return g_strconcat ("1/", number, "×", NULL);
+    }
+  number = vs_format_decimal (ratio, vs_format_decimals (ratio, 4), flags);
+  trim_zeros (number);
+  return g_strconcat (number, "×", NULL);
+}
+
+char *
+vs_format_bytes_full (double        bytes,
+                      VsFormatFlags flags)
 {
   static const char * const units[] = { "KiB", "MiB", "GiB", "TiB" };
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *number = NULL;
   double value = bytes;
   guint unit = 0;
 
   if (!isfinite (bytes))
-    return g_strdup ("-");
+    return g_strdup ("–");
 
   if (fabs (bytes) < 1024.0)
     return g_strdup_printf ("%.0f B", bytes);
@@ -278,6 +388,12 @@ vs_format_bytes (double bytes)
       unit++;
     }
 
-  g_ascii_formatd (buf, sizeof buf, "%.1f", value);
-  return g_strconcat (buf, " ", units[unit], NULL);
+  number = vs_format_decimal (value, 1, flags);
+  return g_strconcat (number, " ", units[unit], NULL);
+}
+
+char *
+vs_format_bytes (double bytes)
+{
+  return vs_format_bytes_full (bytes, VS_FORMAT_C);
 }
