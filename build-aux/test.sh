@@ -110,7 +110,7 @@ G_SLICE=always-malloc \
 #    1,000 connections within the case's 20 s request timeout on two cores.
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   run_suites "thread tests under ThreadSanitizer" build-tsan \
-    --timeout-multiplier 3 --test-args=-s --test-args=/engine/protocol/soup/thousand-connections \
+    --timeout-multiplier 3 --test-args '-s /engine/protocol/soup/thousand-connections' \
     job run engine protocol cli \
     -- -Dgui=false -Db_sanitize=thread "$@"
 

@@ -406,8 +406,10 @@ g_main_context_invoke (GMainContext *context,
  * and from them through a GAsyncQueue and GTask state under locks GLib takes inside itself,
  * which no wrapper reaches. Versus runs no code in those threads (src/ has no GTask thread,
  * GThreadPool or g_task_run_in_thread), so their memory accesses are GLib's and GIO's: they
- * are not checked. GLib names each worker "pool-…" as it starts (g_thread_new ("pool-…")),
- * from inside the new thread; that is where the thread is told to be ignored. */
+ * are not checked. The same holds for GLib's own worker thread, "gmain", which runs GLib's
+ * private context (child watches for GSubprocess, Unix signals). GLib names each such thread
+ * as it starts (g_thread_new ("pool-…"), g_thread_new ("gmain")), from inside the new thread;
+ * that is where the thread is told to be ignored. */
 static pthread_key_t ignored_key;
 
 /* TSan wants every ignore ended before the thread finishes. */
@@ -431,7 +433,8 @@ pthread_setname_np (pthread_t   thread,
   REAL (pthread_setname_np, int, pthread_t, const char *);
 
   pthread_once (&once, ignored_key_init);
-  if (pthread_equal (thread, pthread_self ()) && g_str_has_prefix (name, "pool-") &&
+  if (pthread_equal (thread, pthread_self ()) &&
+      (g_str_has_prefix (name, "pool-") || g_str_equal (name, "gmain")) &&
       pthread_getspecific (ignored_key) == NULL)
     {
       pthread_setspecific (ignored_key, GINT_TO_POINTER (1));
