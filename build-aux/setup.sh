@@ -22,6 +22,10 @@ packages=(
   xvfb xauth openssl desktop-file-utils appstream shellcheck
   # screenshots with large text: an XSETTINGS manager sets Xft/DPI (text scaling) under Xvfb
   xsettingsd
+  # test.sh's ThreadSanitizer build (gcc's runtime) and its libFuzzer build: clang 14 and its
+  # runtime libraries (libFuzzer, ASan and UBSan for clang: libclang-rt-14-dev, which clang-14
+  # does not pull in), and llvm-symbolizer (llvm-14) so that a fuzz crash's stack has names
+  libtsan2 clang-14 libclang-rt-14-dev llvm-14
   # desktop data: icon previews, the German locale for the translation test
   librsvg2-bin locales
   # the offline Flatpak build (flatpak/build-offline.sh): a stand-in runtime from Debian

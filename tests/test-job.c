@@ -228,8 +228,10 @@ test_job_collect_while_running (void)
   g_assert_no_error (error);
   g_assert_true (vs_job_start (job, &error));
 
+  /* at least 300 ms and at least 11 collects while the workers run: a collect waits for every
+   * worker to switch buffers, which takes longer on a loaded machine or under ThreadSanitizer */
   until = g_get_monotonic_time () + 300 * 1000;
-  while (g_get_monotonic_time () < until)
+  while (g_get_monotonic_time () < until || collects <= 10)
     {
       drain (job, &seen);
       collects++;
@@ -237,7 +239,6 @@ test_job_collect_while_running (void)
   vs_job_stop (job);
   drain (job, &seen);
 
-  g_assert_cmpuint (collects, >, 10);
   g_assert_cmpuint (seen, >, 0);
   g_assert_cmpuint (seen, ==, g_atomic_pointer_get (&engine->recorded));
   vs_job_free (job);

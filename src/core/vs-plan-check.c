@@ -23,13 +23,16 @@ add_problem (GPtrArray  *problems,
              ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *valid = NULL;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_ptr_array_add (problems, vs_plan_problem_new (path, message));
+  /* messages quote what was given, and text from the command line need not be UTF-8 */
+  valid = g_utf8_make_valid (message, -1);
+  g_ptr_array_add (problems, vs_plan_problem_new (path, valid));
 }
 
 static void
@@ -85,7 +88,11 @@ vs_header_check (const char *header)
   if (strpbrk (header, "\r\n") != NULL)
     return g_strdup (_("a header must not contain a line break"));
   if (colon == NULL || !is_token (header, colon - header))
-    return g_strdup_printf (_("“%s” is not a header; write “Name: value”"), header);
+    {
+      g_autofree char *shown = g_utf8_make_valid (header, -1);  /* -H need not be UTF-8 */
+
+      return g_strdup_printf (_("“%s” is not a header; write “Name: value”"), shown);
+    }
   if (header_is (header, "Content-Length"))
     return g_strdup (_("Versus sets Content-Length itself, from the body; remove this header"));
   if (header_is (header, "Transfer-Encoding"))

@@ -42,6 +42,7 @@ status_rule_parse_item (VsStatusRule *rule,
                         GError      **error)
 {
   gsize len = strlen (item);
+  g_autofree char *shown = g_utf8_make_valid (item, -1);  /* for messages: -e need not be UTF-8 */
   const char *dash;
   guint lo, hi;
 
@@ -70,13 +71,13 @@ status_rule_parse_item (VsStatusRule *rule,
   if (lo < 100 || lo > 599 || hi < 100 || hi > 599)
     {
       g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                   _("status “%s” is out of range; HTTP statuses run from 100 to 599"), item);
+                   _("status “%s” is out of range; HTTP statuses run from 100 to 599"), shown);
       return FALSE;
     }
   if (lo > hi)
     {
       g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                   _("range “%s” runs backwards; write the lower status first"), item);
+                   _("range “%s” runs backwards; write the lower status first"), shown);
       return FALSE;
     }
 
@@ -86,7 +87,7 @@ status_rule_parse_item (VsStatusRule *rule,
 bad:
   g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
                _("“%s” is not a status, class or range; use forms like 2xx, 200 or 200-204"),
-               item);
+               shown);
   return FALSE;
 }
 
@@ -117,8 +118,10 @@ vs_status_rule_parse (VsStatusRule *rule,
 
       if (*item == '\0')
         {
+          g_autofree char *shown = g_utf8_make_valid (text, -1);
+
           g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                       _("“%s” has an empty item; separate statuses with single commas"), text);
+                       _("“%s” has an empty item; separate statuses with single commas"), shown);
           return FALSE;
         }
       if (!status_rule_parse_item (&parsed, item, error))
