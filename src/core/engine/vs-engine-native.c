@@ -688,7 +688,10 @@ conn_parse (Loop       *loop,
       gsize parsed = http_parser_execute (&c->parser, &parser_settings, data, len);
       enum http_errno error = HTTP_PARSER_ERRNO (&c->parser);
 
-      c->msg_bytes += parsed;
+      /* at the end of the stream http-parser reports 1 "parsed" byte in some states
+       * (HPE_INVALID_EOF_STATE); no byte arrived, so none is counted */
+      if (!eof)
+        c->msg_bytes += parsed;
       if (c->msg_done)
         {
           c->msg_done = FALSE;
