@@ -56,7 +56,12 @@ test_run_signals_on_main_thread (void)
   while (!seen.finished)
     g_main_context_iteration (NULL, TRUE);
 
-  g_assert_cmpuint (seen.ticks, >=, 3);
+  /* every interval the results hold was delivered as a tick, none was lost while nobody
+   * iterated (how many intervals a 300 ms run gets depends on how the machine schedules the
+   * controller, so their number is not fixed) */
+  g_assert_cmpuint (seen.ticks, >=, 1);
+  g_assert_cmpuint (seen.ticks, ==,
+                    vs_results_get_target (vs_run_get_results (run), 0)->intervals->len);
   g_assert_cmpuint (seen.ticks_elsewhere, ==, 0);
   g_assert_false (vs_run_is_running (run));
   g_assert_cmpuint (vs_results_get_target (vs_run_get_results (run), 0)
