@@ -289,9 +289,7 @@ vs_run_start (VsRun   *self,
   if (!vs_plan_validate (self->plan, error))
     return FALSE;
 
-  self->engine = vs_engine_new_for_plan (self->plan, error);
-  if (self->engine == NULL)
-    return FALSE;
+  self->engine = vs_engine_new_for_plan (self->plan);
 
   n_targets = vs_plan_get_n_targets (self->plan);
   first = g_new (guint, n_targets);
