@@ -128,12 +128,46 @@ run_finished_cb (VsWindow *self,
     _vs_window_toast (self, _("Run finished"));
 }
 
+/* The run's start is over: its preparation (body files, name resolution) ran on the run's
+ * controller thread while the window went on drawing. */
+static void
+run_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  VsRun *run = VS_RUN (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_run_start_finish (run, result, &error))
+    {
+      if (self->run == run)
+        {
+          gtk_widget_set_visible (self->progress, FALSE);
+          _vs_window_update_actions (self);
+          _vs_window_toast (self, error->message);
+          if (self->close_pending)
+            gtk_window_destroy (GTK_WINDOW (self));
+        }
+      return;
+    }
+
+  if (self->run != run)
+    return;
+
+  vs_frame_stats_reset (self->frame_stats);
+  vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  _vs_window_update_actions (self);
+}
+
 gboolean
 vs_window_start (VsWindow  *self,
                  GError   **error)
 {
   g_autoptr(VsPlan) edited = NULL;
   g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(VsRun) run = NULL;
 
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
@@ -146,20 +180,30 @@ vs_window_start (VsWindow  *self,
   if (self->settings != NULL)
     plan->tick_us = (gint64) g_settings_get_uint (self->settings, "tick-interval") * 1000;
 
+  /* what the editor already marks is said at once; the rest (a body file that cannot be
+   * read, a name that does not resolve) comes from the start, as a toast */
+  problems = vs_plan_check (plan);
+  if (problems->len > 0)
+    {
+      const VsPlanProblem *first = g_ptr_array_index (problems, 0);
+
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", first->path, first->message);
+      return FALSE;
+    }
+
   run = vs_run_new (plan);
   g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
                            G_CONNECT_SWAPPED);
-  if (!vs_run_start (run, error))
-    return FALSE;
 
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
 
-  vs_frame_stats_reset (self->frame_stats);
-  vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  vs_run_start_async (run, NULL, run_started_cb, g_object_ref (self));
+
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
   gtk_widget_set_visible (self->progress, TRUE);
   _vs_window_update_actions (self);
   return TRUE;
