@@ -126,6 +126,29 @@ enough_ticks (gpointer data)
   return count->ticks >= count->wanted;
 }
 
+static gboolean
+has_plan_file (gpointer data)
+{
+  return VS_WINDOW (data)->plan_file != NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Exports write off the main thread, each file whole under its name (a rename): wait for it. */
+static void
+wait_for_file (const char *dir,
+               const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  iterate_until (file_exists, path, 10);
+  g_assert_true (file_exists (path));
+}
+
 static char *
 read_file (const char *dir,
            const char *name)
@@ -404,14 +427,25 @@ test_run_and_export (void)
     g_autofree char *summary = NULL;
     g_autofree char *timeseries = NULL;
 
+    g_autofree char *json_path = g_build_filename (dir, "result.json", NULL);
+    g_autofree char *json = NULL;
+
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s",
                                                csv_dir));
+    /* written after summary.csv */
+    wait_for_file (csv_dir, "timeseries.csv");
     summary = read_file (csv_dir, "summary.csv");
     timeseries = read_file (csv_dir, "timeseries.csv");
     g_assert_nonnull (strstr (summary, "alpha"));
     g_assert_nonnull (strstr (summary, "beta"));
     g_assert_nonnull (strchr (summary, '\n'));
     g_assert_nonnull (strstr (timeseries, "alpha"));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
+                                               json_path));
+    wait_for_file (dir, "result.json");
+    json = read_file (dir, "result.json");
+    g_assert_nonnull (strstr (json, "\"alpha\""));
   }
 
   /* the charts, through the action and straight from the models: never blank */
@@ -867,8 +901,9 @@ test_settings (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
 
-  /* a new window opens the last plan, at the remembered size */
+  /* a new window opens the last plan (read off the main thread), at the remembered size */
   window = vs_window_new (NULL);
+  iterate_until (has_plan_file, window, 10);
   {
     VsTargetRow *row = vs_plan_editor_get_target_row (window->editor, 0);
     int width, height;

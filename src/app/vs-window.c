@@ -11,6 +11,7 @@
 #include "vs-application.h"
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-io-async.h"
 #include "vs-window-private.h"
 
 #define CLOSE_GRACE_MS 5000
@@ -353,21 +354,17 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   _vs_window_set_plan_file (self, NULL);
 
-  /* the last plan, when it still loads */
+  /* the last plan, when it still loads: read off the main thread, so that a plan on a slow
+   * disk or a gone network share does not hold up the window's first frame */
   if (self->settings != NULL)
     {
       g_autofree char *last = g_settings_get_string (self->settings, "last-plan");
 
-      if (*last != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+      if (*last != '\0')
         {
           g_autoptr(GFile) file = g_file_new_for_path (last);
-          g_autoptr(VsPlan) loaded = vs_plan_load_from_file (last, NULL);
 
-          if (loaded != NULL)
-            {
-              vs_plan_editor_set_plan (self->editor, loaded);
-              _vs_window_set_plan_file (self, file);
-            }
+          _vs_window_load_plan_async (self, file, TRUE);
         }
     }
 
@@ -380,25 +377,45 @@ vs_window_new (AdwApplication *application)
   return g_object_new (VS_TYPE_WINDOW, "application", application, NULL);
 }
 
-gboolean
-vs_window_load_plan (VsWindow  *self,
-                     GFile     *file,
-                     GError   **error)
+/* The path of a plan file, or NULL with the reason when it is not a local file. */
+static char *
+plan_path (GFile   *file,
+           GError **error)
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(VsPlan) plan = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+  char *path = g_file_get_path (file);
 
   if (path == NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
 
-      g_set_error (&local_error, VS_ERROR, VS_ERROR_IO,
+      g_set_error (error, VS_ERROR, VS_ERROR_IO,
                    _("“%s” is not a local file; copy the plan to this computer first"), uri);
     }
-  else
+  return path;
+}
+
+static void
+show_plan (VsWindow *self,
+           VsPlan   *plan,
+           GFile    *file)
+{
+  vs_plan_editor_set_plan (self->editor, plan);
+  _vs_window_set_plan_file (self, file);
+}
+
+gboolean
+vs_window_load_plan (VsWindow  *self,
+                     GFile     *file,
+                     GError   **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+
+  path = plan_path (file, &local_error);
+  if (path != NULL)
     plan = vs_plan_load_from_file (path, &local_error);
 
   if (plan == NULL)
@@ -408,9 +425,62 @@ vs_window_load_plan (VsWindow  *self,
       return FALSE;
     }
 
-  vs_plan_editor_set_plan (self->editor, plan);
-  _vs_window_set_plan_file (self, file);
+  show_plan (self, plan, file);
   return TRUE;
+}
+
+typedef struct
+{
+  GWeakRef  window;
+  GFile    *file;
+  gboolean  remembered;  /* the last plan, at start-up: shown only if nothing else is yet */
+} Loading;
+
+static void
+plan_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Loading *loading = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (&loading->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = vs_plan_load_finish (result, &error);
+
+  if (self != NULL && self->editor != NULL)
+    {
+      if (plan == NULL && !loading->remembered)
+        _vs_window_toast (self, error->message);
+      else if (plan != NULL && !(loading->remembered && self->plan_file != NULL) &&
+               !vs_window_is_running (self))
+        show_plan (self, plan, loading->file);
+    }
+
+  g_weak_ref_clear (&loading->window);
+  g_object_unref (loading->file);
+  g_free (loading);
+}
+
+void
+_vs_window_load_plan_async (VsWindow *self,
+                            GFile    *file,
+                            gboolean  remembered)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = plan_path (file, &error);
+  Loading *loading;
+
+  if (path == NULL)
+    {
+      if (!remembered)
+        _vs_window_toast (self, error->message);
+      return;
+    }
+
+  loading = g_new0 (Loading, 1);
+  g_weak_ref_init (&loading->window, self);
+  loading->file = g_object_ref (file);
+  loading->remembered = remembered;
+  vs_plan_load_async (path, NULL, plan_loaded_cb, loading);
 }
 
 VsRun *
