@@ -37,6 +37,19 @@ highest_equivalent (guint index)
   return (gint64) (((sub_bucket + 1) << bucket) - 1);
 }
 
+/* The slots a non-empty histogram can have counts in: those of min to max. Reset and merge
+ * touch only these, so the pages of slots never recorded into stay untouched (and, as they
+ * came from calloc, never become resident): a histogram takes the memory of the latencies it
+ * saw, not its whole range. */
+static inline void
+used_range (const VsHistogram *self,
+            guint             *first,
+            guint             *last)
+{
+  *first = counts_index (MIN (self->min, VS_HISTOGRAM_HIGHEST_US));
+  *last = counts_index (MIN (self->max, VS_HISTOGRAM_HIGHEST_US));
+}
+
 VsHistogram *
 vs_histogram_new (void)
 {
@@ -63,9 +76,19 @@ vs_histogram_free (VsHistogram *self)
 void
 vs_histogram_reset (VsHistogram *self)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
 
-  memset (self, 0, sizeof *self);
+  if (self->total > 0)
+    {
+      used_range (self, &first, &last);
+      memset (&self->counts[first], 0, (last - first + 1) * sizeof self->counts[0]);
+    }
+  self->total = 0;
+  self->max = 0;
+  self->sum = 0;
+  self->sum_sq = 0;
   self->min = G_MAXINT64;
 }
 
@@ -122,13 +145,16 @@ void
 vs_histogram_merge (VsHistogram       *self,
                     const VsHistogram *other)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
   if (other->total == 0)
     return;
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  used_range (other, &first, &last);
+  for (guint i = first; i <= last; i++)
     self->counts[i] += other->counts[i];
 
   self->total += other->total;
@@ -187,6 +213,7 @@ vs_histogram_percentile (const VsHistogram *self,
   double rank;
   guint64 count_at;
   guint64 running = 0;
+  guint first, last;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (!isnan (percentile), 0);
@@ -206,7 +233,8 @@ vs_histogram_percentile (const VsHistogram *self,
   count_at = (guint64) ceil (rank - rank * 1e-12);
   count_at = CLAMP (count_at, 1, self->total);
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  used_range (self, &first, &last);
+  for (guint i = first; i <= last; i++)
     {
       running += self->counts[i];
       if (running >= count_at)
@@ -222,10 +250,16 @@ vs_histogram_foreach (const VsHistogram *self,
                       VsHistogramFunc    func,
                       gpointer           user_data)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  if (self->total == 0)
+    return;
+
+  used_range (self, &first, &last);
+  for (guint i = first; i <= last; i++)
     {
       if (self->counts[i] != 0)
         func (MIN (highest_equivalent (i), self->max), self->counts[i], user_data);

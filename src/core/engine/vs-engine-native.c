@@ -1293,10 +1293,18 @@ vs_engine_native_get_name (VsEngine *engine)
   return "native";
 }
 
+/* plain http://: no TLS handshake to time */
+static guint
+vs_engine_native_get_timings (VsEngine *engine)
+{
+  return (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE);
+}
+
 static void
 vs_engine_native_iface_init (VsEngineInterface *iface)
 {
   iface->get_name = vs_engine_native_get_name;
+  iface->get_timings = vs_engine_native_get_timings;
   iface->prepare = vs_engine_native_prepare;
   iface->run_worker = vs_engine_native_run_worker;
   iface->wake_worker = vs_engine_native_wake_worker;

@@ -68,6 +68,14 @@ vs_engine_get_name (VsEngine *self)
   return VS_ENGINE_GET_IFACE (self)->get_name (self);
 }
 
+guint
+vs_engine_get_timings (VsEngine *self)
+{
+  VsEngineInterface *iface = VS_ENGINE_GET_IFACE (self);
+
+  return iface->get_timings != NULL ? iface->get_timings (self) : VS_TIMINGS_ALL;
+}
+
 gboolean
 vs_engine_prepare (VsEngine *self,
                    VsJob    *job,

@@ -31,6 +31,8 @@ struct _VsEngineInterface
   GTypeInterface parent_iface;
 
   const char *(*get_name)    (VsEngine *self);
+  /* the timings (bits 1 << VsTiming) it records; the workers keep histograms for these only */
+  guint       (*get_timings) (VsEngine *self);
   gboolean    (*prepare)     (VsEngine *self,
                               VsJob    *job,
                               GError  **error);
@@ -49,6 +51,7 @@ struct _VsEngineInterface
  * already refused with the field to change. */
 VsEngine   *vs_engine_new_for_plan (VsPlan    *plan);
 const char *vs_engine_get_name     (VsEngine  *self);
+guint       vs_engine_get_timings  (VsEngine  *self);
 gboolean    vs_engine_prepare      (VsEngine  *self,
                                     VsJob     *job,
                                     GError   **error);
