@@ -368,12 +368,59 @@ test_memory (void)
   g_assert_cmpuint (sizeof (VsHistogram), <, 256 * 1024);
 }
 
+static void
+count_buckets (gint64   value_us,
+               guint64  count,
+               gpointer data)
+{
+  ((guint64 *) data)[0]++;
+  ((guint64 *) data)[1] += count;
+}
+
+/* Reset and merge touch only the slots between min and max: nothing recorded before a reset
+ * survives it, wherever it was, and a merge carries every count. */
+static void
+test_reset_range (void)
+{
+  g_autoptr(VsHistogram) h = vs_histogram_new ();
+  g_autoptr(VsHistogram) sum = vs_histogram_new ();
+  guint64 seen[2] = { 0, 0 };
+
+  vs_histogram_record_n (h, 10, 5);
+  vs_histogram_record_n (h, G_USEC_PER_SEC, 5);
+  vs_histogram_record (h, 10 * VS_HISTOGRAM_HIGHEST_US);  /* clamped to the top slot */
+  vs_histogram_reset (h);
+  g_assert_cmpuint (vs_histogram_count (h), ==, 0);
+  vs_histogram_foreach (h, count_buckets, seen);
+  g_assert_cmpuint (seen[0], ==, 0);
+
+  vs_histogram_record_n (h, 500, 3);
+  vs_histogram_foreach (h, count_buckets, seen);
+  g_assert_cmpuint (seen[0], ==, 1);
+  g_assert_cmpuint (seen[1], ==, 3);
+  g_assert_cmpint (vs_histogram_percentile (h, 99), ==, 500);
+
+  vs_histogram_record_n (sum, 7, 2);
+  vs_histogram_merge (sum, h);
+  g_assert_cmpuint (vs_histogram_count (sum), ==, 5);
+  g_assert_cmpint (vs_histogram_percentile (sum, 50), ==, 500);
+  g_assert_cmpint (vs_histogram_percentile (sum, 40), ==, 7);
+
+  /* the clamped top and a reset after it */
+  vs_histogram_record (h, 10 * VS_HISTOGRAM_HIGHEST_US);
+  vs_histogram_reset (h);
+  vs_histogram_record (h, 1);
+  g_assert_cmpint (vs_histogram_percentile (h, 100), ==, 1);
+  g_assert_cmpint (vs_histogram_percentile (h, 50), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/core/histogram/reset-range", test_reset_range);
   g_test_add_func ("/core/histogram/percentile/uniform", test_percentile_uniform);
   g_test_add_func ("/core/histogram/percentile/bimodal", test_percentile_bimodal);
   g_test_add_func ("/core/histogram/percentile/pareto", test_percentile_pareto);

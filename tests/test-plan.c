@@ -110,6 +110,60 @@ round_trip (VsPlan *plan)
   return loaded;
 }
 
+/* Validation builds each target's request once: what both engines send. */
+static void
+test_request (void)
+{
+  g_autoptr(VsPlan) plan = valid_plan ();
+  g_autoptr(GError) error = NULL;
+  VsTarget *a = vs_plan_get_target (plan, 0);
+  VsTarget *b = vs_plan_get_target (plan, 1);
+  const char * const headers[] = { "X-A:1", "Accept:  text/plain ", "user-agent: k6", NULL };
+  const VsRequest *req;
+  g_autoptr(VsTarget) copy = NULL;
+
+  g_free (a->url);
+  a->url = g_strdup ("http://[::1]/p%20q?x=1&y");
+  g_strfreev (a->headers);
+  a->headers = g_strdupv ((char **) headers);
+  g_free (b->url);
+  b->url = g_strdup ("https://backend.test/");
+  g_free (b->method);
+  b->method = g_strdup ("PUT");
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+
+  req = a->request;
+  g_assert_cmpstr (req->method, ==, "GET");
+  g_assert_cmpstr (req->scheme, ==, "http");
+  g_assert_cmpstr (req->host, ==, "::1");
+  g_assert_cmpuint (req->port, ==, 80);
+  g_assert_cmpstr (req->path_query, ==, "/p%20q?x=1&y");
+  g_assert_cmpstr (req->authority, ==, "[::1]:80");
+  g_assert_cmpstr (req->host_header, ==, "[::1]");
+  g_assert_cmpuint (req->n_headers, ==, 3);
+  g_assert_cmpstr (req->names[1], ==, "Accept");
+  g_assert_cmpstr (req->values[1], ==, "text/plain");
+  g_assert_cmpstr (req->values[0], ==, "1");
+  g_assert_true (req->has_agent);
+  g_assert_false (req->has_host);
+  g_assert_false (vs_request_has_length (req));
+  g_assert_true (req->body == a->body_bytes);  /* the bytes once, shared */
+
+  req = b->request;
+  g_assert_cmpstr (req->authority, ==, "backend.test:443");
+  g_assert_cmpstr (req->host_header, ==, "backend.test");
+  g_assert_cmpstr (req->path_query, ==, "/");
+  g_assert_false (req->has_agent);
+  g_assert_true (vs_request_has_length (req));  /* PUT: Content-Length 0 */
+
+  /* a copy of a target shares its request */
+  copy = vs_target_copy (b);
+  g_assert_true (copy->request == b->request);
+
+  g_assert_true (g_str_has_prefix (vs_user_agent (), "Versus/"));
+}
+
 static void
 test_round_trip (void)
 {
@@ -267,6 +321,19 @@ edit_streams_pipeline (VsPlan *p)
   p->load.streams = 2;
   p->load.pipeline = 2;
 }
+static void
+edit_https_native (VsPlan *p)
+{
+  SET (p, url, "https://127.0.0.1:8443/");
+  p->engine = VS_ENGINE_KIND_NATIVE;
+}
+static void edit_streams_auto_http (VsPlan *p) { p->load.streams = 4; }
+static void
+edit_pipeline_auto_https (VsPlan *p)
+{
+  SET (p, url, "https://127.0.0.1:8443/");
+  p->load.pipeline = 4;
+}
 static void edit_tick_small (VsPlan *p) { p->tick_us = 49999; }
 static void edit_tick_big (VsPlan *p) { p->tick_us = 60 * G_USEC_PER_SEC + 1; }
 
@@ -323,6 +390,15 @@ static const BadCase bad_cases[] = {
   { "streams-big", edit_streams_big, "load.streams", "1025" },
   { "streams-native", edit_streams_native, "load.streams", "native" },
   { "streams-pipeline", edit_streams_pipeline, "load.streams", "pipeline" },
+  /* what an engine cannot send is a plan problem too, with the field to change */
+  { "https-native", edit_https_native, "targets[1].url",
+    "the native engine speaks plain http:// only; use the soup engine for https://" },
+  { "streams-auto-http", edit_streams_auto_http, "load.streams",
+    "every target is plain http://, which the native engine runs over HTTP/1.1 without streams "
+    "(libsoup speaks HTTP/2 over TLS only); use https:// targets or streams 1" },
+  { "pipeline-auto-https", edit_pipeline_auto_https, "load.pipeline",
+    "targets[1] is not plain http://, so the soup engine would run it, and it cannot pipeline; "
+    "use pipeline 1" },
   { "tick-small", edit_tick_small, "tick", "50ms" },
   { "tick-big", edit_tick_big, "tick", "60s" },
 };
@@ -905,6 +981,7 @@ main (int   argc,
 
   g_test_add_func ("/core/plan/defaults", test_defaults);
   g_test_add_func ("/core/plan/round-trip", test_round_trip);
+  g_test_add_func ("/core/plan/request", test_request);
   g_test_add_func ("/core/plan/valid", test_valid);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {

@@ -221,6 +221,37 @@ test_names (void)
     g_assert_cmpstr (vs_timing_to_string (i), ==, timings[i]);
 }
 
+/* Stats keep histograms only for the timings asked for; merging brings in the others. */
+static void
+test_stats_timings_subset (void)
+{
+  g_autoptr(VsStats) native = vs_stats_new_for ((1u << VS_TIMING_CONNECT) |
+                                                (1u << VS_TIMING_FIRST_BYTE));
+  g_autoptr(VsStats) soup = vs_stats_new_for (VS_TIMINGS_ALL);
+  g_autoptr(VsStats) sum = vs_stats_new_for (0);
+  g_autoptr(VsStats) copy = NULL;
+
+  g_assert_nonnull (native->timings[VS_TIMING_CONNECT]);
+  g_assert_null (native->timings[VS_TIMING_TLS]);
+  g_assert_nonnull (native->timings[VS_TIMING_FIRST_BYTE]);
+  g_assert_null (sum->timings[VS_TIMING_CONNECT]);
+
+  vs_stats_record_timing (native, VS_TIMING_CONNECT, 100);
+  vs_stats_record_timing (soup, VS_TIMING_TLS, 700);
+  vs_stats_merge (sum, native);
+  vs_stats_merge (sum, soup);
+  g_assert_cmpuint (vs_histogram_count (sum->timings[VS_TIMING_CONNECT]), ==, 1);
+  g_assert_cmpuint (vs_histogram_count (sum->timings[VS_TIMING_TLS]), ==, 1);
+  g_assert_cmpint (vs_histogram_max (sum->timings[VS_TIMING_TLS]), ==, 700);
+  /* nothing was recorded: still no histogram */
+  g_assert_null (sum->timings[VS_TIMING_FIRST_BYTE]);
+
+  copy = vs_stats_copy (native);
+  g_assert_null (copy->timings[VS_TIMING_TLS]);
+  vs_stats_reset (copy);
+  g_assert_cmpuint (vs_histogram_count (copy->timings[VS_TIMING_CONNECT]), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,5 +265,6 @@ main (int   argc,
   g_test_add_func ("/core/stats/merge", test_merge);
   g_test_add_func ("/core/stats/names", test_names);
 
+  g_test_add_func ("/core/stats/timings-subset", test_stats_timings_subset);
   return g_test_run ();
 }

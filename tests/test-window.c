@@ -11,6 +11,7 @@
 #include "vs-application.h"
 #include "vs-chart-render.h"
 #include "vs-results-table.h"
+#include "vs-slow-resolver.h"
 #include "vs-test-server.h"
 #include "vs-window-private.h"
 #include "vs-test-image.h"
@@ -123,6 +124,29 @@ enough_ticks (gpointer data)
   TickCount *count = data;
 
   return count->ticks >= count->wanted;
+}
+
+static gboolean
+has_plan_file (gpointer data)
+{
+  return VS_WINDOW (data)->plan_file != NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Exports write off the main thread, each file whole under its name (a rename): wait for it. */
+static void
+wait_for_file (const char *dir,
+               const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  iterate_until (file_exists, path, 10);
+  g_assert_true (file_exists (path));
 }
 
 static char *
@@ -421,14 +445,25 @@ test_run_and_export (void)
     g_autofree char *summary = NULL;
     g_autofree char *timeseries = NULL;
 
+    g_autofree char *json_path = g_build_filename (dir, "result.json", NULL);
+    g_autofree char *json = NULL;
+
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s",
                                                csv_dir));
+    /* written after summary.csv */
+    wait_for_file (csv_dir, "timeseries.csv");
     summary = read_file (csv_dir, "summary.csv");
     timeseries = read_file (csv_dir, "timeseries.csv");
     g_assert_nonnull (strstr (summary, "alpha"));
     g_assert_nonnull (strstr (summary, "beta"));
     g_assert_nonnull (strchr (summary, '\n'));
     g_assert_nonnull (strstr (timeseries, "alpha"));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
+                                               json_path));
+    wait_for_file (dir, "result.json");
+    json = read_file (dir, "result.json");
+    g_assert_nonnull (strstr (json, "\"alpha\""));
   }
 
   /* the charts, through the action and straight from the models: never blank */
@@ -670,6 +705,114 @@ test_run_error (void)
   let_connections_close ();
 }
 
+/* Frame clock ticks of a widget, by time. */
+static gboolean
+record_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val ((GArray *) data, now);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+run_has_results (gpointer data)
+{
+  VsRun *run = vs_window_get_run (data);
+
+  return run != NULL && vs_run_get_results (run) != NULL;
+}
+
+/* Start never blocks the window: a target whose name resolves late (a stub resolver that
+ * answers after 2 s, for that one name, with 127.0.0.1; no query leaves the process) and the
+ * window keeps drawing frames all the while; then the run goes on against the real server. */
+static void
+test_slow_resolve (void)
+{
+  const gint64 delay_us = 2 * G_USEC_PER_SEC;
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsSlowResolver) resolver = NULL;
+  g_autoptr(GResolver) system = NULL;
+  g_autoptr(GArray) ticks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *slow_url = NULL;
+  gint64 asked = 0, answered = 0, last, gap = 0;
+  guint during = 0, tick_id;
+  VsWindow *window;
+  VsResults *results;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+  url = vs_test_server_url (server, "/ok");
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  slow_url = g_strdup_printf ("http://slow.test:%d/ok", g_uri_get_port (uri));
+  plan = make_plan (server, 0.5);
+  g_ptr_array_set_size (plan->targets, 1);
+  g_free (vs_plan_get_target (plan, 0)->url);
+  vs_plan_get_target (plan, 0)->url = g_strdup (slow_url);
+  plan->load.warmup_us = 0;
+  plan->engine = VS_ENGINE_KIND_NATIVE;
+
+  system = g_resolver_get_default ();
+  resolver = vs_slow_resolver_new ("slow.test", delay_us);
+  g_resolver_set_default (G_RESOLVER (resolver));
+
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), record_tick, ticks, NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  /* the action returned at once: the name is being resolved on the run's own thread */
+  g_assert_true (vs_window_is_running (window));
+  iterate_until (run_has_results, window, 4 * delay_us / G_USEC_PER_SEC);
+  g_assert_true (run_has_results (window));
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+
+  g_assert_cmpuint (vs_slow_resolver_get_lookups (resolver), ==, 1);
+  vs_slow_resolver_get_times (resolver, &asked, &answered);
+  g_assert_cmpint (answered - asked, >=, delay_us);
+
+  /* frames all through the wait: many of them, never a long gap */
+  last = asked;
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      gint64 t = g_array_index (ticks, gint64, i);
+
+      if (t < asked || t > answered)
+        continue;
+      during++;
+      gap = MAX (gap, t - last);
+      last = t;
+    }
+  gap = MAX (gap, answered - last);
+  g_test_message ("%u frames while the name resolved for %.2f s; longest gap %.0f ms", during,
+                  (answered - asked) / 1e6, gap / 1e3);
+  g_assert_cmpuint (during, >=, 10);
+  g_assert_cmpint (gap, <, delay_us / 2);
+
+  /* and the run went on against the server behind the slow name */
+  iterate_until (not_running, window, 20);
+  g_assert_null (vs_run_get_error (vs_window_get_run (window)));
+  results = vs_run_get_results (vs_window_get_run (window));
+  g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.requests, >, 0);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), >=,
+                    vs_results_get_target (results, 0)->total->counters.requests);
+
+  g_resolver_set_default (system);
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+}
+
 static void
 test_invalid_url (void)
 {
@@ -776,8 +919,9 @@ test_settings (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
 
-  /* a new window opens the last plan, at the remembered size */
+  /* a new window opens the last plan (read off the main thread), at the remembered size */
   window = vs_window_new (NULL);
+  iterate_until (has_plan_file, window, 10);
   {
     VsTargetRow *row = vs_plan_editor_get_target_row (window->editor, 0);
     int width, height;
@@ -1045,6 +1189,7 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/run-error", test_run_error);
+  g_test_add_func ("/ui/window/slow-resolve", test_slow_resolve);
   g_test_add_func ("/ui/window/editor-targets", test_editor_targets);
   g_test_add_func ("/ui/window/editor-problem-fields", test_editor_problem_fields);
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);

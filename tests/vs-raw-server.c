@@ -57,6 +57,7 @@ struct _VsRawServer
   char               *big;
   GMutex              lock;
   VsRawServerCounts   counts;
+  GByteArray         *received;    /* the first VS_RAW_SERVER_RECORD_SIZE bytes read, in arrival order */
 };
 
 static const char head_ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -333,6 +334,12 @@ client_read (Client *client)
   if (client->closing)
     return;
 
+  g_mutex_lock (&server->lock);
+  if (server->received->len < VS_RAW_SERVER_RECORD_SIZE)
+    g_byte_array_append (server->received, (const guint8 *) buf,
+                         MIN ((gsize) n, VS_RAW_SERVER_RECORD_SIZE - server->received->len));
+  g_mutex_unlock (&server->lock);
+
   client->parsed_now = 0;
   http_parser_execute (&client->parser, &request_settings, buf, n);
   if (HTTP_PARSER_ERRNO (&client->parser) != HPE_OK &&
@@ -542,6 +549,7 @@ server_new (int family)
   self->port = ntohs (family == AF_INET6 ? ((struct sockaddr_in6 *) &addr)->sin6_port
                                          : ((struct sockaddr_in *) &addr)->sin_port);
   g_mutex_init (&self->lock);
+  self->received = g_byte_array_new ();
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   self->gate = 1;
   self->big = g_malloc (VS_RAW_SERVER_BIG_SIZE);
@@ -595,6 +603,17 @@ vs_raw_server_get_counts (VsRawServer       *self,
   g_mutex_unlock (&self->lock);
 }
 
+GBytes *
+vs_raw_server_get_received (VsRawServer *self)
+{
+  GBytes *bytes;
+
+  g_mutex_lock (&self->lock);
+  bytes = g_bytes_new (self->received->data, self->received->len);
+  g_mutex_unlock (&self->lock);
+  return bytes;
+}
+
 void
 vs_raw_server_set_gate (VsRawServer *self,
                         guint        connections)
@@ -622,6 +641,7 @@ vs_raw_server_free (VsRawServer *self)
   close (self->epoll_fd);
   close (self->wake_fd);
   g_free (self->big);
+  g_byte_array_unref (self->received);
   g_mutex_clear (&self->lock);
   g_free (self);
 }

@@ -33,6 +33,7 @@ G_BEGIN_DECLS
 
 #define VS_RAW_SERVER_BIG_SIZE (1024 * 1024)
 #define VS_RAW_SERVER_SLOW_MS  50
+#define VS_RAW_SERVER_RECORD_SIZE (64 * 1024)
 
 typedef struct _VsRawServer VsRawServer;
 
@@ -55,6 +56,9 @@ char        *vs_raw_server_url        (VsRawServer       *self,
                                        const char        *path);
 void         vs_raw_server_get_counts (VsRawServer       *self,
                                        VsRawServerCounts *counts);
+/* The bytes the server read, all connections together in the order read, up to the first
+ * VS_RAW_SERVER_RECORD_SIZE: with one connection, exactly what the client sent. */
+GBytes      *vs_raw_server_get_received (VsRawServer     *self);
 /* /gate answers nothing until connections are open at the same time; call before loading. */
 void         vs_raw_server_set_gate   (VsRawServer       *self,
                                        guint              connections);

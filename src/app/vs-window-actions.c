@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-error.h"
-#include "vs-export.h"
+#include "vs-io-async.h"
 #include "vs-window-private.h"
 
 typedef void (*ChosenFunc) (VsWindow *self,
@@ -186,7 +186,7 @@ static void
 open_chosen (VsWindow *self,
              GFile    *file)
 {
-  vs_window_load_plan (self, file, NULL);
+  _vs_window_load_plan_async (self, file, FALSE);
 }
 
 static void
@@ -197,22 +197,49 @@ open_action (GtkWidget  *widget,
   choose (VS_WINDOW (widget), CHOOSE_OPEN, _("Open a Plan"), NULL, TRUE, open_chosen);
 }
 
+typedef struct
+{
+  GWeakRef  window;
+  GFile    *file;
+} Saving;
+
+static void
+plan_saved_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Saving *saving = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (&saving->window);
+  g_autoptr(GError) error = NULL;
+
+  if (vs_plan_save_finish (result, &error) && self != NULL)
+    _vs_window_set_plan_file (self, saving->file);
+  if (self != NULL)
+    report (self, error, _("Plan saved"));
+
+  g_weak_ref_clear (&saving->window);
+  g_object_unref (saving->file);
+  g_free (saving);
+}
+
 static void
 save_chosen (VsWindow *self,
              GFile    *file)
 {
   g_autoptr(VsPlan) plan = vs_plan_editor_get_plan (self->editor);
   g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
+  Saving *saving;
 
   if (path == NULL)
     {
       _vs_window_toast (self, _("Plans can only be saved to local files"));
       return;
     }
-  if (vs_plan_save_to_file (plan, path, &error))
-    _vs_window_set_plan_file (self, file);
-  report (self, error, _("Plan saved"));
+
+  saving = g_new0 (Saving, 1);
+  g_weak_ref_init (&saving->window, self);
+  saving->file = g_object_ref (file);
+  vs_plan_save_async (plan, path, NULL, plan_saved_cb, saving);
 }
 
 static void
@@ -234,89 +261,117 @@ current_results (VsWindow *self)
   return self->run != NULL ? vs_run_get_results (self->run) : NULL;
 }
 
-static gboolean
-export_csv (VsWindow    *self,
-            const char  *dir,
-            GError     **error)
+/* What an export writes; the result files off the main thread, the charts on it (they are
+ * drawn from the dashboard's models). */
+typedef enum
 {
-  return vs_export_csv_dir (current_results (self), dir, error);
-}
+  EXPORT_CSV    = 1 << 0,
+  EXPORT_JSON   = 1 << 1,
+  EXPORT_CHARTS = 1 << 2,
+} ExportParts;
 
-static gboolean
-export_json (VsWindow    *self,
-             const char  *path,
-             GError     **error)
+typedef struct
 {
-  return vs_export_json_file (current_results (self), path, error);
-}
-
-static gboolean
-export_charts (VsWindow    *self,
-               const char  *dir,
-               GError     **error)
-{
-  return vs_dashboard_export_charts (self->dashboard, dir, error);
-}
-
-typedef gboolean (*ExportFunc) (VsWindow    *self,
-                                const char  *path,
-                                GError     **error);
+  GWeakRef     window;
+  char        *path;
+  ExportParts  parts;
+  const char  *done;
+} Exporting;
 
 static void
-run_export (VsWindow   *self,
-            GFile      *file,
-            ExportFunc  func,
-            const char *done)
+exporting_free (Exporting *exporting)
+{
+  g_weak_ref_clear (&exporting->window);
+  g_free (exporting->path);
+  g_free (exporting);
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Exporting *exporting = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (&exporting->window);
+  g_autoptr(GError) error = NULL;
+
+  if (vs_export_finish (result, &error) && self != NULL && self->dashboard != NULL &&
+      (exporting->parts & EXPORT_CHARTS) != 0)
+    vs_dashboard_export_charts (self->dashboard, exporting->path, &error);
+  if (self != NULL && self->dashboard != NULL)
+    report (self, error, exporting->done);
+  exporting_free (exporting);
+}
+
+static void
+run_export (VsWindow    *self,
+            GFile       *file,
+            ExportParts  parts,
+            const char  *done)
 {
   g_autofree char *path = g_file_get_path (file);
+  g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
+  Exporting *exporting;
 
   if (current_results (self) == NULL)
     return;
   if (path == NULL)
-    g_set_error (&error, VS_ERROR, VS_ERROR_IO, _("Results can only be exported to local files"));
-  else
-    func (self, path, &error);
-  report (self, error, done);
+    {
+      g_set_error (&error, VS_ERROR, VS_ERROR_IO,
+                   _("Results can only be exported to local files"));
+      report (self, error, done);
+      return;
+    }
+
+  if (parts == EXPORT_CHARTS)
+    {
+      vs_dashboard_export_charts (self->dashboard, path, &error);
+      report (self, error, done);
+      return;
+    }
+
+  /* a folder for everything: the JSON result goes into it */
+  if ((parts & EXPORT_JSON) != 0)
+    json = (parts & EXPORT_CSV) != 0 ? g_build_filename (path, "result.json", NULL)
+                                     : g_strdup (path);
+
+  exporting = g_new0 (Exporting, 1);
+  g_weak_ref_init (&exporting->window, self);
+  exporting->path = g_strdup (path);
+  exporting->parts = parts;
+  exporting->done = done;
+  vs_export_async (current_results (self), (parts & EXPORT_CSV) != 0 ? path : NULL, json, NULL,
+                   exported_cb, exporting);
 }
 
 static void
 csv_chosen (VsWindow *self,
             GFile    *file)
 {
-  run_export (self, file, export_csv, _("Exported summary.csv and timeseries.csv"));
+  run_export (self, file, EXPORT_CSV, _("Exported summary.csv and timeseries.csv"));
 }
 
 static void
 json_chosen (VsWindow *self,
              GFile    *file)
 {
-  run_export (self, file, export_json, _("Exported the JSON result"));
+  run_export (self, file, EXPORT_JSON, _("Exported the JSON result"));
 }
 
 static void
 charts_chosen (VsWindow *self,
                GFile    *file)
 {
-  run_export (self, file, export_charts, _("Exported the charts as PNG and SVG"));
-}
-
-static gboolean
-export_everything (VsWindow    *self,
-                   const char  *dir,
-                   GError     **error)
-{
-  g_autofree char *json = g_build_filename (dir, "result.json", NULL);
-
-  return export_csv (self, dir, error) && export_json (self, json, error) &&
-         export_charts (self, dir, error);
+  run_export (self, file, EXPORT_CHARTS, _("Exported the charts as PNG and SVG"));
 }
 
 static void
 everything_chosen (VsWindow *self,
                    GFile    *file)
 {
-  run_export (self, file, export_everything, _("Exported the results and charts"));
+  run_export (self, file, EXPORT_CSV | EXPORT_JSON | EXPORT_CHARTS,
+              _("Exported the results and charts"));
 }
 
 /* An "s" parameter: a path to write to directly, or empty to ask. */

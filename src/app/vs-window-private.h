@@ -34,5 +34,10 @@ void  _vs_window_set_plan_file      (VsWindow      *self,
                                      GFile         *file);
 void  _vs_window_toast              (VsWindow      *self,
                                      const char    *message);
+/* Loads the plan off the main thread and shows it; a toast says why when it cannot (not for
+ * the remembered last plan, which is also not shown over one the person opened meanwhile). */
+void  _vs_window_load_plan_async    (VsWindow      *self,
+                                     GFile         *file,
+                                     gboolean       remembered);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "vs-application.h"
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-io-async.h"
 #include "vs-window-private.h"
 
 #define CLOSE_GRACE_MS 5000
@@ -128,12 +129,46 @@ run_finished_cb (VsWindow *self,
     _vs_window_toast (self, _("Run finished"));
 }
 
+/* The run's start is over: its preparation (body files, name resolution) ran on the run's
+ * controller thread while the window went on drawing. */
+static void
+run_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  VsRun *run = VS_RUN (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_run_start_finish (run, result, &error))
+    {
+      if (self->run == run)
+        {
+          gtk_widget_set_visible (self->progress, FALSE);
+          _vs_window_update_actions (self);
+          _vs_window_toast (self, error->message);
+          if (self->close_pending)
+            gtk_window_destroy (GTK_WINDOW (self));
+        }
+      return;
+    }
+
+  if (self->run != run)
+    return;
+
+  vs_frame_stats_reset (self->frame_stats);
+  vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  _vs_window_update_actions (self);
+}
+
 gboolean
 vs_window_start (VsWindow  *self,
                  GError   **error)
 {
   g_autoptr(VsPlan) edited = NULL;
   g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(VsRun) run = NULL;
 
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
@@ -146,20 +181,30 @@ vs_window_start (VsWindow  *self,
   if (self->settings != NULL)
     plan->tick_us = (gint64) g_settings_get_uint (self->settings, "tick-interval") * 1000;
 
+  /* what the editor already marks is said at once; the rest (a body file that cannot be
+   * read, a name that does not resolve) comes from the start, as a toast */
+  problems = vs_plan_check (plan);
+  if (problems->len > 0)
+    {
+      const VsPlanProblem *first = g_ptr_array_index (problems, 0);
+
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", first->path, first->message);
+      return FALSE;
+    }
+
   run = vs_run_new (plan);
   g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
                            G_CONNECT_SWAPPED);
-  if (!vs_run_start (run, error))
-    return FALSE;
 
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
 
-  vs_frame_stats_reset (self->frame_stats);
-  vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  vs_run_start_async (run, NULL, run_started_cb, g_object_ref (self));
+
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
   gtk_widget_set_visible (self->progress, TRUE);
   _vs_window_update_actions (self);
   return TRUE;
@@ -309,21 +354,17 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   _vs_window_set_plan_file (self, NULL);
 
-  /* the last plan, when it still loads */
+  /* the last plan, when it still loads: read off the main thread, so that a plan on a slow
+   * disk or a gone network share does not hold up the window's first frame */
   if (self->settings != NULL)
     {
       g_autofree char *last = g_settings_get_string (self->settings, "last-plan");
 
-      if (*last != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+      if (*last != '\0')
         {
           g_autoptr(GFile) file = g_file_new_for_path (last);
-          g_autoptr(VsPlan) loaded = vs_plan_load_from_file (last, NULL);
 
-          if (loaded != NULL)
-            {
-              vs_plan_editor_set_plan (self->editor, loaded);
-              _vs_window_set_plan_file (self, file);
-            }
+          _vs_window_load_plan_async (self, file, TRUE);
         }
     }
 
@@ -336,25 +377,45 @@ vs_window_new (AdwApplication *application)
   return g_object_new (VS_TYPE_WINDOW, "application", application, NULL);
 }
 
-gboolean
-vs_window_load_plan (VsWindow  *self,
-                     GFile     *file,
-                     GError   **error)
+/* The path of a plan file, or NULL with the reason when it is not a local file. */
+static char *
+plan_path (GFile   *file,
+           GError **error)
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(VsPlan) plan = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+  char *path = g_file_get_path (file);
 
   if (path == NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
 
-      g_set_error (&local_error, VS_ERROR, VS_ERROR_IO,
+      g_set_error (error, VS_ERROR, VS_ERROR_IO,
                    _("“%s” is not a local file; copy the plan to this computer first"), uri);
     }
-  else
+  return path;
+}
+
+static void
+show_plan (VsWindow *self,
+           VsPlan   *plan,
+           GFile    *file)
+{
+  vs_plan_editor_set_plan (self->editor, plan);
+  _vs_window_set_plan_file (self, file);
+}
+
+gboolean
+vs_window_load_plan (VsWindow  *self,
+                     GFile     *file,
+                     GError   **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
+
+  path = plan_path (file, &local_error);
+  if (path != NULL)
     plan = vs_plan_load_from_file (path, &local_error);
 
   if (plan == NULL)
@@ -364,9 +425,62 @@ vs_window_load_plan (VsWindow  *self,
       return FALSE;
     }
 
-  vs_plan_editor_set_plan (self->editor, plan);
-  _vs_window_set_plan_file (self, file);
+  show_plan (self, plan, file);
   return TRUE;
+}
+
+typedef struct
+{
+  GWeakRef  window;
+  GFile    *file;
+  gboolean  remembered;  /* the last plan, at start-up: shown only if nothing else is yet */
+} Loading;
+
+static void
+plan_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Loading *loading = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (&loading->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = vs_plan_load_finish (result, &error);
+
+  if (self != NULL && self->editor != NULL)
+    {
+      if (plan == NULL && !loading->remembered)
+        _vs_window_toast (self, error->message);
+      else if (plan != NULL && !(loading->remembered && self->plan_file != NULL) &&
+               !vs_window_is_running (self))
+        show_plan (self, plan, loading->file);
+    }
+
+  g_weak_ref_clear (&loading->window);
+  g_object_unref (loading->file);
+  g_free (loading);
+}
+
+void
+_vs_window_load_plan_async (VsWindow *self,
+                            GFile    *file,
+                            gboolean  remembered)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = plan_path (file, &error);
+  Loading *loading;
+
+  if (path == NULL)
+    {
+      if (!remembered)
+        _vs_window_toast (self, error->message);
+      return;
+    }
+
+  loading = g_new0 (Loading, 1);
+  g_weak_ref_init (&loading->window, self);
+  loading->file = g_object_ref (file);
+  loading->remembered = remembered;
+  vs_plan_load_async (path, NULL, plan_loaded_cb, loading);
 }
 
 VsRun *

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -175,9 +176,7 @@ host_port (const char *url)
   if (port < 0)
     port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
 
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-  return g_strdup_printf ("%s:%d", host, port);
+  return vs_format_authority (host, port);
 }
 
 static char *
@@ -314,21 +313,50 @@ apply_names (VsPlan  *plan,
   return TRUE;
 }
 
+/* Whether the plan problem is about a header line that came from --header. */
+static gboolean
+is_flag_header (VsPlan              *plan,
+                Flags               *flags,
+                const VsPlanProblem *problem)
+{
+  guint t, h;
+  char end;
+
+  if (flags->headers == NULL ||
+      sscanf (problem->path, "targets[%u].headers[%u%c", &t, &h, &end) != 3 || end != ']' ||
+      t >= vs_plan_get_n_targets (plan))
+    return FALSE;
+
+  return h < g_strv_length (vs_plan_get_target (plan, t)->headers) &&
+         g_strv_contains ((const char * const *) flags->headers,
+                          vs_plan_get_target (plan, t)->headers[h]);
+}
+
+/* vs_plan_validate(), the one validator; a problem with a header the command line gave is
+ * said with the flag's name, which is what the person typed. */
+static gboolean
+validate (VsPlan  *plan,
+          Flags   *flags,
+          GError **error)
+{
+  g_autoptr(GPtrArray) problems = vs_plan_check (plan);
+
+  if (problems->len > 0 && is_flag_header (plan, flags, g_ptr_array_index (problems, 0)))
+    {
+      const VsPlanProblem *first = g_ptr_array_index (problems, 0);
+
+      return vs_error_set_field (error, "--header", "%s", first->message);
+    }
+
+  return vs_plan_validate (plan, error);
+}
+
 static gboolean
 apply_targets (VsPlan  *plan,
                Flags   *flags,
                GError **error)
 {
   g_autofree char *body_file = NULL;
-
-  /* the plan check's rule, applied here too so that the message names the flag */
-  for (guint i = 0; flags->headers != NULL && flags->headers[i] != NULL; i++)
-    {
-      g_autofree char *problem = vs_header_check (flags->headers[i]);
-
-      if (problem != NULL)
-        return vs_error_set_field (error, "--header", "%s", problem);
-    }
 
   if (flags->body != NULL && flags->body_file != NULL)
     return vs_error_set_field (error, "--body-file",
@@ -585,7 +613,7 @@ vs_cli_options_parse (VsCliOptions  *options,
 
   vs_cli_name_targets (plan);
 
-  if (!vs_plan_validate (plan, error))
+  if (!validate (plan, &flags, error))
     return FALSE;
 
   options->plan = g_steal_pointer (&plan);

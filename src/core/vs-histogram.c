@@ -5,8 +5,10 @@
  */
 #include "vs-histogram-private.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static inline guint
 counts_index (gint64 value)
@@ -37,11 +39,31 @@ highest_equivalent (guint index)
   return (gint64) (((sub_bucket + 1) << bucket) - 1);
 }
 
+/* The slots a non-empty histogram can have counts in: those of min to max. Reset and merge
+ * touch only these, so the pages of slots never recorded into stay untouched (and, as they
+ * came from calloc, never become resident): a histogram takes the memory of the latencies it
+ * saw, not its whole range. */
+static inline void
+used_range (const VsHistogram *self,
+            guint             *first,
+            guint             *last)
+{
+  *first = counts_index (MIN (self->min, VS_HISTOGRAM_HIGHEST_US));
+  *last = counts_index (MIN (self->max, VS_HISTOGRAM_HIGHEST_US));
+}
+
+/* Mapped on its own rather than from malloc: a mapping's pages are zero and not resident until
+ * written, whereas malloc hands back reused memory that calloc must clear, all 190 KB of it. So
+ * a histogram's resident memory is its header and the slots of the latencies it saw. */
 VsHistogram *
 vs_histogram_new (void)
 {
-  VsHistogram *self = g_malloc0 (sizeof *self);
+  VsHistogram *self = mmap (NULL, sizeof *self, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+  if (self == MAP_FAILED)
+    g_error ("cannot map %" G_GSIZE_FORMAT " bytes for a histogram: %s", sizeof *self,
+             g_strerror (errno));
   self->min = G_MAXINT64;
   return self;
 }
@@ -49,23 +71,38 @@ vs_histogram_new (void)
 VsHistogram *
 vs_histogram_copy (const VsHistogram *self)
 {
+  VsHistogram *copy;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_memdup2 (self, sizeof *self);
+  copy = vs_histogram_new ();
+  vs_histogram_merge (copy, self);
+  return copy;
 }
 
 void
 vs_histogram_free (VsHistogram *self)
 {
-  g_free (self);
+  if (self != NULL)
+    munmap (self, sizeof *self);
 }
 
 void
 vs_histogram_reset (VsHistogram *self)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
 
-  memset (self, 0, sizeof *self);
+  if (self->total > 0)
+    {
+      used_range (self, &first, &last);
+      memset (&self->counts[first], 0, (last - first + 1) * sizeof self->counts[0]);
+    }
+  self->total = 0;
+  self->max = 0;
+  self->sum = 0;
+  self->sum_sq = 0;
   self->min = G_MAXINT64;
 }
 
@@ -122,13 +159,16 @@ void
 vs_histogram_merge (VsHistogram       *self,
                     const VsHistogram *other)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
   if (other->total == 0)
     return;
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  used_range (other, &first, &last);
+  for (guint i = first; i <= last; i++)
     self->counts[i] += other->counts[i];
 
   self->total += other->total;
@@ -187,6 +227,7 @@ vs_histogram_percentile (const VsHistogram *self,
   double rank;
   guint64 count_at;
   guint64 running = 0;
+  guint first, last;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (!isnan (percentile), 0);
@@ -206,7 +247,8 @@ vs_histogram_percentile (const VsHistogram *self,
   count_at = (guint64) ceil (rank - rank * 1e-12);
   count_at = CLAMP (count_at, 1, self->total);
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  used_range (self, &first, &last);
+  for (guint i = first; i <= last; i++)
     {
       running += self->counts[i];
       if (running >= count_at)
@@ -222,10 +264,16 @@ vs_histogram_foreach (const VsHistogram *self,
                       VsHistogramFunc    func,
                       gpointer           user_data)
 {
+  guint first, last;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
-  for (guint i = 0; i < VS_HISTOGRAM_COUNTS_LEN; i++)
+  if (self->total == 0)
+    return;
+
+  used_range (self, &first, &last);
+  for (guint i = first; i <= last; i++)
     {
       if (self->counts[i] != 0)
         func (MIN (highest_equivalent (i), self->max), self->counts[i], user_data);

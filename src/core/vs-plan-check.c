@@ -161,7 +161,15 @@ check_url (GPtrArray  *problems,
   return g_steal_pointer (&uri);
 }
 
-static void
+/* Whether the target's URL was accepted and is https:// (filled by check_target). */
+typedef enum
+{
+  SCHEME_BAD,
+  SCHEME_HTTP,
+  SCHEME_HTTPS,
+} Scheme;
+
+static Scheme
 check_target (VsPlan         *self,
               guint           index,
               const VsTarget *target,
@@ -244,6 +252,40 @@ check_target (VsPlan         *self,
   if (target->expect_status != NULL &&
       !vs_status_rule_parse (&rule, target->expect_status, &rule_error))
     add_problem (problems, expect_path, "%s", rule_error->message);
+
+  if (uri == NULL)
+    return SCHEME_BAD;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? SCHEME_HTTPS : SCHEME_HTTP;
+}
+
+/* What the engine the plan asks for (or auto's choice) cannot send. Auto picks native when
+ * every target is plain http:// and soup otherwise: one engine for all, measured alike. */
+static void
+check_engine (VsPlan    *self,
+              int        first_https,
+              GPtrArray *problems)
+{
+  const VsLoad *load = &self->load;
+
+  if (self->engine == VS_ENGINE_KIND_NATIVE && first_https >= 0)
+    {
+      g_autofree char *path = g_strdup_printf ("targets[%d].url", first_https);
+
+      add_problem (problems, path,
+                   _("the native engine speaks plain http:// only; use the soup engine for "
+                     "https://"));
+    }
+  else if (self->engine == VS_ENGINE_KIND_AUTO && first_https < 0 && load->streams > 1 &&
+           load->pipeline <= 1 && load->streams <= MAX_STREAMS)
+    add_problem (problems, "load.streams",
+                 _("every target is plain http://, which the native engine runs over HTTP/1.1 "
+                   "without streams (libsoup speaks HTTP/2 over TLS only); use https:// "
+                   "targets or streams 1"));
+  else if (self->engine == VS_ENGINE_KIND_AUTO && first_https >= 0 && load->pipeline > 1 &&
+           load->pipeline <= MAX_PIPELINE && load->streams <= 1)
+    add_problem (problems, "load.pipeline",
+                 _("targets[%d] is not plain http://, so the soup engine would run it, and it "
+                   "cannot pipeline; use pipeline 1"), first_https);
 }
 
 GPtrArray *
@@ -251,6 +293,7 @@ vs_plan_check (VsPlan *self)
 {
   GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
   const VsLoad *load;
+  int first_https = -1;
 
   g_return_val_if_fail (self != NULL, problems);
 
@@ -263,7 +306,12 @@ vs_plan_check (VsPlan *self)
   if (self->targets->len == 0)
     add_problem (problems, "targets", _("no targets; give at least one URL"));
   for (guint i = 0; i < self->targets->len; i++)
-    check_target (self, i, g_ptr_array_index (self->targets, i), problems);
+    {
+      Scheme scheme = check_target (self, i, g_ptr_array_index (self->targets, i), problems);
+
+      if (scheme == SCHEME_HTTPS && first_https < 0)
+        first_https = i;
+    }
 
   if (vs_load_model_to_string (load->model) == NULL)
     add_problem (problems, "load.model", _("unknown load model %d"), load->model);
@@ -330,6 +378,7 @@ vs_plan_check (VsPlan *self)
     add_problem (problems, "engine", _("unknown engine %d"), self->engine);
   if (self->tick_us < MIN_TICK_US || self->tick_us > MAX_TICK_US)
     add_problem (problems, "tick", _("must be between 50ms and 60s"));
+  check_engine (self, first_https, problems);
 
   return problems;
 }
@@ -384,6 +433,9 @@ vs_plan_validate (VsPlan  *self,
       g_clear_pointer (&target->uri, g_uri_unref);
       target->uri = g_uri_parse (target->url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE,
                                  NULL);
+      g_clear_pointer (&target->request, vs_request_unref);
+      target->request = vs_request_new (target->url, target->method,
+                                        (const char * const *) target->headers, body);
       g_clear_pointer (&target->body_bytes, g_bytes_unref);
       target->body_bytes = g_steal_pointer (&body);
       target->status_rule = rule;

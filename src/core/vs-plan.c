@@ -49,6 +49,7 @@ vs_target_copy (const VsTarget *self)
   copy->expect_status = g_strdup (self->expect_status);
   copy->uri = self->uri ? g_uri_ref (self->uri) : NULL;
   copy->body_bytes = self->body_bytes ? g_bytes_ref (self->body_bytes) : NULL;
+  copy->request = self->request ? vs_request_ref (self->request) : NULL;
   copy->status_rule = self->status_rule;
 
   return copy;
@@ -69,6 +70,7 @@ vs_target_free (VsTarget *self)
   g_free (self->expect_status);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->body_bytes, g_bytes_unref);
+  g_clear_pointer (&self->request, vs_request_unref);
   g_free (self);
 }
 

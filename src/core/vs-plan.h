@@ -3,12 +3,14 @@
  * A plan is plain data with public fields, shared by reference. The window edits the fields,
  * the command line fills them from flags, and JSON files load into them; all three then call
  * vs_plan_validate(), which checks every field and resolves what the engines need (parsed URL,
- * body bytes, status rule). Times are microseconds.
+ * body bytes, the request, status rule). The plan check is the only validator: what an engine
+ * cannot send (https:// to the native engine, streams over HTTP/1.1, …) is a plan problem too. Times are microseconds.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "vs-request.h"
 #include "vs-stats.h"
 
 G_BEGIN_DECLS
@@ -58,6 +60,7 @@ typedef struct
   /* resolved by vs_plan_validate() */
   GUri         *uri;
   GBytes       *body_bytes;     /* never NULL after validation (empty when no body) */
+  VsRequest    *request;        /* what the engines send: built from the fields above */
   VsStatusRule  status_rule;
 } VsTarget;
 
@@ -125,7 +128,7 @@ gboolean     vs_plan_save_to_file      (VsPlan      *self,
 
 /* Checks every field. Returns every problem found (empty when valid); never NULL. */
 GPtrArray   *vs_plan_check             (VsPlan      *self);  /* VsPlanProblem* */
-/* vs_plan_check(), then resolves uri/body_bytes/status_rule. On failure the first problem is
+/* vs_plan_check(), then resolves uri/body_bytes/request/status_rule (reading body_file). On failure the first problem is
  * the error: "targets[1].url: unsupported scheme “ftp”". */
 gboolean     vs_plan_validate          (VsPlan      *self,
                                         GError     **error);

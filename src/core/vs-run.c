@@ -33,7 +33,8 @@ struct _VsRun
   VsResults    *results;
   GMainContext *context;
   GThread      *thread;
-  VsJob        *first_job;     /* made by start, so that its errors reach the caller */
+  VsJob        *first_job;     /* made by prepare, so that its errors reach the caller */
+  GTask        *start_task;    /* vs_run_start_async(): prepared on the controller thread */
   GError       *error;         /* what stopped the run, if anything went wrong midway */
   gint64        start_us;
   gint64        end_us;
@@ -244,6 +245,100 @@ drive_job (VsRun *self,
   return !stopped;
 }
 
+/* Validates the plan (reading body_file), picks the engine and starts the first job, whose
+ * prepare resolves the targets' names: on the controller thread when started asynchronously,
+ * so that none of it blocks the caller's main loop. */
+static gboolean
+prepare (VsRun   *self,
+         GError **error)
+{
+  guint n_targets;
+  g_autofree guint *first = NULL;
+
+  if (!vs_plan_validate (self->plan, error))
+    return FALSE;
+
+  self->engine = vs_engine_new_for_plan (self->plan);
+
+  n_targets = vs_plan_get_n_targets (self->plan);
+  first = g_new (guint, n_targets);
+  for (guint t = 0; t < n_targets; t++)
+    first[t] = t;
+
+  self->first_job = vs_job_new (self->engine, self->plan, first,
+                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
+  if (self->first_job == NULL)
+    return FALSE;
+
+  if (!vs_job_start (self->first_job, error))
+    {
+      g_clear_pointer (&self->first_job, vs_job_free);
+      return FALSE;
+    }
+
+  self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  /* every job of the run (one per target in sequential mode) has the same workers */
+  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
+  self->start_us = self->first_job->start_us;
+  return TRUE;
+}
+
+typedef struct
+{
+  VsRun  *run;
+  GError *error;  /* NULL: prepared, the run goes on */
+} Started;
+
+/* In the caller's main context: the asynchronous start is over, one way or the other. */
+static gboolean
+started_cb (gpointer data)
+{
+  Started *started = data;
+  VsRun *self = started->run;
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  if (started->error != NULL)
+    {
+      /* the controller thread has ended, or is about to: nothing follows, no "finished" */
+      g_clear_pointer (&self->thread, g_thread_join);
+      self->running = FALSE;
+      g_task_return_error (task, g_steal_pointer (&started->error));
+      /* the controller thread's reference */
+      g_object_unref (self);
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+started_free (gpointer data)
+{
+  Started *started = data;
+
+  g_clear_error (&started->error);
+  g_object_unref (started->run);
+  g_free (started);
+}
+
+static void
+deliver_started (VsRun  *self,
+                 GError *error)
+{
+  Started *started = g_new0 (Started, 1);
+  GSource *source = g_idle_source_new ();
+
+  started->run = g_object_ref (self);
+  started->error = error;
+  /* attached before any tick's delivery, at the same priority: dispatched first */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, started_cb, started, started_free);
+  g_source_set_static_name (source, "[versus] run started");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static gpointer
 controller_thread (gpointer data)
 {
@@ -251,8 +346,19 @@ controller_thread (gpointer data)
   guint n_targets = vs_plan_get_n_targets (self->plan);
   g_autofree guint *all = g_new (guint, n_targets);
   GError *error = NULL;
-  VsJob *job = g_steal_pointer (&self->first_job);
+  VsJob *job;
   guint next_target = 1;
+
+  if (self->start_task != NULL)
+    {
+      if (!prepare (self, &error))
+        {
+          deliver_started (self, error);
+          return NULL;
+        }
+      deliver_started (self, NULL);
+    }
+  job = g_steal_pointer (&self->first_job);
 
   for (guint t = 0; t < n_targets; t++)
     all[t] = t;
@@ -280,45 +386,48 @@ gboolean
 vs_run_start (VsRun   *self,
               GError **error)
 {
-  guint n_targets;
-  g_autofree guint *first = NULL;
-
   g_return_val_if_fail (VS_IS_RUN (self), FALSE);
   g_return_val_if_fail (self->thread == NULL && self->results == NULL, FALSE);
 
-  if (!vs_plan_validate (self->plan, error))
+  if (!prepare (self, error))
     return FALSE;
 
-  self->engine = vs_engine_new_for_plan (self->plan, error);
-  if (self->engine == NULL)
-    return FALSE;
-
-  n_targets = vs_plan_get_n_targets (self->plan);
-  first = g_new (guint, n_targets);
-  for (guint t = 0; t < n_targets; t++)
-    first[t] = t;
-
-  self->first_job = vs_job_new (self->engine, self->plan, first,
-                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
-  if (self->first_job == NULL)
-    return FALSE;
-
-  if (!vs_job_start (self->first_job, error))
-    {
-      g_clear_pointer (&self->first_job, vs_job_free);
-      return FALSE;
-    }
-
-  self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
-  /* every job of the run (one per target in sequential mode) has the same workers */
-  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
   self->context = g_main_context_ref_thread_default ();
-  self->start_us = self->first_job->start_us;
   self->running = TRUE;
   /* the controller's reference keeps the run alive until "finished" is delivered */
   self->thread = g_thread_new ("vs-controller", controller_thread, g_object_ref (self));
 
   return TRUE;
+}
+
+void
+vs_run_start_async (VsRun               *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_return_if_fail (VS_IS_RUN (self));
+  g_return_if_fail (self->thread == NULL && self->results == NULL && self->start_task == NULL);
+
+  self->start_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->start_task, vs_run_start_async);
+  /* a run once started is ended with vs_run_stop(); a cancelled start is not half a result */
+  g_task_set_check_cancellable (self->start_task, FALSE);
+  self->context = g_main_context_ref_thread_default ();
+  /* running from now on, so that it can be stopped (and is not started twice) while it
+   * prepares */
+  self->running = TRUE;
+  self->thread = g_thread_new ("vs-controller", controller_thread, g_object_ref (self));
+}
+
+gboolean
+vs_run_start_finish (VsRun         *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -353,6 +462,9 @@ vs_run_get_results (VsRun *self)
 {
   g_return_val_if_fail (VS_IS_RUN (self), NULL);
 
+  /* the controller thread is still making them */
+  if (self->start_task != NULL)
+    return NULL;
   return self->results;
 }
 
@@ -361,6 +473,8 @@ vs_run_get_engine (VsRun *self)
 {
   g_return_val_if_fail (VS_IS_RUN (self), NULL);
 
+  if (self->start_task != NULL)
+    return NULL;
   return self->engine ? vs_engine_get_name (self->engine) : NULL;
 }
 
@@ -377,7 +491,7 @@ vs_run_get_elapsed (VsRun *self)
 {
   g_return_val_if_fail (VS_IS_RUN (self), 0);
 
-  if (self->start_us == 0)
+  if (self->start_task != NULL || self->start_us == 0)
     return 0;
 
   return ((self->running ? g_get_monotonic_time () : self->end_us) - self->start_us) / 1e6;
@@ -406,6 +520,7 @@ vs_run_finalize (GObject *object)
 
   /* the controller thread holds a reference until "finished", so it is gone by now */
   g_assert (self->thread == NULL);
+  g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);
   g_clear_object (&self->results);
   g_clear_object (&self->engine);

@@ -22,16 +22,29 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VsRun, vs_run, VS, RUN, GObject)
 
 VsRun      *vs_run_new            (VsPlan   *plan);
-/* Validates the plan, picks the engine, opens the workers; FALSE with the reason when it
- * cannot start. Signals are emitted on the caller's thread-default main context. */
+/* Validates the plan (reading body_file), picks the engine, resolves the targets' names and
+ * opens the workers, all on the controller thread, then calls back on the caller's
+ * thread-default main context, where the signals are emitted too. The run counts as running
+ * (vs_run_stop() works) from the call on; "tick" and "finished" come only after a successful
+ * start. The run's plan must not change until "finished" (give it a copy). */
+void        vs_run_start_async    (VsRun               *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+/* FALSE with the reason when it could not start. */
+gboolean    vs_run_start_finish   (VsRun         *self,
+                                   GAsyncResult  *result,
+                                   GError       **error);
+/* The same, synchronously in the caller's thread (the command line): FALSE with the reason
+ * when it cannot start. */
 gboolean    vs_run_start          (VsRun    *self,
                                    GError  **error);
 /* Ends the run early; "finished" still follows, with what was measured so far. */
 void        vs_run_stop           (VsRun    *self);
 gboolean    vs_run_is_running     (VsRun    *self);
 VsPlan     *vs_run_get_plan       (VsRun    *self);
-VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL before start */
-const char *vs_run_get_engine     (VsRun    *self);   /* NULL before start */
+VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL until started */
+const char *vs_run_get_engine     (VsRun    *self);   /* NULL until started */
 /* What ended the run early (a later phase could not start), or NULL. */
 const GError *vs_run_get_error    (VsRun    *self);
 /* Seconds since the run started, for progress displays. */

@@ -119,12 +119,19 @@ vs_counters_protocol (const VsCounters *self)
 VsStats *
 vs_stats_new (void)
 {
+  return vs_stats_new_for (VS_TIMINGS_ALL);
+}
+
+VsStats *
+vs_stats_new_for (guint timings)
+{
   VsStats *self = g_new0 (VsStats, 1);
 
   self->latency = vs_histogram_new ();
   self->uncorrected = vs_histogram_new ();
   for (guint i = 0; i < VS_N_TIMINGS; i++)
-    self->timings[i] = vs_histogram_new ();
+    if ((timings & (1u << i)) != 0)
+      self->timings[i] = vs_histogram_new ();
 
   return self;
 }
@@ -141,7 +148,7 @@ vs_stats_copy (const VsStats *self)
   copy->latency = vs_histogram_copy (self->latency);
   copy->uncorrected = vs_histogram_copy (self->uncorrected);
   for (guint i = 0; i < VS_N_TIMINGS; i++)
-    copy->timings[i] = vs_histogram_copy (self->timings[i]);
+    copy->timings[i] = self->timings[i] != NULL ? vs_histogram_copy (self->timings[i]) : NULL;
 
   return copy;
 }
@@ -168,7 +175,8 @@ vs_stats_reset (VsStats *self)
   vs_histogram_reset (self->latency);
   vs_histogram_reset (self->uncorrected);
   for (guint i = 0; i < VS_N_TIMINGS; i++)
-    vs_histogram_reset (self->timings[i]);
+    if (self->timings[i] != NULL)
+      vs_histogram_reset (self->timings[i]);
 }
 
 void
@@ -182,7 +190,13 @@ vs_stats_merge (VsStats       *self,
   vs_histogram_merge (self->latency, other->latency);
   vs_histogram_merge (self->uncorrected, other->uncorrected);
   for (guint i = 0; i < VS_N_TIMINGS; i++)
-    vs_histogram_merge (self->timings[i], other->timings[i]);
+    {
+      if (other->timings[i] == NULL || vs_histogram_count (other->timings[i]) == 0)
+        continue;
+      if (self->timings[i] == NULL)
+        self->timings[i] = vs_histogram_new ();
+      vs_histogram_merge (self->timings[i], other->timings[i]);
+    }
 }
 
 void
@@ -265,7 +279,7 @@ vs_stats_record_timing (VsStats  *self,
                         VsTiming  timing,
                         gint64    value_us)
 {
-  g_return_if_fail (timing < VS_N_TIMINGS);
+  g_return_if_fail (timing < VS_N_TIMINGS && self->timings[timing] != NULL);
 
   vs_histogram_record (self->timings[timing], value_us);
 }

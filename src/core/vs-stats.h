@@ -32,6 +32,9 @@ typedef enum
   VS_N_TIMINGS
 } VsTiming;
 
+/* A set of timings: bit (1 << VsTiming). */
+#define VS_TIMINGS_ALL ((1u << VS_N_TIMINGS) - 1)
+
 /* The HTTP version a response came in. */
 typedef enum
 {
@@ -68,7 +71,8 @@ typedef struct
   VsCounters   counters;
   VsHistogram *latency;                 /* open model: from the intended send time */
   VsHistogram *uncorrected;             /* from the actual send time */
-  VsHistogram *timings[VS_N_TIMINGS];
+  VsHistogram *timings[VS_N_TIMINGS];   /* NULL for a timing the stats do not keep (an
+                                         * engine's buffers keep only what it measures) */
 } VsStats;
 
 typedef struct _VsStatusRule VsStatusRule;
@@ -85,7 +89,10 @@ void        vs_counters_add          (VsCounters       *self,
  * when a target answered in both; NULL without responses. Free with g_free(). */
 char       *vs_counters_protocol     (const VsCounters *self);
 
-VsStats    *vs_stats_new             (void);
+VsStats    *vs_stats_new             (void);  /* every timing */
+/* Only the timings in the set (VS_TIMINGS_ALL, or bits 1 << VsTiming): recording another is a
+ * programming error. Merging into them makes the histogram of a timing the other has. */
+VsStats    *vs_stats_new_for         (guint          timings);
 VsStats    *vs_stats_copy            (const VsStats *self);
 void        vs_stats_free            (VsStats       *self);
 void        vs_stats_reset           (VsStats       *self);

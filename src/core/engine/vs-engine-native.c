@@ -18,7 +18,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -1148,129 +1147,74 @@ native_worker_free (NativeWorker *nw)
   g_free (nw);
 }
 
+/* The target's first address, through GIO's default resolver (which tests may replace): the
+ * workers connect to an address, never to a name. */
 static gboolean
-header_is (const char *line,
-           gsize       name_len,
-           const char *name)
+native_resolve (NativeTarget     *nt,
+                const VsRequest  *req,
+                guint             plan_index,
+                GError          **error)
 {
-  return name_len == strlen (name) && g_ascii_strncasecmp (line, name, name_len) == 0;
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  GList *addresses;
+
+  addresses = g_resolver_lookup_by_name (resolver, req->host, NULL, &local_error);
+  if (addresses == NULL)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_FAILED, _("targets[%u].url: cannot resolve “%s”: %s"),
+                   plan_index, req->host,
+                   local_error != NULL ? local_error->message : _("no address"));
+      return FALSE;
+    }
+
+  address = g_inet_socket_address_new (addresses->data, req->port);
+  g_resolver_free_addresses (addresses);
+  nt->addr_len = g_socket_address_get_native_size (address);
+  if (!g_socket_address_to_native (address, &nt->addr, sizeof nt->addr, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_FAILED, "targets[%u].url: %s", plan_index,
+                   local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
-/* The request line, headers and body, once, as they go on the wire. */
+/* The request line, headers and body, once, as they go on the wire; the address the workers
+ * connect to, resolved once here (on the controller thread). */
 static gboolean
 native_target_init (NativeTarget    *nt,
                     const VsTarget  *target,
                     guint            plan_index,
                     GError         **error)
 {
-  g_autoptr(GUri) uri = NULL;
+  const VsRequest *req = target->request;
   g_autoptr(GString) request = g_string_sized_new (256);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *host_header = NULL;
-  g_autofree char *port_text = NULL;
-  struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
-  struct addrinfo *addresses = NULL;
-  const char *method = target->method ? target->method : "GET";
-  const char *host, *path, *query;
-  gboolean has_host = FALSE, has_agent = FALSE;
-  gconstpointer body = NULL;
-  gsize body_len = 0;
-  int port, status;
+  gconstpointer body;
+  gsize body_len;
 
-  /* kept %-encoded: the path goes on the wire exactly as written */
-  uri = g_uri_parse (target->url, G_URI_FLAGS_ENCODED, &local_error);
-  if (uri == NULL)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "targets[%u].url: %s", plan_index,
-                   local_error->message);
-      return FALSE;
-    }
-  /* plain http://: vs_engine_new_for_plan gives no other plan to this engine */
+  nt->authority = g_strdup (req->authority);
+  if (!native_resolve (nt, req, plan_index, error))
+    return FALSE;
 
-  host = g_uri_get_host (uri);
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_INVALID, _("targets[%u].url: no host"), plan_index);
-      return FALSE;
-    }
-  port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
-  port_text = g_strdup_printf ("%d", port);
-  if (strchr (host, ':') != NULL)
-    {
-      nt->authority = g_strdup_printf ("[%s]:%d", host, port);
-      host_header = port == 80 ? g_strdup_printf ("[%s]", host) : g_strdup (nt->authority);
-    }
-  else
-    {
-      nt->authority = g_strdup_printf ("%s:%d", host, port);
-      host_header = port == 80 ? g_strdup (host) : g_strdup (nt->authority);
-    }
+  g_string_append_printf (request, "%s %s HTTP/1.1\r\n", req->method, req->path_query);
+  for (guint i = 0; i < req->n_headers; i++)
+    g_string_append_printf (request, "%s: %s\r\n", req->names[i], req->values[i]);
+  if (!req->has_host)
+    g_string_append_printf (request, "Host: %s\r\n", req->host_header);
+  if (!req->has_agent)
+    g_string_append_printf (request, "User-Agent: %s\r\n", vs_user_agent ());
 
-  /* resolved once, here: the workers connect to an address, never to a name */
-  status = getaddrinfo (host, port_text, &hints, &addresses);
-  if (status != 0 || addresses == NULL)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_FAILED, _("targets[%u].url: cannot resolve “%s”: %s"),
-                   plan_index, host, status != 0 ? gai_strerror (status) : "no address");
-      if (addresses != NULL)
-        freeaddrinfo (addresses);
-      return FALSE;
-    }
-  memcpy (&nt->addr, addresses->ai_addr, addresses->ai_addrlen);
-  nt->addr_len = addresses->ai_addrlen;
-  freeaddrinfo (addresses);
-
-  path = g_uri_get_path (uri);
-  query = g_uri_get_query (uri);
-  g_string_append_printf (request, "%s %s%s%s HTTP/1.1\r\n", method,
-                          path != NULL && *path != '\0' ? path : "/",
-                          query != NULL ? "?" : "", query != NULL ? query : "");
-
-  for (guint i = 0; target->headers != NULL && target->headers[i] != NULL; i++)
-    {
-      const char *line = target->headers[i];
-      const char *colon = strchr (line, ':');
-      gsize name_len = colon != NULL ? (gsize) (colon - line) : 0;
-
-      if (name_len == 0 || strpbrk (line, "\r\n") != NULL)
-        {
-          g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                       _("targets[%u].headers[%u]: not a “Name: value” header line"),
-                       plan_index, i);
-          return FALSE;
-        }
-      if (header_is (line, name_len, "Transfer-Encoding"))
-        {
-          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                       _("targets[%u].headers[%u]: the native engine sends bodies with "
-                         "Content-Length; drop the Transfer-Encoding header"),
-                       plan_index, i);
-          return FALSE;
-        }
-      /* the length is the body's own */
-      if (header_is (line, name_len, "Content-Length"))
-        continue;
-      has_host |= header_is (line, name_len, "Host");
-      has_agent |= header_is (line, name_len, "User-Agent");
-      g_string_append (request, line);
-      g_string_append (request, "\r\n");
-    }
-
-  if (!has_host)
-    g_string_append_printf (request, "Host: %s\r\n", host_header);
-  if (!has_agent)
-    g_string_append (request, "User-Agent: versus/" PACKAGE_VERSION "\r\n");
-
-  if (target->body_bytes != NULL)
-    body = g_bytes_get_data (target->body_bytes, &body_len);
-  if (body_len > 0 || g_str_equal (method, "POST") || g_str_equal (method, "PUT") ||
-      g_str_equal (method, "PATCH"))
+  body = g_bytes_get_data (req->body, &body_len);
+  if (vs_request_has_length (req))
     g_string_append_printf (request, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_len);
   g_string_append (request, "\r\n");
   if (body_len > 0)
     g_string_append_len (request, body, body_len);
 
-  nt->head = g_str_equal (method, "HEAD");
+  nt->head = req->head;
   nt->request_len = request->len;
   nt->request = g_string_free (g_steal_pointer (&request), FALSE);
   return TRUE;
@@ -1352,10 +1296,18 @@ vs_engine_native_get_name (VsEngine *engine)
   return "native";
 }
 
+/* plain http://: no TLS handshake to time */
+static guint
+vs_engine_native_get_timings (VsEngine *engine)
+{
+  return (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE);
+}
+
 static void
 vs_engine_native_iface_init (VsEngineInterface *iface)
 {
   iface->get_name = vs_engine_native_get_name;
+  iface->get_timings = vs_engine_native_get_timings;
   iface->prepare = vs_engine_native_prepare;
   iface->run_worker = vs_engine_native_run_worker;
   iface->wake_worker = vs_engine_native_wake_worker;

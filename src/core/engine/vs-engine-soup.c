@@ -48,12 +48,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineSoup, vs_engine_soup, G_TYPE_OBJECT,
 /* What every request to one target is made from; read-only once prepare built it. */
 typedef struct
 {
-  const char *method;
-  GUri       *uri;
-  GStrv       names;
-  GStrv       values;
-  GBytes     *body;           /* NULL when the request has no body */
-  guint64     head_estimate;  /* bytes of the request head, see template_init() */
+  const VsRequest *request;        /* the target's: method, headers, body */
+  GUri            *uri;
+  GBytes          *body;           /* NULL when the request has no body */
+  guint64          head_estimate;  /* bytes of the request head, see template_init() */
 } Template;
 
 /* worker->engine_data, from prepare to release. */
@@ -206,67 +204,34 @@ timer_destroy (GSource **source)
 static void
 template_clear (Template *tmpl)
 {
-  g_clear_pointer (&tmpl->names, g_strfreev);
-  g_clear_pointer (&tmpl->values, g_strfreev);
   g_clear_pointer (&tmpl->body, g_bytes_unref);
 }
 
-static gboolean
-template_init (Template        *tmpl,
-               const VsTarget  *target,
-               guint            plan_index,
-               GError         **error)
+static void
+template_init (Template       *tmpl,
+               const VsTarget *target)
 {
-  guint n = target->headers != NULL ? g_strv_length (target->headers) : 0;
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
-  const char *path = g_uri_get_path (target->uri);
-  const char *query = g_uri_get_query (target->uri);
-  gsize body_len = target->body_bytes != NULL ? g_bytes_get_size (target->body_bytes) : 0;
+  const VsRequest *req = target->request;
+  gsize body_len = g_bytes_get_size (req->body);
   guint64 head;
 
   memset (tmpl, 0, sizeof *tmpl);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *line = target->headers[i];
-      const char *colon = strchr (line, ':');
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-
-      if (colon != NULL)
-        name = g_strstrip (g_strndup (line, colon - line));
-
-      if (name == NULL || *name == '\0' || strpbrk (name, " \t\r\n") != NULL)
-        {
-          g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                       _("targets[%u].headers[%u]: expected “Name: value”, got “%s”"),
-                       plan_index, i, line);
-          return FALSE;
-        }
-
-      g_strv_builder_add (names, name);
-      value = g_strstrip (g_strdup (colon + 1));
-      g_strv_builder_add (values, value);
-    }
-
-  tmpl->method = target->method != NULL && *target->method != '\0' ? target->method : "GET";
+  tmpl->request = req;
   tmpl->uri = target->uri;
-  tmpl->names = g_strv_builder_end (names);
-  tmpl->values = g_strv_builder_end (values);
   if (body_len > 0)
-    tmpl->body = g_bytes_ref (target->body_bytes);
+    tmpl->body = g_bytes_ref (req->body);
 
   /* An estimate of the head libsoup writes: the request line, Host, User-Agent, the user's
    * headers, Content-Length with a body, and the blank line. libsoup may add or drop a header
    * (Connection, Accept-Encoding…) that we do not see here; the error is a few bytes. */
-  head = strlen (tmpl->method) + 1 + (*path != '\0' ? strlen (path) : 1) +
-         (query != NULL ? 1 + strlen (query) : 0) + strlen (" HTTP/1.1\r\n");
-  head += strlen ("Host: \r\n") + strlen (g_uri_get_host (target->uri)) + 6;
-  head += strlen ("User-Agent: Versus/" PACKAGE_VERSION "\r\n");
-  for (guint i = 0; tmpl->names[i] != NULL; i++)
-    head += strlen (tmpl->names[i]) + 2 + strlen (tmpl->values[i]) + 2;
-  if (body_len > 0)
+  head = strlen (req->method) + 1 + strlen (req->path_query) + strlen (" HTTP/1.1\r\n");
+  if (!req->has_host)
+    head += strlen ("Host: \r\n") + strlen (req->host_header);
+  if (!req->has_agent)
+    head += strlen ("User-Agent: \r\n") + strlen (vs_user_agent ());
+  for (guint i = 0; i < req->n_headers; i++)
+    head += strlen (req->names[i]) + 2 + strlen (req->values[i]) + 2;
+  if (vs_request_has_length (req))
     {
       g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, body_len);
 
@@ -274,8 +239,6 @@ template_init (Template        *tmpl,
     }
   head += 2;
   tmpl->head_estimate = head;
-
-  return TRUE;
 }
 
 /* Error classes */
@@ -828,13 +791,16 @@ slot_send (Slot   *slot,
       slot->cancellable = g_cancellable_new ();
     }
 
-  slot->msg = soup_message_new_from_uri (tmpl->method, tmpl->uri);
+  slot->msg = soup_message_new_from_uri (tmpl->request->method, tmpl->uri);
   soup_message_add_flags (slot->msg, SOUP_MESSAGE_COLLECT_METRICS | SOUP_MESSAGE_NO_REDIRECT);
   if (tmpl->body != NULL)
     soup_message_set_request_body_from_bytes (slot->msg, NULL, tmpl->body);
   headers = soup_message_get_request_headers (slot->msg);
-  for (guint i = 0; tmpl->names[i] != NULL; i++)
-    soup_message_headers_append (headers, tmpl->names[i], tmpl->values[i]);
+  for (guint i = 0; i < tmpl->request->n_headers; i++)
+    soup_message_headers_append (headers, tmpl->request->names[i], tmpl->request->values[i]);
+  /* here, not as the session's "user-agent", which would replace the plan's */
+  if (!tmpl->request->has_agent)
+    soup_message_headers_append (headers, "User-Agent", vs_user_agent ());
   if (run->insecure)
     g_signal_connect (slot->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
 
@@ -1005,7 +971,6 @@ session_new (void)
                           "max-conns-per-host", 1,
                           "timeout", 0,
                           "idle-timeout", 0,
-                          "user-agent", "Versus/" PACKAGE_VERSION,
                           NULL);
 
   /* Send exactly the headers the plan asks for, as the native engine does: no
@@ -1215,12 +1180,7 @@ vs_engine_soup_prepare (VsEngine  *engine,
         {
           const VsWorkerTarget *wt = &worker->targets[i];
 
-          if (!template_init (&data->templates[i], wt->target, job->plan_indices[wt->index],
-                              error))
-            {
-              vs_engine_soup_release (engine, job);
-              return FALSE;
-            }
+          template_init (&data->templates[i], wt->target);
           data->n_templates++;
         }
     }

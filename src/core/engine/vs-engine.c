@@ -6,12 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <glib/gi18n.h>
-
 #include "vs-engine.h"
 #include "vs-engine-native.h"
 #include "vs-engine-soup.h"
-#include "vs-error.h"
 
 G_DEFINE_INTERFACE (VsEngine, vs_engine, G_TYPE_OBJECT)
 
@@ -20,65 +17,29 @@ vs_engine_default_init (VsEngineInterface *iface)
 {
 }
 
-/* The index of the first target the native engine cannot serve (not plain http://), or -1. */
-static int
-first_non_http_target (VsPlan *plan)
+/* Whether every target is plain http://, which the native engine serves. */
+static gboolean
+all_plain_http (VsPlan *plan)
 {
   for (guint i = 0; i < vs_plan_get_n_targets (plan); i++)
-    {
-      VsTarget *target = vs_plan_get_target (plan, i);
-      const char *scheme = target->uri ? g_uri_get_scheme (target->uri) : NULL;
+    if (!g_str_equal (vs_plan_get_target (plan, i)->request->scheme, "http"))
+      return FALSE;
 
-      if (scheme == NULL || g_ascii_strcasecmp (scheme, "http") != 0)
-        return i;
-    }
-
-  return -1;
+  return TRUE;
 }
 
 VsEngine *
-vs_engine_new_for_plan (VsPlan  *plan,
-                        GError **error)
+vs_engine_new_for_plan (VsPlan *plan)
 {
-  int other;
-
+  /* what an engine cannot serve, vs_plan_check() reported with its field */
   switch (plan->engine)
     {
     case VS_ENGINE_KIND_NATIVE:
-      other = first_non_http_target (plan);
-      if (other >= 0)
-        {
-          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                       _("targets[%d].url: the native engine speaks plain http:// only; use "
-                         "--engine soup for https://"), other);
-          return NULL;
-        }
       return vs_engine_native_new ();
 
     case VS_ENGINE_KIND_AUTO:
       /* one engine for every target, so that they are measured alike */
-      if (first_non_http_target (plan) < 0)
-        {
-          if (plan->load.streams > 1)
-            {
-              g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                           _("load.streams: every target is plain http://, which the native "
-                             "engine runs over HTTP/1.1 without streams (libsoup speaks HTTP/2 "
-                             "over TLS only); use https:// targets or streams 1"));
-              return NULL;
-            }
-          return vs_engine_native_new ();
-        }
-      /* plan checks catch pipelining with soup asked for by name; auto must not drop it */
-      if (plan->load.pipeline > 1)
-        {
-          g_set_error (error, VS_ERROR, VS_ERROR_UNSUPPORTED,
-                       _("load.pipeline: targets[%d] is not plain http://, so the soup engine "
-                         "would run it, and it cannot pipeline; use pipeline 1"),
-                       first_non_http_target (plan));
-          return NULL;
-        }
-      return vs_engine_soup_new ();
+      return all_plain_http (plan) ? vs_engine_native_new () : vs_engine_soup_new ();
 
     case VS_ENGINE_KIND_SOUP:
     default:
@@ -105,6 +66,14 @@ const char *
 vs_engine_get_name (VsEngine *self)
 {
   return VS_ENGINE_GET_IFACE (self)->get_name (self);
+}
+
+guint
+vs_engine_get_timings (VsEngine *self)
+{
+  VsEngineInterface *iface = VS_ENGINE_GET_IFACE (self);
+
+  return iface->get_timings != NULL ? iface->get_timings (self) : VS_TIMINGS_ALL;
 }
 
 gboolean

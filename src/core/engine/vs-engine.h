@@ -31,6 +31,8 @@ struct _VsEngineInterface
   GTypeInterface parent_iface;
 
   const char *(*get_name)    (VsEngine *self);
+  /* the timings (bits 1 << VsTiming) it records; the workers keep histograms for these only */
+  guint       (*get_timings) (VsEngine *self);
   gboolean    (*prepare)     (VsEngine *self,
                               VsJob    *job,
                               GError  **error);
@@ -45,10 +47,11 @@ struct _VsEngineInterface
 };
 
 /* Picks the engine for a validated plan: auto means native for plain http:// targets and soup
- * otherwise; one engine for all targets. Fails when the asked engine cannot serve a target. */
-VsEngine   *vs_engine_new_for_plan (VsPlan    *plan,
-                                    GError   **error);
+ * otherwise; one engine for all targets. What the engine cannot serve, vs_plan_check() has
+ * already refused with the field to change. */
+VsEngine   *vs_engine_new_for_plan (VsPlan    *plan);
 const char *vs_engine_get_name     (VsEngine  *self);
+guint       vs_engine_get_timings  (VsEngine  *self);
 gboolean    vs_engine_prepare      (VsEngine  *self,
                                     VsJob     *job,
                                     GError   **error);

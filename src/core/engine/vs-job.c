@@ -138,6 +138,7 @@ vs_job_new (VsEngine    *engine,
 {
   g_autofree VsJob *self = NULL;
   guint connections = plan->load.connections;
+  guint timings;
 
   g_return_val_if_fail (VS_IS_ENGINE (engine), NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
@@ -145,6 +146,8 @@ vs_job_new (VsEngine    *engine,
   if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error))
     return NULL;
 
+  /* the workers keep histograms only for the timings their engine records */
+  timings = vs_engine_get_timings (engine);
   self = g_new0 (VsJob, 1);
   self->engine = g_object_ref (engine);
   self->plan = vs_plan_ref (plan);
@@ -185,9 +188,9 @@ vs_job_new (VsEngine    *engine,
                               w, self->n_workers, plan->load.seed);
           for (guint b = 0; b < 2; b++)
             {
-              wt->stats[b] = vs_stats_new ();
+              wt->stats[b] = vs_stats_new_for (timings);
               /* no warm-up, nothing is ever sent before it ends: spare the memory */
-              wt->warmup[b] = plan->load.warmup_us > 0 ? vs_stats_new () : NULL;
+              wt->warmup[b] = plan->load.warmup_us > 0 ? vs_stats_new_for (timings) : NULL;
             }
         }
 

@@ -1,0 +1,45 @@
+/* vs-io-async.h: the window's file work, off its main thread
+ *
+ * Loading a plan, saving one and writing result files block on the disk (and a plan on a slow
+ * or network file system can take long); the window calls these instead, GIO-style: the work
+ * runs in GIO's thread pool and the callback comes on the caller's thread-default main
+ * context. Each does what its synchronous counterpart does, with the same checks and errors.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-plan.h"
+#include "vs-results.h"
+
+G_BEGIN_DECLS
+
+/* vs_plan_load_from_file() */
+void      vs_plan_load_async   (const char           *path,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data);
+VsPlan   *vs_plan_load_finish  (GAsyncResult         *result,
+                                GError              **error);
+
+/* vs_plan_save_to_file(): the JSON is made at the call, from the plan as it is then. */
+void      vs_plan_save_async   (VsPlan               *plan,
+                                const char           *path,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data);
+gboolean  vs_plan_save_finish  (GAsyncResult         *result,
+                                GError              **error);
+
+/* vs_export_csv_dir() into csv_dir and vs_export_json_file() to json_path, each when not NULL,
+ * in that order. The results must not change until the callback (a finished run's). */
+void      vs_export_async      (VsResults            *results,
+                                const char           *csv_dir,
+                                const char           *json_path,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data);
+gboolean  vs_export_finish     (GAsyncResult         *result,
+                                GError              **error);
+
+G_END_DECLS
