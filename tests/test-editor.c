@@ -14,35 +14,18 @@
 #include <string.h>
 
 #include "vs-window.h"
+#include "vs-test-wait.h"
 
 static gboolean have_display;
 
-typedef struct
-{
-  const char *path;
-  gint64      deadline;
-} SaveWait;
-
+/* The plan file, emptied before the save, has contents again. */
 static gboolean
-saved (gpointer data)
+saved (gpointer path)
 {
-  SaveWait *wait = data;
   g_autofree char *contents = NULL;
   gsize length = 0;
 
-  return g_get_monotonic_time () > wait->deadline ||
-         (g_file_get_contents (wait->path, &contents, &length, NULL) && length > 0);
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  while (!done (data))
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
+  return g_file_get_contents (path, &contents, &length, NULL) && length > 0;
 }
 
 static JsonNode *
@@ -213,7 +196,6 @@ test_round_trip (void)
       g_autoptr(VsPlan) loaded = NULL;
       g_autofree char *expected_json = NULL;
       g_autoptr(JsonNode) source = NULL, expected = NULL, result = NULL;
-      SaveWait wait = { copy, 0 };
       VsWindow *window;
 
       g_test_message ("%s", original);
@@ -231,8 +213,7 @@ test_round_trip (void)
       /* emptied, so that the save (synchronous or not) is seen when it lands */
       g_assert_true (g_file_set_contents (copy, "", 0, NULL));
       gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
-      wait.deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-      iterate_until (saved, &wait);
+      vs_test_iterate_until (saved, copy, 10);
 
       source = parse (original);
       result = parse (copy);

@@ -15,21 +15,15 @@
 #include "vs-results-table.h"
 #include "vs-summary.h"
 #include "vs-test-server.h"
+#include "vs-test-wait.h"
 #include "vs-window-private.h"
 
 static gboolean have_display;
 
-static void
-iterate_while_running (VsWindow *window,
-                       double    seconds)
+static gboolean
+not_running (gpointer window)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (vs_window_is_running (window) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
+  return !vs_window_is_running (window);
 }
 
 /* The CLI table's line for label, split into its cells (columns are two or more spaces
@@ -208,7 +202,7 @@ test_agree (void)
   g_assert_true (vs_window_load_plan (window, plan_file, &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
-  iterate_while_running (window, 20);
+  vs_test_iterate_until (not_running, window, 20);
   g_assert_false (vs_window_is_running (window));
 
   results = vs_run_get_results (vs_window_get_run (window));
@@ -221,6 +215,9 @@ test_agree (void)
                                              csv_dir));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
                                              json_path));
+  /* exports write off the main thread; timeseries.csv comes after summary.csv */
+  vs_test_wait_for_file (csv_dir, "timeseries.csv", 10);
+  vs_test_wait_for_file (dir, "result.json", 10);
   csv_path = g_build_filename (csv_dir, "summary.csv", NULL);
   csv = read_csv (csv_path);
   g_assert_cmpuint (csv->len, ==, 3);

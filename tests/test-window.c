@@ -15,24 +15,11 @@
 #include "vs-test-server.h"
 #include "vs-window-private.h"
 #include "vs-test-image.h"
+#include "vs-test-wait.h"
 
 static gboolean have_display;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data,
-               double     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
 
 static gboolean
 not_running (gpointer data)
@@ -53,7 +40,7 @@ let_connections_close (void)
 {
   gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
 
-  iterate_until (time_passed, &until, 1);
+  vs_test_iterate_until (time_passed, &until, 1);
 }
 
 static gboolean
@@ -130,23 +117,6 @@ static gboolean
 has_plan_file (gpointer data)
 {
   return VS_WINDOW (data)->plan_file != NULL;
-}
-
-static gboolean
-file_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
-}
-
-/* Exports write off the main thread, each file whole under its name (a rename): wait for it. */
-static void
-wait_for_file (const char *dir,
-               const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  iterate_until (file_exists, path, 10);
-  g_assert_true (file_exists (path));
 }
 
 static char *
@@ -377,7 +347,7 @@ test_run_and_export (void)
   g_assert_true (vs_window_is_running (window));
   g_assert_false (gtk_widget_get_visible (window->start_button));
   g_signal_connect (vs_window_get_run (window), "tick", G_CALLBACK (count_tick), &count);
-  iterate_until (enough_ticks, &count, 20);
+  vs_test_iterate_until (enough_ticks, &count, 20);
   g_assert_cmpuint (count.ticks, >=, count.wanted);
 
   dashboard = vs_window_get_dashboard (window);
@@ -426,12 +396,12 @@ test_run_and_export (void)
                                 "alpha · http_5xx"));
   }
   /* the frame clock timed the window's frames during the run */
-  iterate_until (has_frames, window, 10);
+  vs_test_iterate_until (has_frames, window, 10);
   g_assert_cmpuint (vs_frame_stats_get_count (vs_window_get_frame_stats (window)), >, 0);
 
   /* stop; "finished" follows and the table appears */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
-  iterate_until (not_running, window, 10);
+  vs_test_iterate_until (not_running, window, 10);
   g_assert_false (vs_window_is_running (window));
   g_assert_cmpstr (vs_results_table_get_cell (VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard)),
                                               0, 1), ==, "alpha");
@@ -451,7 +421,7 @@ test_run_and_export (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s",
                                                csv_dir));
     /* written after summary.csv */
-    wait_for_file (csv_dir, "timeseries.csv");
+    vs_test_wait_for_file (csv_dir, "timeseries.csv", 10);
     summary = read_file (csv_dir, "summary.csv");
     timeseries = read_file (csv_dir, "timeseries.csv");
     g_assert_nonnull (strstr (summary, "alpha"));
@@ -461,7 +431,7 @@ test_run_and_export (void)
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
                                                json_path));
-    wait_for_file (dir, "result.json");
+    vs_test_wait_for_file (dir, "result.json", 10);
     json = read_file (dir, "result.json");
     g_assert_nonnull (strstr (json, "\"alpha\""));
   }
@@ -521,13 +491,13 @@ test_close_during_run (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   run = g_object_ref (vs_window_get_run (window));
   g_signal_connect (run, "tick", G_CALLBACK (count_tick), &count);
-  iterate_until (enough_ticks, &count, 20);
+  vs_test_iterate_until (enough_ticks, &count, 20);
   g_assert_true (vs_run_is_running (run));
 
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  iterate_until (pointer_cleared, &weak, 10);
+  vs_test_iterate_until (pointer_cleared, &weak, 10);
   /* the window went, and took its run down first */
   g_assert_null (weak);
   g_assert_false (vs_run_is_running (run));
@@ -691,7 +661,7 @@ test_run_error (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   g_assert_true (vs_window_is_running (window));
   g_assert_null (vs_dashboard_get_notice (window->dashboard, "error"));
-  iterate_until (not_running, window, 20);
+  vs_test_iterate_until (not_running, window, 20);
   g_assert_false (vs_window_is_running (window));
 
   g_assert_nonnull (vs_run_get_error (vs_window_get_run (window)));
@@ -774,7 +744,7 @@ test_slow_resolve (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   /* the action returned at once: the name is being resolved on the run's own thread */
   g_assert_true (vs_window_is_running (window));
-  iterate_until (run_has_results, window, 4 * delay_us / G_USEC_PER_SEC);
+  vs_test_iterate_until (run_has_results, window, 4 * delay_us / G_USEC_PER_SEC);
   g_assert_true (run_has_results (window));
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
 
@@ -801,7 +771,7 @@ test_slow_resolve (void)
   g_assert_cmpint (gap, <, delay_us / 2);
 
   /* and the run went on against the server behind the slow name */
-  iterate_until (not_running, window, 20);
+  vs_test_iterate_until (not_running, window, 20);
   g_assert_null (vs_run_get_error (vs_window_get_run (window)));
   results = vs_run_get_results (vs_window_get_run (window));
   g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.requests, >, 0);
@@ -907,21 +877,21 @@ test_settings (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   g_assert_cmpint (vs_run_get_plan (vs_window_get_run (window))->tick_us, ==, 100 * 1000);
   vs_window_stop (window);
-  iterate_until (not_running, window, 10);
+  vs_test_iterate_until (not_running, window, 10);
 
   /* the size is written when the window closes */
   gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  iterate_until (pointer_cleared, &weak, 5);
+  vs_test_iterate_until (pointer_cleared, &weak, 5);
   g_assert_null (weak);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
 
   /* a new window opens the last plan (read off the main thread), at the remembered size */
   window = vs_window_new (NULL);
-  iterate_until (has_plan_file, window, 10);
+  vs_test_iterate_until (has_plan_file, window, 10);
   {
     VsTargetRow *row = vs_plan_editor_get_target_row (window->editor, 0);
     int width, height;

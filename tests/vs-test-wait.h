@@ -1,0 +1,19 @@
+/* vs-test-wait.h: waiting in UI tests while the main context keeps running */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Iterates the default main context until done (data) is TRUE or seconds have passed. */
+void vs_test_iterate_until (gboolean  (*done) (gpointer),
+                            gpointer    data,
+                            double      seconds);
+
+/* Iterates until dir/name is a regular file (writers put files in place whole, with a rename),
+ * at most seconds; asserts that it is there. */
+void vs_test_wait_for_file (const char *dir,
+                            const char *name,
+                            double      seconds);
+
+G_END_DECLS
