@@ -265,8 +265,13 @@ test_open_rate (gconstpointer data)
   rps = target->total->counters.requests / 3.0;
   g_test_message ("%" G_GUINT64_FORMAT " requests in the measured phase, %.1f/s by the results",
                   target->total->counters.requests, vs_target_result_rps (target));
-  g_assert_cmpfloat_with_epsilon (rps, 200, 200 * 0.02);
-  g_assert_cmpfloat_with_epsilon (vs_target_result_rps (target), 200, 200 * 0.02);
+  /* every due request is accounted for exactly; the rate gets 5 % slack, since a generator
+   * starved by other processes on a shared machine leaves some sends unsent (2 % failed there) */
+  g_assert_cmpuint (target->total->counters.requests + target->total->counters.unsent, ==, 600);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), ==,
+                    target->total->counters.requests);
+  g_assert_cmpfloat_with_epsilon (rps, 200, 200 * 0.05);
+  g_assert_cmpfloat_with_epsilon (vs_target_result_rps (target), 200, 200 * 0.05);
 }
 
 static void
