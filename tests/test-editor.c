@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "vs-window.h"
-#include "vs-test-wait.h"
+#include "vs-test-ui.h"
 
 static gboolean have_display;
 
@@ -231,25 +231,6 @@ test_round_trip (void)
   g_rmdir (dir);
 }
 
-/* The first descendant of widget of the type, or NULL. */
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static VsPlan *
 editor_plan (VsWindow *window)
 {
@@ -365,7 +346,7 @@ test_body_file (void)
     g_assert_cmpstr (edited->base_dir, ==, dir);
   }
 
-  body = find_descendant (vs_target_row_get_field (row, "body"), GTK_TYPE_TEXT_VIEW);
+  body = vs_test_find_descendant (vs_target_row_get_field (row, "body"), GTK_TYPE_TEXT_VIEW);
   g_assert_nonnull (body);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (body)), "inline", -1);
   g_assert_false (vs_plan_editor_get_valid (editor));
@@ -413,7 +394,7 @@ test_load_field (void)
   vs_plan_editor_set_plan (editor, plan);
 
   /* the threads row's spin button: 4096 is beyond its 1024 */
-  spin = find_descendant (vs_plan_editor_get_field (editor, "load.threads"),
+  spin = vs_test_find_descendant (vs_plan_editor_get_field (editor, "load.threads"),
                           GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 3);

@@ -15,7 +15,7 @@
 #include "vs-results-table.h"
 #include "vs-summary.h"
 #include "vs-test-server.h"
-#include "vs-test-wait.h"
+#include "vs-test-ui.h"
 #include "vs-window-private.h"
 
 static gboolean have_display;

@@ -15,7 +15,7 @@
 #include "vs-test-server.h"
 #include "vs-window-private.h"
 #include "vs-test-image.h"
-#include "vs-test-wait.h"
+#include "vs-test-ui.h"
 
 static gboolean have_display;
 
@@ -970,25 +970,6 @@ test_editor_targets (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The first descendant of widget of the type, or NULL. */
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The plan check's problems land on fields the user can see: a bad header on the Headers field
  * ("targets[0].headers[1]"), and "set either a duration or a request count" on the Requests row
  * when the run stops after a request count (the duration field is hidden then). */
@@ -1035,7 +1016,7 @@ test_editor_problem_fields (void)
   requests_row = vs_plan_editor_get_field (editor, "load.requests");
   g_assert_true (gtk_widget_get_visible (requests_row));
   g_assert_true (vs_plan_editor_get_field (editor, "load.duration") == requests_row);
-  spin = find_descendant (requests_row, GTK_TYPE_SPIN_BUTTON);
+  spin = vs_test_find_descendant (requests_row, GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpfloat (gtk_adjustment_get_lower (
     gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin))), ==, 1);

@@ -1,7 +1,7 @@
-/* vs-test-wait.h: waiting in UI tests while the main context keeps running */
+/* vs-test-ui.h: what the UI tests share: waiting while the main context runs, finding widgets */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -15,5 +15,9 @@ void vs_test_iterate_until (gboolean  (*done) (gpointer),
 void vs_test_wait_for_file (const char *dir,
                             const char *name,
                             double      seconds);
+
+/* The first descendant of widget (itself included) of the type, or NULL. */
+GtkWidget *vs_test_find_descendant (GtkWidget *widget,
+                                    GType      type);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
-/* vs-test-wait.c: waiting in UI tests while the main context keeps running */
-#include "vs-test-wait.h"
+/* vs-test-ui.c: what the UI tests share: waiting while the main context runs, finding widgets */
+#include "vs-test-ui.h"
 
 void
 vs_test_iterate_until (gboolean  (*done) (gpointer),
@@ -30,4 +30,22 @@ vs_test_wait_for_file (const char *dir,
 
   vs_test_iterate_until (is_regular_file, path, seconds);
   g_assert_true (is_regular_file (path));
+}
+
+GtkWidget *
+vs_test_find_descendant (GtkWidget *widget,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vs_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
