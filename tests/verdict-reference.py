@@ -149,6 +149,11 @@ CASES = [
     ('ties', [5, 5, 6, 7, 7, 7, 8, 9], [6, 7, 8, 8, 9, 9, 10, 10]),
     ('large-no-ties', [100 + (i * 37 % 25) for i in range(25)],
      [103.25 + (i * 11 % 25) for i in range(25)]),
+    # the largest exact case (C(40, 20) arrangements), and one more trial: the normal one
+    ('exact-20-20', [50 + (i * 7 % 20) + 0.5 for i in range(20)],
+     [53 + (i * 3 % 20) + 0.25 for i in range(20)]),
+    ('normal-20-21', [50 + (i * 7 % 20) + 0.5 for i in range(20)],
+     [53 + (i * 2 % 21) + 0.25 for i in range(21)]),
     ('zero-baseline', [0, 0, 0, 0, 0], [0, 0.5, 1, 2, 0.25]),
 ]
 
