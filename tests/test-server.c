@@ -582,8 +582,8 @@ test_burn (void)
   g_test_message ("burning: %.1f %% of a core over %.2f s: %.3f s of CPU; the process says "
                   "%.3f s", sample.cpu_percent, sample.interval_s, sampled, witness);
   /* the witness's window holds the sampler's, give or take a tick at each end and the time
-   * its two answers took */
-  g_assert_cmpfloat (fabs (sampled - witness), <=, 2.0 / hz + 0.03);
+   * its two answers took (up to 50 ms on a loaded machine: 30 ms was once just missed) */
+  g_assert_cmpfloat (fabs (sampled - witness), <=, 2.0 / hz + 0.05);
   g_assert_cmpfloat (sample.cpu_percent, >, 15.0);
   g_assert_cmpfloat (sample.cpu_percent, <, 110.0);   /* one thread: at most one core */
 
