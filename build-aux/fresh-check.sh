@@ -133,9 +133,10 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
   cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
 # The root becomes the root of a private mount namespace (pivot_root, not chroot: bwrap, which
-# the Flatpak step runs, refuses to work inside a chroot), with a PID namespace of its own.
+# the Flatpak step runs, refuses to work inside a chroot), with a PID namespace of its own that
+# ends with the check (--kill-child), should the check itself be killed.
 # shellcheck disable=SC2016 # the inner script's variables expand inside it
-unshare --mount --pid --fork --propagation private -- bash -c '
+unshare --mount --pid --fork --kill-child --propagation private -- bash -c '
   set -e
   root=$1 work=$2
   mount --bind "$root" "$root"
