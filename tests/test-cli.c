@@ -462,13 +462,6 @@ test_unreachable (void)
   g_assert_nonnull (strstr (err, "could not be reached"));
 }
 
-static gboolean
-send_sigint (gpointer data)
-{
-  g_subprocess_send_signal (data, SIGINT);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 communicated (GObject      *object,
               GAsyncResult *result,
@@ -481,29 +474,54 @@ communicated (GObject      *object,
   g_assert_no_error (error);
 }
 
-/* Ctrl+C ends a long run early and still prints the table. */
-static void
-test_interrupt (void)
+typedef struct
 {
-  VsTestServer *server;
+  GSubprocess *process;
+  int          signo;
+} Signal;
+
+static gboolean
+send_signal (gpointer data)
+{
+  Signal *signal = data;
+
+  g_subprocess_send_signal (signal->process, signal->signo);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs `versus run URL -c 2 -d 30s --quiet EXTRA…` against a fresh test server, sends signo
+ * after a second, and checks that it ended well before the 30 s with exit status 0 and
+ * printed the table. out[0], out[1]: its stdout and stderr, for the caller to free. */
+static void
+run_interrupted (int                signo,
+                 const char *const *extra,
+                 char              *out[2])
+{
+  VsTestServer *server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/ok");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  char *out[2] = { NULL, NULL };
+  Signal signal = { NULL, signo };
   gint64 start;
 
-  if (!have_binary ())
-    return;
-
-  server = vs_test_server_new (NULL);
-  url = vs_test_server_url (server, "/ok");
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, g_getenv ("VERSUS_BINARY"), "run", url, "-c", "2",
-                              "-d", "30s", "--quiet", "--engine", "soup", NULL);
+  g_ptr_array_add (argv, (char *) g_getenv ("VERSUS_BINARY"));
+  for (const char *const *a = (const char *const[]) { "run", url, "-c", "2", "-d", "30s",
+                                                       "--quiet", NULL };
+       *a != NULL; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  for (; *extra != NULL; extra++)
+    g_ptr_array_add (argv, (char *) *extra);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
-  g_timeout_add (1000, send_sigint, process);
+  signal.process = process;
+  g_timeout_add (1000, send_signal, &signal);
+  out[0] = out[1] = NULL;
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, out);
   while (out[1] == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -515,6 +533,18 @@ test_interrupt (void)
   /* well before the 30 s it was asked for */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
   g_assert_nonnull (strstr (out[0], "latency p99"));
+}
+
+/* Ctrl+C ends a long run early and still prints the table. */
+static void
+test_interrupt (void)
+{
+  char *out[2];
+
+  if (!have_binary ())
+    return;
+
+  run_interrupted (SIGINT, (const char *const[]) { "--engine", "soup", NULL }, out);
   g_assert_nonnull (strstr (out[1], "interrupted"));
 
   g_free (out[0]);
@@ -820,50 +850,20 @@ test_full_disk (void)
   outputs_clear (&o);
 }
 
-static gboolean
-send_sigterm (gpointer data)
-{
-  g_subprocess_send_signal (data, SIGTERM);
-  return G_SOURCE_REMOVE;
-}
-
 /* SIGTERM (what `timeout` and CI runners send) ends the run like the first Ctrl-C: the table,
  * the files, exit status 0. It used to exit 143 with nothing reported or written. */
 static void
 test_sigterm (void)
 {
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  char *out[2] = { NULL, NULL };
-  VsTestServer *server;
+  char *out[2];
   Outputs o = { 0 };
-  gint64 start;
 
   if (!have_binary ())
     return;
 
-  server = vs_test_server_new (NULL);
-  url = vs_test_server_url (server, "/ok");
   outputs_init (&o);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, g_getenv ("VERSUS_BINARY"), "run", url, "-c", "2",
-                              "-d", "30s", "--quiet", "--engine", "native",
-                              "--csv", o.csv_dir, "--json", o.json, NULL);
-  g_assert_no_error (error);
-
-  start = g_get_monotonic_time ();
-  g_timeout_add (1000, send_sigterm, process);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, out);
-  while (out[1] == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  vs_test_server_free (server);
-
-  g_test_message ("stderr: %s", out[1]);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
-  g_assert_nonnull (strstr (out[0], "latency p99"));
+  run_interrupted (SIGTERM, (const char *const[]) { "--engine", "native", "--csv", o.csv_dir,
+                                                    "--json", o.json, NULL }, out);
   g_assert_cmpstr (out[1], ==, "versus: interrupted; the figures cover the run up to then "
                                "(SIGTERM)\n");
   g_assert_cmpuint (summary_requests (o.summary), >, 0);

@@ -116,8 +116,7 @@ print_stdout (const char *text)
 static int
 exit_status_for (const GError *error)
 {
-  if (g_error_matches (error, VS_ERROR, VS_ERROR_INVALID) ||
-      g_error_matches (error, VS_ERROR, VS_ERROR_UNSUPPORTED))
+  if (g_error_matches (error, VS_ERROR, VS_ERROR_INVALID))
     return EXIT_INVALID;
   return EXIT_UNREACHABLE;
 }

@@ -11,7 +11,6 @@ typedef enum
 {
   VS_ERROR_INVALID,      /* a plan field or command-line value is wrong; the message names it */
   VS_ERROR_IO,           /* a file could not be read or written */
-  VS_ERROR_UNSUPPORTED,  /* the chosen engine cannot serve this plan */
   VS_ERROR_LIMIT,        /* a system limit (open files, threads) stands in the way */
   VS_ERROR_FAILED,
 } VsError;
