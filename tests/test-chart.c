@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-chart.h"
 #include "vs-chart-render.h"
 #include "vs-dashboard.h"

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-application.h"
 #include "vs-chart-render.h"
 #include "vs-results-table.h"

@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <locale.h>
 
+#include "vs-app-testing.h"
 #include "vs-application.h"
 #include "vs-window-private.h"
 #include "vs-test-ui.h"

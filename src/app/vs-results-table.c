@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-summary.h"

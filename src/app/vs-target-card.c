@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-protocols.h"
 #include "vs-summary.h"

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-target-row.h"
 
