@@ -11,6 +11,7 @@
 #include "vs-app-testing.h"
 #include "vs-application.h"
 #include "vs-chart-render.h"
+#include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-slow-resolver.h"
 #include "vs-test-server.h"
@@ -298,6 +299,123 @@ test_card_figures (void)
   g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "note"),
                             "7 of 27 requests due were never sent"));
   g_object_unref (card);
+}
+
+static gboolean
+title_has (gpointer data)
+{
+  gpointer *pair = data;
+
+  return strstr (vs_target_card_get_figure (pair[0], "title-markup"), pair[1]) != NULL;
+}
+
+/* The card's dot takes the target's shade for the card's own style, read from its CSS as the
+ * charts read theirs: light text on it (a dark style) picks the lighter shade. */
+static void
+test_card_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autofree char *light = vs_palette_target_css (1, FALSE);
+  g_autofree char *dark = vs_palette_target_css (1, TRUE);
+  GtkWidget *window, *card;
+  gpointer pair[2];
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = gtk_window_new ();
+  card = vs_target_card_new (1, "beta");
+  gtk_window_set_child (GTK_WINDOW (window), card);
+  gtk_window_present (GTK_WINDOW (window));
+  pair[0] = card;
+  pair[1] = light;
+  vs_test_iterate_until (title_has, pair, 5);
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            light));
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_css_provider_load_from_string (provider, "targetcard { color: white; }");
+#else
+  gtk_css_provider_load_from_data (provider, "targetcard { color: white; }", -1);
+#endif
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_USER);
+  pair[1] = dark;
+  vs_test_iterate_until (title_has, pair, 5);
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            dark));
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            "beta"));
+
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (provider));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* GNOME's Large Text (text-scaling-factor 1.5, which a desktop hands to GTK as gtk-xft-dpi):
+ * a finished run of two targets with long names still fits a 1280 px wide window — editor
+ * and dashboard side by side at their minimum, nothing clipped. */
+static void
+test_large_text_fits (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  GtkSettings *settings;
+  VsWindow *window;
+  int dpi = 0, editor = 0, dashboard = 0;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  settings = gtk_settings_get_default ();
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", (int) (1.5 * 96 * 1024), NULL);
+
+  vs_plan_add_target (plan, vs_target_new ("Node.js", "http://127.0.0.1:8081/api/users/42"));
+  vs_plan_add_target (plan, vs_target_new ("Python (Flask)",
+                                           "http://127.0.0.1:8082/api/users/42"));
+  results = vs_results_new (plan, "native");
+  for (guint t = 0; t < 2; t++)
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, i, i + 1,
+                                                          make_stats (1000, 26000, 3));
+
+        snapshot->last = i == 2;
+        vs_results_add_snapshot (results, snapshot);
+      }
+
+  window = vs_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  vs_plan_editor_set_plan (window->editor, plan);
+  vs_dashboard_set_results (window->dashboard, results);
+  vs_dashboard_update (window->dashboard);
+  vs_dashboard_show_summary (window->dashboard);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  vs_test_iterate_until (time_passed, &until, 2);
+
+  gtk_widget_measure (GTK_WIDGET (window->editor), GTK_ORIENTATION_HORIZONTAL, -1, &editor,
+                      NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window->dashboard), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &dashboard, NULL, NULL, NULL);
+  g_test_message ("at 1.5× text: editor %d px + dashboard %d px; window %d px, dashboard "
+                  "shown %d px", editor, dashboard, gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_width (GTK_WIDGET (window->dashboard)));
+  g_assert_cmpint (editor + dashboard, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  /* the paned gives the dashboard at least what it needs: it is not cut off on the right */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->dashboard)), >=, dashboard);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
 }
 
 static void
@@ -1137,6 +1255,7 @@ main (int   argc,
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
+  g_test_add_func ("/ui/card/style", test_card_style);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
@@ -1147,6 +1266,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);
+  g_test_add_func ("/ui/window/large-text-fits", test_large_text_fits);
   g_test_add_func ("/ui/app/actions", test_app_actions);
   return g_test_run ();
 }

@@ -161,6 +161,21 @@ main (int   argc,
     gtk_widget_measure (GTK_WIDGET (window->dashboard), GTK_ORIENTATION_HORIZONTAL, -1,
                         &dashboard, NULL, NULL, NULL);
     minimum = MAX (editor, gtk_paned_get_position (GTK_PANED (window->paned))) + dashboard;
+    {
+      GtkWidget *parts[] = { GTK_WIDGET (vs_dashboard_get_card (window->dashboard, 0)),
+                             vs_dashboard_get_chart (window->dashboard, 0),
+                             vs_dashboard_get_table (window->dashboard) };
+      const char *names[] = { "card", "chart", "table" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        {
+          int part = 0;
+
+          gtk_widget_measure (parts[i], GTK_ORIENTATION_HORIZONTAL, -1, &part, NULL, NULL,
+                              NULL);
+          g_print ("  %s: minimum width %d px\n", names[i], part);
+        }
+    }
     g_print ("text scale %.2f: editor %d px (shown %d px) + dashboard %d px = %d px; "
              "window %d px\n", scale, editor, gtk_paned_get_position (GTK_PANED (window->paned)),
              dashboard, minimum, gtk_widget_get_width (GTK_WIDGET (window)));

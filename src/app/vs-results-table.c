@@ -11,8 +11,9 @@
 struct _VsResultsTable
 {
   GtkWidget  parent_instance;
-  GtkWidget *grid;    /* template children */
-  GtkWidget *corner;  /* the heading above the metric names */
+  GtkWidget *scroller;  /* template children */
+  GtkWidget *grid;
+  GtkWidget *corner;    /* the heading above the metric names */
 };
 
 G_DEFINE_FINAL_TYPE (VsResultsTable, vs_results_table, GTK_TYPE_WIDGET)
@@ -54,6 +55,7 @@ vs_results_table_class_init (VsResultsTableClass *klass)
   gtk_widget_class_set_css_name (widget_class, "resultstable");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/versus/Versus/vs-results-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsResultsTable, scroller);
   gtk_widget_class_bind_template_child (widget_class, VsResultsTable, grid);
   gtk_widget_class_bind_template_child (widget_class, VsResultsTable, corner);
 }

@@ -1,11 +1,11 @@
 /* vs-target-card.c: a card per target at the top of the dashboard */
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
 #include "vs-app-testing.h"
+#include "vs-chart.h"
 #include "vs-palette.h"
 #include "vs-protocols.h"
 #include "vs-summary.h"
@@ -36,14 +36,22 @@ struct _VsTargetCard
 
 G_DEFINE_FINAL_TYPE (VsTargetCard, vs_target_card, GTK_TYPE_WIDGET)
 
+/* The dot in the target's colour: the shade for the card's own style (dark or light, high
+ * contrast or not), as the charts pick it, from the widget's CSS. */
 static void
 update_title (VsTargetCard *self)
 {
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *color = vs_palette_target_css (self->index, dark);
-  g_autofree char *escaped = g_markup_escape_text (self->name, -1);
-  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>  %s", color,
-                                             escaped);
+  VsChartStyle style;
+  g_autofree char *color = NULL;
+  g_autofree char *escaped = g_markup_escape_text (self->name ? self->name : "", -1);
+  g_autofree char *markup = NULL;
+
+  if (self->name == NULL)
+    return;
+  vs_chart_style_init_from_widget (&style, GTK_WIDGET (self));
+  color = vs_palette_target_css (self->index, style.dark);
+  vs_chart_style_clear (&style);
+  markup = g_strdup_printf ("<span foreground=\"%s\">●</span>  %s", color, escaped);
 
   gtk_label_set_markup (GTK_LABEL (self->title), markup);
 }
@@ -59,12 +67,21 @@ vs_target_card_dispose (GObject *object)
 }
 
 static void
+vs_target_card_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (vs_target_card_parent_class)->css_changed (widget, change);
+  update_title (VS_TARGET_CARD (widget));
+}
+
+static void
 vs_target_card_class_init (VsTargetCardClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vs_target_card_dispose;
+  widget_class->css_changed = vs_target_card_css_changed;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "targetcard");
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -90,8 +107,6 @@ static void
 vs_target_card_init (VsTargetCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -271,6 +286,8 @@ vs_target_card_get_figure (VsTargetCard *self,
 {
   GtkWidget *label = NULL;
 
+  if (g_str_equal (key, "title-markup"))
+    return gtk_label_get_label (GTK_LABEL (self->title));
   if (g_str_equal (key, "rps"))
     label = self->rps;
   else if (g_str_equal (key, "requests"))
