@@ -255,10 +255,11 @@ save_action (GtkWidget  *widget,
     choose (self, CHOOSE_SAVE, _("Save the Plan"), "plan.json", TRUE, save_chosen);
 }
 
+/* What the dashboard shows: the last run's, or an unfinished run opened after a crash. */
 static VsResults *
 current_results (VsWindow *self)
 {
-  return self->run != NULL ? vs_run_get_results (self->run) : NULL;
+  return vs_dashboard_get_results (self->dashboard);
 }
 
 /* What an export writes; the result files off the main thread, the charts on it (they are
@@ -474,6 +475,8 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
+  gtk_widget_action_set_enabled (widget, "win.open-recovered",
+                                 self->recovered != NULL && !running);
 
   gtk_widget_set_visible (self->start_button, !running);
   gtk_widget_set_visible (self->stop_button, running);

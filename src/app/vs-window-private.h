@@ -1,6 +1,7 @@
 /* vs-window-private.h: what vs-window.c shares with vs-window-actions.c */
 #pragma once
 
+#include "vs-autosave.h"
 #include "vs-window.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,11 @@ struct _VsWindow
   GFile                *plan_file;       /* where the plan was loaded from / saved to */
   VsRun                *run;             /* the current or last run */
   VsFrameStats         *frame_stats;
+  VsAutosave           *autosave;        /* the running run's copy on disk */
+  GCancellable         *cancellable;     /* the search for an unfinished run */
+  VsResults            *recovered;       /* an unfinished run left by a crash, offered */
+  char                 *recovered_path;
+  guint                 recovery_searched : 1;
   guint                 close_timeout;
   guint                 close_pending : 1;
 };
