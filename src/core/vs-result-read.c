@@ -13,6 +13,7 @@
 
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-histogram-private.h"
 #include "vs-results-private.h"
 
 /* root → targets → target → histogram → bucket, and the plan's own few levels */
@@ -145,15 +146,15 @@ read_counters (JsonObject *summary,
     }
 }
 
-/* The buckets, as [value_us, count] pairs; the exact minimum (the summary's, in ms to the µs)
- * is put back into the lowest bucket, where it was. */
+/* The buckets, as [value_us, count] pairs. A bucket's value is the highest it holds, so the
+ * exact minimum and mean, which the summary carries (in ms, to the µs and the ns), are put back
+ * as the histogram keeps them: exact, not from the buckets. */
 static void
 read_histogram (JsonArray   *buckets,
                 JsonObject  *summary,
                 VsHistogram *histogram)
 {
-  double min_ms = 0;
-  gboolean have_min = get_number (summary, "latency_min_ms", &min_ms);
+  double min_ms = 0, mean_ms = 0;
 
   for (guint i = 0; i < json_array_get_length (buckets); i++)
     {
@@ -166,16 +167,15 @@ read_histogram (JsonArray   *buckets,
         continue;
       value = json_array_get_int_element (pair, 0);
       count = json_array_get_int_element (pair, 1);
-      if (value < 0 || count <= 0)
-        continue;
-      if (i == 0 && have_min)
-        {
-          vs_histogram_record (histogram, (gint64) llround (min_ms * 1000));
-          count--;
-        }
-      if (count > 0)
+      if (value >= 0 && count > 0)
         vs_histogram_record_n (histogram, value, (guint64) count);
     }
+  if (histogram->total == 0)
+    return;
+  if (get_number (summary, "latency_min_ms", &min_ms))
+    histogram->min = MIN ((gint64) llround (min_ms * 1000), histogram->min);
+  if (get_number (summary, "latency_mean_ms", &mean_ms))
+    histogram->sum = (long double) mean_ms * 1000 * histogram->total;
 }
 
 static gint64
