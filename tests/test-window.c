@@ -486,6 +486,12 @@ copy_has_requests (gpointer data)
 }
 
 static gboolean
+has_toast (gpointer data)
+{
+  return VS_WINDOW (data)->last_toast != NULL;
+}
+
+static gboolean
 is_regular_file (gpointer data)
 {
   return g_file_test (data, G_FILE_TEST_IS_REGULAR);
@@ -840,6 +846,40 @@ test_run_and_export (void)
         g_test_message ("%s: pixel variance %.1f", png_name, variance);
         g_assert_cmpfloat (variance, >, 50);
         g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+      }
+  }
+
+  /* everything into a folder where summary.csv cannot be written (a folder is in its place):
+   * every other file is written all the same, and the toast names the one that failed */
+  {
+    g_autofree char *all_dir = g_build_filename (dir, "all", NULL);
+    g_autofree char *blocker = g_build_filename (all_dir, "summary.csv", NULL);
+    g_autofree char *json_path = g_build_filename (all_dir, "result.json", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (all_dir);
+    g_autofree char *json = NULL;
+
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    g_assert_cmpint (g_mkdir_with_parents (blocker, 0755), ==, 0);
+    /* the toasts of the exports above have come */
+    vs_test_iterate_until (time_passed, &until, 1);
+    g_clear_pointer (&window->last_toast, g_free);
+    _vs_window_export_everything (window, folder);
+    vs_test_iterate_until (has_toast, window, 10);
+    g_test_message ("%s", window->last_toast);
+    g_assert_nonnull (strstr (window->last_toast, blocker));
+    g_assert_true (g_file_test (blocker, G_FILE_TEST_IS_DIR));
+    json = read_file (all_dir, "result.json");
+    g_assert_nonnull (strstr (json, "\"alpha\""));
+    g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
+    vs_test_wait_for_file (all_dir, "timeseries.csv", 1);
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      {
+        g_autofree char *png = g_strconcat (vs_chart_model_get_name (
+                                              vs_dashboard_get_chart_model (dashboard, k)),
+                                            ".png", NULL);
+
+        vs_test_wait_for_file (all_dir, png, 1);
       }
   }
 

@@ -640,6 +640,8 @@ vs_dashboard_export_charts (VsDashboard  *self,
                             const char   *dir,
                             GError      **error)
 {
+  g_autoptr(GError) failures = NULL;
+
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -649,6 +651,7 @@ vs_dashboard_export_charts (VsDashboard  *self,
       return FALSE;
     }
 
+  /* every picture is tried, whatever becomes of the others; each failure is said */
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       const char *name = vs_chart_model_get_name (self->models[k]);
@@ -656,11 +659,19 @@ vs_dashboard_export_charts (VsDashboard  *self,
       g_autofree char *svg_name = g_strconcat (name, ".svg", NULL);
       g_autofree char *png = g_build_filename (dir, png_name, NULL);
       g_autofree char *svg = g_build_filename (dir, svg_name, NULL);
+      GError *png_error = NULL;
+      GError *svg_error = NULL;
 
       /* the exports' fixed style, whatever the window's */
-      if (!vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, error) ||
-          !vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, error))
-        return FALSE;
+      vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, &png_error);
+      vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, &svg_error);
+      vs_error_add (&failures, png_error);
+      vs_error_add (&failures, svg_error);
+    }
+  if (failures != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failures));
+      return FALSE;
     }
   return TRUE;
 }

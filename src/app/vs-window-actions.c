@@ -295,10 +295,13 @@ exported_cb (GObject      *object,
   Exporting *exporting = data;
   g_autoptr(VsWindow) self = g_weak_ref_get (&exporting->window);
   g_autoptr(GError) error = NULL;
+  GError *charts_error = NULL;
 
-  if (vs_export_finish (result, &error) && self != NULL && self->dashboard != NULL &&
-      (exporting->parts & EXPORT_CHARTS) != 0)
-    vs_dashboard_export_charts (self->dashboard, exporting->path, &error);
+  /* the charts too when a result file failed: every output is written, each failure said */
+  vs_export_finish (result, &error);
+  if (self != NULL && self->dashboard != NULL && (exporting->parts & EXPORT_CHARTS) != 0)
+    vs_dashboard_export_charts (self->dashboard, exporting->path, &charts_error);
+  vs_error_add (&error, charts_error);
   if (self != NULL && self->dashboard != NULL)
     report (self, error, exporting->done);
   exporting_free (exporting);
@@ -373,6 +376,13 @@ everything_chosen (VsWindow *self,
 {
   run_export (self, file, EXPORT_CSV | EXPORT_JSON | EXPORT_CHARTS,
               _("Exported the results and charts"));
+}
+
+void
+_vs_window_export_everything (VsWindow *self,
+                              GFile    *folder)
+{
+  everything_chosen (self, folder);
 }
 
 /* An "s" parameter: a path to write to directly, or empty to ask. */

@@ -30,6 +30,7 @@ struct _VsWindow
   VsResults            *recovered;       /* an unfinished run left by a crash, offered */
   char                 *recovered_path;
   guint                 recovery_searched : 1;
+  char                 *last_toast;      /* what the last toast said */
   guint                 close_timeout;
   guint                 close_pending : 1;
 };
@@ -45,5 +46,11 @@ void  _vs_window_toast              (VsWindow      *self,
 void  _vs_window_load_plan_async    (VsWindow      *self,
                                      GFile         *file,
                                      gboolean       remembered);
+
+/* What Export → Everything does once the folder is chosen: summary.csv, timeseries.csv,
+ * result.json and the charts, each whatever becomes of the others; one toast names every
+ * failure. */
+void  _vs_window_export_everything  (VsWindow      *self,
+                                     GFile         *folder);
 
 G_END_DECLS

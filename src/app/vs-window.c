@@ -24,6 +24,8 @@ _vs_window_toast (VsWindow   *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
@@ -300,6 +302,7 @@ vs_window_dispose (GObject *object)
   g_clear_object (&self->autosave);
   g_clear_object (&self->recovered);
   g_clear_pointer (&self->recovered_path, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
   if (self->run != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);
