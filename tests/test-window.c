@@ -486,6 +486,14 @@ copy_has_requests (gpointer data)
 }
 
 static gboolean
+none_unfinished (gpointer data)
+{
+  g_autoptr(GPtrArray) names = list_runs ("unfinished-");
+
+  return names->len == 0;
+}
+
+static gboolean
 has_toast (gpointer data)
 {
   return VS_WINDOW (data)->last_toast != NULL;
@@ -563,6 +571,8 @@ test_recover_killed_run (void)
   finished = g_build_filename (vs_autosave_dir (), "last-run.json", NULL);
   vs_test_iterate_until (is_regular_file, finished, 10);
   g_assert_true (g_file_test (finished, G_FILE_TEST_IS_REGULAR));
+  /* removed once last-run.json is in place */
+  vs_test_iterate_until (none_unfinished, NULL, 10);
   left = list_runs ("unfinished-");
   g_assert_cmpuint (left->len, ==, 0);
   g_clear_pointer (&left, g_ptr_array_unref);

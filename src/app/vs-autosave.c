@@ -122,9 +122,10 @@ make_copy (VsAutosave  *self,
 
 typedef struct
 {
-  char     *path;
-  GBytes   *bytes;
-  char     *remove;  /* removed once path is written, or NULL */
+  char         *path;
+  GBytes       *bytes;
+  char         *remove;  /* removed once path is written, or NULL */
+  GApplication *held;    /* the last copy: kept running for it, or NULL */
 } Write;
 
 static void
@@ -190,8 +191,15 @@ written_cb (GObject      *object,
             gpointer      user_data)
 {
   VsAutosave *self = VS_AUTOSAVE (object);
+  Write *write = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  /* the application may quit now (the window that ran it is gone) */
+  if (write->held != NULL)
+    {
+      g_application_release (write->held);
+      g_clear_object (&write->held);
+    }
   self->writing = FALSE;
   if (g_task_propagate_boolean (G_TASK (result), &error))
     self->n_written++;
@@ -217,6 +225,13 @@ start_write (VsAutosave *self,
   write->path = g_strdup (last ? self->finished_path : self->path);
   write->bytes = g_bytes_ref (bytes);
   write->remove = last ? g_strdup (self->path) : NULL;
+  /* the window closed during the run: the application would quit before the last copy is
+   * written, and the run be offered as unfinished */
+  if (last && g_application_get_default () != NULL)
+    {
+      write->held = g_object_ref (g_application_get_default ());
+      g_application_hold (write->held);
+    }
   g_task_set_source_tag (task, start_write);
   g_task_set_task_data (task, write, (GDestroyNotify) write_free);
   self->writing = TRUE;
