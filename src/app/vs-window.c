@@ -374,11 +374,13 @@ open_recovered_action (GtkWidget  *widget,
                        GVariant   *param)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(VsResults) results = g_steal_pointer (&self->recovered);
-  g_autofree char *path = g_steal_pointer (&self->recovered_path);
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *path = NULL;
 
-  if (results == NULL || vs_window_is_running (self))
+  if (self->recovered == NULL || vs_window_is_running (self))
     return;
+  results = g_steal_pointer (&self->recovered);
+  path = g_steal_pointer (&self->recovered_path);
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_clear_object (&self->run);
