@@ -30,6 +30,7 @@
 #include "vs-engine-soup.h"
 #include "vs-error.h"
 #include "vs-job.h"
+#include "vs-soup-framing.h"
 
 
 /* Each slot reads response bodies into its own buffer and throws the bytes away. */
@@ -51,6 +52,7 @@ typedef struct
   const VsRequest *request;        /* the target's: method, headers, body */
   GUri            *uri;
   GBytes          *body;           /* NULL when the request has no body */
+  GProxyResolver  *framing;        /* plain http://: checks the framing, see vs-soup-framing.h */
   guint64          head_estimate;  /* bytes of the request head, see template_init() */
 } Template;
 
@@ -115,6 +117,7 @@ typedef struct
   gint64        tcp_connect_us;   /* vs_engine_connect_time() at EVENT_CONNECTED, or 0 */
   guint64       body_bytes;
   gboolean      timed_out;
+  gboolean      refused;      /* libsoup wanted to send the request again: see restarted_hook() */
   guint8       *buffer;
 } Slot;
 
@@ -205,6 +208,7 @@ static void
 template_clear (Template *tmpl)
 {
   g_clear_pointer (&tmpl->body, g_bytes_unref);
+  g_clear_object (&tmpl->framing);
 }
 
 static void
@@ -220,6 +224,7 @@ template_init (Template       *tmpl,
   tmpl->uri = target->uri;
   if (body_len > 0)
     tmpl->body = g_bytes_ref (req->body);
+  tmpl->framing = vs_soup_framing_resolver_new (target->uri, req->method);
 
   /* An estimate of the head libsoup writes: the request line, Host, User-Agent, the user's
    * headers, Content-Length with a body, and the blank line. libsoup may add or drop a header
@@ -464,18 +469,48 @@ network_event_hook (GSignalInvocationHint *hint,
   return TRUE;
 }
 
+/* libsoup sends a request again, on a new connection and without telling, when the connection
+ * it went out on had served a request before and closed or reset before any byte of the answer
+ * (the request is idempotent and the server may not have seen it). The server did see it, and
+ * the native engine counts that as what it is: one request, one I/O error. So here a restart of
+ * one of our requests is refused, before it reaches the wire: the request fails (slot_fail()
+ * sees refused), and the slot's next request is a new one, counted against the budget or taken
+ * from the schedule like any other. */
+static gboolean
+restarted_hook (GSignalInvocationHint *hint,
+                guint                  n_values,
+                const GValue          *values,
+                gpointer               data)
+{
+  Run *run = worker_run;
+  Slot *slot;
+
+  if (run == NULL || n_values < 1)
+    return TRUE;
+
+  slot = run_find_slot (run, g_value_get_object (&values[0]));
+  if (slot != NULL && slot->state == SLOT_BUSY && !slot->refused)
+    {
+      slot->refused = TRUE;
+      g_cancellable_cancel (slot->cancellable);
+    }
+  return TRUE;
+}
+
 static void
-network_event_hook_install (void)
+hooks_install (void)
 {
   static gsize installed = 0;
 
   if (g_once_init_enter (&installed))
     {
-      /* the signal exists once the class does; the class is kept for the process */
+      /* the signals exist once the class does; the class is kept for the process */
       gpointer klass = g_type_class_ref (SOUP_TYPE_MESSAGE);
-      guint id = g_signal_lookup ("network-event", G_TYPE_FROM_CLASS (klass));
 
-      g_signal_add_emission_hook (id, 0, network_event_hook, NULL, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("network-event", G_TYPE_FROM_CLASS (klass)),
+                                  0, network_event_hook, NULL, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("restarted", G_TYPE_FROM_CLASS (klass)),
+                                  0, restarted_hook, NULL, NULL);
       g_once_init_leave (&installed, 1);
     }
 }
@@ -558,6 +593,8 @@ slot_fail (Slot         *slot,
 
   if (slot->timed_out)
     klass = VS_ERROR_CLASS_TIMEOUT;
+  else if (slot->refused)
+    klass = VS_ERROR_CLASS_IO;
   else
     klass = classify_error (error, metrics);
 
@@ -571,6 +608,11 @@ slot_fail (Slot         *slot,
         g_strdup_printf (_("no complete response within %.3g s"), run->timeout_us / 1e6);
 
       vs_job_note_error (run->job, target->wt->index, message);
+    }
+  else if (slot->refused)
+    {
+      vs_job_note_error (run->job, target->wt->index,
+                         _("the server closed the connection before responding"));
     }
   else
     {
@@ -809,6 +851,7 @@ slot_send (Slot   *slot,
   slot->sent_us = now_us;
   slot->body_bytes = 0;
   slot->timed_out = FALSE;
+  slot->refused = FALSE;
   memset (slot->events, 0, sizeof slot->events);
   slot->tcp_connect_us = 0;
   target->n_busy++;
@@ -959,7 +1002,7 @@ open_timer_cb (gpointer data)
 
 /* The session of one connection. */
 static SoupSession *
-session_new (void)
+session_new (const Template *tmpl)
 {
   g_autoptr(SoupSession) session = NULL;
 
@@ -971,6 +1014,7 @@ session_new (void)
                           "max-conns-per-host", 1,
                           "timeout", 0,
                           "idle-timeout", 0,
+                          tmpl->framing != NULL ? "proxy-resolver" : NULL, tmpl->framing,
                           NULL);
 
   /* Send exactly the headers the plan asks for, as the native engine does: no
@@ -991,7 +1035,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
   guint n_slots = 0, next = 0;
 
   g_main_context_push_thread_default (data->context);
-  network_event_hook_install ();
+  hooks_install ();
   worker_run = &run;
 
   run.job = job;
@@ -1027,7 +1071,7 @@ vs_engine_soup_run_worker (VsEngine *engine,
 
       for (guint c = 0; c < target->n_conns; c++)
         {
-          target->conns[c].session = session_new ();
+          target->conns[c].session = session_new (target->tmpl);
           /* one stream needs no probing: it always may send */
           target->conns[c].mode = streams > 1 ? CONN_PROBING : CONN_STREAMS;
           target->conns[c].fresh = https;
