@@ -47,12 +47,16 @@
 /* What prepare resolves for a target, shared read-only by the job's workers. */
 typedef struct
 {
-  char                    *request;      /* the whole request: head and body */
-  gsize                    request_len;
+  char                    *head;         /* the request line and headers, with the blank line */
+  gsize                    head_len;
+  const char              *body;         /* the plan's body bytes, shared, not copied */
+  gsize                    body_len;
+  GBytes                  *body_bytes;   /* holds body */
+  gsize                    request_len;  /* head_len + body_len */
   struct sockaddr_storage  addr;
   socklen_t                addr_len;
   char                    *authority;    /* "host:port", for messages */
-  gboolean                 head;         /* HEAD: responses carry no body */
+  gboolean                 no_body;      /* HEAD: responses carry no body */
 } NativeTarget;
 
 typedef struct
@@ -466,6 +470,33 @@ conn_queue (Loop   *loop,
   arm_deadline (loop, sent_us);
 }
 
+/* The iovecs of the queued requests, the first from write_off on (head and body are two parts
+ * of each request; the body is the plan's, shared by every connection). */
+static guint
+conn_iov (const NativeTarget *nt,
+          const Conn         *c,
+          struct iovec       *iov)
+{
+  gsize off = c->write_off;
+  guint n = 0;
+
+  for (guint r = 0; r < c->unwritten && n + 2 <= MAX_IOV; r++, off = 0)
+    {
+      if (off < nt->head_len)
+        {
+          iov[n].iov_base = nt->head + off;
+          iov[n++].iov_len = nt->head_len - off;
+          off = nt->head_len;
+        }
+      if (nt->body_len > 0)
+        {
+          iov[n].iov_base = (char *) nt->body + (off - nt->head_len);
+          iov[n++].iov_len = nt->request_len - off;
+        }
+    }
+  return n;
+}
+
 /* Writes what is queued, as far as the socket takes it. FALSE when the connection broke. */
 static gboolean
 conn_flush (Loop *loop,
@@ -477,23 +508,16 @@ conn_flush (Loop *loop,
     {
       ssize_t n;
 
-      if (c->unwritten == 1)
+      if (c->unwritten == 1 && nt->body_len == 0)
         {
-          n = send (c->fd, nt->request + c->write_off, nt->request_len - c->write_off,
-                    MSG_NOSIGNAL);
+          n = send (c->fd, nt->head + c->write_off, nt->head_len - c->write_off, MSG_NOSIGNAL);
         }
       else
         {
           struct iovec iov[MAX_IOV];
-          struct msghdr msg = { .msg_iov = iov, .msg_iovlen = MIN (c->unwritten, MAX_IOV) };
+          struct msghdr msg = { .msg_iov = iov };
 
-          iov[0].iov_base = nt->request + c->write_off;
-          iov[0].iov_len = nt->request_len - c->write_off;
-          for (guint i = 1; i < msg.msg_iovlen; i++)
-            {
-              iov[i].iov_base = nt->request;
-              iov[i].iov_len = nt->request_len;
-            }
+          msg.msg_iovlen = conn_iov (nt, c, iov);
           n = sendmsg (c->fd, &msg, MSG_NOSIGNAL);
         }
 
@@ -614,7 +638,7 @@ on_headers_complete (http_parser *parser)
 
   c->status = parser->status_code;
   /* 1: no body follows, whatever Content-Length says (RFC 9112 §6.3: HEAD, 1xx, 204, 304) */
-  return c->loop->ts[c->target].nt->head || c->status < 200 || c->status == 204 ||
+  return c->loop->ts[c->target].nt->no_body || c->status < 200 || c->status == 204 ||
          c->status == 304;
 }
 
@@ -1127,7 +1151,8 @@ native_shared_clear (gpointer data)
 
   for (guint t = 0; t < shared->n_targets; t++)
     {
-      g_free (shared->targets[t].request);
+      g_free (shared->targets[t].head);
+      g_clear_pointer (&shared->targets[t].body_bytes, g_bytes_unref);
       g_free (shared->targets[t].authority);
     }
   g_free (shared->targets);
@@ -1211,12 +1236,14 @@ native_target_init (NativeTarget    *nt,
   if (vs_request_has_length (req))
     g_string_append_printf (request, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_len);
   g_string_append (request, "\r\n");
-  if (body_len > 0)
-    g_string_append_len (request, body, body_len);
 
-  nt->head = req->head;
-  nt->request_len = request->len;
-  nt->request = g_string_free (g_steal_pointer (&request), FALSE);
+  nt->no_body = req->head;
+  nt->head_len = request->len;
+  nt->head = g_string_free (g_steal_pointer (&request), FALSE);
+  nt->body_bytes = g_bytes_ref (req->body);
+  nt->body = body;
+  nt->body_len = body_len;
+  nt->request_len = nt->head_len + body_len;
   return TRUE;
 }
 
