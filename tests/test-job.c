@@ -16,6 +16,7 @@ struct _FakeEngine
   GObject parent_instance;
   guint64 recorded;  /* atomic: responses recorded by all workers */
   guint   pause_us;  /* between rounds: 0 keeps the worker's CPU busy */
+  guint64 connection_bytes;  /* what it says a connection costs; 0: the default */
 };
 
 static void fake_engine_iface_init (VsEngineInterface *iface);
@@ -76,9 +77,19 @@ fake_wake_worker (VsEngine *engine,
 {
 }
 
+static guint64
+fake_get_connection_bytes (VsEngine     *engine,
+                           const VsPlan *plan)
+{
+  guint64 bytes = FAKE_ENGINE (engine)->connection_bytes;
+
+  return bytes > 0 ? bytes : 16 * 1024;
+}
+
 static void
 fake_engine_iface_init (VsEngineInterface *iface)
 {
+  iface->get_connection_bytes = fake_get_connection_bytes;
   iface->get_name = fake_get_name;
   iface->run_worker = fake_run_worker;
   iface->wake_worker = fake_wake_worker;
@@ -325,6 +336,47 @@ test_job_fd_limit (void)
   g_assert_nonnull (strstr (error->message, "load.connections"));
 }
 
+/* Issue 13: a run that would not fit in the memory available is refused before anything is
+ * allocated, with the figures of the estimate (here an engine whose connections cost 1 TiB
+ * each, which no machine has twice over). */
+static void
+test_job_memory_limit (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (2);
+  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *meminfo = NULL;
+  guint indices[] = { 0, 1 };
+  VsJob *job;
+
+  if (!g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL) ||
+      strstr (meminfo, "MemAvailable:") == NULL)
+    {
+      g_test_skip ("no MemAvailable in /proc/meminfo here");
+      return;
+    }
+
+  plan->load.connections = 2;
+  plan->load.threads = 2;
+  engine->connection_bytes = G_GUINT64_CONSTANT (1) << 40;
+  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  g_assert_null (job);
+  g_assert_error (error, VS_ERROR, VS_ERROR_LIMIT);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "load: the run would need about 4"));
+  g_assert_nonnull (strstr (error->message, "(2 threads × 2 targets × 4.0 KiB, 2 targets × "
+                                            "256.0 KiB, 4 connections × 1.0 TiB)"));
+  g_assert_nonnull (strstr (error->message, "available (MemAvailable in /proc/meminfo)"));
+  g_clear_error (&error);
+
+  /* what fits runs */
+  engine->connection_bytes = 0;
+  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  vs_job_free (job);
+}
+
 static double
 busy_over (FakeEngine *engine,
            gint64      length_us)
@@ -386,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/core/job/shares", test_job_shares);
   g_test_add_func ("/core/job/open-budgets-follow-rate", test_job_open_budgets_follow_rate);
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
+  g_test_add_func ("/core/job/memory-limit", test_job_memory_limit);
   g_test_add_func ("/core/job/generator-busy", test_job_generator_busy);
 
   return g_test_run ();

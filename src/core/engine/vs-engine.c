@@ -76,6 +76,19 @@ vs_engine_get_timings (VsEngine *self)
   return iface->get_timings != NULL ? iface->get_timings (self) : VS_TIMINGS_ALL;
 }
 
+/* Without a figure of its own: a socket's kernel buffers on loopback and a small state. */
+#define DEFAULT_CONNECTION_BYTES (16 * 1024)
+
+guint64
+vs_engine_get_connection_bytes (VsEngine     *self,
+                                const VsPlan *plan)
+{
+  VsEngineInterface *iface = VS_ENGINE_GET_IFACE (self);
+
+  return iface->get_connection_bytes != NULL ? iface->get_connection_bytes (self, plan)
+                                             : DEFAULT_CONNECTION_BYTES;
+}
+
 gboolean
 vs_engine_prepare (VsEngine *self,
                    VsJob    *job,

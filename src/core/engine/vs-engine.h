@@ -33,6 +33,9 @@ struct _VsEngineInterface
   const char *(*get_name)    (VsEngine *self);
   /* the timings (bits 1 << VsTiming) it records; the workers keep histograms for these only */
   guint       (*get_timings) (VsEngine *self);
+  /* about how much memory one connection of the plan costs, process and kernel together */
+  guint64     (*get_connection_bytes) (VsEngine     *self,
+                                       const VsPlan *plan);
   gboolean    (*prepare)     (VsEngine *self,
                               VsJob    *job,
                               GError  **error);
@@ -52,6 +55,8 @@ struct _VsEngineInterface
 VsEngine   *vs_engine_new_for_plan (VsPlan    *plan);
 const char *vs_engine_get_name     (VsEngine  *self);
 guint       vs_engine_get_timings  (VsEngine  *self);
+guint64     vs_engine_get_connection_bytes (VsEngine     *self,
+                                            const VsPlan *plan);
 gboolean    vs_engine_prepare      (VsEngine  *self,
                                     VsJob     *job,
                                     GError   **error);
