@@ -1037,109 +1037,131 @@ loop_run (Loop *loop)
     }
 }
 
+/* Everything the worker's loop needs, allocated once: connections, their pipelines of slots,
+ * the targets' ready lists, the read buffer. */
 static void
-vs_engine_native_run_worker (VsEngine *engine,
-                             VsJob    *job,
-                             VsWorker *worker)
+loop_init (Loop     *loop,
+           VsJob    *job,
+           VsWorker *worker)
 {
   NativeWorker *nw = worker->engine_data;
   VsLoad *load = &job->plan->load;
-  Loop loop = { 0 };
+  gsize n_ready;
   guint n_conns = 0;
-  gint64 now;
 
-  /* the open model's sends are timed to the microsecond, not to the default 50 µs slack */
-  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-
-  loop.job = job;
-  loop.worker = worker;
-  loop.nw = nw;
-  loop.open_model = load->model == VS_LOAD_OPEN;
-  loop.pipeline = MAX (load->pipeline, 1);
-  loop.timeout_us = MAX (load->timeout_us, 0);
-  loop.next_check_us = G_MAXINT64;
-  loop.ts = g_new0 (TargetState, worker->n_targets);
-  loop.buf = g_malloc (READ_BUF_SIZE);
+  loop->job = job;
+  loop->worker = worker;
+  loop->nw = nw;
+  loop->open_model = load->model == VS_LOAD_OPEN;
+  loop->pipeline = MAX (load->pipeline, 1);
+  loop->timeout_us = MAX (load->timeout_us, 0);
+  loop->next_check_us = G_MAXINT64;
+  loop->ts = g_new0 (TargetState, worker->n_targets);
+  loop->buf = g_malloc (READ_BUF_SIZE);
 
   for (guint t = 0; t < worker->n_targets; t++)
     n_conns += worker->targets[t].connections;
 
-  loop.n_conns = n_conns;
-  loop.conns = g_new0 (Conn, MAX (n_conns, 1));
-
-  loop.slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop.pipeline);
-  loop.ready = g_new (guint, (gsize) MAX (worker->n_targets, 1) * loop.pipeline);
-  for (gsize i = 0; i < (gsize) MAX (worker->n_targets, 1) * loop.pipeline; i++)
-    loop.ready[i] = NO_CONN;
+  loop->n_conns = n_conns;
+  loop->conns = g_new0 (Conn, MAX (n_conns, 1));
+  loop->slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop->pipeline);
+  n_ready = (gsize) MAX (worker->n_targets, 1) * loop->pipeline;
+  loop->ready = g_new (guint, n_ready);
+  for (gsize i = 0; i < n_ready; i++)
+    loop->ready[i] = NO_CONN;
 
   for (guint t = 0, next = 0; t < worker->n_targets; t++)
     {
-      TargetState *ts = &loop.ts[t];
+      TargetState *ts = &loop->ts[t];
 
       ts->wt = &worker->targets[t];
       ts->nt = &nw->shared->targets[t];
       ts->first = next;
       ts->n = ts->wt->connections;
-      ts->ready = loop.ready + (gsize) t * loop.pipeline;
+      ts->ready = loop->ready + (gsize) t * loop->pipeline;
       ts->n_closed = ts->n;
 
       for (guint i = next; i < next + ts->n; i++)
         {
-          Conn *c = &loop.conns[i];
+          Conn *c = &loop->conns[i];
 
-          c->loop = &loop;
+          c->loop = loop;
           c->fd = -1;
           c->target = t;
           c->state = CONN_CLOSED;
-          c->slots = loop.slots + (gsize) i * loop.pipeline;
+          c->slots = loop->slots + (gsize) i * loop->pipeline;
         }
       next += ts->n;
     }
+}
 
-  /* Every connection opens at once; in the closed model each carries its first request, in the
-   * open model they wait, connected, for the schedule. */
-  now = now_us ();
-  for (guint t = 0; t < worker->n_targets; t++)
+/* Every connection opens at once; in the closed model each carries its first request, in the
+ * open model they wait, connected, for the schedule. */
+static void
+loop_open (Loop *loop)
+{
+  gint64 now = now_us ();
+
+  for (guint t = 0; t < loop->worker->n_targets; t++)
     {
-      TargetState *ts = &loop.ts[t];
+      TargetState *ts = &loop->ts[t];
 
-      if (loop.open_model)
+      if (loop->open_model)
         {
           for (guint i = ts->first; i < ts->first + ts->n; i++)
-            conn_connect (&loop, &loop.conns[i], FALSE, 0);
+            conn_connect (loop, &loop->conns[i], FALSE, 0);
         }
       else
-        closed_reconnect (&loop, ts, now);
+        closed_reconnect (loop, ts, now);
     }
+}
 
-  loop_run (&loop);
-
-  /* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
-   * unless the drain after the end ran out of time: then it timed out. */
-  for (guint i = 0; i < loop.n_conns; i++)
+/* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
+ * unless the drain after the end ran out of time: then it timed out. Then frees what
+ * loop_init() made. */
+static void
+loop_finish (Loop *loop)
+{
+  for (guint i = 0; i < loop->n_conns; i++)
     {
-      Conn *c = &loop.conns[i];
+      Conn *c = &loop->conns[i];
 
-      if (g_atomic_int_get (&job->expired))
+      if (g_atomic_int_get (&loop->job->expired))
         {
           if (c->reserved)
             {
-              vs_stats_record_failure (conn_stats (&loop, c, c->reserved_intended_us),
+              vs_stats_record_failure (conn_stats (loop, c, c->reserved_intended_us),
                                        VS_ERROR_CLASS_TIMEOUT, 0);
               c->reserved = FALSE;
             }
           if (c->in_flight > 0)
-            conn_fail_in_flight (&loop, c, VS_ERROR_CLASS_TIMEOUT);
+            conn_fail_in_flight (loop, c, VS_ERROR_CLASS_TIMEOUT);
         }
       if (c->state != CONN_CLOSED)
         close (c->fd);
     }
 
-  g_free (loop.slots);
-  g_free (loop.ready);
-  g_free (loop.conns);
-  g_free (loop.ts);
-  g_free (loop.buf);
+  g_free (loop->slots);
+  g_free (loop->ready);
+  g_free (loop->conns);
+  g_free (loop->ts);
+  g_free (loop->buf);
+}
+
+static void
+vs_engine_native_run_worker (VsEngine *engine,
+                             VsJob    *job,
+                             VsWorker *worker)
+{
+  Loop loop = { 0 };
+
+  /* the open model's sends are timed to the microsecond, not to the default 50 µs slack */
+  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
+  loop_init (&loop, job, worker);
+  loop_open (&loop);
+  loop_run (&loop);
+  loop_finish (&loop);
 }
 
 /* ---- prepare, wake, release ------------------------------------------------------------- */

@@ -1024,79 +1024,88 @@ session_new (const Template *tmpl)
   return g_steal_pointer (&session);
 }
 
+/* One target of the worker: its connections (a session each) and their slots, on the worker's
+ * context; *next_buffer: the next of the run's read buffers. */
 static void
-vs_engine_soup_run_worker (VsEngine *engine,
-                           VsJob    *job,
-                           VsWorker *worker)
+target_init (Run      *run,
+             Target   *target,
+             guint     local,
+             guint     streams,
+             guint    *next_buffer)
+{
+  gboolean https;
+
+  target->run = run;
+  target->local = local;
+  target->wt = &run->worker->targets[local];
+  target->tmpl = &((WorkerData *) run->worker->engine_data)->templates[local];
+  target->open = run->job->plan->load.model == VS_LOAD_OPEN;
+  https = g_ascii_strcasecmp (g_uri_get_scheme (target->tmpl->uri), "https") == 0;
+  target->n_conns = target->wt->connections;
+  target->conns = g_new0 (Conn, target->n_conns);
+  target->streams = streams;
+  target->n_slots = target->n_conns * streams;
+  target->slots = g_new0 (Slot, target->n_slots);
+
+  for (guint c = 0; c < target->n_conns; c++)
+    {
+      target->conns[c].session = session_new (target->tmpl);
+      /* one stream needs no probing: it always may send */
+      target->conns[c].mode = streams > 1 ? CONN_PROBING : CONN_STREAMS;
+      target->conns[c].fresh = https;
+    }
+
+  for (guint s = 0; s < target->n_slots; s++)
+    {
+      Slot *slot = &target->slots[s];
+
+      slot->target = target;
+      slot->conn = &target->conns[s / streams];
+      slot->stream_index = s % streams;
+      slot->cancellable = g_cancellable_new ();
+      slot->timer = timer_new (run->context, slot_timer_cb, slot);
+      slot->buffer = run->buffers + (gsize) (*next_buffer)++ * READ_BUFFER_SIZE;
+    }
+
+  if (target->open && target->n_slots > 0)
+    target->schedule = timer_new (run->context, target_schedule_cb, target);
+}
+
+/* Everything the worker's loop needs, made once, before any request. */
+static void
+run_init (Run      *run,
+          VsJob    *job,
+          VsWorker *worker)
 {
   WorkerData *data = worker->engine_data;
-  Run run = { 0 };
   guint streams = MAX (job->plan->load.streams, 1);
   guint n_slots = 0, next = 0;
 
-  g_main_context_push_thread_default (data->context);
-  hooks_install ();
-  worker_run = &run;
-
-  run.job = job;
-  run.worker = worker;
-  run.context = data->context;
-  run.insecure = job->plan->insecure;
-  run.timeout_us = job->plan->load.timeout_us;
-  run.n_targets = worker->n_targets;
-  run.targets = g_new0 (Target, worker->n_targets);
+  run->job = job;
+  run->worker = worker;
+  run->context = data->context;
+  run->insecure = job->plan->insecure;
+  run->timeout_us = job->plan->load.timeout_us;
+  run->n_targets = worker->n_targets;
+  run->targets = g_new0 (Target, worker->n_targets);
 
   for (guint i = 0; i < worker->n_targets; i++)
     n_slots += worker->targets[i].connections * streams;
-  run.buffers = g_malloc ((gsize) n_slots * READ_BUFFER_SIZE);
+  run->buffers = g_malloc ((gsize) n_slots * READ_BUFFER_SIZE);
 
-  run.open_timer = timer_new (run.context, open_timer_cb, &run);
+  run->open_timer = timer_new (run->context, open_timer_cb, run);
 
   for (guint i = 0; i < worker->n_targets; i++)
+    target_init (run, &run->targets[i], i, streams, &next);
+}
+
+/* The first sends, once every target is set up, so that none gets a head start. */
+static void
+run_start (Run *run)
+{
+  for (guint i = 0; i < run->n_targets; i++)
     {
-      Target *target = &run.targets[i];
-      gboolean https;
-
-      target->run = &run;
-      target->local = i;
-      target->wt = &worker->targets[i];
-      target->tmpl = &data->templates[i];
-      target->open = job->plan->load.model == VS_LOAD_OPEN;
-      https = g_ascii_strcasecmp (g_uri_get_scheme (target->tmpl->uri), "https") == 0;
-      target->n_conns = target->wt->connections;
-      target->conns = g_new0 (Conn, target->n_conns);
-      target->streams = streams;
-      target->n_slots = target->n_conns * streams;
-      target->slots = g_new0 (Slot, target->n_slots);
-
-      for (guint c = 0; c < target->n_conns; c++)
-        {
-          target->conns[c].session = session_new (target->tmpl);
-          /* one stream needs no probing: it always may send */
-          target->conns[c].mode = streams > 1 ? CONN_PROBING : CONN_STREAMS;
-          target->conns[c].fresh = https;
-        }
-
-      for (guint s = 0; s < target->n_slots; s++)
-        {
-          Slot *slot = &target->slots[s];
-
-          slot->target = target;
-          slot->conn = &target->conns[s / streams];
-          slot->stream_index = s % streams;
-          slot->cancellable = g_cancellable_new ();
-          slot->timer = timer_new (run.context, slot_timer_cb, slot);
-          slot->buffer = run.buffers + (gsize) next++ * READ_BUFFER_SIZE;
-        }
-
-      if (target->open && target->n_slots > 0)
-        target->schedule = timer_new (run.context, target_schedule_cb, target);
-    }
-
-  /* every target set up before the first send, so that none gets a head start */
-  for (guint i = 0; i < run.n_targets; i++)
-    {
-      Target *target = &run.targets[i];
+      Target *target = &run->targets[i];
 
       if (target->open && target->n_slots > 0)
         target_pump (target);
@@ -1104,23 +1113,33 @@ vs_engine_soup_run_worker (VsEngine *engine,
         for (guint s = 0; s < target->n_slots; s++)
           slot_next (&target->slots[s]);
     }
+}
 
+/* Loads until the job stops or every target is spent with nothing in flight. */
+static void
+run_loop (Run *run)
+{
   for (;;)
     {
-      vs_worker_sync (job, worker);
+      vs_worker_sync (run->job, run->worker);
 
-      if (vs_job_should_stop (job) || run_is_done (&run))
+      if (vs_job_should_stop (run->job) || run_is_done (run))
         break;
 
-      g_main_context_iteration (run.context, TRUE);
+      g_main_context_iteration (run->context, TRUE);
     }
+}
 
-  /* Abandon what is in flight: cancel it and let every callback run so that nothing refers to
-   * the slots any more. Nothing is recorded for these (run.stopping). */
-  run.stopping = TRUE;
-  for (guint i = 0; i < run.n_targets; i++)
+/* Abandons what is in flight: cancels it and lets every callback run so that nothing refers to
+ * the slots any more. Nothing is recorded for these (run->stopping), except timeouts once the
+ * drain expired (see abandon()). */
+static void
+run_abandon (Run *run)
+{
+  run->stopping = TRUE;
+  for (guint i = 0; i < run->n_targets; i++)
     {
-      Target *target = &run.targets[i];
+      Target *target = &run->targets[i];
 
       timer_destroy (&target->schedule);
       for (guint s = 0; s < target->n_slots; s++)
@@ -1134,24 +1153,29 @@ vs_engine_soup_run_worker (VsEngine *engine,
         }
     }
 
-  while (run.n_busy > 0)
+  while (run->n_busy > 0)
     {
-      vs_worker_sync (job, worker);
-      g_main_context_iteration (run.context, TRUE);
+      vs_worker_sync (run->job, run->worker);
+      g_main_context_iteration (run->context, TRUE);
     }
+}
 
-  for (guint i = 0; i < run.n_targets; i++)
-    for (guint c = 0; c < run.targets[i].n_conns; c++)
+/* Closes the sessions, lets libsoup finish with them, and frees what run_init() made. */
+static void
+run_clear (Run *run)
+{
+  for (guint i = 0; i < run->n_targets; i++)
+    for (guint c = 0; c < run->targets[i].n_conns; c++)
       {
-        soup_session_abort (run.targets[i].conns[c].session);
-        g_clear_object (&run.targets[i].conns[c].session);
+        soup_session_abort (run->targets[i].conns[c].session);
+        g_clear_object (&run->targets[i].conns[c].session);
       }
-  while (g_main_context_iteration (run.context, FALSE))
+  while (g_main_context_iteration (run->context, FALSE))
     ;
 
-  for (guint i = 0; i < run.n_targets; i++)
+  for (guint i = 0; i < run->n_targets; i++)
     {
-      Target *target = &run.targets[i];
+      Target *target = &run->targets[i];
 
       for (guint s = 0; s < target->n_slots; s++)
         {
@@ -1161,9 +1185,28 @@ vs_engine_soup_run_worker (VsEngine *engine,
       g_free (target->slots);
       g_free (target->conns);
     }
-  timer_destroy (&run.open_timer);
-  g_free (run.targets);
-  g_free (run.buffers);
+  timer_destroy (&run->open_timer);
+  g_free (run->targets);
+  g_free (run->buffers);
+}
+
+static void
+vs_engine_soup_run_worker (VsEngine *engine,
+                           VsJob    *job,
+                           VsWorker *worker)
+{
+  WorkerData *data = worker->engine_data;
+  Run run = { 0 };
+
+  g_main_context_push_thread_default (data->context);
+  hooks_install ();
+  worker_run = &run;
+
+  run_init (&run, job, worker);
+  run_start (&run);
+  run_loop (&run);
+  run_abandon (&run);
+  run_clear (&run);
 
   worker_run = NULL;
   g_main_context_pop_thread_default (data->context);
