@@ -59,30 +59,29 @@ typedef struct
   gboolean                 no_body;      /* HEAD: responses carry no body */
 } NativeTarget;
 
+/* A worker's own: its epoll set and the eventfd that wakes it. */
 typedef struct
 {
-  NativeTarget *targets;
-  guint         n_targets;
-} NativeShared;
-
-/* worker->engine_data */
-typedef struct
-{
-  NativeShared *shared;   /* a reference */
-  int           epoll_fd;
-  int           wake_fd;
+  int epoll_fd;
+  int wake_fd;
 } NativeWorker;
 
-struct _VsEngineNative
+/* What prepare makes for a job (job->engine_job), from prepare to release: the targets, read
+ * only and shared by the workers, and each worker's own. */
+typedef struct
 {
-  GObject parent_instance;
-};
+  VsEngineJob   parent;
+  guint         n_targets;
+  NativeTarget *targets;     /* parallel to the job's targets */
+  guint         n_workers;
+  NativeWorker *workers;     /* by worker index */
+} NativeJob;
 
-static void vs_engine_native_iface_init (VsEngineInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineNative, vs_engine_native, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE,
-                                                      vs_engine_native_iface_init))
+static inline NativeJob *
+native_job (VsJob *job)
+{
+  return (NativeJob *) job->engine_job;
+}
 
 /* ---- the worker's loop ------------------------------------------------------------------ */
 
@@ -1044,7 +1043,8 @@ loop_init (Loop     *loop,
            VsJob    *job,
            VsWorker *worker)
 {
-  NativeWorker *nw = worker->engine_data;
+  NativeJob *nj = native_job (job);
+  NativeWorker *nw = &nj->workers[worker->index];
   VsLoad *load = &job->plan->load;
   gsize n_ready;
   guint n_conns = 0;
@@ -1075,7 +1075,7 @@ loop_init (Loop     *loop,
       TargetState *ts = &loop->ts[t];
 
       ts->wt = &worker->targets[t];
-      ts->nt = &nw->shared->targets[t];
+      ts->nt = &nj->targets[t];
       ts->first = next;
       ts->n = ts->wt->connections;
       ts->ready = loop->ready + (gsize) t * loop->pipeline;
@@ -1149,9 +1149,9 @@ loop_finish (Loop *loop)
 }
 
 static void
-vs_engine_native_run_worker (VsEngine *engine,
-                             VsJob    *job,
-                             VsWorker *worker)
+native_run_worker (VsEngine *engine,
+                   VsJob    *job,
+                   VsWorker *worker)
 {
   Loop loop = { 0 };
 
@@ -1167,31 +1167,24 @@ vs_engine_native_run_worker (VsEngine *engine,
 /* ---- prepare, wake, release ------------------------------------------------------------- */
 
 static void
-native_shared_clear (gpointer data)
+native_job_free (NativeJob *nj)
 {
-  NativeShared *shared = data;
-
-  for (guint t = 0; t < shared->n_targets; t++)
+  for (guint t = 0; t < nj->n_targets; t++)
     {
-      g_free (shared->targets[t].head);
-      g_clear_pointer (&shared->targets[t].body_bytes, g_bytes_unref);
-      g_free (shared->targets[t].authority);
+      g_free (nj->targets[t].head);
+      g_clear_pointer (&nj->targets[t].body_bytes, g_bytes_unref);
+      g_free (nj->targets[t].authority);
     }
-  g_free (shared->targets);
-}
-
-static void
-native_worker_free (NativeWorker *nw)
-{
-  if (nw == NULL)
-    return;
-  if (nw->epoll_fd >= 0)
-    close (nw->epoll_fd);
-  if (nw->wake_fd >= 0)
-    close (nw->wake_fd);
-  if (nw->shared != NULL)
-    g_atomic_rc_box_release_full (nw->shared, native_shared_clear);
-  g_free (nw);
+  for (guint w = 0; w < nj->n_workers; w++)
+    {
+      if (nj->workers[w].epoll_fd >= 0)
+        close (nj->workers[w].epoll_fd);
+      if (nj->workers[w].wake_fd >= 0)
+        close (nj->workers[w].wake_fd);
+    }
+  g_free (nj->targets);
+  g_free (nj->workers);
+  g_free (nj);
 }
 
 /* The target's first address, through GIO's default resolver (which tests may replace): the
@@ -1269,36 +1262,39 @@ native_target_init (NativeTarget    *nt,
   return TRUE;
 }
 
+/* Every target resolved and serialised once; each worker's epoll set and wake handle. */
 static gboolean
-vs_engine_native_prepare (VsEngine  *engine,
-                          VsJob     *job,
-                          GError   **error)
+native_prepare (VsEngine  *engine,
+                VsJob     *job,
+                GError   **error)
 {
-  NativeShared *shared = g_atomic_rc_box_new0 (NativeShared);
+  NativeJob *nj = g_new0 (NativeJob, 1);
 
-  shared->n_targets = job->n_targets;
-  shared->targets = g_new0 (NativeTarget, job->n_targets);
+  nj->n_targets = job->n_targets;
+  nj->targets = g_new0 (NativeTarget, job->n_targets);
+  nj->n_workers = job->n_workers;
+  nj->workers = g_new0 (NativeWorker, job->n_workers);
+  for (guint w = 0; w < job->n_workers; w++)
+    nj->workers[w].epoll_fd = nj->workers[w].wake_fd = -1;
+
   for (guint t = 0; t < job->n_targets; t++)
     {
       const VsTarget *target = vs_plan_get_target (job->plan, job->plan_indices[t]);
 
-      if (!native_target_init (&shared->targets[t], target, job->plan_indices[t], error))
+      if (!native_target_init (&nj->targets[t], target, job->plan_indices[t], error))
         {
-          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          native_job_free (nj);
           return FALSE;
         }
     }
 
   for (guint w = 0; w < job->n_workers; w++)
     {
-      NativeWorker *nw = g_new0 (NativeWorker, 1);
+      NativeWorker *nw = &nj->workers[w];
       struct epoll_event ev = { .events = EPOLLIN, .data.u32 = WAKE_ID };
 
-      nw->shared = g_atomic_rc_box_acquire (shared);
       nw->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
       nw->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
-      job->workers[w].engine_data = nw;
-
       if (nw->epoll_fd < 0 || nw->wake_fd < 0 ||
           epoll_ctl (nw->epoll_fd, EPOLL_CTL_ADD, nw->wake_fd, &ev) != 0)
         {
@@ -1306,75 +1302,48 @@ vs_engine_native_prepare (VsEngine  *engine,
 
           g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
                        _("load.threads: cannot set up worker %u: %s"), w, g_strerror (saved));
-          for (guint i = 0; i <= w; i++)
-            g_clear_pointer (&job->workers[i].engine_data, native_worker_free);
-          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          native_job_free (nj);
           return FALSE;
         }
     }
 
-  g_atomic_rc_box_release_full (shared, native_shared_clear);
+  job->engine_job = &nj->parent;
   return TRUE;
 }
 
 static void
-vs_engine_native_wake_worker (VsEngine *engine,
-                              VsJob    *job,
-                              VsWorker *worker)
+native_wake_worker (VsEngine *engine,
+                    VsJob    *job,
+                    VsWorker *worker)
 {
-  NativeWorker *nw = worker->engine_data;
+  NativeJob *nj = native_job (job);
   guint64 one = 1;
 
-  if (nw != NULL && write (nw->wake_fd, &one, sizeof one) < 0)
+  if (nj != NULL && write (nj->workers[worker->index].wake_fd, &one, sizeof one) < 0)
     {
       /* EAGAIN: the counter is full, so a wake is pending anyway */
     }
 }
 
 static void
-vs_engine_native_release (VsEngine *engine,
-                          VsJob    *job)
+native_release (VsEngine *engine,
+                VsJob    *job)
 {
-  for (guint w = 0; w < job->n_workers; w++)
-    g_clear_pointer (&job->workers[w].engine_data, native_worker_free);
+  g_clear_pointer ((NativeJob **) &job->engine_job, native_job_free);
 }
 
-static const char *
-vs_engine_native_get_name (VsEngine *engine)
-{
-  return "native";
-}
-
-/* plain http://: no TLS handshake to time */
-static guint
-vs_engine_native_get_timings (VsEngine *engine)
-{
-  return (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE);
-}
-
-static void
-vs_engine_native_iface_init (VsEngineInterface *iface)
-{
-  iface->get_name = vs_engine_native_get_name;
-  iface->get_timings = vs_engine_native_get_timings;
-  iface->prepare = vs_engine_native_prepare;
-  iface->run_worker = vs_engine_native_run_worker;
-  iface->wake_worker = vs_engine_native_wake_worker;
-  iface->release = vs_engine_native_release;
-}
-
-static void
-vs_engine_native_class_init (VsEngineNativeClass *klass)
-{
-}
-
-static void
-vs_engine_native_init (VsEngineNative *self)
-{
-}
+static const VsEngineOps native_ops = {
+  .name = "native",
+  /* plain http://: no TLS handshake to time */
+  .timings = (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE),
+  .prepare = native_prepare,
+  .run_worker = native_run_worker,
+  .wake_worker = native_wake_worker,
+  .release = native_release,
+};
 
 VsEngine *
 vs_engine_native_new (void)
 {
-  return g_object_new (VS_TYPE_ENGINE_NATIVE, NULL);
+  return vs_engine_new (&native_ops, sizeof (VsEngine));
 }

@@ -36,16 +36,6 @@
 /* Each slot reads response bodies into its own buffer and throws the bytes away. */
 #define READ_BUFFER_SIZE (8 * 1024)
 
-struct _VsEngineSoup
-{
-  GObject parent_instance;
-};
-
-static void vs_engine_soup_iface_init (VsEngineInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineSoup, vs_engine_soup, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE, vs_engine_soup_iface_init))
-
 /* What every request to one target is made from; read-only once prepare built it. */
 typedef struct
 {
@@ -56,13 +46,22 @@ typedef struct
   guint64          head_estimate;  /* bytes of the request head, see template_init() */
 } Template;
 
-/* worker->engine_data, from prepare to release. */
+/* What prepare makes for a job (job->engine_job), from prepare to release: the templates,
+ * read only and shared by the workers, and each worker's main context. */
 typedef struct
 {
-  GMainContext *context;
-  guint         n_templates;
-  Template     *templates;    /* parallel to worker->targets */
-} WorkerData;
+  VsEngineJob    parent;
+  guint          n_templates;
+  Template      *templates;  /* parallel to the job's targets */
+  guint          n_workers;
+  GMainContext **contexts;   /* by worker index */
+} SoupJob;
+
+static inline SoupJob *
+soup_job (VsJob *job)
+{
+  return (SoupJob *) job->engine_job;
+}
 
 typedef struct _Run    Run;
 typedef struct _Target Target;
@@ -1038,7 +1037,7 @@ target_init (Run      *run,
   target->run = run;
   target->local = local;
   target->wt = &run->worker->targets[local];
-  target->tmpl = &((WorkerData *) run->worker->engine_data)->templates[local];
+  target->tmpl = &soup_job (run->job)->templates[local];
   target->open = run->job->plan->load.model == VS_LOAD_OPEN;
   https = g_ascii_strcasecmp (g_uri_get_scheme (target->tmpl->uri), "https") == 0;
   target->n_conns = target->wt->connections;
@@ -1077,13 +1076,12 @@ run_init (Run      *run,
           VsJob    *job,
           VsWorker *worker)
 {
-  WorkerData *data = worker->engine_data;
   guint streams = MAX (job->plan->load.streams, 1);
   guint n_slots = 0, next = 0;
 
   run->job = job;
   run->worker = worker;
-  run->context = data->context;
+  run->context = soup_job (job)->contexts[worker->index];
   run->insecure = job->plan->insecure;
   run->timeout_us = job->plan->load.timeout_us;
   run->n_targets = worker->n_targets;
@@ -1191,14 +1189,14 @@ run_clear (Run *run)
 }
 
 static void
-vs_engine_soup_run_worker (VsEngine *engine,
-                           VsJob    *job,
-                           VsWorker *worker)
+soup_run_worker (VsEngine *engine,
+                 VsJob    *job,
+                 VsWorker *worker)
 {
-  WorkerData *data = worker->engine_data;
+  GMainContext *context = soup_job (job)->contexts[worker->index];
   Run run = { 0 };
 
-  g_main_context_push_thread_default (data->context);
+  g_main_context_push_thread_default (context);
   hooks_install ();
   worker_run = &run;
 
@@ -1209,69 +1207,64 @@ vs_engine_soup_run_worker (VsEngine *engine,
   run_clear (&run);
 
   worker_run = NULL;
-  g_main_context_pop_thread_default (data->context);
+  g_main_context_pop_thread_default (context);
 }
 
 /* The engine */
 
 static void
-worker_data_free (WorkerData *data)
+soup_job_free (SoupJob *sj)
 {
-  for (guint i = 0; i < data->n_templates; i++)
-    template_clear (&data->templates[i]);
-  g_free (data->templates);
-  g_main_context_unref (data->context);
-  g_free (data);
-}
-
-static const char *
-vs_engine_soup_get_name (VsEngine *engine)
-{
-  return "soup";
+  for (guint i = 0; i < sj->n_templates; i++)
+    template_clear (&sj->templates[i]);
+  for (guint w = 0; w < sj->n_workers; w++)
+    g_main_context_unref (sj->contexts[w]);
+  g_free (sj->templates);
+  g_free (sj->contexts);
+  g_free (sj);
 }
 
 static void
-vs_engine_soup_wake_worker (VsEngine *engine,
-                            VsJob    *job,
-                            VsWorker *worker)
+soup_wake_worker (VsEngine *engine,
+                  VsJob    *job,
+                  VsWorker *worker)
 {
-  WorkerData *data = worker->engine_data;
+  SoupJob *sj = soup_job (job);
 
-  if (data != NULL)
-    g_main_context_wakeup (data->context);
+  if (sj != NULL)
+    g_main_context_wakeup (sj->contexts[worker->index]);
 }
 
 static void
-vs_engine_soup_release (VsEngine *engine,
-                        VsJob    *job)
+soup_release (VsEngine *engine,
+              VsJob    *job)
 {
-  for (guint w = 0; w < job->n_workers; w++)
-    g_clear_pointer (&job->workers[w].engine_data, worker_data_free);
+  g_clear_pointer ((SoupJob **) &job->engine_job, soup_job_free);
 }
 
+/* One template per target, shared by the workers (on the controller thread: the framing
+ * check asks the machine's proxy settings); a main context per worker. */
 static gboolean
-vs_engine_soup_prepare (VsEngine  *engine,
-                        VsJob     *job,
-                        GError   **error)
+soup_prepare (VsEngine  *engine,
+              VsJob     *job,
+              GError   **error)
 {
+  SoupJob *sj = g_new0 (SoupJob, 1);
+
+  sj->templates = g_new0 (Template, job->n_targets);
+  for (guint t = 0; t < job->n_targets; t++)
+    {
+      template_init (&sj->templates[t], vs_plan_get_target (job->plan, job->plan_indices[t]));
+      sj->n_templates++;
+    }
+  sj->contexts = g_new0 (GMainContext *, job->n_workers);
   for (guint w = 0; w < job->n_workers; w++)
     {
-      VsWorker *worker = &job->workers[w];
-      WorkerData *data = g_new0 (WorkerData, 1);
-
-      data->context = g_main_context_new ();
-      data->templates = g_new0 (Template, worker->n_targets);
-      worker->engine_data = data;
-
-      for (guint i = 0; i < worker->n_targets; i++)
-        {
-          const VsWorkerTarget *wt = &worker->targets[i];
-
-          template_init (&data->templates[i], wt->target);
-          data->n_templates++;
-        }
+      sj->contexts[w] = g_main_context_new ();
+      sj->n_workers++;
     }
 
+  job->engine_job = &sj->parent;
   return TRUE;
 }
 
@@ -1279,35 +1272,24 @@ vs_engine_soup_prepare (VsEngine  *engine,
  * SoupSession, the connection's GIO objects, a slot's read buffer and sources); a slot more per
  * HTTP/2 stream. */
 static guint64
-vs_engine_soup_get_connection_bytes (VsEngine     *engine,
-                                     const VsPlan *plan)
+soup_connection_bytes (VsEngine     *engine,
+                       const VsPlan *plan)
 {
   return 48 * 1024 + (guint64) MAX (plan->load.streams, 1) * (READ_BUFFER_SIZE + 4096);
 }
 
-static void
-vs_engine_soup_iface_init (VsEngineInterface *iface)
-{
-  iface->get_name = vs_engine_soup_get_name;
-  iface->get_connection_bytes = vs_engine_soup_get_connection_bytes;
-  iface->prepare = vs_engine_soup_prepare;
-  iface->run_worker = vs_engine_soup_run_worker;
-  iface->wake_worker = vs_engine_soup_wake_worker;
-  iface->release = vs_engine_soup_release;
-}
-
-static void
-vs_engine_soup_class_init (VsEngineSoupClass *klass)
-{
-}
-
-static void
-vs_engine_soup_init (VsEngineSoup *self)
-{
-}
+static const VsEngineOps soup_ops = {
+  .name = "soup",
+  .timings = VS_TIMINGS_ALL,
+  .connection_bytes = soup_connection_bytes,
+  .prepare = soup_prepare,
+  .run_worker = soup_run_worker,
+  .wake_worker = soup_wake_worker,
+  .release = soup_release,
+};
 
 VsEngine *
 vs_engine_soup_new (void)
 {
-  return g_object_new (VS_TYPE_ENGINE_SOUP, NULL);
+  return vs_engine_new (&soup_ops, sizeof (VsEngine));
 }
