@@ -40,7 +40,7 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct",
+  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes",
 };
 
 /* percentiles listed in the JSON result */
@@ -142,7 +142,7 @@ summary_row (VsResults *results,
         add_empty (row);
       else if (metric->unit == VS_METRIC_TEXT)
         add_string (row, value.text);
-      else if (metric->unit == VS_METRIC_COUNT)
+      else if (metric->unit == VS_METRIC_COUNT || metric->unit == VS_METRIC_BYTES)
         add_uint (row, (guint64) value.number);
       else if (metric->unit == VS_METRIC_LATENCY)
         add_decimal (row, value.number / 1000.0);  /* the files write ms */
@@ -181,6 +181,16 @@ timeseries_row (const VsTargetResult *target,
       add_ms (row, interval->max_us);
     }
   add_decimal (row, 100.0 * interval->generator_busy);
+  if (interval->server_sampled)
+    {
+      add_decimal (row, interval->server_cpu_percent);
+      add_uint (row, interval->server_memory_bytes);
+    }
+  else
+    {
+      add_empty (row);
+      add_empty (row);
+    }
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;
@@ -414,7 +424,8 @@ add_json_notes (JsonBuilder *builder,
     [VS_NOTE_GENERATOR] = "generator", [VS_NOTE_OPEN_MODEL] = "open_model",
     [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
     [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
-    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late",
+    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_SERVER] = "server",
+    [VS_NOTE_ANSWERS] = "answers",
   };
 
   json_builder_set_member_name (builder, "notes");

@@ -15,6 +15,7 @@
 
 #include "vs-plan.h"
 #include "vs-results.h"
+#include "vs-server-set.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,10 @@ gboolean    vs_run_is_running     (VsRun    *self);
 VsPlan     *vs_run_get_plan       (VsRun    *self);
 VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL until started */
 const char *vs_run_get_engine     (VsRun    *self);   /* NULL until started */
+/* The targets' managed and attached servers (failures, CPUs, logs); NULL until started. The
+ * run starts each server before its target's load and stops it after (on vs_run_stop() too);
+ * a target whose server failed gets no load, and the others go on. */
+VsServerSet *vs_run_get_servers   (VsRun    *self);
 /* What ended the run early (a later phase could not start), or NULL. */
 const GError *vs_run_get_error    (VsRun    *self);
 /* Seconds since the run started, for progress displays. */

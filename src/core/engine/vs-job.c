@@ -108,9 +108,10 @@ vs_job_available_cpus (void)
 }
 
 static guint
-worker_count (VsPlan *plan)
+worker_count (VsPlan *plan,
+              guint   n_cpus)
 {
-  guint threads = plan->load.threads ? plan->load.threads : vs_job_available_cpus ();
+  guint threads = plan->load.threads ? plan->load.threads : n_cpus;
 
   /* every worker needs at least one connection to each target */
   return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
@@ -154,8 +155,11 @@ vs_job_new (VsEngine    *engine,
   self->n_targets = n_targets;
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
-  self->n_workers = worker_count (plan);
-  self->n_cpus = vs_job_available_cpus ();
+  /* the plan check parsed the list already */
+  self->pinned = plan->load.generator_cpus != NULL &&
+                 vs_cpu_list_parse (plan->load.generator_cpus, NULL, &self->cpus, NULL);
+  self->n_cpus = self->pinned ? vs_cpu_list_count (&self->cpus) : vs_job_available_cpus ();
+  self->n_workers = worker_count (plan, self->n_cpus);
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)
@@ -210,6 +214,12 @@ static gpointer
 worker_thread (gpointer data)
 {
   WorkerStart *start = data;
+
+  /* load.generator_cpus: the generator keeps off the backends' cores (a thread's own affinity;
+   * the list was checked against the process's, so this cannot fail but by a race with
+   * taskset, which then leaves the thread where it was) */
+  if (start->job->pinned && vs_cpu_list_apply (&start->job->cpus, 0) != 0)
+    g_warning ("could not pin worker thread %u: %s", start->worker->index, g_strerror (errno));
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
   __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
