@@ -527,6 +527,81 @@ test_sequential (void)
   watch_clear (&watch);
 }
 
+/* Sets the JSON the script of target @t answers (the plan's argv: python3 SCRIPT PORT json X). */
+static void
+set_json (VsPlan     *plan,
+          guint       t,
+          const char *json)
+{
+  VsServerSpec *spec = vs_plan_get_target (plan, t)->server;
+
+  g_free (spec->argv[4]);
+  spec->argv[4] = g_strdup (json);
+}
+
+static gboolean
+json_result_holds (VsResults  *results,
+                   const char *needle)
+{
+  g_autofree char *dir = g_dir_make_tmp ("versus-answers-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "result.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean found;
+
+  g_assert_true (vs_export_json_file (results, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  found = strstr (text, needle) != NULL;
+  g_remove (path);
+  g_rmdir (dir);
+  return found;
+}
+
+/* Before the load, each target's answer is compared with the first one's: member order and the
+ * ignored pointers do not count, a differing value does, as a warning in the notes and the
+ * JSON; without the ignore list the ignored field is a difference too. */
+static void
+test_answers (void)
+{
+  g_autofree char *a = script_target ("a", "json X", "", NULL);
+  g_autofree char *b = script_target ("b", "json X", "", NULL);
+  g_autofree char *c = script_target ("c", "json X", "", NULL);
+  g_autofree char *targets = g_strdup_printf ("%s, %s, %s", a, b, c);
+  g_autoptr(VsPlan) plan = plan_of (targets, ", \"compare\": {\"answers\": true,"
+                                             " \"ignore\": [\"/pid\"]}");
+  g_autoptr(VsRun) run = NULL;
+  g_autofree char *difference_b = NULL;
+  g_autofree char *difference_c = NULL;
+  VsResults *results;
+  Watch watch;
+
+  plan->load.duration_us = 300 * 1000;
+  set_json (plan, 0, "{\"id\": 1, \"name\": \"Ann\", \"pid\": 10}");
+  set_json (plan, 1, "{\"name\": \"Ann\", \"id\": 1.0, \"pid\": 22}");
+  set_json (plan, 2, "{\"id\": 1, \"name\": \"Bob\", \"pid\": 10}");
+  run = run_plan (plan, &watch);
+  results = vs_run_get_results (run);
+
+  difference_b = vs_server_set_dup_answer_difference (vs_run_get_servers (run), 1);
+  difference_c = vs_server_set_dup_answer_difference (vs_run_get_servers (run), 2);
+  g_assert_null (difference_b);
+  g_assert_cmpstr (difference_c, ==, "/name: \"Ann\" ≠ \"Bob\"");
+  g_assert_true (notes_hold (results, VS_NOTE_ANSWERS, "c does not answer like a: /name"));
+  g_assert_false (notes_hold (results, VS_NOTE_ANSWERS, "b does not answer"));
+  g_assert_true (json_result_holds (results, "\"kind\" : \"answers\""));
+  watch_clear (&watch);
+  g_clear_object (&run);
+
+  /* the same answers without the ignore list: the pid is a difference */
+  g_clear_pointer (&plan->compare.ignore, g_strfreev);
+  run = run_plan (plan, &watch);
+  g_clear_pointer (&difference_b, g_free);
+  difference_b = vs_server_set_dup_answer_difference (vs_run_get_servers (run), 1);
+  g_assert_cmpstr (difference_b, ==, "/pid: 10 ≠ 22");
+  watch_clear (&watch);
+}
+
 /* The command line runs none of a plan's commands without --allow-commands: exit 2 and the
  * exact commands (argv, cwd, env) on stderr; with it, the run happens and the figures are in
  * summary.csv. */
@@ -610,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/engine/managed/crash", test_crash);
   g_test_add_func ("/engine/managed/ignore-term", test_ignore_term);
   g_test_add_func ("/engine/managed/sequential", test_sequential);
+  g_test_add_func ("/engine/managed/answers", test_answers);
   g_test_add_func ("/engine/managed/cli-consent", test_cli_consent);
 
   return g_test_run ();

@@ -289,6 +289,11 @@ next_job (VsRun   *self,
           continue;
         }
 
+      /* do they answer alike? the same request once to each, before any load */
+      if (self->plan->compare.answers && n_targets > 1)
+        vs_server_set_check_answers (self->servers, self->plan, ready, n_ready,
+                                     self->cancellable);
+
       job = vs_job_new (self->engine, self->plan, ready, n_ready, error);
       if (job != NULL)
         {

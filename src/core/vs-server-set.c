@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-answer-check.h"
 #include "vs-error.h"
 #include "vs-server-set.h"
 
@@ -15,6 +16,9 @@ typedef struct
   gboolean  stopped;
   char     *failure;
   char     *stop_note;
+  VsCheckAnswer *answer; /* fetched before the load (compare.answers) */
+  gboolean  compared;
+  char     *difference;
 } Entry;
 
 struct _VsServerSet
@@ -363,6 +367,60 @@ vs_server_set_get_log_tail (VsServerSet *self,
   return vs_server_get_log_tail (self->entries[target].server, n_lines);
 }
 
+void
+vs_server_set_check_answers (VsServerSet  *self,
+                             VsPlan       *plan,
+                             const guint  *targets,
+                             guint         n_targets,
+                             GCancellable *cancellable)
+{
+  const VsCheckAnswer *reference;
+
+  g_return_if_fail (VS_IS_SERVER_SET (self));
+
+  /* the answers are only read on this (the controller's) thread; differences under the lock */
+  for (guint i = 0; i < n_targets; i++)
+    {
+      Entry *entry = &self->entries[targets[i]];
+
+      if (entry->answer == NULL)
+        entry->answer = vs_check_answer_fetch (plan, targets[i], cancellable);
+    }
+
+  reference = self->entries[0].answer;
+  if (reference == NULL)
+    return;
+  for (guint t = 1; t < self->n_entries; t++)
+    {
+      Entry *entry = &self->entries[t];
+      char *difference;
+
+      if (entry->answer == NULL || entry->compared)
+        continue;
+      difference = vs_check_answer_compare (reference, entry->answer,
+                                            (const char * const *) plan->compare.ignore);
+      g_mutex_lock (&self->lock);
+      entry->compared = TRUE;
+      entry->difference = difference;
+      g_mutex_unlock (&self->lock);
+    }
+}
+
+char *
+vs_server_set_dup_answer_difference (VsServerSet *self,
+                                     guint        target)
+{
+  char *difference;
+
+  g_return_val_if_fail (VS_IS_SERVER_SET (self), NULL);
+  g_return_val_if_fail (target < self->n_entries, NULL);
+
+  g_mutex_lock (&self->lock);
+  difference = g_strdup (self->entries[target].difference);
+  g_mutex_unlock (&self->lock);
+  return difference;
+}
+
 static void
 vs_server_set_finalize (GObject *object)
 {
@@ -377,6 +435,8 @@ vs_server_set_finalize (GObject *object)
       g_free (entry->cpus);
       g_free (entry->failure);
       g_free (entry->stop_note);
+      g_clear_pointer (&entry->answer, vs_check_answer_free);
+      g_free (entry->difference);
     }
   g_free (self->entries);
   g_mutex_clear (&self->lock);

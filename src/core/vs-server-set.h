@@ -81,4 +81,17 @@ char        *vs_server_set_get_log_tail (VsServerSet     *self,
 VsServer    *vs_server_set_get_server   (VsServerSet     *self,
                                          guint            target);  /* NULL until attached */
 
+/* Do the backends answer alike? Sends each of these targets its request once (those not asked
+ * yet) and compares every answer with the first target's, once both are in, leaving out the
+ * plan's compare.ignore pointers. Blocking; for the run before a phase's load. */
+void         vs_server_set_check_answers (VsServerSet    *self,
+                                          VsPlan         *plan,
+                                          const guint    *targets,
+                                          guint           n_targets,
+                                          GCancellable   *cancellable);
+/* How the target's answer differed from the first target's ("status: 200 ≠ 404; /name: …"),
+ * or that there was none to compare; NULL when alike or not checked. */
+char        *vs_server_set_dup_answer_difference (VsServerSet *self,
+                                                  guint        target);
+
 G_END_DECLS

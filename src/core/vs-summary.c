@@ -878,7 +878,18 @@ add_server_notes (GPtrArray *notes,
   g_autofree char *failure = NULL;
   g_autofree char *stop_note = NULL;
 
-  if (servers == NULL || !vs_server_set_has_server (servers, i))
+  if (servers == NULL)
+    return;
+  {
+    g_autofree char *difference = vs_server_set_dup_answer_difference (servers, i);
+
+    if (difference != NULL)
+      add_note (notes, VS_NOTE_ANSWERS, i, TRUE,
+                g_strdup_printf (_("%s does not answer like %s: %s. A backend that is faster "
+                                   "because it answers something else is no win."),
+                                 name, target_of (results, 0)->target->name, difference));
+  }
+  if (!vs_server_set_has_server (servers, i))
     return;
 
   failure = vs_server_set_dup_failure (servers, i);
