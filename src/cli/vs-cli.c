@@ -222,6 +222,8 @@ run_plan (VsCliOptions *options)
 
   g_signal_connect (run, "tick", G_CALLBACK (on_tick), &session);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
+  /* check_consent() let it come this far */
+  vs_run_set_allow_commands (run, TRUE);
 
   if (!vs_run_start (run, &error))
     {

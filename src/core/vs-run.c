@@ -40,6 +40,7 @@ struct _VsRun
   VsServerSet  *servers;       /* the targets' managed and attached servers */
   GCancellable *cancellable;   /* vs_run_stop(): ends a server start that waits for ready */
   guint         next_target;   /* the first target no job has taken yet */
+  gboolean      allow_commands;
   gint64        start_us;
   gint64        end_us;
   gboolean      running;
@@ -326,6 +327,13 @@ prepare (VsRun   *self,
 
   if (!vs_plan_validate (self->plan, error))
     return FALSE;
+  if (vs_plan_has_commands (self->plan) && !self->allow_commands)
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("the plan starts servers, and nobody has agreed to their commands "
+                             "yet"));
+      return FALSE;
+    }
 
   self->engine = vs_engine_new_for_plan (self->plan);
   self->servers = vs_server_set_new (self->plan);
@@ -632,6 +640,15 @@ vs_run_init (VsRun *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->cancellable = g_cancellable_new ();
+}
+
+void
+vs_run_set_allow_commands (VsRun    *self,
+                           gboolean  allow)
+{
+  g_return_if_fail (VS_IS_RUN (self));
+
+  self->allow_commands = allow;
 }
 
 VsRun *

@@ -23,6 +23,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VsRun, vs_run, VS, RUN, GObject)
 
 VsRun      *vs_run_new            (VsPlan   *plan);
+/* A plan with commands (targets' server sections) starts nothing unless the person has seen
+ * them (vs_plan_list_commands()) and agreed: then call this before starting. Without it such a
+ * run fails to start with a VS_ERROR_INVALID that says so. */
+void        vs_run_set_allow_commands (VsRun *self,
+                                       gboolean allow);
 /* Validates the plan (reading body_file), picks the engine, resolves the targets' names and
  * opens the workers, all on the controller thread, then calls back on the caller's
  * thread-default main context, where the signals are emitted too. The run counts as running
