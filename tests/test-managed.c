@@ -331,7 +331,8 @@ test_attach_witness (void)
 
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, &error));
+                                G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                NULL, &pid, &error));
   g_assert_no_error (error);
   for (int i = 0; i < 500; i++)
     {
@@ -364,7 +365,9 @@ test_attach_witness (void)
     }
   g_test_message ("attached server: Versus %.3f s of CPU, its own times(2) %.3f s",
                   versus, after - before);
-  g_assert_cmpfloat (after - before, >, 0.2);
+  /* how much CPU the server got depends on what else the machine runs; that it got some, and
+   * that Versus saw the same, does not */
+  g_assert_cmpfloat (after - before, >, 0.02);
   /* sampled from just before the load to its last tick, inside the witness's window; each
    * end may be off by a clock tick (10 ms) and the intervals' lengths are the controller's */
   g_assert_cmpfloat (versus, <=, (after - before) * 1.05 + 0.03);
