@@ -211,6 +211,9 @@ notes_hold (VsResults  *results,
   return FALSE;
 }
 
+static gboolean json_result_holds (VsResults  *results,
+                                   const char *needle);
+
 /* --- tests ----------------------------------------------------------------------------------- */
 
 /* Two managed servers in a parallel run: both started before the load, sampled every tick (CPU
@@ -451,6 +454,8 @@ test_never_ready (void)
   g_assert_nonnull (strstr (failure, "The last lines of its log:\nscript "));
   g_assert_nonnull (strstr (failure, " mode never-ready"));
   g_assert_true (notes_hold (results, VS_NOTE_SERVER, "bad: server was not ready within 3.0 s"));
+  g_assert_true (json_result_holds (results, "\"failure\" : \"server was not ready within 3.0 s"));
+  g_assert_true (json_result_holds (results, "\"managed\" : true"));
 
   g_assert_false (vs_results_get_target (results, 1)->started);
   g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.responses, >, 0);

@@ -350,6 +350,48 @@ add_histogram_bucket (gint64   value_us,
 }
 
 static void
+add_json_text (JsonBuilder *builder,
+               const char  *key,
+               const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* "server": the target's managed or attached server (null without one): how it ran, and why
+ * it failed, with its log's last lines. */
+static void
+add_json_server (JsonBuilder *builder,
+                 VsResults   *results,
+                 guint        index)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  g_autofree char *failure = NULL;
+  g_autofree char *stop_note = NULL;
+
+  json_builder_set_member_name (builder, "server");
+  if (servers == NULL || !vs_server_set_has_server (servers, index))
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  failure = vs_server_set_dup_failure (servers, index);
+  stop_note = vs_server_set_dup_stop_note (servers, index);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "managed");
+  json_builder_add_boolean_value (builder, vs_server_set_is_managed (servers, index));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, vs_server_set_get_pid (servers, index));
+  add_json_text (builder, "cpus", vs_server_set_get_cpus (servers, index));
+  add_json_text (builder, "failure", failure);
+  add_json_text (builder, "stop_note", stop_note);
+  json_builder_end_object (builder);
+}
+
+static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
                  guint        index)
@@ -410,6 +452,7 @@ add_json_target (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 
+  add_json_server (builder, results, index);
   json_builder_end_object (builder);
 }
 
