@@ -729,6 +729,64 @@ test_cli_consent (void)
   g_rmdir (dir);
 }
 
+/* Interrupted twice (the second signal ends Versus at once) while its run stops a server that
+ * ignores SIGTERM: nothing of the server is left running afterwards. */
+static void
+test_cli_interrupted (void)
+{
+  const char *binary = g_getenv ("VERSUS_BINARY");
+  g_autofree char *dir = g_dir_make_tmp ("versus-managed-XXXXXX", NULL);
+  g_autofree char *plan_path = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "server.log", NULL);
+  g_autofree char *target = script_target ("stubborn", "ignore-term",
+                                           ", \"log\": \"server.log\"", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { binary, "run", "--plan", plan_path, "-q", "--allow-commands", NULL };
+  pid_t server = 0;
+  GPid versus;
+  int status;
+
+  g_assert_nonnull (binary);
+  json = g_strdup_printf ("{\"version\": 1, \"targets\": [%s], \"load\": {\"connections\": 1,"
+                          " \"duration\": \"30s\"}}", target);
+  g_assert_true (g_file_set_contents (plan_path, json, -1, NULL));
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &versus, &error));
+  g_assert_no_error (error);
+
+  /* the server's own first line names its pid; then it is ready soon after */
+  for (int i = 0; i < 500 && server == 0; i++)
+    {
+      g_autofree char *log = NULL;
+
+      if (g_file_get_contents (log_path, &log, NULL, NULL) && g_str_has_prefix (log, "script ") &&
+          strstr (log, "listening") != NULL)
+        server = (pid_t) g_ascii_strtoll (log + strlen ("script "), NULL, 10);
+      else
+        g_usleep (20000);
+    }
+  g_assert_cmpint (server, >, 0);
+  g_usleep (500 * 1000);
+  g_assert_cmpint (kill (server, 0), ==, 0);
+
+  /* the first ends the run (whose stop then waits 3 s for the stubborn server), the second
+   * ends Versus: the emergency stop kills the group first */
+  kill (versus, SIGTERM);
+  g_usleep (300 * 1000);
+  kill (versus, SIGTERM);
+  g_assert_cmpint (waitpid (versus, &status, 0), ==, versus);
+  g_spawn_close_pid (versus);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
+  g_assert_true (group_gone (server));
+
+  g_remove (log_path);
+  g_remove (plan_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -746,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/engine/managed/no-consent", test_no_consent);
   g_test_add_func ("/engine/managed/idle", test_idle);
   g_test_add_func ("/engine/managed/cli-consent", test_cli_consent);
+  g_test_add_func ("/engine/managed/cli-interrupted", test_cli_interrupted);
 
   return g_test_run ();
 }

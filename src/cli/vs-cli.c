@@ -71,6 +71,17 @@ on_second_signal (int sig)
   raise (sig);
 }
 
+/* After the first signal's source is gone (GLib restores the default action when the
+ * dispatch that removed it returns, so not from inside it): a second signal ends the process
+ * at once, the servers stopped first. */
+static gboolean
+arm_second_signal (gpointer data)
+{
+  signal (SIGINT, on_second_signal);
+  signal (SIGTERM, on_second_signal);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 interrupt (Session    *session,
            const char *signal_name)
@@ -78,10 +89,7 @@ interrupt (Session    *session,
   session->interrupted = signal_name;
   g_clear_handle_id (&session->sigint_id, g_source_remove);
   g_clear_handle_id (&session->sigterm_id, g_source_remove);
-  /* GLib restored the default actions; a second signal ends the process at once, servers
-   * stopped first */
-  signal (SIGINT, on_second_signal);
-  signal (SIGTERM, on_second_signal);
+  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
   vs_run_stop (session->run);
 }
 

@@ -1,6 +1,8 @@
 /* vs-server-set.c: the backends of one run — started, sampled, watched and stopped together */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-answer-check.h"
@@ -43,6 +45,20 @@ fail (VsServerSet *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Whatever way the process ends by exit() — the command line returning, the window's
+ * application quitting mid-run — no server Versus started outlives it. */
+static void
+register_exit_stop (void)
+{
+  static gsize registered;
+
+  if (g_once_init_enter (&registered))
+    {
+      atexit (vs_server_emergency_stop_all);
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 VsServerSet *
 vs_server_set_new (VsPlan *plan)
 {
@@ -62,6 +78,7 @@ vs_server_set_new (VsPlan *plan)
       if (spec == NULL)
         continue;
       entry->server = vs_server_new (spec);
+      register_exit_stop ();
       if (spec->cpus != NULL)
         {
           VsCpuList list;
