@@ -392,7 +392,7 @@ test_hostile_plans (void)
     for (guint i = 0; i < 31; i++)
       g_string_append (path_text, "[0]");
     deep_message = g_strdup_printf ("versus: %s: %s: nested more than 32 levels deep; a plan "
-                                    "needs 4\n", path, path_text->str);
+                                    "needs 5\n", path, path_text->str);
   }
 
   {

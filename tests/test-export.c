@@ -17,11 +17,13 @@ static const char summary_header[] =
   "errors_http_5xx,unsent,late_sends,late_sends_at_cap,at_cap_pct,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
-  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams";
+  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,server_cpus,server_cpu_mean_pct,"
+  "server_cpu_peak_pct,server_memory_mean_bytes,server_memory_peak_bytes,"
+  "server_cpu_us_per_request,requests_per_server_cpu_s";
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
-  "latency_p99_ms,latency_max_ms,generator_busy_pct";
+  "latency_p99_ms,latency_max_ms,generator_busy_pct,server_cpu_pct,server_memory_bytes";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
  * of 100 responses each with latencies 10, 20 … 1000 µs (exact in the histogram), one refused

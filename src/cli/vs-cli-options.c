@@ -79,6 +79,7 @@ vs_cli_options_clear (VsCliOptions *options)
   g_clear_pointer (&options->csv_dir, g_free);
   g_clear_pointer (&options->json_file, g_free);
   options->quiet = FALSE;
+  options->allow_commands = FALSE;
   options->version = FALSE;
 }
 
@@ -546,6 +547,8 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Write the whole result as JSON"), "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("No live progress"), NULL },
+    { "allow-commands", 0, 0, G_OPTION_ARG_NONE, &options->allow_commands,
+      N_("Let the plan start its servers (the commands of its server sections)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.urls, NULL, N_("URL…") },

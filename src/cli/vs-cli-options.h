@@ -16,6 +16,7 @@ typedef struct
   char     *csv_dir;     /* --csv DIR */
   char     *json_file;   /* --json FILE */
   gboolean  quiet;
+  gboolean  allow_commands; /* --allow-commands: the plan's servers may be started */
   gboolean  version;     /* --version: print it and stop; nothing else is set */
 } VsCliOptions;
 

@@ -8,7 +8,9 @@
  * run and still reports and writes what was measured; a second one ends the process at once.
  * SIGPIPE is ignored, so that `versus run … | head` still writes its files (the broken stdout
  * is said on stderr), and so is SIGXFSZ, so that a file size limit fails the write (the old
- * file is kept) instead of killing the process.
+ * file is kept) instead of killing the process. The servers the run started are stopped when it
+ * ends, also after the first signal; a second one stops whatever is still running of them
+ * (vs_server_emergency_stop_all()) before the process ends by that signal.
  */
 #include "config.h"
 
@@ -27,6 +29,7 @@
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-run.h"
+#include "vs-server.h"
 
 #define EXIT_UNREACHABLE 1
 #define EXIT_INVALID     2
@@ -59,6 +62,26 @@ on_finished (VsRun   *run,
 /* The first Ctrl+C or SIGTERM ends the run and still reports what was measured; both
  * handlers are then removed (GLib restores the default actions), so a second signal ends the
  * process at once. */
+/* The second signal: no server the run started outlives Versus. */
+static void
+on_second_signal (int sig)
+{
+  vs_server_emergency_stop_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* After the first signal's source is gone (GLib restores the default action when the
+ * dispatch that removed it returns, so not from inside it): a second signal ends the process
+ * at once, the servers stopped first. */
+static gboolean
+arm_second_signal (gpointer data)
+{
+  signal (SIGINT, on_second_signal);
+  signal (SIGTERM, on_second_signal);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 interrupt (Session    *session,
            const char *signal_name)
@@ -66,6 +89,7 @@ interrupt (Session    *session,
   session->interrupted = signal_name;
   g_clear_handle_id (&session->sigint_id, g_source_remove);
   g_clear_handle_id (&session->sigterm_id, g_source_remove);
+  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
   vs_run_stop (session->run);
 }
 
@@ -138,6 +162,52 @@ write_results (VsCliOptions *options,
   return csv_error != NULL || json_error != NULL ? EXIT_UNREACHABLE : 0;
 }
 
+/* Nothing of a plan with commands runs before a person has agreed to exactly these. */
+static gboolean
+check_consent (VsCliOptions *options)
+{
+  g_autoptr(GPtrArray) commands = NULL;
+
+  if (options->allow_commands || !vs_plan_has_commands (options->plan))
+    return TRUE;
+
+  commands = vs_plan_list_commands (options->plan);
+  g_printerr ("versus: %s\n",
+              ngettext ("the plan starts a server with this command; run it again with "
+                        "--allow-commands to agree:",
+                        "the plan starts servers with these commands; run it again with "
+                        "--allow-commands to agree:", commands->len));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      g_autofree char *text = vs_plan_command_describe (g_ptr_array_index (commands, i));
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint l = 0; lines[l] != NULL; l++)
+        g_printerr ("  %s\n", lines[l]);
+    }
+  return FALSE;
+}
+
+/* Each failed server with its log's last lines; TRUE when there was one. */
+static gboolean
+print_server_failures (VsResults *results)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  gboolean any = FALSE;
+
+  for (guint t = 0; servers != NULL && t < vs_server_set_get_n_targets (servers); t++)
+    {
+      g_autofree char *failure = vs_server_set_dup_failure (servers, t);
+
+      if (failure == NULL)
+        continue;
+      g_printerr ("versus: %s: %s\n", vs_results_get_target (results, t)->target->name,
+                  failure);
+      any = TRUE;
+    }
+  return any;
+}
+
 static int
 run_plan (VsCliOptions *options)
 {
@@ -149,13 +219,19 @@ run_plan (VsCliOptions *options)
   Session session = { loop, run, NULL, 0, 0, NULL };
   VsResults *results;
   gboolean printed;
+  gboolean servers_failed;
   int status;
+
+  if (!check_consent (options))
+    return EXIT_INVALID;
 
   if (!options->quiet && isatty (STDERR_FILENO))
     session.progress = vs_cli_progress_new (run, stderr);
 
   g_signal_connect (run, "tick", G_CALLBACK (on_tick), &session);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
+  /* check_consent() let it come this far */
+  vs_run_set_allow_commands (run, TRUE);
 
   if (!vs_run_start (run, &error))
     {
@@ -190,9 +266,11 @@ run_plan (VsCliOptions *options)
   unreachable = vs_cli_summary_unreachable (results);
   for (guint i = 0; i < unreachable->len; i++)
     g_printerr ("versus: %s\n", (const char *) g_ptr_array_index (unreachable, i));
+  servers_failed = print_server_failures (results);
 
   status = write_results (options, results);
-  if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL || !printed))
+  if (status == 0 && (unreachable->len > 0 || servers_failed || vs_run_get_error (run) != NULL ||
+                      !printed))
     status = EXIT_UNREACHABLE;
 
   return status;

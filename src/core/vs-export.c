@@ -40,7 +40,7 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct",
+  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes",
 };
 
 /* percentiles listed in the JSON result */
@@ -142,7 +142,7 @@ summary_row (VsResults *results,
         add_empty (row);
       else if (metric->unit == VS_METRIC_TEXT)
         add_string (row, value.text);
-      else if (metric->unit == VS_METRIC_COUNT)
+      else if (metric->unit == VS_METRIC_COUNT || metric->unit == VS_METRIC_BYTES)
         add_uint (row, (guint64) value.number);
       else if (metric->unit == VS_METRIC_LATENCY)
         add_decimal (row, value.number / 1000.0);  /* the files write ms */
@@ -181,6 +181,16 @@ timeseries_row (const VsTargetResult *target,
       add_ms (row, interval->max_us);
     }
   add_decimal (row, 100.0 * interval->generator_busy);
+  if (interval->server_sampled)
+    {
+      add_decimal (row, interval->server_cpu_percent);
+      add_uint (row, interval->server_memory_bytes);
+    }
+  else
+    {
+      add_empty (row);
+      add_empty (row);
+    }
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;
@@ -340,6 +350,48 @@ add_histogram_bucket (gint64   value_us,
 }
 
 static void
+add_json_text (JsonBuilder *builder,
+               const char  *key,
+               const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* "server": the target's managed or attached server (null without one): how it ran, and why
+ * it failed, with its log's last lines. */
+static void
+add_json_server (JsonBuilder *builder,
+                 VsResults   *results,
+                 guint        index)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  g_autofree char *failure = NULL;
+  g_autofree char *stop_note = NULL;
+
+  json_builder_set_member_name (builder, "server");
+  if (servers == NULL || !vs_server_set_has_server (servers, index))
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  failure = vs_server_set_dup_failure (servers, index);
+  stop_note = vs_server_set_dup_stop_note (servers, index);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "managed");
+  json_builder_add_boolean_value (builder, vs_server_set_is_managed (servers, index));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, vs_server_set_get_pid (servers, index));
+  add_json_text (builder, "cpus", vs_server_set_get_cpus (servers, index));
+  add_json_text (builder, "failure", failure);
+  add_json_text (builder, "stop_note", stop_note);
+  json_builder_end_object (builder);
+}
+
+static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
                  guint        index)
@@ -400,6 +452,7 @@ add_json_target (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 
+  add_json_server (builder, results, index);
   json_builder_end_object (builder);
 }
 
@@ -414,7 +467,8 @@ add_json_notes (JsonBuilder *builder,
     [VS_NOTE_GENERATOR] = "generator", [VS_NOTE_OPEN_MODEL] = "open_model",
     [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
     [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
-    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late",
+    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_SERVER] = "server",
+    [VS_NOTE_ANSWERS] = "answers",
   };
 
   json_builder_set_member_name (builder, "notes");

@@ -442,6 +442,7 @@ vs_plan_check (VsPlan *self)
   if (self->tick_us < MIN_TICK_US || self->tick_us > MAX_TICK_US)
     add_problem (problems, "tick", _("must be between 50ms and 60s"));
   check_engine (self, first_https, problems);
+  _vs_plan_check_backends (self, problems);
 
   return problems;
 }

@@ -35,4 +35,8 @@ gboolean _vs_name_to_enum (const char * const *names,
                            const char         *str,
                            int                *out);
 
+/* The servers, attached PIDs, CPU lists and compare section (vs-plan-backends.c). */
+void     _vs_plan_check_backends (VsPlan    *self,
+                                  GPtrArray *problems);
+
 G_END_DECLS

@@ -47,6 +47,8 @@ vs_target_copy (const VsTarget *self)
   copy->body = g_strdup (self->body);
   copy->body_file = g_strdup (self->body_file);
   copy->expect_status = g_strdup (self->expect_status);
+  copy->server = self->server ? vs_server_spec_copy (self->server) : NULL;
+  copy->attach = self->attach;
   copy->uri = self->uri ? g_uri_ref (self->uri) : NULL;
   copy->body_bytes = self->body_bytes ? g_bytes_ref (self->body_bytes) : NULL;
   copy->request = self->request ? vs_request_ref (self->request) : NULL;
@@ -68,6 +70,7 @@ vs_target_free (VsTarget *self)
   g_free (self->body);
   g_free (self->body_file);
   g_free (self->expect_status);
+  g_clear_pointer (&self->server, vs_server_spec_free);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->body_bytes, g_bytes_unref);
   g_clear_pointer (&self->request, vs_request_unref);
@@ -120,6 +123,8 @@ vs_plan_unref (VsPlan *self)
     return;
 
   g_ptr_array_unref (self->targets);
+  g_free (self->load.generator_cpus);
+  g_strfreev (self->compare.ignore);
   g_free (self->base_dir);
   g_free (self);
 }
@@ -136,6 +141,9 @@ vs_plan_copy (VsPlan *self)
   for (guint i = 0; i < self->targets->len; i++)
     vs_plan_add_target (copy, vs_target_copy (g_ptr_array_index (self->targets, i)));
   copy->load = self->load;
+  copy->load.generator_cpus = g_strdup (self->load.generator_cpus);
+  copy->compare.answers = self->compare.answers;
+  copy->compare.ignore = g_strdupv (self->compare.ignore);
   copy->mode = self->mode;
   copy->engine = self->engine;
   copy->tick_us = self->tick_us;

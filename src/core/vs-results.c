@@ -13,6 +13,7 @@ struct _VsResults
   guint           n_cpus;
   VsTargetResult *targets;
   guint           n_targets;
+  VsServerSet    *servers;
 };
 
 G_DEFINE_FINAL_TYPE (VsResults, vs_results, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ vs_results_finalize (GObject *object)
       g_clear_pointer (&target->first_error, g_free);
     }
   g_clear_pointer (&self->targets, g_free);
+  g_clear_object (&self->servers);
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_pointer (&self->engine, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
@@ -183,6 +185,40 @@ add_stragglers (VsTargetResult *target,
 }
 
 /* The snapshot stays the caller's: everything needed is copied or merged out of it. */
+static void
+add_server_sample (VsServerTotals     *totals,
+                   const VsProcSample *sample)
+{
+  if (!(sample->interval_s > 0))
+    return;
+  if (totals->samples == 0)
+    totals->memory_is_pss = TRUE;
+  totals->samples++;
+  totals->sampled_s += sample->interval_s;
+  totals->cpu_s += sample->cpu_percent / 100.0 * sample->interval_s;
+  totals->cpu_peak_percent = MAX (totals->cpu_peak_percent, sample->cpu_percent);
+  totals->memory_byte_s += (double) sample->memory_bytes * sample->interval_s;
+  totals->memory_peak_bytes = MAX (totals->memory_peak_bytes, sample->memory_bytes);
+  totals->memory_is_pss = totals->memory_is_pss && sample->memory_is_pss;
+}
+
+void
+vs_results_set_servers (VsResults   *self,
+                        VsServerSet *servers)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  g_set_object (&self->servers, servers);
+}
+
+VsServerSet *
+vs_results_get_servers (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->servers;
+}
+
 void
 vs_results_add_snapshot (VsResults  *self,
                          VsSnapshot *snapshot)
@@ -223,6 +259,14 @@ vs_results_add_snapshot (VsResults  *self,
       interval.p99_us = vs_histogram_percentile (latency, 99.0);
       interval.p999_us = vs_histogram_percentile (latency, 99.9);
       interval.max_us = vs_histogram_max (latency);
+    }
+  if (snapshot->server_sampled)
+    {
+      interval.server_sampled = TRUE;
+      interval.server_cpu_percent = snapshot->server.cpu_percent;
+      interval.server_memory_bytes = snapshot->server.memory_bytes;
+      if (snapshot->phase == VS_PHASE_MEASURE)
+        add_server_sample (&target->server, &snapshot->server);
     }
   g_array_append_val (target->intervals, interval);
   if (row != snapshot->stats)

@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "vs-plan.h"
+#include "vs-server-set.h"
 #include "vs-snapshot.h"
 
 G_BEGIN_DECLS
@@ -32,7 +33,23 @@ typedef struct
   gint64     p999_us;
   gint64     max_us;
   double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
+  gboolean   server_sampled; /* the target's server was sampled over the interval */
+  double     server_cpu_percent;  /* its process tree's CPU, % of one core */
+  guint64    server_memory_bytes; /* its tree's memory (PSS, or RSS) at the interval's end */
 } VsInterval;
+
+/* The target's server over the measured phase (the drain included: the requests that finish
+ * then are in the totals), from the tick samples of its whole process tree. */
+typedef struct
+{
+  guint      samples;        /* measured intervals with a sample; 0: no server figures */
+  double     sampled_s;      /* their length */
+  double     cpu_s;          /* CPU seconds the tree used in them */
+  double     cpu_peak_percent;
+  double     memory_byte_s;  /* memory × seconds, for the time-weighted mean */
+  guint64    memory_peak_bytes;
+  gboolean   memory_is_pss;  /* every sample was PSS */
+} VsServerTotals;
 
 /* A worker thread runnable for more than this share of an interval had no time to wait for the
  * servers: the generator was saturated, and the figures may show its limit, not the server's. */
@@ -48,6 +65,7 @@ typedef struct
   gboolean        started;      /* a snapshot arrived */
   gboolean        finished;     /* the last snapshot arrived */
   char           *first_error;
+  VsServerTotals  server;
 } VsTargetResult;
 
 #define VS_TYPE_RESULTS (vs_results_get_type ())
@@ -67,6 +85,11 @@ guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
+/* The run's servers (managed or attached), for their failures, CPUs and logs; NULL for
+ * results without a run. The results keep a reference. */
+void                  vs_results_set_servers    (VsResults      *self,
+                                                 VsServerSet    *servers);
+VsServerSet          *vs_results_get_servers    (VsResults      *self);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);

@@ -13,6 +13,7 @@
 #include "vs-error.h"
 #include "vs-job.h"
 #include "vs-run.h"
+#include "vs-server-set.h"
 
 /* How often a request-count job (or one draining after its end) is checked for having finished
  * between ticks. */
@@ -36,6 +37,10 @@ struct _VsRun
   VsJob        *first_job;     /* made by prepare, so that its errors reach the caller */
   GTask        *start_task;    /* vs_run_start_async(): prepared on the controller thread */
   GError       *error;         /* what stopped the run, if anything went wrong midway */
+  VsServerSet  *servers;       /* the targets' managed and attached servers */
+  GCancellable *cancellable;   /* vs_run_stop(): ends a server start that waits for ready */
+  guint         next_target;   /* the first target no job has taken yet */
+  gboolean      allow_commands;
   gint64        start_us;
   gint64        end_us;
   gboolean      running;
@@ -164,6 +169,8 @@ drive_job (VsRun *self,
   /* measured-phase requests that ended in a warm-up tick (the collect comes a little after the
    * boundary): they go with the first measured tick, so that its rows hold them */
   g_autofree VsStats **carried = g_new0 (VsStats *, job->n_targets);
+  g_autofree VsProcSample *samples = g_new0 (VsProcSample, job->n_targets);
+  g_autofree gboolean *sampled = g_new0 (gboolean, job->n_targets);
 
   while (!last)
     {
@@ -205,6 +212,8 @@ drive_job (VsRun *self,
       else if (last)
         vs_job_stop (job);
       busy = vs_job_collect (job, measured, warmup);
+      /* the servers' cost on the same tick as the load it served */
+      vs_server_set_sample (self->servers, job->plan_indices, job->n_targets, samples, sampled);
 
       for (guint t = 0; t < job->n_targets; t++)
         {
@@ -233,6 +242,8 @@ drive_job (VsRun *self,
           snapshot->draining = draining;
           snapshot->generator_busy = busy;
           snapshot->last = last;
+          snapshot->server_sampled = sampled[t];
+          snapshot->server = samples[t];
           if (last)
             snapshot->first_error = g_strdup (job->first_errors[t]);
           g_ptr_array_add (snapshots, snapshot);
@@ -245,41 +256,107 @@ drive_job (VsRun *self,
   return !stopped;
 }
 
-/* Validates the plan (reading body_file), picks the engine and starts the first job, whose
- * prepare resolves the targets' names: on the controller thread when started asynchronously,
- * so that none of it blocks the caller's main loop. */
+/* The next phase: the targets no job has taken yet (all of them in parallel mode, the next one
+ * in sequential mode) get their servers started and waited for; those whose server failed are
+ * left out (their target fails, the rest go on), and a job for the others is started. NULL
+ * when no target is left, or the run was stopped (no error), or with an error when a job
+ * could not start. */
+static VsJob *
+next_job (VsRun   *self,
+          GError **error)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+  g_autofree guint *ready = g_new (guint, n_targets);
+
+  while (self->next_target < n_targets && !stop_requested (self))
+    {
+      guint first = self->next_target;
+      guint count = self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets - first;
+      g_autofree guint *phase = g_new (guint, count);
+      guint n_ready = 0;
+      VsJob *job;
+
+      for (guint i = 0; i < count; i++)
+        phase[i] = first + i;
+      self->next_target += count;
+
+      vs_server_set_start (self->servers, phase, count, self->cancellable);
+      for (guint i = 0; i < count; i++)
+        if (vs_server_set_is_ready (self->servers, phase[i]))
+          ready[n_ready++] = phase[i];
+      if (n_ready == 0 || stop_requested (self))
+        {
+          vs_server_set_stop (self->servers, phase, count);
+          continue;
+        }
+
+      /* do they answer alike? the same request once to each, before any load */
+      if (self->plan->compare.answers && n_targets > 1)
+        vs_server_set_check_answers (self->servers, self->plan, ready, n_ready,
+                                     self->cancellable);
+
+      job = vs_job_new (self->engine, self->plan, ready, n_ready, error);
+      if (job != NULL)
+        {
+          VsProcSample *samples = g_new0 (VsProcSample, n_ready);
+          gboolean *sampled = g_new0 (gboolean, n_ready);
+
+          /* the baseline: the first tick's sample covers the first tick only */
+          vs_server_set_sample (self->servers, ready, n_ready, samples, sampled);
+          g_free (samples);
+          g_free (sampled);
+          if (!vs_job_start (job, error))
+            g_clear_pointer (&job, vs_job_free);
+        }
+      if (job == NULL)
+        vs_server_set_stop (self->servers, phase, count);
+      return job;
+    }
+
+  return NULL;
+}
+
+/* Validates the plan (reading body_file), picks the engine, starts the first phase's servers
+ * and its job, whose prepare resolves the targets' names: on the controller thread when
+ * started asynchronously, so that none of it blocks the caller's main loop. */
 static gboolean
 prepare (VsRun   *self,
          GError **error)
 {
-  guint n_targets;
-  g_autofree guint *first = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (!vs_plan_validate (self->plan, error))
     return FALSE;
+  if (vs_plan_has_commands (self->plan) && !self->allow_commands)
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("the plan starts servers, and nobody has agreed to their commands "
+                             "yet"));
+      return FALSE;
+    }
 
   self->engine = vs_engine_new_for_plan (self->plan);
+  self->servers = vs_server_set_new (self->plan);
 
-  n_targets = vs_plan_get_n_targets (self->plan);
-  first = g_new (guint, n_targets);
-  for (guint t = 0; t < n_targets; t++)
-    first[t] = t;
-
-  self->first_job = vs_job_new (self->engine, self->plan, first,
-                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
-  if (self->first_job == NULL)
-    return FALSE;
-
-  if (!vs_job_start (self->first_job, error))
+  self->first_job = next_job (self, &local_error);
+  if (local_error != NULL)
     {
-      g_clear_pointer (&self->first_job, vs_job_free);
+      vs_server_set_stop_all (self->servers);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  vs_results_set_servers (self->results, self->servers);
   /* every job of the run (one per target in sequential mode) has the same workers */
-  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
-  self->start_us = self->first_job->start_us;
+  if (self->first_job != NULL)
+    {
+      vs_results_set_generator (self->results, self->first_job->n_workers,
+                                self->first_job->n_cpus);
+      self->start_us = self->first_job->start_us;
+    }
+  else
+    self->start_us = g_get_monotonic_time ();
   return TRUE;
 }
 
@@ -343,11 +420,8 @@ static gpointer
 controller_thread (gpointer data)
 {
   VsRun *self = data;
-  guint n_targets = vs_plan_get_n_targets (self->plan);
-  g_autofree guint *all = g_new (guint, n_targets);
   GError *error = NULL;
   VsJob *job;
-  guint next_target = 1;
 
   if (self->start_task != NULL)
     {
@@ -360,24 +434,21 @@ controller_thread (gpointer data)
     }
   job = g_steal_pointer (&self->first_job);
 
-  for (guint t = 0; t < n_targets; t++)
-    all[t] = t;
-
   while (job != NULL)
     {
       gboolean go_on = drive_job (self, job);
 
+      /* sequential mode: a target's server runs for its own load only */
+      if (self->plan->mode == VS_MODE_SEQUENTIAL)
+        vs_server_set_stop (self->servers, job->plan_indices, job->n_targets);
       g_clear_pointer (&job, vs_job_free);
 
-      if (go_on && self->plan->mode == VS_MODE_SEQUENTIAL && next_target < n_targets &&
-          !stop_requested (self))
-        {
-          job = vs_job_new (self->engine, self->plan, &all[next_target++], 1, &error);
-          if (job != NULL && !vs_job_start (job, &error))
-            g_clear_pointer (&job, vs_job_free);
-        }
+      if (go_on && self->plan->mode == VS_MODE_SEQUENTIAL)
+        job = next_job (self, &error);
     }
 
+  /* whatever ended the run: nothing it started is left running */
+  vs_server_set_stop_all (self->servers);
   deliver (self, NULL, TRUE, error);
   return NULL;
 }
@@ -439,6 +510,7 @@ vs_run_stop (VsRun *self)
   self->stop_requested = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  g_cancellable_cancel (self->cancellable);
 }
 
 gboolean
@@ -466,6 +538,16 @@ vs_run_get_results (VsRun *self)
   if (self->start_task != NULL)
     return NULL;
   return self->results;
+}
+
+VsServerSet *
+vs_run_get_servers (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  if (self->start_task != NULL)
+    return NULL;
+  return self->servers;
 }
 
 const char *
@@ -524,6 +606,8 @@ vs_run_finalize (GObject *object)
   g_clear_pointer (&self->first_job, vs_job_free);
   g_clear_object (&self->results);
   g_clear_pointer (&self->engine, vs_engine_free);
+  g_clear_object (&self->servers);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_error (&self->error);
@@ -555,6 +639,16 @@ vs_run_init (VsRun *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  self->cancellable = g_cancellable_new ();
+}
+
+void
+vs_run_set_allow_commands (VsRun    *self,
+                           gboolean  allow)
+{
+  g_return_if_fail (VS_IS_RUN (self));
+
+  self->allow_commands = allow;
 }
 
 VsRun *

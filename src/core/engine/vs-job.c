@@ -177,9 +177,10 @@ check_memory (VsEngine  *engine,
 }
 
 static guint
-worker_count (VsPlan *plan)
+worker_count (VsPlan *plan,
+              guint   n_cpus)
 {
-  guint threads = plan->load.threads ? plan->load.threads : vs_job_available_cpus ();
+  guint threads = plan->load.threads ? plan->load.threads : n_cpus;
 
   /* every worker needs at least one connection to each target */
   return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
@@ -208,12 +209,17 @@ vs_job_new (VsEngine    *engine,
   g_autofree VsJob *self = NULL;
   guint connections = plan->load.connections;
   guint timings;
+  VsCpuList cpus = { 0 };
+  /* the plan check parsed the list already */
+  gboolean pinned = plan->load.generator_cpus != NULL &&
+                    vs_cpu_list_parse (plan->load.generator_cpus, NULL, &cpus, NULL);
+  guint n_cpus = pinned ? vs_cpu_list_count (&cpus) : vs_job_available_cpus ();
 
   g_return_val_if_fail (engine != NULL, NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
 
   if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error) ||
-      !check_memory (engine, plan, worker_count (plan), n_targets, error))
+      !check_memory (engine, plan, worker_count (plan, n_cpus), n_targets, error))
     return NULL;
 
   /* the workers keep histograms only for the timings their engine records */
@@ -224,8 +230,10 @@ vs_job_new (VsEngine    *engine,
   self->n_targets = n_targets;
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
-  self->n_workers = worker_count (plan);
-  self->n_cpus = vs_job_available_cpus ();
+  self->pinned = pinned;
+  self->cpus = cpus;
+  self->n_cpus = n_cpus;
+  self->n_workers = worker_count (plan, self->n_cpus);
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)
@@ -280,6 +288,12 @@ static gpointer
 worker_thread (gpointer data)
 {
   WorkerStart *start = data;
+
+  /* load.generator_cpus: the generator keeps off the backends' cores (a thread's own affinity;
+   * the list was checked against the process's, so this cannot fail but by a race with
+   * taskset, which then leaves the thread where it was) */
+  if (start->job->pinned && vs_cpu_list_apply (&start->job->cpus, 0) != 0)
+    g_warning ("could not pin worker thread %u: %s", start->worker->index, g_strerror (errno));
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
   __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);

@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include "vs-cpu-list.h"
 #include "vs-engine.h"
 #include "vs-schedule.h"
 #include "vs-stats.h"
@@ -63,7 +64,10 @@ struct _VsJob
   guint           n_targets;
   guint          *plan_indices;
   guint           n_workers;
-  guint           n_cpus;         /* the CPUs the process may run on, when the job was made */
+  guint           n_cpus;         /* the CPUs the process may run on, when the job was made, or
+                                   * those of load.generator_cpus */
+  gboolean        pinned;         /* load.generator_cpus: each worker thread pins itself to cpus */
+  VsCpuList       cpus;
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
