@@ -78,6 +78,8 @@ vs_cli_options_clear (VsCliOptions *options)
   g_clear_pointer (&options->save_plan, g_free);
   g_clear_pointer (&options->csv_dir, g_free);
   g_clear_pointer (&options->json_file, g_free);
+  g_clear_pointer (&options->hlog_file, g_free);
+  g_clear_pointer (&options->hgrm_dir, g_free);
   options->quiet = FALSE;
   options->version = FALSE;
 }
@@ -544,6 +546,11 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Write summary.csv and timeseries.csv into DIR"), "DIR" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &options->json_file,
       N_("Write the whole result as JSON"), "FILE" },
+    { "hlog", 0, 0, G_OPTION_ARG_FILENAME, &options->hlog_file,
+      N_("Write an HdrHistogram interval log (latency in µs, one line per interval and target)"),
+      "FILE" },
+    { "hgrm", 0, 0, G_OPTION_ARG_FILENAME, &options->hgrm_dir,
+      N_("Write each target's percentile distribution (as wrk2 -L prints it) into DIR"), "DIR" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("No live progress"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,

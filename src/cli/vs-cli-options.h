@@ -15,6 +15,8 @@ typedef struct
   char     *save_plan;   /* --save-plan FILE */
   char     *csv_dir;     /* --csv DIR */
   char     *json_file;   /* --json FILE */
+  char     *hlog_file;   /* --hlog FILE: HdrHistogram interval log */
+  char     *hgrm_dir;    /* --hgrm DIR: a percentile distribution per target */
   gboolean  quiet;
   gboolean  version;     /* --version: print it and stop; nothing else is set */
 } VsCliOptions;

@@ -26,6 +26,8 @@
 #include "vs-cli-summary.h"
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-hgrm.h"
+#include "vs-hlog.h"
 #include "vs-run.h"
 
 #define EXIT_UNREACHABLE 1
@@ -127,6 +129,8 @@ write_results (VsCliOptions *options,
 {
   g_autoptr(GError) csv_error = NULL;
   g_autoptr(GError) json_error = NULL;
+  g_autoptr(GError) hlog_error = NULL;
+  g_autoptr(GError) hgrm_error = NULL;
 
   /* every output asked for is written, whatever becomes of the others; each failure is said */
   if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &csv_error))
@@ -134,8 +138,14 @@ write_results (VsCliOptions *options,
   if (options->json_file != NULL &&
       !vs_export_json_file (results, options->json_file, &json_error))
     g_printerr ("versus: --json: %s\n", json_error->message);
+  if (options->hlog_file != NULL &&
+      !vs_hlog_write_file (results, options->hlog_file, &hlog_error))
+    g_printerr ("versus: --hlog: %s\n", hlog_error->message);
+  if (options->hgrm_dir != NULL && !vs_hgrm_write_dir (results, options->hgrm_dir, &hgrm_error))
+    g_printerr ("versus: --hgrm: %s\n", hgrm_error->message);
 
-  return csv_error != NULL || json_error != NULL ? EXIT_UNREACHABLE : 0;
+  return csv_error != NULL || json_error != NULL || hlog_error != NULL || hgrm_error != NULL
+           ? EXIT_UNREACHABLE : 0;
 }
 
 static int

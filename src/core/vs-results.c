@@ -1,6 +1,8 @@
 /* vs-results.c: everything a run produced, per target */
 #include "vs-results.h"
 
+#include "vs-hdr.h"
+
 struct _VsResults
 {
   GObject         parent_instance;
@@ -26,6 +28,7 @@ vs_results_finalize (GObject *object)
       VsTargetResult *target = &self->targets[i];
 
       g_clear_pointer (&target->intervals, g_array_unref);
+      g_clear_pointer (&target->interval_latency, g_ptr_array_unref);
       g_clear_pointer (&target->total, vs_stats_free);
       g_clear_pointer (&target->first_error, g_free);
     }
@@ -71,6 +74,7 @@ vs_results_new (VsPlan     *plan,
 
       target->target = g_ptr_array_index (plan->targets, i);
       target->intervals = g_array_new (FALSE, TRUE, sizeof (VsInterval));
+      target->interval_latency = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
       target->total = vs_stats_new ();
     }
 
@@ -224,6 +228,7 @@ vs_results_add_snapshot (VsResults  *self,
       interval.max_us = vs_histogram_max (latency);
     }
   g_array_append_val (target->intervals, interval);
+  g_ptr_array_add (target->interval_latency, vs_hdr_encode (latency));
   if (row != snapshot->stats)
     add_stragglers (target, snapshot->stats, row);
 
@@ -242,6 +247,8 @@ vs_results_add_snapshot (VsResults  *self,
         target->measured_s += length;
     }
 
+  if (!target->started)
+    target->started_wall_us = g_get_real_time () - (gint64) (snapshot->end_s * G_USEC_PER_SEC);
   target->started = TRUE;
   if (snapshot->last)
     target->finished = TRUE;
