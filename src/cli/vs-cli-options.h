@@ -17,6 +17,7 @@ typedef struct
   char     *json_file;   /* --json FILE */
   char     *hlog_file;   /* --hlog FILE: HdrHistogram interval log */
   char     *hgrm_dir;    /* --hgrm DIR: a percentile distribution per target */
+  gint64    start_at_us; /* --start-at TIME: wall clock (µs since the epoch); 0: at once */
   gboolean  quiet;
   gboolean  version;     /* --version: print it and stop; nothing else is set */
 } VsCliOptions;

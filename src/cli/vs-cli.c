@@ -148,6 +148,74 @@ write_results (VsCliOptions *options,
            ? EXIT_UNREACHABLE : 0;
 }
 
+typedef struct
+{
+  GMainLoop  *loop;
+  const char *interrupted;
+} Wait;
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_wait_sigint (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGINT";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;  /* removed by wait_until() */
+}
+
+static gboolean
+on_wait_sigterm (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGTERM";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --start-at: waits on the wall clock until start_at_us (looking again at least every second, so
+ * that a clock set meanwhile is followed); FALSE when Ctrl+C or SIGTERM came first. */
+static gboolean
+wait_until (gint64 start_at_us)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL };
+  guint sigint_id, sigterm_id;
+  gint64 left = start_at_us - g_get_real_time ();
+
+  if (left < -G_USEC_PER_SEC)
+    g_printerr ("versus: --start-at: %s\n",
+                _("the time passed before Versus was ready; starting now, late"));
+
+  sigint_id = g_unix_signal_add (SIGINT, on_wait_sigint, &wait);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_wait_sigterm, &wait);
+  while (wait.interrupted == NULL && (left = start_at_us - g_get_real_time ()) >= 1000)
+    {
+      g_autoptr(GSource) timeout = g_timeout_source_new ((guint) MIN (left / 1000, 1000));
+
+      g_source_set_callback (timeout, on_wait_over, &wait, NULL);
+      g_source_attach (timeout, NULL);
+      g_main_loop_run (loop);
+      g_source_destroy (timeout);  /* when a signal came first */
+    }
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (wait.interrupted != NULL)
+    {
+      g_printerr ("versus: %s (%s)\n", _("interrupted while waiting for --start-at; nothing was "
+                                          "run"), wait.interrupted);
+      return FALSE;
+    }
+  if (left > 0)
+    g_usleep ((gulong) left);
+  return TRUE;
+}
+
 static int
 run_plan (VsCliOptions *options)
 {
@@ -166,6 +234,12 @@ run_plan (VsCliOptions *options)
 
   g_signal_connect (run, "tick", G_CALLBACK (on_tick), &session);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
+
+  if (options->start_at_us != 0 && !wait_until (options->start_at_us))
+    {
+      g_clear_pointer (&session.progress, vs_cli_progress_free);
+      return EXIT_UNREACHABLE;
+    }
 
   if (!vs_run_start (run, &error))
     {
