@@ -1,8 +1,9 @@
 /* test-hdr.c: HdrHistogram interchange — the V2 encoding, tags, and .hlog/.hgrm files read by
  * hdr-histogram-js (tests/hdr-js), an implementation no one here wrote
  */
-#include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -211,88 +212,448 @@ test_tags (void)
   g_assert_cmpstr (files[4], ==, "node:8080_api");
 }
 
+/* --- runs of the binary ------------------------------------------------------------------- */
+
+/* Starts `versus ARGS…` (NULL-terminated); the caller waits. */
+static GSubprocess *
+start_versus (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VERSUS_BINARY"));
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits; returns the exit status, and stderr in *err. */
+static int
+finish (GSubprocess  *process,
+        char        **err)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_test_message ("versus: %s", *err);
+  return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_to_end (GSubprocess *process)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) owned = process;
+
+  return finish (owned, &err);
+}
+
+static JsonObject *
+load_json (JsonParser *parser,
+           const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+first_target (JsonObject *result)
+{
+  return json_array_get_object_element (json_object_get_array_member (result, "targets"), 0);
+}
+
+static gint64
+summary_int (JsonObject *result,
+             const char *name)
+{
+  return json_object_get_int_member (json_object_get_object_member (first_target (result),
+                                                                    "summary"), name);
+}
+
+/* The result's whole-run histogram from its [value_us, count] list, which vs-merge does not
+ * read: percentiles of the inputs' sum are computed here apart from the merge. */
+static void
+add_listed_histogram (VsHistogram *sum,
+                      JsonObject  *result)
+{
+  JsonArray *pairs = json_object_get_array_member (first_target (result), "histogram");
+
+  for (guint i = 0; i < json_array_get_length (pairs); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (pairs, i);
+
+      vs_histogram_record_n (sum, json_array_get_int_element (pair, 0),
+                             (guint64) json_array_get_int_element (pair, 1));
+    }
+}
+
+static char *
+start_time_soon (void)
+{
+  /* far enough for every process to be up and waiting, even under a sanitizer */
+  return g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 3);
+}
+
+static char *
+temp_path (const char *dir,
+           const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+/* hdr-histogram-js reads json + hlog + hgrm (tests/hdr-js/check.js); FALSE: skipped, no node. */
+static gboolean
+check_with_npm (const char  *json,
+                const char  *hlog,
+                const char  *hgrm,
+                char       **out)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *check = NULL;
+  g_autofree char *modules = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");
+  int status;
+
+  if (node == NULL)
+    return FALSE;
+  g_assert_nonnull (source_dir);
+  check = g_build_filename (source_dir, "tests", "hdr-js", "check.js", NULL);
+  modules = g_build_filename (source_dir, "tests", "hdr-js", "node_modules", "hdr-histogram-js",
+                              NULL);
+  if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
+    g_error ("%s is missing: run build-aux/setup.sh (npm ci in tests/hdr-js)", modules);
+
+  {
+    const char *argv[] = { node, check, json, hlog, hgrm, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    g_test_message ("check.js: %s%s", *out, err);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("hdr-histogram-js disagrees: %s", err);
+  }
+  return TRUE;
+}
+
+#define NO_NODE "node is not installed: the .hlog and .hgrm are not checked with " \
+                "hdr-histogram-js (build-aux/setup.sh installs it)"
+
 /* The files of a real run, read by hdr-histogram-js (tests/hdr-js/check.js). */
 static void
 test_npm_reader (void)
 {
   g_autoptr(VsTestServer) server = NULL;
-  g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *dir = NULL;
-  g_autofree char *json = NULL, *hlog = NULL, *hgrm = NULL, *check = NULL;
+  g_autofree char *json = NULL, *hlog = NULL, *hgrm = NULL;
   g_autofree char *url_a = NULL, *url_b = NULL;
-  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
-  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");
-  const char *binary = g_getenv ("VERSUS_BINARY");
-  int status;
 
-  if (node == NULL)
+  if (g_find_program_in_path ("node") == NULL)
     {
-      g_test_skip ("node is not installed: the .hlog and .hgrm are not checked with "
-                   "hdr-histogram-js (build-aux/setup.sh installs it)");
+      g_test_skip (NO_NODE);
       return;
     }
-  g_assert_nonnull (source_dir);
-  g_assert_nonnull (binary);
-  check = g_build_filename (source_dir, "tests", "hdr-js", "check.js", NULL);
-  {
-    g_autofree char *modules = g_build_filename (source_dir, "tests", "hdr-js", "node_modules",
-                                                 "hdr-histogram-js", NULL);
-
-    if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
-      g_error ("%s is missing: run build-aux/setup.sh (npm ci in tests/hdr-js)", modules);
-  }
 
   server = vs_test_server_new (NULL);
   url_a = vs_test_server_url (server, "/ok");
   url_b = vs_test_server_url (server, "/delay/3");
   dir = g_dir_make_tmp ("versus-hdr-XXXXXX", &error);
   g_assert_no_error (error);
-  json = g_build_filename (dir, "result.json", NULL);
-  hlog = g_build_filename (dir, "run.hlog", NULL);
-  hgrm = g_build_filename (dir, "hgrm", NULL);
+  json = temp_path (dir, "result.json");
+  hlog = temp_path (dir, "run.hlog");
+  hgrm = temp_path (dir, "hgrm");
 
-  {
-    const char *argv[] = { binary, "run", url_a, url_b, "--name", "ok,slow one", "-c", "4",
-                           "-n", "600", "--tick", "200ms", "--quiet", "--json", json,
-                           "--hlog", hlog, "--hgrm", hgrm, NULL };
-
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                  &error);
-    g_assert_no_error (error);
-    g_test_message ("versus: %s", err);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
+  g_assert_cmpint (run_to_end (start_versus ("run", url_a, url_b, "--name", "ok,slow one", "-c",
+                                             "4", "-n", "600", "--tick", "200ms", "--quiet",
+                                             "--json", json, "--hlog", hlog, "--hgrm", hgrm,
+                                             NULL)), ==, 0);
   g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), ==, 600);
   g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_DELAY), ==, 600);
 
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  {
-    const char *argv[] = { node, check, json, hlog, hgrm, NULL };
-
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                  &error);
-    g_assert_no_error (error);
-    g_test_message ("check.js: %s%s", out, err);
-    if (!g_spawn_check_wait_status (status, NULL))
-      g_error ("hdr-histogram-js disagrees: %s", err);
-  }
+  g_assert_true (check_with_npm (json, hlog, hgrm, &out));
   /* both targets checked, the one with a space in its name under its tag */
   g_assert_nonnull (strstr (out, "target ok (tag ok): 600 samples"));
   g_assert_nonnull (strstr (out, "target slow one (tag slow_one): 600 samples"));
 
-  g_remove (json);
-  g_remove (hlog);
-  {
-    g_autofree char *a = g_build_filename (hgrm, "ok.hgrm", NULL);
-    g_autofree char *b = g_build_filename (hgrm, "slow_one.hgrm", NULL);
+  remove_tree (dir);
+}
 
-    g_remove (a);
-    g_remove (b);
+/* n segments of one plan (extra flags appended), started together against url; their result
+ * files are dir/segment-I.json. */
+static void
+run_segments (const char  *dir,
+              guint        n,
+              const char  *url,
+              const char  *load_flags[])
+{
+  g_autofree char *at = start_time_soon ();
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *segment = g_strdup_printf ("%u/%u", i, n);
+      g_autofree char *name = g_strdup_printf ("segment-%u.json", i);
+      g_autofree char *json = temp_path (dir, name);
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(GError) error = NULL;
+      const char *fixed[] = { g_getenv ("VERSUS_BINARY"), "run", url, "--quiet", "--segment",
+                              segment, "--start-at", at, "--json", json };
+
+      for (guint k = 0; k < G_N_ELEMENTS (fixed); k++)
+        g_ptr_array_add (argv, (char *) fixed[k]);
+      for (guint k = 0; load_flags[k] != NULL; k++)
+        g_ptr_array_add (argv, (char *) load_flags[k]);
+      g_ptr_array_add (argv, NULL);
+      g_ptr_array_add (processes,
+                       g_subprocess_newv ((const char * const *) argv->pdata,
+                                          G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                          G_SUBPROCESS_FLAGS_STDERR_PIPE, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (finish (g_ptr_array_index (processes, i), &err), ==, 0);
+    }
+}
+
+/* merged.json of dir's n segments, with its .hlog and .hgrm; exit status of the merge. */
+static int
+merge_segments (const char  *dir,
+                guint        n,
+                char       **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("VERSUS_BINARY")));
+  g_ptr_array_add (argv, g_strdup ("merge"));
+  g_ptr_array_add (argv, temp_path (dir, "merged.json"));
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (argv, g_strdup_printf ("%s/segment-%u.json", dir, i));
+  g_ptr_array_add (argv, g_strdup ("--hlog"));
+  g_ptr_array_add (argv, temp_path (dir, "merged.hlog"));
+  g_ptr_array_add (argv, g_strdup ("--hgrm"));
+  g_ptr_array_add (argv, temp_path (dir, "hgrm"));
+  g_ptr_array_add (argv, g_strdup ("--quiet"));
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  return finish (process, err);
+}
+
+/* Two segments of a closed-model plan with an odd request count: the server saw exactly the
+ * plan's requests, the merge counts them all, and its every percentile is that of the sum of
+ * the two segments' histograms (rebuilt here from their [value, count] lists), which
+ * hdr-histogram-js confirms from the merged .hlog and .hgrm. */
+static void
+test_merge_closed_segments (void)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/delay/5");
+  g_autofree char *dir = g_dir_make_tmp ("versus-merge-XXXXXX", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *merged_path = temp_path (dir, "merged.json");
+  g_autofree char *hlog = temp_path (dir, "merged.hlog");
+  g_autofree char *hgrm = temp_path (dir, "hgrm");
+  g_autoptr(VsHistogram) sum = vs_histogram_new ();
+  g_autoptr(JsonParser) merged_parser = json_parser_new ();
+  /* about 400 ms: several ticks, which the merge aligns */
+  const char *load[] = { "-c", "5", "-n", "401", "--tick", "100ms", NULL };
+  JsonObject *merged;
+  JsonArray *percentiles;
+  gint64 requests = 0;
+
+  run_segments (dir, 2, url, load);
+  g_assert_cmpint (merge_segments (dir, 2, &err), ==, 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("segment-%u.json", i);
+      g_autofree char *path = temp_path (dir, name);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *segment = load_json (parser, path);
+
+      /* 5 connections over 2 segments: 3 and 2, and the requests in proportion without rounding
+       * loss: ⌊401 · 3/5⌋ = 240 and 401 − 240 = 161 */
+      g_assert_cmpint (summary_int (segment, "requests"), ==, (i == 0 ? 240 : 161));
+      requests += summary_int (segment, "requests");
+      add_listed_histogram (sum, segment);
+    }
+  g_assert_cmpint (requests, ==, 401);
+  g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_DELAY), ==, 401);
+
+  merged = load_json (merged_parser, merged_path);
+  g_assert_false (json_object_has_member (merged, "segment"));
+  g_assert_cmpint (summary_int (merged, "requests"), ==, 401);
+  g_assert_cmpint (summary_int (merged, "responses"), ==, 401);
+  g_assert_cmpint (summary_int (merged, "errors"), ==, 0);
+  g_assert_cmpint (summary_int (merged, "workers"), >=, 2);
+  percentiles = json_object_get_array_member (first_target (merged), "latency_percentiles");
+  g_assert_cmpuint (json_array_get_length (percentiles), ==, 8);
+  for (guint i = 0; i < json_array_get_length (percentiles); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (percentiles, i);
+      double p = json_object_get_double_member (entry, "percentile");
+      double ms = json_object_get_double_member (entry, "ms");
+
+      g_assert_cmpint ((gint64) llround (ms * 1000), ==, vs_histogram_percentile (sum, p));
+    }
+
+  if (check_with_npm (merged_path, hlog, hgrm, &out))
+    g_assert_nonnull (strstr (out, ": 401 samples"));
+  else
+    g_test_message (NO_NODE);
+
+  remove_tree (dir);
+}
+
+static gint64
+sends (JsonObject *result)
+{
+  return summary_int (result, "requests") + summary_int (result, "unsent");
+}
+
+/* Four segments of an open-model plan with Poisson arrivals, started together: their sends are
+ * exactly those of one run of the whole plan (the schedule is one sequence, the segments take
+ * every fourth entry), the server saw each, and the merged rate is the plan's within 1 %. */
+static void
+test_merge_open_segments (void)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/ok");
+  g_autofree char *dir = g_dir_make_tmp ("versus-merge-XXXXXX", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *merged_path = temp_path (dir, "merged.json");
+  g_autofree char *whole_path = temp_path (dir, "whole.json");
+  g_autoptr(JsonParser) merged_parser = json_parser_new ();
+  g_autoptr(JsonParser) whole_parser = json_parser_new ();
+  const char *load[] = { "-c", "8", "-r", "300", "-d", "3s", "--arrival", "poisson", "--seed",
+                         "14", NULL };
+  JsonObject *merged, *whole;
+  guint served;
+  double rps, whole_rps;
+
+  run_segments (dir, 4, url, load);
+  g_assert_cmpint (merge_segments (dir, 4, &err), ==, 0);
+  merged = load_json (merged_parser, merged_path);
+  served = vs_test_server_count (server, VS_TEST_PATH_OK);
+  g_assert_cmpint (summary_int (merged, "responses"), ==, served);
+  g_assert_cmpint (summary_int (merged, "errors"), ==, 0);
+
+  g_assert_cmpint (run_to_end (start_versus ("run", url, "--quiet", "--json", whole_path, "-c",
+                                             "8", "-r", "300", "-d", "3s", "--arrival",
+                                             "poisson", "--seed", "14", NULL)), ==, 0);
+  whole = load_json (whole_parser, whole_path);
+  g_assert_cmpint (summary_int (whole, "responses"), ==,
+                   vs_test_server_count (server, VS_TEST_PATH_OK) - served);
+  /* the same schedule entries were due, in four processes or in one */
+  g_assert_cmpint (sends (merged), ==, sends (whole));
+  g_assert_cmpint (sends (merged), >, 800);
+
+  rps = json_object_get_double_member (json_object_get_object_member (first_target (merged),
+                                                                      "summary"), "rps");
+  whole_rps = json_object_get_double_member (json_object_get_object_member (first_target (whole),
+                                                                            "summary"), "rps");
+  g_test_message ("merged: %" G_GINT64_FORMAT " sends, %.3f requests/s; whole run: %.3f "
+                  "requests/s", sends (merged), rps, whole_rps);
+  g_assert_cmpfloat (fabs (rps / (sends (merged) / 3.0) - 1), <=, 0.01);
+  g_assert_cmpfloat (fabs (rps / whole_rps - 1), <=, 0.01);
+
+  remove_tree (dir);
+}
+
+/* Results of different plans, a segment twice, and segments with a whole run are refused. */
+static void
+test_merge_refused (void)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autofree char *url = vs_test_server_url (server, "/ok");
+  g_autofree char *dir = g_dir_make_tmp ("versus-merge-XXXXXX", NULL);
+  g_autofree char *a = temp_path (dir, "a.json");
+  g_autofree char *b = temp_path (dir, "b.json");
+  g_autofree char *c = temp_path (dir, "c.json");
+  g_autofree char *whole = temp_path (dir, "whole.json");
+  g_autofree char *out = temp_path (dir, "out.json");
+  struct { const char *first, *second, *says; } cases[] = {
+    { a, b, "load.connections differs" },
+    { a, a, "segment 0/2 again" },
+    { a, whole, "segments and whole runs do not merge" },
+  };
+
+  g_assert_cmpint (run_to_end (start_versus ("run", url, "-q", "-c", "2", "-n", "20",
+                                             "--segment", "0/2", "--json", a, NULL)), ==, 0);
+  g_assert_cmpint (run_to_end (start_versus ("run", url, "-q", "-c", "3", "-n", "20",
+                                             "--segment", "1/2", "--json", b, NULL)), ==, 0);
+  g_assert_cmpint (run_to_end (start_versus ("run", url, "-q", "-c", "2", "-n", "20",
+                                             "--json", whole, NULL)), ==, 0);
+  g_assert_cmpint (run_to_end (start_versus ("run", url, "-q", "-c", "2", "-n", "20",
+                                             "--segment", "1/2", "--json", c, NULL)), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autoptr(GSubprocess) process = start_versus ("merge", out, cases[i].first,
+                                                     cases[i].second, "-q", NULL);
+
+      g_assert_cmpint (finish (process, &err), ==, 2);
+      g_assert_nonnull (strstr (err, cases[i].says));
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+
+  /* and the two halves of one plan do merge */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_cmpint (run_to_end (start_versus ("merge", out, a, c, "-q", NULL)), ==, 0);
+    g_assert_cmpint (summary_int (load_json (parser, out), "requests"), ==, 20);
   }
-  g_rmdir (hgrm);
-  g_rmdir (dir);
+
+  remove_tree (dir);
 }
 
 int
@@ -308,6 +669,9 @@ main (int   argc,
   g_test_add_func ("/hdr/decode/refused", test_decode_refused);
   g_test_add_func ("/hdr/tags", test_tags);
   g_test_add_func ("/hdr/npm-reader", test_npm_reader);
+  g_test_add_func ("/merge/closed-segments", test_merge_closed_segments);
+  g_test_add_func ("/merge/open-segments", test_merge_open_segments);
+  g_test_add_func ("/merge/refused", test_merge_refused);
 
   return g_test_run ();
 }
