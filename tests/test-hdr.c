@@ -560,7 +560,7 @@ sends (JsonObject *result)
 
 /* Four segments of an open-model plan with Poisson arrivals, started together: their sends are
  * exactly those of one run of the whole plan (the schedule is one sequence, the segments take
- * every fourth entry), the server saw each, and the merged rate is the plan's within 1 %. */
+ * every fourth entry), the server saw each, and the merged rate is over the plan's 3 s. */
 static void
 test_merge_open_segments (void)
 {
@@ -599,10 +599,16 @@ test_merge_open_segments (void)
                                                                       "summary"), "rps");
   whole_rps = json_object_get_double_member (json_object_get_object_member (first_target (whole),
                                                                             "summary"), "rps");
-  g_test_message ("merged: %" G_GINT64_FORMAT " sends, %.3f requests/s; whole run: %.3f "
-                  "requests/s", sends (merged), rps, whole_rps);
-  g_assert_cmpfloat (fabs (rps / (sends (merged) / 3.0) - 1), <=, 0.01);
-  g_assert_cmpfloat (fabs (rps / whole_rps - 1), <=, 0.01);
+  g_test_message ("merged: %" G_GINT64_FORMAT " sends, %" G_GINT64_FORMAT " unsent, %.3f "
+                  "requests/s; whole run: %" G_GINT64_FORMAT " unsent, %.3f requests/s",
+                  sends (merged), summary_int (merged, "unsent"), rps,
+                  summary_int (whole, "unsent"), whole_rps);
+  /* The four segments lined up into one measured phase of the plan's 3 s: a segment off by a
+   * tick would make it 4 s. The slack is the tick's own jitter on a loaded machine (a process's
+   * last tick of the phase has come 50 ms late, 1.7 %); how many were sent rather than left
+   * unsent is the generators' doing, and is not asserted. */
+  g_assert_cmpfloat (fabs (rps / (summary_int (merged, "requests") / 3.0) - 1), <=, 0.05);
+  g_assert_cmpfloat (fabs (rps / whole_rps - 1), <=, 0.05);
 
   remove_tree (dir);
 }

@@ -436,6 +436,20 @@ test_run_and_export (void)
     g_assert_nonnull (strstr (json, "\"alpha\""));
   }
 
+  /* the HdrHistogram interval log: one line per target and measured tick */
+  {
+    g_autofree char *hlog_path = g_build_filename (dir, "result.hlog", NULL);
+    g_autofree char *hlog = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-hlog", "s",
+                                               hlog_path));
+    vs_test_wait_for_file (dir, "result.hlog", 10);
+    hlog = read_file (dir, "result.hlog");
+    g_assert_nonnull (strstr (hlog, "\n#[Histogram log format version 1.3]\n"));
+    g_assert_nonnull (strstr (hlog, "\nTag=alpha,"));
+    g_assert_nonnull (strstr (hlog, "\nTag=beta,"));
+  }
+
   /* the charts, through the action and straight from the models: never blank */
   {
     g_autofree char *chart_dir = g_build_filename (dir, "charts", NULL);

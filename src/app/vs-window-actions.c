@@ -5,9 +5,13 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
+#include "vs-hlog.h"
 #include "vs-io-async.h"
 #include "vs-window-private.h"
 
@@ -374,6 +378,83 @@ everything_chosen (VsWindow *self,
               _("Exported the results and charts"));
 }
 
+/* The HdrHistogram interval log: made from the results here (they live on the main thread),
+ * written off it. */
+typedef struct
+{
+  char *path;
+  char *text;
+} HlogWrite;
+
+static void
+hlog_write_free (HlogWrite *write)
+{
+  g_free (write->path);
+  g_free (write->text);
+  g_free (write);
+}
+
+static void
+hlog_write_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  HlogWrite *write = data;
+  GError *error = NULL;
+
+  if (vs_file_replace (write->path, write->text, strlen (write->text), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+hlog_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GWeakRef *window = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (window);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (self != NULL && self->dashboard != NULL)
+    report (self, error, _("Exported the HdrHistogram log"));
+  g_weak_ref_clear (window);
+  g_free (window);
+}
+
+static void
+hlog_chosen (VsWindow *self,
+             GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GWeakRef *window;
+  HlogWrite *write;
+
+  if (current_results (self) == NULL)
+    return;
+  write = g_new0 (HlogWrite, 1);
+  write->path = g_file_get_path (file);
+  if (write->path == NULL)
+    {
+      hlog_write_free (write);
+      g_set_error (&error, VS_ERROR, VS_ERROR_IO,
+                   _("Results can only be exported to local files"));
+      report (self, error, NULL);
+      return;
+    }
+  write->text = vs_hlog_render (current_results (self));
+
+  window = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window, self);
+  task = g_task_new (NULL, NULL, hlog_written_cb, window);
+  g_task_set_task_data (task, write, (GDestroyNotify) hlog_write_free);
+  g_task_run_in_thread (task, hlog_write_thread);
+}
+
 /* An "s" parameter: a path to write to directly, or empty to ask. */
 static void
 export_with_param (VsWindow   *self,
@@ -423,6 +504,15 @@ export_json_action (GtkWidget  *widget,
 }
 
 static void
+export_hlog_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), param, CHOOSE_SAVE, _("Export the HdrHistogram Log"),
+                     "result.hlog", hlog_chosen);
+}
+
+static void
 export_charts_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
@@ -443,6 +533,7 @@ _vs_window_class_actions_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", "s", export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.export-json", "s", export_json_action);
+  gtk_widget_class_install_action (widget_class, "win.export-hlog", "s", export_hlog_action);
   gtk_widget_class_install_action (widget_class, "win.export-charts", "s",
                                    export_charts_action);
 
@@ -473,6 +564,7 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
+  gtk_widget_action_set_enabled (widget, "win.export-hlog", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
 
   gtk_widget_set_visible (self->start_button, !running);

@@ -361,6 +361,7 @@ merge_target (VsResults  *results,
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_autoptr(VsStats) total = vs_stats_new ();
   gint64 t0 = G_MAXINT64;
+  double measured_s = 0;
 
   g_array_set_clear_func (rows, row_clear);
   if (!(tick_s > 0))
@@ -387,6 +388,7 @@ merge_target (VsResults  *results,
       /* whole ticks, so that the rows keep their bounds */
       double offset_s = started > 0 ? floor ((started - t0) / 1e6 / tick_s + 0.5) * tick_s : 0;
 
+      measured_s = MAX (measured_s, member_double (object, "measured_s"));
       stats = vs_result_data_read_stats (json_object_get_member (object, "stats"), field,
                                          &local_error);
       if (stats == NULL)
@@ -428,6 +430,9 @@ merge_target (VsResults  *results,
   vs_stats_free (target->total);
   target->total = g_steal_pointer (&total);
   target->started_wall_us = t0;
+  /* the inputs' measured phases ran at the same time: the merged one is the longest of them,
+   * not the span of the merged rows, which the ticks' jitter in each process would lengthen */
+  target->measured_s = measured_s;
   return TRUE;
 }
 

@@ -6,8 +6,8 @@
  * each target's intervals are aligned on the wall clock (each input shifted by the whole ticks
  * between its load's start and the earliest one's) and the rows of one tick and phase added; every
  * figure is then computed afresh from the merged counts and histograms by the code that computes
- * a run's own, so nothing is averaged. The merged measured phase is the span of the merged rows
- * (the segments ran at the same time), and the generator is the sum of the inputs' threads.
+ * a run's own, so nothing is averaged. The merged measured phase is the longest input's (the
+ * segments ran at the same time), and the generator is the sum of the inputs' threads.
  *
  * Refused, with a message naming the file and the reason: a file that is not a JSON result or
  * lacks the whole histograms (written before they were added), results of different plans (the
