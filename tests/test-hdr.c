@@ -9,6 +9,8 @@
 
 #include "vs-error.h"
 #include "vs-hdr.h"
+#include "vs-schedule.h"
+#include "vs-segment.h"
 #include "vs-test-server.h"
 
 typedef struct
@@ -210,6 +212,125 @@ test_tags (void)
   g_assert_cmpstr (tags[5], ==, "ünï");
   g_assert_null (tags[6]);
   g_assert_cmpstr (files[4], ==, "node:8080_api");
+}
+
+/* The shares of N segments add up to the plan's, as a job's threads do. */
+static void
+test_segment_shares (void)
+{
+  const guint connections[] = { 1, 4, 5, 7, 100 };
+  const guint64 requests[] = { 0, 1, 401, 1000003 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (connections); c++)
+    for (guint r = 0; r < G_N_ELEMENTS (requests); r++)
+      for (int model = 0; model < 2; model++)
+        for (guint n = 1; n <= connections[c] && n <= 8; n++)
+          {
+            g_autoptr(VsPlan) plan = vs_plan_new ();
+            guint sum_connections = 0;
+            guint64 sum_requests = 0;
+
+            plan->load.connections = connections[c];
+            plan->load.requests = requests[r];
+            plan->load.model = model ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
+            plan->segment_count = n;
+            for (guint i = 0; i < n; i++)
+              {
+                VsSegmentShare share;
+
+                plan->segment_index = i;
+                vs_segment_share (plan, &share);
+                g_assert_cmpuint (share.connections_before, ==, sum_connections);
+                g_assert_cmpuint (share.connections, >=, 1);
+                sum_connections += share.connections;
+                sum_requests += share.requests;
+              }
+            g_assert_cmpuint (sum_connections, ==, connections[c]);
+            g_assert_cmpuint (sum_requests, ==, requests[r]);
+          }
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* N segments of W threads each (rank I + N·w, stride N·W) send, together, exactly the one
+ * schedule's times, bit for bit, uniform and Poisson. */
+static void
+test_segment_schedule (void)
+{
+  for (int arrival = 0; arrival < 2; arrival++)
+    {
+      VsArrival kind = arrival ? VS_ARRIVAL_POISSON : VS_ARRIVAL_UNIFORM;
+      g_autoptr(GArray) whole = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) split = g_array_new (FALSE, FALSE, sizeof (gint64));
+      const gint64 end_us = 2 * G_USEC_PER_SEC;
+      const guint n = 3, w = 2;
+      VsSchedule one;
+
+      vs_schedule_init (&one, kind, 997.0, 0, 1, 14);
+      for (gint64 t; (t = vs_schedule_peek (&one)) < end_us; vs_schedule_advance (&one))
+        g_array_append_val (whole, t);
+
+      for (guint i = 0; i < n; i++)
+        for (guint k = 0; k < w; k++)
+          {
+            VsSchedule part;
+
+            vs_schedule_init (&part, kind, 997.0, i + n * k, n * w, 14);
+            for (gint64 t; (t = vs_schedule_peek (&part)) < end_us; vs_schedule_advance (&part))
+              g_array_append_val (split, t);
+          }
+      g_array_sort (split, compare_times);
+
+      g_assert_cmpuint (whole->len, >, 1900);
+      g_assert_cmpuint (split->len, ==, whole->len);
+      for (guint j = 0; j < whole->len; j++)
+        g_assert_cmpint (g_array_index (split, gint64, j), ==, g_array_index (whole, gint64, j));
+    }
+}
+
+static void
+test_segment_flags (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(GError) error = NULL;
+  const char * const bad[] = { "4/4", "1", "a/4", "1/0", "-1/4", "1/2/3", "" };
+  gint64 at;
+
+  plan->load.connections = 4;
+  g_assert_true (vs_segment_apply (plan, "3/4", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->segment_index, ==, 3);
+  g_assert_cmpuint (plan->segment_count, ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (vs_segment_apply (plan, bad[i], &error));
+      g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, "--segment: "));
+      g_clear_error (&error);
+    }
+  g_assert_false (vs_segment_apply (plan, "0/5", &error));
+  g_assert_nonnull (strstr (error->message, "at least 5 connections"));
+  g_clear_error (&error);
+
+  g_assert_true (vs_segment_parse_start_at ("2026-12-01T22:00:00Z", &at, &error));
+  g_assert_cmpint (at, ==, G_GINT64_CONSTANT (1796162400) * G_USEC_PER_SEC);
+  g_assert_true (vs_segment_parse_start_at ("2026-12-01T23:00:00.5+01:00", &at, &error));
+  g_assert_cmpint (at, ==, G_GINT64_CONSTANT (1796162400) * G_USEC_PER_SEC + 500000);
+  g_assert_true (vs_segment_parse_start_at ("1796162400.25", &at, &error));
+  g_assert_cmpint (at, ==, G_GINT64_CONSTANT (1796162400) * G_USEC_PER_SEC + 250000);
+  g_assert_no_error (error);
+  g_assert_false (vs_segment_parse_start_at ("2026-12-01T22:00:00", &at, &error));  /* no zone */
+  g_assert_true (g_str_has_prefix (error->message, "--start-at: "));
+  g_clear_error (&error);
+  g_assert_false (vs_segment_parse_start_at ("soon", &at, &error));
+  g_clear_error (&error);
 }
 
 /* --- runs of the binary ------------------------------------------------------------------- */
@@ -675,6 +796,9 @@ main (int   argc,
   g_test_add_func ("/hdr/decode/refused", test_decode_refused);
   g_test_add_func ("/hdr/tags", test_tags);
   g_test_add_func ("/hdr/npm-reader", test_npm_reader);
+  g_test_add_func ("/segment/shares", test_segment_shares);
+  g_test_add_func ("/segment/schedule", test_segment_schedule);
+  g_test_add_func ("/segment/flags", test_segment_flags);
   g_test_add_func ("/merge/closed-segments", test_merge_closed_segments);
   g_test_add_func ("/merge/open-segments", test_merge_open_segments);
   g_test_add_func ("/merge/refused", test_merge_refused);
