@@ -534,6 +534,18 @@ test_npm_reader (void)
   g_assert_nonnull (strstr (out, "target ok (tag ok): 600 samples"));
   g_assert_nonnull (strstr (out, "target slow one (tag slow_one): 600 samples"));
 
+  /* warm-up stays out of the log (its lines add up to the measured responses), and sequential
+   * targets, whose loads start apart, keep their own times; a "/" in a name is a file's "_" */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_to_end (start_versus ("run", url_a, url_b, "--name", "a/b,c", "-c", "2",
+                                             "-d", "1s", "--warmup", "300ms", "--mode",
+                                             "sequential", "--tick", "250ms", "--quiet",
+                                             "--json", json, "--hlog", hlog, "--hgrm", hgrm,
+                                             NULL)), ==, 0);
+  g_assert_true (check_with_npm (json, hlog, hgrm, &out));
+  g_assert_nonnull (strstr (out, "target a/b (tag a/b): "));
+  g_assert_nonnull (strstr (out, "target c (tag c): "));
+
   remove_tree (dir);
 }
 

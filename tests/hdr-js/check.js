@@ -85,8 +85,11 @@ result.targets.forEach((target, i) => {
            `${name}: p${percentile} is ${us} µs in the JSON, slot [${bottom}, ${top}] in the log`);
   }
 
-  const file = fs.readdirSync(hgrmDir).find((f) => f === tags[i] + ".hgrm");
-  expect(file, `${name}: no ${tags[i]}.hgrm in ${hgrmDir}`);
+  // the file is the tag with folder separators made '_' (and a leading dot guarded)
+  const base = tags[i].replace(/[/\\]/g, "_");
+  const wanted = (base.startsWith(".") ? "_" : "") + base + ".hgrm";
+  const file = fs.readdirSync(hgrmDir).find((f) => f === wanted);
+  expect(file, `${name}: no ${wanted} in ${hgrmDir}`);
   const ours = parseDistribution(fs.readFileSync(path.join(hgrmDir, file), "utf8"));
   const theirs = parseDistribution(sum.outputPercentileDistribution(5, 1000));
   expect(ours.rows.length === theirs.rows.length && ours.rows.length > 1,
