@@ -2,7 +2,9 @@
  *
  * A copy of the counts, since the layouts are one (see vs-hdr.h and vs-histogram-private.h).
  * Deflate and inflate are GLib's GZlibCompressor/GZlibDecompressor in zlib format, which is
- * what Java's Deflater and pako write and read.
+ * what Java's Deflater and pako write and read; Versus deflates at zlib's fastest level (every
+ * level inflates alike): a tick's histogram then costs about 0.2–0.4 ms on the main thread
+ * (0.8–16 ms latencies, 20 000 samples, 2.2 KB), against 0.5–1.3 ms at the default level.
  */
 #include "config.h"
 
@@ -176,11 +178,13 @@ encode_v2 (const VsHistogram *histogram)
   return out;
 }
 
+static GPrivate thread_compressor = G_PRIVATE_INIT (g_object_unref);
+
 GBytes *
 vs_hdr_encode (const VsHistogram *histogram)
 {
   g_autoptr(GByteArray) v2 = NULL;
-  g_autoptr(GZlibCompressor) compressor = NULL;
+  GZlibCompressor *compressor;
   g_autoptr(GBytes) deflated = NULL;
   g_autoptr(GError) error = NULL;
   GByteArray *out;
@@ -188,7 +192,15 @@ vs_hdr_encode (const VsHistogram *histogram)
   g_return_val_if_fail (histogram != NULL, NULL);
 
   v2 = encode_v2 (histogram);
-  compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, -1);
+  /* one compressor per thread, reset for each histogram: making one (zlib's deflate state) cost
+   * more than deflating a tick's histogram */
+  compressor = g_private_get (&thread_compressor);
+  if (compressor == NULL)
+    {
+      compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1);
+      g_private_set (&thread_compressor, compressor);
+    }
+  g_converter_reset (G_CONVERTER (compressor));
   deflated = convert_all (G_CONVERTER (compressor), v2->data, v2->len, &error);
   /* deflating memory into memory has no way to fail but a bug */
   if (deflated == NULL)
