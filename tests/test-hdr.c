@@ -506,8 +506,9 @@ test_npm_reader (void)
   g_autofree char *url_a = NULL, *url_b = NULL;
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *node = g_find_program_in_path ("node");
 
-  if (g_find_program_in_path ("node") == NULL)
+  if (node == NULL)
     {
       g_test_skip (NO_NODE);
       return;
