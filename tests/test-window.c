@@ -126,6 +126,21 @@ has_plan_file (gpointer data)
   return VS_WINDOW (data)->plan_file != NULL;
 }
 
+typedef struct
+{
+  VsDashboard *dashboard;
+  VsResults   *before;
+} Replacing;
+
+/* The dashboard shows other results than before. */
+static gboolean
+results_replaced (gpointer data)
+{
+  Replacing *replacing = data;
+
+  return vs_dashboard_get_results (replacing->dashboard) != replacing->before;
+}
+
 static char *
 read_file (const char *dir,
            const char *name)
@@ -836,6 +851,39 @@ test_run_and_export (void)
     vs_test_wait_for_file (dir, "result.json", 10);
     json = read_file (dir, "result.json");
     g_assert_nonnull (strstr (json, "\"alpha\""));
+  }
+
+  /* two result files opened at once are merged: the same run twice counts every request twice,
+   * and the exports then write what the dashboard shows */
+  {
+    g_autofree char *first = g_build_filename (dir, "result.json", NULL);
+    g_autofree char *second = g_build_filename (dir, "again.json", NULL);
+    const char *paths[] = { first, second, NULL };
+    Replacing replacing = { dashboard, vs_dashboard_get_results (dashboard) };
+    guint64 requests = vs_results_get_target (replacing.before, 0)->total->counters.requests;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
+                                               second));
+    vs_test_wait_for_file (dir, "again.json", 10);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-results", "^as",
+                                               paths));
+    vs_test_iterate_until (results_replaced, &replacing, 10);
+    g_assert_cmpuint (vs_results_get_target (vs_dashboard_get_results (dashboard),
+                                             0)->total->counters.requests, ==, 2 * requests);
+  }
+
+  /* the HdrHistogram interval log: one line per target and measured tick */
+  {
+    g_autofree char *hlog_path = g_build_filename (dir, "result.hlog", NULL);
+    g_autofree char *hlog = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-hlog", "s",
+                                               hlog_path));
+    vs_test_wait_for_file (dir, "result.hlog", 10);
+    hlog = read_file (dir, "result.hlog");
+    g_assert_nonnull (strstr (hlog, "\n#[Histogram log format version 1.3]\n"));
+    g_assert_nonnull (strstr (hlog, "\nTag=alpha,"));
+    g_assert_nonnull (strstr (hlog, "\nTag=beta,"));
   }
 
   /* the charts, through the action and straight from the models: never blank */

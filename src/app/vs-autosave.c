@@ -11,7 +11,7 @@
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-file.h"
-#include "vs-result-read.h"
+#include "vs-merge.h"
 
 #define UNFINISHED_PREFIX "unfinished-"
 #define RECOVERED_PREFIX  "recovered-"
@@ -393,7 +393,7 @@ find_thread (GTask        *task,
       const Candidate *candidate = &g_array_index (candidates, Candidate, i);
       g_autoptr(GError) error = NULL;
 
-      found->results = vs_result_read_file (candidate->path, &error);
+      found->results = vs_merge_read_file (candidate->path, &error);
       if (found->results != NULL)
         found->path = g_strdup (candidate->path);
       else

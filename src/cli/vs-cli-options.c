@@ -12,6 +12,7 @@
 #include "vs-cli-options.h"
 #include "vs-error.h"
 #include "vs-format.h"
+#include "vs-segment.h"
 
 /* Every flag as typed; NULL when not given. Numbers are parsed by us, not by GOption, so that
  * a bad value gets the same kind of message as a bad plan field. */
@@ -39,6 +40,8 @@ typedef struct
   char     *pipeline;
   char     *streams;
   char     *plan;
+  char     *segment;
+  char     *start_at;
   char    **urls;
 } Flags;
 
@@ -66,6 +69,8 @@ flags_clear (Flags *flags)
   g_free (flags->pipeline);
   g_free (flags->streams);
   g_free (flags->plan);
+  g_free (flags->segment);
+  g_free (flags->start_at);
   g_strfreev (flags->urls);
 }
 
@@ -78,9 +83,12 @@ vs_cli_options_clear (VsCliOptions *options)
   g_clear_pointer (&options->save_plan, g_free);
   g_clear_pointer (&options->csv_dir, g_free);
   g_clear_pointer (&options->json_file, g_free);
+  g_clear_pointer (&options->hlog_file, g_free);
+  g_clear_pointer (&options->hgrm_dir, g_free);
   options->quiet = FALSE;
   options->allow_commands = FALSE;
   options->version = FALSE;
+  options->start_at_us = 0;
 }
 
 static gboolean
@@ -545,6 +553,15 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Write summary.csv and timeseries.csv into DIR"), "DIR" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &options->json_file,
       N_("Write the whole result as JSON"), "FILE" },
+    { "hlog", 0, 0, G_OPTION_ARG_FILENAME, &options->hlog_file,
+      N_("Write an HdrHistogram interval log (latency in µs, one line per interval and target)"),
+      "FILE" },
+    { "hgrm", 0, 0, G_OPTION_ARG_FILENAME, &options->hgrm_dir,
+      N_("Write each target's percentile distribution (as wrk2 -L prints it) into DIR"), "DIR" },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &flags.segment,
+      N_("Run segment I (from 0) of N equal shares of the load (join them with “versus merge”)"), "I/N" },
+    { "start-at", 0, 0, G_OPTION_ARG_STRING, &flags.start_at,
+      N_("Wait until this wall-clock time (RFC 3339 or epoch seconds), then start"), "TIME" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("No live progress"), NULL },
     { "allow-commands", 0, 0, G_OPTION_ARG_NONE, &options->allow_commands,
@@ -617,6 +634,11 @@ vs_cli_options_parse (VsCliOptions  *options,
   vs_cli_name_targets (plan);
 
   if (!validate (plan, &flags, error))
+    return FALSE;
+
+  if ((flags.segment != NULL && !vs_segment_apply (plan, flags.segment, error)) ||
+      (flags.start_at != NULL &&
+       !vs_segment_parse_start_at (flags.start_at, &options->start_at_us, error)))
     return FALSE;
 
   options->plan = g_steal_pointer (&plan);

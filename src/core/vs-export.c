@@ -19,6 +19,7 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-result-data.h"
 #include "vs-summary.h"
 
 typedef enum
@@ -349,6 +350,49 @@ add_histogram_bucket (gint64   value_us,
   json_builder_end_array (builder);
 }
 
+/* What `versus merge` needs beside the figures (vs-result-data.h): an interval's exact counters,
+ * latency histogram and figures the histogram does not carry. */
+static void
+add_json_interval_data (JsonBuilder          *builder,
+                        const VsTargetResult *target,
+                        guint                 index)
+{
+  const VsInterval *interval = &g_array_index (target->intervals, VsInterval, index);
+  GBytes *latency = g_ptr_array_index (target->interval_latency, index);
+  g_autofree char *hdr = g_base64_encode (g_bytes_get_data (latency, NULL),
+                                          g_bytes_get_size (latency));
+
+  json_builder_set_member_name (builder, "draining");
+  json_builder_add_boolean_value (builder, interval->draining);
+  json_builder_set_member_name (builder, "generator_busy");
+  json_builder_add_double_value (builder, interval->generator_busy);
+  json_builder_set_member_name (builder, "latency_min_us");
+  json_builder_add_int_value (builder, interval->min_us);
+  json_builder_set_member_name (builder, "latency_mean_us");
+  json_builder_add_double_value (builder, interval->mean_us);
+  json_builder_set_member_name (builder, "latency_max_us");
+  json_builder_add_int_value (builder, interval->max_us);
+  json_builder_set_member_name (builder, "latency_hdr");
+  json_builder_add_string_value (builder, hdr);
+  json_builder_set_member_name (builder, "counters");
+  vs_result_data_add_counters (builder, &interval->counters);
+}
+
+/* The whole measured phase as data: every counter and every histogram, whole. */
+static void
+add_json_target_data (JsonBuilder          *builder,
+                      const VsTargetResult *target)
+{
+  json_builder_set_member_name (builder, "load_started_us");
+  json_builder_add_int_value (builder, target->started_wall_us);
+  json_builder_set_member_name (builder, "measured_s");
+  json_builder_add_double_value (builder, target->measured_s);
+  json_builder_set_member_name (builder, "generator_busy_max");
+  json_builder_add_double_value (builder, target->generator_busy_max);
+  json_builder_set_member_name (builder, "stats");
+  vs_result_data_add_stats (builder, target->total);
+}
+
 static void
 add_json_text (JsonBuilder *builder,
                const char  *key,
@@ -442,9 +486,12 @@ add_json_target (JsonBuilder *builder,
       json_builder_begin_object (builder);
       /* column 0 is the target's name, which the enclosing object already carries */
       add_json_members (builder, timeseries_columns, 1, row);
+      add_json_interval_data (builder, target, j);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  add_json_target_data (builder, target);
 
   json_builder_set_member_name (builder, "first_error");
   if (target->first_error != NULL)
@@ -542,6 +589,17 @@ result_json (VsResults  *results,
   json_builder_add_string_value (builder, vs_results_get_engine (results));
   json_builder_set_member_name (builder, "plan");
   json_builder_add_value (builder, json_parser_steal_root (parser));
+  if (vs_results_get_plan (results)->segment_count > 1)
+    {
+      /* --segment: the plan above is the whole one; this result is its share (vs-segment.h) */
+      json_builder_set_member_name (builder, "segment");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_index);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_count);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_array (builder);

@@ -952,75 +952,6 @@ vs_plan_load_from_data (const char  *json,
 
 /* The whole file, when it is a regular file within the size limit. A device, a FIFO or a file
  * growing as it is read never makes Versus read more than MAX_PLAN_BYTES + 1. */
-static char *
-read_plan_file (const char  *path,
-                gsize       *length,
-                GError     **error)
-{
-  g_autofree char *contents = NULL;
-  struct stat st;
-  gsize filled = 0;
-  int fd;
-
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot open “%s”: %s"), path,
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is not a regular file"), path);
-      close (fd);
-      return NULL;
-    }
-  if (st.st_size > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      close (fd);
-      return NULL;
-    }
-
-  contents = g_malloc (MAX_PLAN_BYTES + 2);
-  while (filled <= MAX_PLAN_BYTES)
-    {
-      gssize n = read (fd, contents + filled, MAX_PLAN_BYTES + 1 - filled);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot read “%s”: %s"), path,
-                       g_strerror (saved_errno));
-          close (fd);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      filled += n;
-    }
-  close (fd);
-
-  if (filled > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      return NULL;
-    }
-
-  contents[filled] = '\0';
-  *length = filled;
-  return g_steal_pointer (&contents);
-}
 
 VsPlan *
 vs_plan_load_from_file (const char  *path,
@@ -1035,7 +966,7 @@ vs_plan_load_from_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  contents = read_plan_file (path, &length, error);
+  contents = vs_file_read (path, MAX_PLAN_BYTES, _("a plan"), &length, error);
   if (contents == NULL)
     return NULL;
 

@@ -149,6 +149,8 @@ vs_plan_copy (VsPlan *self)
   copy->tick_us = self->tick_us;
   copy->insecure = self->insecure;
   copy->base_dir = g_strdup (self->base_dir);
+  copy->segment_index = self->segment_index;
+  copy->segment_count = self->segment_count;
 
   return copy;
 }

@@ -107,6 +107,10 @@ typedef struct
   gint64        tick_us;     /* snapshot interval */
   gboolean      insecure;    /* accept any TLS certificate */
   char         *base_dir;    /* where body_file paths are resolved; NULL: working directory */
+  /* `versus run --segment I/N` (vs-segment.h): this process runs share I (from 0) of N of the
+   * load. Not part of the plan file: every segment's result carries the same, whole plan. */
+  guint         segment_index;
+  guint         segment_count;  /* 0 or 1: the whole load */
 } VsPlan;
 
 /* One problem found by validation; path is like "targets[1].url" or "load.rate". */

@@ -2,6 +2,8 @@
 #include "vs-results.h"
 #include "vs-results-private.h"
 
+#include "vs-hdr.h"
+
 struct _VsResults
 {
   GObject         parent_instance;
@@ -28,6 +30,7 @@ vs_results_finalize (GObject *object)
       VsTargetResult *target = &self->targets[i];
 
       g_clear_pointer (&target->intervals, g_array_unref);
+      g_clear_pointer (&target->interval_latency, g_ptr_array_unref);
       g_clear_pointer (&target->total, vs_stats_free);
       g_clear_pointer (&target->first_error, g_free);
     }
@@ -74,6 +77,7 @@ vs_results_new (VsPlan     *plan,
 
       target->target = g_ptr_array_index (plan->targets, i);
       target->intervals = g_array_new (FALSE, TRUE, sizeof (VsInterval));
+      target->interval_latency = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
       target->total = vs_stats_new ();
     }
 
@@ -147,6 +151,27 @@ vs_results_get_target (VsResults *self,
   g_return_val_if_fail (index < self->n_targets, NULL);
 
   return &self->targets[index];
+}
+
+VsTargetResult *
+_vs_results_get_target_mutable (VsResults *self,
+                                guint      index)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (index < self->n_targets, NULL);
+
+  return &self->targets[index];
+}
+
+void
+_vs_results_set_started (VsResults *self,
+                         GDateTime *started)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (started != NULL);
+
+  g_date_time_unref (self->started);
+  self->started = g_date_time_ref (started);
 }
 
 /* Adds to a warm-up row's counters the warm-up requests that ended in a measured tick (all of
@@ -269,6 +294,7 @@ vs_results_add_snapshot (VsResults  *self,
         add_server_sample (&target->server, &snapshot->server);
     }
   g_array_append_val (target->intervals, interval);
+  g_ptr_array_add (target->interval_latency, vs_hdr_encode (latency));
   if (row != snapshot->stats)
     add_stragglers (target, snapshot->stats, row);
 
@@ -287,6 +313,8 @@ vs_results_add_snapshot (VsResults  *self,
         target->measured_s += length;
     }
 
+  if (!target->started)
+    target->started_wall_us = g_get_real_time () - (gint64) (snapshot->end_s * G_USEC_PER_SEC);
   target->started = TRUE;
   if (snapshot->last)
     target->finished = TRUE;
@@ -336,25 +364,4 @@ vs_target_result_at_cap_share (const VsTargetResult *self,
 
   return CLAMP (self->total->counters.at_cap_us / (self->measured_s * G_USEC_PER_SEC * n_workers),
                 0.0, 1.0);
-}
-
-VsTargetResult *
-_vs_results_get_target_mutable (VsResults *self,
-                                guint      index)
-{
-  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
-  g_return_val_if_fail (index < self->n_targets, NULL);
-
-  return &self->targets[index];
-}
-
-void
-_vs_results_set_started (VsResults *self,
-                         GDateTime *started)
-{
-  g_return_if_fail (VS_IS_RESULTS (self));
-  g_return_if_fail (started != NULL);
-
-  g_date_time_unref (self->started);
-  self->started = g_date_time_ref (started);
 }

@@ -59,6 +59,11 @@ typedef struct
 {
   const VsTarget *target;       /* owned by the results' plan */
   GArray         *intervals;    /* VsInterval, in time order */
+  GPtrArray      *interval_latency; /* GBytes per interval, beside intervals: the latency
+                                     * histogram of its row, HdrHistogram V2 compressed (vs-hdr.h),
+                                     * for the .hlog and the JSON result */
+  gint64          started_wall_us;  /* wall clock (µs since the epoch) the target's load started,
+                                     * placed by its first snapshot; 0 before one */
   VsStats        *total;        /* measured phase, cumulative */
   double          measured_s;   /* length of the measured phase so far */
   double          generator_busy_max; /* measured phase: the highest interval generator_busy */
