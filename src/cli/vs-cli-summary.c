@@ -144,7 +144,17 @@ append_load (Summary *summary,
 
       g_string_append_printf (out, _(" after a %s warm-up"), warmup);
     }
-  if (summary->n > 1)
+  if (plan->mode == VS_MODE_ROUNDS)
+    {
+      g_autofree char *seed =
+        g_strdup_printf ("%" G_GUINT64_FORMAT, vs_results_get_rounds_seed (summary->results));
+
+      /* TRANSLATORS: "8 rounds, each target alone in an order shuffled per round (seed 42)" */
+      g_string_append_printf (out, _(", %u rounds, each target alone in an order shuffled per "
+                                     "round (seed %s)"), vs_results_get_n_rounds (summary->results),
+                              seed);
+    }
+  else if (summary->n > 1)
     g_string_append_printf (out, ", %s", plan->mode == VS_MODE_SEQUENTIAL
                                          ? _("one target after the other")
                                          : _("all targets at once"));

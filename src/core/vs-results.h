@@ -32,6 +32,7 @@ typedef struct
   gint64     p999_us;
   gint64     max_us;
   double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
+  guint      round;          /* mode rounds: the trial's round (1 … K); 0 otherwise */
 } VsInterval;
 
 /* A worker thread runnable for more than this share of an interval had no time to wait for the
@@ -48,6 +49,7 @@ typedef struct
   gboolean        started;      /* a snapshot arrived */
   gboolean        finished;     /* the last snapshot arrived */
   char           *first_error;
+  gboolean        stopped;      /* the last snapshot came from a stop, not from the end */
 } VsTargetResult;
 
 #define VS_TYPE_RESULTS (vs_results_get_type ())
@@ -67,6 +69,23 @@ guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
+/* Mode rounds: @n_rounds rounds in @order (n_rounds × n_targets plan indices, copied), shuffled
+ * from @seed. From then on each snapshot also goes into its round's own results, so that every
+ * trial has the whole summary of its own; the whole-run figures stay those of all trials
+ * together, and a target's intervals follow each other on one time line (a trial's start_s
+ * goes on from where the target's previous trial ended). */
+void                  vs_results_set_rounds     (VsResults      *self,
+                                                 guint64         seed,
+                                                 guint           n_rounds,
+                                                 const guint    *order);
+guint                 vs_results_get_n_rounds   (VsResults      *self);  /* 0: not rounds */
+guint64               vs_results_get_rounds_seed (VsResults     *self);
+/* The plan indices of the targets in the order of their trials in @round (1 … n). */
+const guint          *vs_results_get_round_order (VsResults     *self,
+                                                 guint           round);
+/* The results of the trials of @round (1 … n) alone, or NULL. */
+VsResults            *vs_results_get_round      (VsResults      *self,
+                                                 guint           round);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);

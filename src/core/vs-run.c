@@ -12,6 +12,7 @@
 #include "vs-engine.h"
 #include "vs-error.h"
 #include "vs-job.h"
+#include "vs-rounds.h"
 #include "vs-run.h"
 
 /* How often a request-count job (or one draining after its end) is checked for having finished
@@ -39,6 +40,12 @@ struct _VsRun
   gint64        start_us;
   gint64        end_us;
   gboolean      running;
+
+  /* mode rounds: the trials in order, n_rounds × n_targets plan indices */
+  guint        *trials;
+  guint         n_trials;
+  guint         trial;         /* the one being driven */
+  guint64       rounds_seed;
 
   GMutex        lock;
   GCond         cond;
@@ -148,6 +155,50 @@ stop_requested (VsRun *self)
   return stop;
 }
 
+/* ---- mode rounds ------------------------------------------------------------------------ */
+
+/* The round (1 … K) of the trial being driven; 0 outside mode rounds. */
+static guint
+rounds_current (VsRun *self)
+{
+  if (self->trials == NULL)
+    return 0;
+  return self->trial / vs_plan_get_n_targets (self->plan) + 1;
+}
+
+/* Draws the order of every trial (from the plan's seed, or a fresh one): the first job is the
+ * first trial's. */
+static const guint *
+rounds_prepare (VsRun *self)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+
+  self->rounds_seed = self->plan->rounds_seed_set ? self->plan->rounds_seed
+                                                  : vs_rounds_fresh_seed ();
+  self->trials = vs_rounds_order (self->rounds_seed, self->plan->rounds, n_targets);
+  self->n_trials = self->plan->rounds * n_targets;
+  self->trial = 0;
+  return self->trials;
+}
+
+/* The next trial's job, started; NULL after the last one or when it could not start. */
+static VsJob *
+rounds_next_job (VsRun   *self,
+                 GError **error)
+{
+  VsJob *job;
+
+  if (self->trial + 1 >= self->n_trials)
+    return NULL;
+  self->trial++;
+  job = vs_job_new (self->engine, self->plan, &self->trials[self->trial], 1, error);
+  if (job != NULL && !vs_job_start (job, error))
+    g_clear_pointer (&job, vs_job_free);
+  return job;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
 /* Ticks one started job until its duration is over, its request budgets are spent, or a stop
  * is requested. Returns FALSE when the run was stopped. */
 static gboolean
@@ -233,6 +284,8 @@ drive_job (VsRun *self,
           snapshot->draining = draining;
           snapshot->generator_busy = busy;
           snapshot->last = last;
+          snapshot->stopped = last && stopped;
+          snapshot->round = rounds_current (self);
           if (last)
             snapshot->first_error = g_strdup (job->first_errors[t]);
           g_ptr_array_add (snapshots, snapshot);
@@ -254,6 +307,7 @@ prepare (VsRun   *self,
 {
   guint n_targets;
   g_autofree guint *first = NULL;
+  gboolean one_by_one;
 
   if (!vs_plan_validate (self->plan, error))
     return FALSE;
@@ -264,9 +318,12 @@ prepare (VsRun   *self,
   first = g_new (guint, n_targets);
   for (guint t = 0; t < n_targets; t++)
     first[t] = t;
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    first[0] = rounds_prepare (self)[0];
 
-  self->first_job = vs_job_new (self->engine, self->plan, first,
-                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
+  one_by_one = self->plan->mode == VS_MODE_SEQUENTIAL || self->plan->mode == VS_MODE_ROUNDS;
+  self->first_job = vs_job_new (self->engine, self->plan, first, one_by_one ? 1 : n_targets,
+                                error);
   if (self->first_job == NULL)
     return FALSE;
 
@@ -277,6 +334,8 @@ prepare (VsRun   *self,
     }
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  if (self->trials != NULL)
+    vs_results_set_rounds (self->results, self->rounds_seed, self->plan->rounds, self->trials);
   /* every job of the run (one per target in sequential mode) has the same workers */
   vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
   self->start_us = self->first_job->start_us;
@@ -376,6 +435,8 @@ controller_thread (gpointer data)
           if (job != NULL && !vs_job_start (job, &error))
             g_clear_pointer (&job, vs_job_free);
         }
+      else if (go_on && self->plan->mode == VS_MODE_ROUNDS && !stop_requested (self))
+        job = rounds_next_job (self, &error);
     }
 
   deliver (self, NULL, TRUE, error);
@@ -510,6 +571,8 @@ vs_run_get_planned (VsRun *self)
     return 0;
 
   phases = self->plan->mode == VS_MODE_SEQUENTIAL ? vs_plan_get_n_targets (self->plan) : 1;
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    phases = vs_plan_get_n_targets (self->plan) * self->plan->rounds;
   return phases * (load->warmup_us + load->duration_us) / 1e6;
 }
 
@@ -522,6 +585,7 @@ vs_run_finalize (GObject *object)
   g_assert (self->thread == NULL);
   g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);
+  g_clear_pointer (&self->trials, g_free);
   g_clear_object (&self->results);
   g_clear_object (&self->engine);
   g_clear_pointer (&self->context, g_main_context_unref);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-random.h"
 #include "vs-verdict.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -157,26 +158,6 @@ vs_mann_whitney_p (const double *x,
 /* ---------------------------------------------------------------------------------------- */
 /* Bootstrap                                                                                */
 
-/* splitmix64 (Steele, Lea, Flood 2014): small, fast, and the same on every machine, which
- * GRand does not promise across GLib versions. */
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-/* An index below @n from the high 32 bits (multiply-shift; the bias is n / 2^32). */
-static guint
-draw_index (guint64 *state,
-            guint    n)
-{
-  return (guint) (((splitmix64 (state) >> 32) * (guint64) n) >> 32);
-}
-
 static double
 resample_median (guint64      *state,
                  const double *values,
@@ -184,7 +165,7 @@ resample_median (guint64      *state,
                  double       *scratch)
 {
   for (guint i = 0; i < n; i++)
-    scratch[i] = values[draw_index (state, n)];
+    scratch[i] = values[vs_random_below (state, n)];
   return vs_verdict_median (scratch, n);
 }
 

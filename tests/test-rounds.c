@@ -1,0 +1,458 @@
+/* test-rounds.c: mode rounds — plan and flags, the trials' order, per-trial figures held against
+ * the test server's own log, and the verdicts on servers whose difference is known */
+#include <glib-object.h>
+#include <glib/gstdio.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "vs-cli-options.h"
+#include "vs-error.h"
+#include "vs-rounds.h"
+#include "vs-run.h"
+#include "vs-summary.h"
+#include "vs-test-server.h"
+
+/* ---- plan and flags --------------------------------------------------------------------- */
+
+static const char *rounds_plan =
+  "{\"version\":1,\"targets\":[{\"name\":\"a\",\"url\":\"http://127.0.0.1:1/\"},"
+  "{\"name\":\"b\",\"url\":\"http://127.0.0.1:2/\"}],\"mode\":\"rounds\",\"rounds\":8,"
+  "\"rounds_seed\":42}";
+
+static void
+test_plan (void)
+{
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsPlan) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  plan = vs_plan_load_from_data (rounds_plan, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->mode, ==, VS_MODE_ROUNDS);
+  g_assert_cmpuint (plan->rounds, ==, 8);
+  g_assert_true (plan->rounds_seed_set);
+  g_assert_cmpuint (plan->rounds_seed, ==, 42);
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+
+  /* saved and loaded again, and copied: the same */
+  json = vs_plan_to_json (plan);
+  again = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->mode, ==, VS_MODE_ROUNDS);
+  g_assert_cmpuint (again->rounds, ==, 8);
+  g_assert_true (again->rounds_seed_set);
+  g_assert_cmpuint (again->rounds_seed, ==, 42);
+  g_clear_pointer (&again, vs_plan_unref);
+  again = vs_plan_copy (plan);
+  g_assert_cmpuint (again->rounds, ==, 8);
+  g_assert_cmpuint (again->rounds_seed, ==, 42);
+  g_assert_true (again->rounds_seed_set);
+}
+
+/* Each bad plan fails with the field's path at the start of the message. */
+static void
+test_plan_invalid (void)
+{
+  static const struct { const char *members; const char *message; } cases[] = {
+    { "\"mode\":\"rounds\"", "rounds: mode rounds needs a number of rounds" },
+    { "\"mode\":\"rounds\",\"rounds\":0", "rounds: mode rounds needs a number of rounds" },
+    { "\"mode\":\"rounds\",\"rounds\":10001", "rounds: 10001 is out of range; use 1 to 10000" },
+    { "\"mode\":\"rounds\",\"rounds\":-2", "rounds: expected a whole number" },
+    { "\"mode\":\"rounds\",\"rounds\":2.5", "rounds: expected a whole number" },
+    { "\"mode\":\"rounds\",\"rounds\":\"8\"", "rounds: expected a whole number" },
+    { "\"rounds\":8", "rounds: only mode rounds has rounds" },
+    { "\"mode\":\"sequential\",\"rounds\":8", "rounds: only mode rounds has rounds" },
+    { "\"mode\":\"rounds\",\"rounds\":3,\"rounds_seed\":-1", "rounds_seed: expected a whole" },
+    { "\"mode\":\"rounds\",\"rounds\":3,\"rounds_seed\":\"x\"", "rounds_seed: expected a whole" },
+    { "\"rounds_seed\":5", "rounds_seed: only mode rounds shuffles its trials" },
+    { "\"mode\":\"round\"", "mode: " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json =
+        g_strdup_printf ("{\"version\":1,\"targets\":[{\"name\":\"a\",\"url\":"
+                         "\"http://127.0.0.1:1/\"}],%s}", cases[i].members);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsPlan) plan = vs_plan_load_from_data (json, -1, NULL, &error);
+
+      if (plan != NULL)
+        g_assert_false (vs_plan_validate (plan, &error));
+      g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+      if (!g_str_has_prefix (error->message, cases[i].message))
+        g_error ("%s: “%s” does not start with “%s”", json, error->message, cases[i].message);
+    }
+}
+
+static gboolean
+parse (const char  *command,
+       VsCliOptions *options,
+       GError      **error)
+{
+  g_auto(GStrv) argv = g_strsplit (command, " ", -1);
+
+  return vs_cli_options_parse (options, g_strv_length (argv), argv, error);
+}
+
+static void
+test_flags (void)
+{
+  static const struct { const char *command; const char *message; } bad[] = {
+    { "run http://127.0.0.1:1/ --rounds 0", "rounds: mode rounds needs a number of rounds" },
+    { "run http://127.0.0.1:1/ --rounds x", "--rounds: expected a whole number" },
+    { "run http://127.0.0.1:1/ --rounds 3 --mode parallel", "--rounds: --rounds runs mode" },
+    { "run http://127.0.0.1:1/ --rounds-seed 3", "--rounds-seed: only mode rounds" },
+    { "run http://127.0.0.1:1/ --rounds 3 --rounds-seed -3", "--rounds-seed: expected a whole" },
+    { "run http://127.0.0.1:1/ --mode rounds", "rounds: mode rounds needs a number of rounds" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-rounds-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *command = NULL;
+
+  {
+    g_auto(VsCliOptions) options = { 0 };
+
+    g_assert_true (parse ("run http://127.0.0.1:1/ http://127.0.0.1:2/ --rounds 6 "
+                          "--rounds-seed 18446744073709551615", &options, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (options.plan->mode, ==, VS_MODE_ROUNDS);
+    g_assert_cmpuint (options.plan->rounds, ==, 6);
+    g_assert_true (options.plan->rounds_seed_set);
+    g_assert_cmpuint (options.plan->rounds_seed, ==, G_MAXUINT64);
+  }
+  {
+    g_auto(VsCliOptions) options = { 0 };
+
+    g_assert_true (parse ("run http://127.0.0.1:1/ --mode rounds --rounds 2", &options, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (options.plan->rounds, ==, 2);
+    g_assert_false (options.plan->rounds_seed_set);
+  }
+
+  /* a plan file's rounds: kept, overridden by --rounds, dropped by another --mode */
+  g_assert_true (g_file_set_contents (path, rounds_plan, -1, &error));
+  command = g_strdup_printf ("run --plan %s", path);
+  {
+    g_auto(VsCliOptions) options = { 0 };
+    g_autofree char *line = g_strconcat (command, " --rounds 3", NULL);
+
+    g_assert_true (parse (line, &options, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (options.plan->rounds, ==, 3);
+    g_assert_cmpuint (options.plan->rounds_seed, ==, 42);
+  }
+  {
+    g_auto(VsCliOptions) options = { 0 };
+    g_autofree char *line = g_strconcat (command, " --mode sequential", NULL);
+
+    g_assert_true (parse (line, &options, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (options.plan->mode, ==, VS_MODE_SEQUENTIAL);
+    g_assert_cmpuint (options.plan->rounds, ==, 0);
+    g_assert_false (options.plan->rounds_seed_set);
+  }
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(VsCliOptions) options = { 0 };
+      g_autoptr(GError) local_error = NULL;
+
+      g_assert_false (parse (bad[i].command, &options, &local_error));
+      g_assert_error (local_error, VS_ERROR, VS_ERROR_INVALID);
+      if (!g_str_has_prefix (local_error->message, bad[i].message))
+        g_error ("%s: “%s” does not start with “%s”", bad[i].command, local_error->message,
+                 bad[i].message);
+    }
+}
+
+/* ---- the order -------------------------------------------------------------------------- */
+
+/* The same seed gives the same order, each round a permutation, every target once; the rows are
+ * those an independent implementation of splitmix64 and Fisher–Yates gives (Python, in the
+ * comment below), so the order is reproducible outside Versus too. */
+static void
+test_order (void)
+{
+  /* M = 2**64 - 1
+   * def order(seed, rounds, n):
+   *   s = seed; out = []
+   *   for r in range(rounds):
+   *     row = list(range(n))
+   *     for i in range(n, 1, -1):
+   *       s = (s + 0x9e3779b97f4a7c15) & M; z = s
+   *       z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+   *       z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M; z ^= z >> 31
+   *       j = ((z >> 32) * i) >> 32; row[i-1], row[j] = row[j], row[i-1]
+   *     out.append(row)
+   *   return out */
+  static const guint seed42[4][3] = { { 1, 0, 2 }, { 1, 2, 0 }, { 2, 1, 0 }, { 2, 1, 0 } };
+  static const guint seed7[3][5] = { { 3, 4, 2, 0, 1 }, { 4, 3, 1, 0, 2 }, { 2, 3, 4, 1, 0 } };
+  g_autofree guint *a = vs_rounds_order (42, 4, 3);
+  g_autofree guint *b = vs_rounds_order (7, 3, 5);
+  g_autofree guint *many = vs_rounds_order (1, 200, 3);
+  g_autofree guint *again = vs_rounds_order (1, 200, 3);
+  g_autofree guint *other = vs_rounds_order (2, 200, 3);
+  guint seen[6] = { 0 };
+
+  g_assert_cmpmem (a, sizeof seed42, seed42, sizeof seed42);
+  g_assert_cmpmem (b, sizeof seed7, seed7, sizeof seed7);
+  g_assert_cmpmem (many, 600 * sizeof (guint), again, 600 * sizeof (guint));
+  g_assert_true (memcmp (many, other, 600 * sizeof (guint)) != 0);
+
+  for (guint r = 0; r < 200; r++)
+    {
+      const guint *row = many + r * 3;
+      guint mask = (1u << row[0]) | (1u << row[1]) | (1u << row[2]);
+
+      g_assert_cmpuint (mask, ==, 7);  /* every target once */
+      /* which of the 6 orders: the first two determine it */
+      seen[row[0] * 2 + (row[1] > row[0] ? row[1] - 1 : row[1])]++;
+    }
+  /* shuffled: every order occurs, none far from 200 / 6 = 33 */
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (seen[i], >, 15);
+}
+
+/* ---- runs ------------------------------------------------------------------------------- */
+
+static void
+on_finished (VsRun    *run,
+             gboolean *finished)
+{
+  *finished = TRUE;
+}
+
+static VsResults *
+run_plan (VsPlan *plan)
+{
+  g_autoptr(VsRun) run = vs_run_new (plan);
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (vs_run_start (run, &error));
+  g_assert_no_error (error);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (vs_run_get_error (run));
+  return g_object_ref (vs_run_get_results (run));
+}
+
+static guint64
+rows_requests (const VsTargetResult *target)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < target->intervals->len; i++)
+    sum += g_array_index (target->intervals, VsInterval, i).counters.requests;
+  return sum;
+}
+
+/* The runs the server's log must show for these trials: a trial's answers, with those of the
+ * next trial when it loads the same path (the last of one round and the first of the next). */
+static GArray *
+expected_segments (VsResults        *results,
+                   const VsTestPath *paths)
+{
+  GArray *segments = g_array_new (FALSE, FALSE, sizeof (VsTestSegment));
+  guint n_targets = vs_results_get_n_targets (results);
+
+  for (guint r = 1; r <= vs_results_get_n_rounds (results); r++)
+    for (guint k = 0; k < n_targets; k++)
+      {
+        guint t = vs_results_get_round_order (results, r)[k];
+        const VsTargetResult *trial = vs_results_get_target (vs_results_get_round (results, r), t);
+        VsTestSegment *last = segments->len > 0 ? &g_array_index (segments, VsTestSegment,
+                                                                  segments->len - 1) : NULL;
+
+        if (last != NULL && last->path == paths[t])
+          last->count += rows_requests (trial);
+        else
+          g_array_append_val (segments, ((VsTestSegment) { paths[t], rows_requests (trial) }));
+      }
+  return segments;
+}
+
+static void
+assert_segments (GArray *seen,
+                 GArray *expected)
+{
+  g_assert_cmpuint (seen->len, ==, expected->len);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      g_assert_cmpint (g_array_index (seen, VsTestSegment, i).path, ==,
+                       g_array_index (expected, VsTestSegment, i).path);
+      g_assert_cmpuint (g_array_index (seen, VsTestSegment, i).count, ==,
+                        g_array_index (expected, VsTestSegment, i).count);
+    }
+}
+
+/* Three targets on one server, each its own path: the server's log of answers, run by run, is
+ * the trials in the order the seed gives, and each trial's requests (warm-up and measured, all
+ * its rows) are exactly what the server answered in that run. The whole-run figures are all
+ * trials together, and each interval carries its round. */
+static void
+test_run_order_and_counts (void)
+{
+  static const VsTestPath paths[] = { VS_TEST_PATH_OK, VS_TEST_PATH_STATUS, VS_TEST_PATH_DELAY };
+  static const char * const urls[] = { "/ok", "/status/200", "/delay/0" };
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(GArray) segments = NULL;
+  g_autofree guint *expected = NULL;
+  const guint n_rounds = 3, n_targets = 3;
+
+  for (guint t = 0; t < n_targets; t++)
+    {
+      g_autofree char *url = vs_test_server_url (server, urls[t]);
+      g_autofree char *name = g_strdup_printf ("t%u", t);
+
+      vs_plan_add_target (plan, vs_target_new (name, url));
+    }
+  plan->mode = VS_MODE_ROUNDS;
+  plan->rounds = n_rounds;
+  plan->rounds_seed = 42;
+  plan->rounds_seed_set = TRUE;
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->load.duration_us = 250 * 1000;
+  plan->load.warmup_us = 100 * 1000;
+  plan->tick_us = 100 * 1000;
+
+  results = run_plan (plan);
+  segments = vs_test_server_segments (server);
+  expected = vs_rounds_order (42, n_rounds, n_targets);
+
+  g_assert_cmpuint (vs_results_get_n_rounds (results), ==, n_rounds);
+  g_assert_cmpuint (vs_results_get_rounds_seed (results), ==, 42);
+  {
+    g_autoptr(GArray) expect = expected_segments (results, paths);
+
+    assert_segments (segments, expect);
+  }
+  for (guint r = 1; r <= n_rounds; r++)
+    {
+      const guint *order = vs_results_get_round_order (results, r);
+      VsResults *trials = vs_results_get_round (results, r);
+
+      g_assert_cmpmem (order, n_targets * sizeof (guint),
+                       expected + (r - 1) * n_targets, n_targets * sizeof (guint));
+      for (guint k = 0; k < n_targets; k++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (trials, order[k]);
+
+          g_assert_true (trial->finished);
+          g_assert_false (trial->stopped);
+          g_assert_cmpuint (vs_counters_errors (&trial->total->counters), ==, 0);
+          g_assert_cmpuint (trial->total->counters.requests, >, 0);
+          for (guint i = 0; i < trial->intervals->len; i++)
+            g_assert_cmpuint (g_array_index (trial->intervals, VsInterval, i).round, ==, r);
+        }
+    }
+
+  for (guint t = 0; t < n_targets; t++)
+    {
+      const VsTargetResult *whole = vs_results_get_target (results, t);
+      guint64 measured = 0, all = 0;
+      double measured_s = 0, last_end = 0;
+      guint last_round = 0;
+
+      for (guint r = 1; r <= n_rounds; r++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (vs_results_get_round (results, r),
+                                                               t);
+
+          measured += trial->total->counters.requests;
+          measured_s += trial->measured_s;
+          all += rows_requests (trial);
+        }
+      g_assert_cmpuint (whole->total->counters.requests, ==, measured);
+      g_assert_cmpuint (rows_requests (whole), ==, all);
+      g_assert_cmpuint (vs_test_server_count (server, paths[t]), ==, all);
+      g_assert_cmpfloat_with_epsilon (whole->measured_s, measured_s, 1e-9);
+      g_assert_true (whole->finished);
+      /* one time line: the trials follow each other, rounds in order */
+      for (guint i = 0; i < whole->intervals->len; i++)
+        {
+          const VsInterval *interval = &g_array_index (whole->intervals, VsInterval, i);
+
+          g_assert_cmpuint (interval->round, >=, last_round);
+          g_assert_cmpfloat (interval->start_s, >=, last_end - 1e-9);
+          last_round = interval->round;
+          last_end = interval->end_s;
+        }
+      g_assert_cmpuint (last_round, ==, n_rounds);
+    }
+}
+
+/* Without a seed a fresh one is drawn and recorded, and it is the one the order came from; a
+ * run by request count gives every trial exactly its count. */
+static void
+test_run_fresh_seed (void)
+{
+  static const VsTestPath paths[] = { VS_TEST_PATH_OK, VS_TEST_PATH_STATUS };
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(GArray) segments = NULL;
+  g_autofree char *ok = vs_test_server_url (server, "/ok");
+  g_autofree char *status = vs_test_server_url (server, "/status/200");
+  g_autofree guint *expected = NULL;
+
+  vs_plan_add_target (plan, vs_target_new ("ok", ok));
+  vs_plan_add_target (plan, vs_target_new ("status", status));
+  plan->mode = VS_MODE_ROUNDS;
+  plan->rounds = 4;
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->load.duration_us = 0;
+  plan->load.requests = 30;
+  plan->tick_us = 100 * 1000;
+
+  results = run_plan (plan);
+  expected = vs_rounds_order (vs_results_get_rounds_seed (results), 4, 2);
+  segments = vs_test_server_segments (server);
+  {
+    g_autoptr(GArray) expect = expected_segments (results, paths);
+
+    assert_segments (segments, expect);
+  }
+  for (guint r = 1; r <= 4; r++)
+    {
+      const guint *order = vs_results_get_round_order (results, r);
+
+      g_assert_cmpmem (order, 2 * sizeof (guint), expected + (r - 1) * 2, 2 * sizeof (guint));
+      for (guint k = 0; k < 2; k++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (vs_results_get_round (results, r),
+                                                               order[k]);
+
+          g_assert_cmpuint (trial->total->counters.requests, ==, 30);
+          g_assert_cmpuint (rows_requests (trial), ==, 30);
+        }
+    }
+  g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.requests, ==, 120);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/rounds/plan", test_plan);
+  g_test_add_func ("/engine/rounds/plan-invalid", test_plan_invalid);
+  g_test_add_func ("/engine/rounds/flags", test_flags);
+  g_test_add_func ("/engine/rounds/order", test_order);
+  g_test_add_func ("/engine/rounds/run-order-and-counts", test_run_order_and_counts);
+  g_test_add_func ("/engine/rounds/run-fresh-seed", test_run_fresh_seed);
+
+  return g_test_run ();
+}
