@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "vs-cli-options.h"
+#include <json-glib/json-glib.h>
+
 #include "vs-error.h"
+#include "vs-export.h"
 #include "vs-rounds.h"
 #include "vs-run.h"
 #include "vs-summary.h"
@@ -392,6 +395,129 @@ test_run_order_and_counts (void)
     }
 }
 
+typedef gboolean (*Export) (VsResults *results, GOutputStream *stream, GError **error);
+
+static char *
+export_text (VsResults *results,
+             Export     export)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (export (results, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (stream, "", 1, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (stream, NULL, NULL));
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+}
+
+static int
+column_of (GStrv        header,
+           const char  *name)
+{
+  for (guint i = 0; header[i] != NULL; i++)
+    if (g_str_equal (header[i], name))
+      return (int) i;
+  g_error ("no column %s", name);
+  return -1;
+}
+
+/* summary.csv: the whole-run rows (round empty), then one row per target per round with that
+ * trial's own count; timeseries.csv: every row with its round; the JSON: the seed, the order
+ * and every trial. */
+static void
+check_exports (VsResults *results,
+               guint64    per_trial)
+{
+  guint n_rounds = vs_results_get_n_rounds (results);
+  guint n_targets = vs_results_get_n_targets (results);
+  g_autofree char *summary = export_text (results, vs_export_summary_csv);
+  g_autofree char *timeseries = export_text (results, vs_export_timeseries_csv);
+  g_autofree char *json = export_text (results, vs_export_json);
+  g_auto(GStrv) lines = g_strsplit (summary, "\n", -1);
+  g_auto(GStrv) header = g_strsplit (lines[0], ",", -1);
+  g_auto(GStrv) ts_lines = g_strsplit (timeseries, "\n", -1);
+  g_auto(GStrv) ts_header = g_strsplit (ts_lines[0], ",", -1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  int round_column = column_of (header, "round");
+  int requests_column = column_of (header, "requests");
+  int target_column = column_of (header, "target");
+  int ts_round = column_of (ts_header, "round");
+  guint ts_rows = 0, intervals = 0;
+  JsonObject *rounds;
+  JsonArray *trials;
+
+  /* header, whole-run rows, trial rows, and the empty string after the last line end */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + n_targets + n_rounds * n_targets + 1);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      guint t = (i - 1) % n_targets;
+      const VsTargetResult *target = vs_results_get_target (results, t);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, g_strv_length (header));
+      g_assert_cmpstr (fields[target_column], ==, target->target->name);
+      if (i <= n_targets)
+        {
+          g_assert_cmpstr (fields[round_column], ==, "");
+          g_assert_cmpuint (g_ascii_strtoull (fields[requests_column], NULL, 10), ==,
+                            target->total->counters.requests);
+        }
+      else
+        {
+          guint round = (i - 1 - n_targets) / n_targets + 1;
+          g_autofree char *expected = g_strdup_printf ("%u", round);
+
+          g_assert_cmpstr (fields[round_column], ==, expected);
+          g_assert_cmpuint (g_ascii_strtoull (fields[requests_column], NULL, 10), ==, per_trial);
+        }
+    }
+
+  for (guint i = 1; ts_lines[i] != NULL && *ts_lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (ts_lines[i], ",", -1);
+      guint64 round = g_ascii_strtoull (fields[ts_round], NULL, 10);
+
+      g_assert_cmpuint (round, >=, 1);
+      g_assert_cmpuint (round, <=, n_rounds);
+      ts_rows++;
+    }
+  for (guint t = 0; t < n_targets; t++)
+    intervals += vs_results_get_target (results, t)->intervals->len;
+  g_assert_cmpuint (ts_rows, ==, intervals);
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  rounds = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "rounds");
+  g_assert_nonnull (rounds);
+  g_assert_cmpint (json_object_get_int_member (rounds, "count"), ==, n_rounds);
+  g_assert_cmpuint (json_object_get_int_member (rounds, "seed"), ==,
+                    vs_results_get_rounds_seed (results));
+  trials = json_object_get_array_member (rounds, "trials");
+  g_assert_cmpuint (json_array_get_length (trials), ==, n_rounds * n_targets);
+  for (guint i = 0; i < json_array_get_length (trials); i++)
+    {
+      JsonObject *trial = json_array_get_object_element (trials, i);
+      guint round = i / n_targets + 1;
+      guint target = vs_results_get_round_order (results, round)[i % n_targets];
+      JsonArray *order = json_array_get_array_element (json_object_get_array_member (rounds,
+                                                                                     "order"),
+                                                       round - 1);
+
+      g_assert_cmpint (json_object_get_int_member (trial, "round"), ==, round);
+      g_assert_cmpstr (json_object_get_string_member (trial, "target"), ==,
+                       vs_results_get_target (results, target)->target->name);
+      g_assert_cmpstr (json_array_get_string_element (order, i % n_targets), ==,
+                       vs_results_get_target (results, target)->target->name);
+      g_assert_true (json_object_get_boolean_member (trial, "complete"));
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (trial,
+                                                                                  "summary"),
+                                                   "requests"), ==, per_trial);
+    }
+}
+
 /* Without a seed a fresh one is drawn and recorded, and it is the one the order came from; a
  * run by request count gives every trial exactly its count. */
 static void
@@ -439,6 +565,8 @@ test_run_fresh_seed (void)
         }
     }
   g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.requests, ==, 120);
+
+  check_exports (results, 30);
 }
 
 int
