@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vs-cli-options.h"
+#include "vs-cli-summary.h"
 #include <json-glib/json-glib.h>
 
 #include "vs-error.h"
@@ -257,6 +258,39 @@ rows_requests (const VsTargetResult *target)
   return sum;
 }
 
+/* The server's log once it holds @total answers: a client can read the last response a moment
+ * before the server's thread has noted it written, so the log is given up to two seconds to
+ * catch up (and then compared exactly, whatever it holds). */
+static GArray *
+settled_segments (VsTestServer *server,
+                  guint64       total)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      GArray *segments = vs_test_server_segments (server);
+      guint64 sum = 0;
+
+      for (guint i = 0; i < segments->len; i++)
+        sum += g_array_index (segments, VsTestSegment, i).count;
+      if (sum >= total || g_get_monotonic_time () > deadline)
+        return segments;
+      g_array_unref (segments);
+      g_usleep (10 * 1000);
+    }
+}
+
+static guint64
+all_requests (VsResults *results)
+{
+  guint64 sum = 0;
+
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    sum += rows_requests (vs_results_get_target (results, t));
+  return sum;
+}
+
 /* The runs the server's log must show for these trials: a trial's answers, with those of the
  * next trial when it loads the same path (the last of one round and the first of the next). */
 static GArray *
@@ -330,7 +364,7 @@ test_run_order_and_counts (void)
   plan->tick_us = 100 * 1000;
 
   results = run_plan (plan);
-  segments = vs_test_server_segments (server);
+  segments = settled_segments (server, all_requests (results));
   expected = vs_rounds_order (42, n_rounds, n_targets);
 
   g_assert_cmpuint (vs_results_get_n_rounds (results), ==, n_rounds);
@@ -544,7 +578,7 @@ test_run_fresh_seed (void)
 
   results = run_plan (plan);
   expected = vs_rounds_order (vs_results_get_rounds_seed (results), 4, 2);
-  segments = vs_test_server_segments (server);
+  segments = settled_segments (server, all_requests (results));
   {
     g_autoptr(GArray) expect = expected_segments (results, paths);
 
@@ -569,6 +603,181 @@ test_run_fresh_seed (void)
   check_exports (results, 30);
 }
 
+/* ---- verdicts ---------------------------------------------------------------------------- */
+
+static const VsCompared *
+compared_by_id (const char *id)
+{
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    if (g_str_equal (vs_rounds_get_compared (c)->id, id))
+      return vs_rounds_get_compared (c);
+  g_error ("no compared figure %s", id);
+  return NULL;
+}
+
+/* Two targets, each on a server of its own, in mode rounds. */
+static VsResults *
+run_two (const char *first_path,
+         const char *second_path,
+         guint       rounds)
+{
+  g_autoptr(VsTestServer) one = vs_test_server_new (NULL);
+  g_autoptr(VsTestServer) two = vs_test_server_new (NULL);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autofree char *url_one = vs_test_server_url (one, first_path);
+  g_autofree char *url_two = vs_test_server_url (two, second_path);
+
+  vs_plan_add_target (plan, vs_target_new ("first", url_one));
+  vs_plan_add_target (plan, vs_target_new ("second", url_two));
+  plan->mode = VS_MODE_ROUNDS;
+  plan->rounds = rounds;
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->load.duration_us = 200 * 1000;
+  plan->load.warmup_us = 50 * 1000;
+  plan->tick_us = 100 * 1000;
+  return run_plan (plan);
+}
+
+/* The whole-run row of @target in summary.csv carries the verdict's numbers as printed. */
+static void
+assert_csv_verdict (VsResults       *results,
+                    guint            target,
+                    const char      *id,
+                    const VsVerdict *verdict)
+{
+  g_autofree char *summary = export_text (results, vs_export_summary_csv);
+  g_auto(GStrv) lines = g_strsplit (summary, "\n", -1);
+  g_auto(GStrv) header = g_strsplit (lines[0], ",", -1);
+  g_auto(GStrv) first = g_strsplit (lines[1], ",", -1);
+  g_auto(GStrv) row = g_strsplit (lines[1 + target], ",", -1);
+  g_autofree char *ratio = g_strconcat (id, "_ratio", NULL);
+  g_autofree char *low = g_strconcat (id, "_ratio_ci_low", NULL);
+  g_autofree char *high = g_strconcat (id, "_ratio_ci_high", NULL);
+  g_autofree char *p = g_strconcat (id, "_p_value", NULL);
+  const char * const columns[] = { ratio, low, high, p };
+  const double values[] = { verdict->ratio, verdict->ci_low, verdict->ci_high,
+                            verdict->p_value };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      char expected[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+      /* not computed: an empty field */
+      if (isfinite (values[i]))
+        g_ascii_formatd (expected, sizeof expected, "%.4g", values[i]);
+      g_assert_cmpstr (row[column_of (header, columns[i])], ==, expected);
+      /* the first target is the baseline: nothing to compare */
+      g_assert_cmpstr (first[column_of (header, columns[i])], ==, "");
+    }
+}
+
+/* Two identical servers: the interval of the throughput ratio contains 1 and the verdict is
+ * "no clear difference". By design a verdict calls a difference between identical servers in
+ * at most α = 5 % of runs (p < 0.05 and an interval without 1 both by chance), so the test
+ * allows three attempts: a verdict that is right fails it once in 8,000 runs, one biased
+ * towards differences almost always. */
+static void
+test_identical (void)
+{
+  const VsCompared *rps = compared_by_id ("rps");
+  gboolean clear = TRUE;
+
+  for (guint attempt = 0; attempt < 3 && clear; attempt++)
+    {
+      g_autoptr(VsResults) results = run_two ("/ok", "/ok", 8);
+      g_autofree char *text = NULL;
+      g_autofree char *table = NULL;
+      VsVerdict verdict;
+
+      g_assert_true (vs_rounds_verdict (results, 1, rps, &verdict));
+      g_assert_cmpuint (verdict.n_baseline, ==, 8);
+      g_assert_cmpuint (verdict.n_other, ==, 8);
+      g_assert_cmpuint (verdict.resamples, ==, 10000);
+      g_assert_cmpuint (verdict.seed, ==, vs_results_get_rounds_seed (results));
+      text = vs_rounds_verdict_text (results, 1, rps, &verdict, VS_FORMAT_C);
+      g_test_message ("attempt %u: %s (ratio %.3f, CI %.3f–%.3f)", attempt + 1, text,
+                      verdict.ratio, verdict.ci_low, verdict.ci_high);
+      clear = !(verdict.ci_low <= 1.0 && verdict.ci_high >= 1.0 &&
+                verdict.kind == VS_VERDICT_NO_DIFFERENCE);
+      if (clear)
+        continue;
+
+      g_assert_true (g_str_has_prefix (text, "second: no clear difference from first "
+                                             "throughput (p = "));
+      g_assert_true (g_str_has_suffix (text, ", n = 8+8)"));
+      assert_csv_verdict (results, 1, "rps", &verdict);
+      table = vs_cli_summary_render (results);
+      g_assert_nonnull (strstr (table, "B/A 95 % CI"));
+      g_assert_nonnull (strstr (table, text));
+    }
+  g_assert_false (clear);
+}
+
+/* A server that answers every request 5 ms late, against one that answers at once: with two
+ * connections it cannot pass 2 / 5 ms = 400 requests/s, and every latency is at least 5 ms, so
+ * the throughput interval lies below 1, the p50 interval above, and both are clear (5 rounds
+ * that never overlap give p = 2 / C(10, 5) = 0.0079). */
+static void
+test_delayed (void)
+{
+  g_autoptr(VsResults) results = run_two ("/ok", "/delay/5", 5);
+  const VsCompared *rps = compared_by_id ("rps");
+  const VsCompared *p50 = compared_by_id ("p50");
+  g_autofree char *text = NULL;
+  g_autofree char *table = NULL;
+  VsVerdict verdict;
+
+  g_assert_true (vs_rounds_verdict (results, 1, rps, &verdict));
+  text = vs_rounds_verdict_text (results, 1, rps, &verdict, VS_FORMAT_C);
+  g_test_message ("%s", text);
+  g_assert_cmpint (verdict.kind, ==, VS_VERDICT_WORSE);
+  g_assert_cmpfloat (verdict.ci_high, <, 1.0);
+  g_assert_cmpfloat (verdict.median_other, <=, 2 / 0.005);
+  g_assert_cmpfloat (verdict.p_value, <, 0.05);
+  g_assert_true (g_str_has_prefix (text, "second: "));
+  g_assert_nonnull (strstr (text, "× first throughput (95 % CI "));
+  g_assert_true (g_str_has_suffix (text, ", n = 5+5)"));
+  assert_csv_verdict (results, 1, "rps", &verdict);
+  table = vs_cli_summary_render (results);
+  g_assert_nonnull (strstr (table, text));
+
+  g_assert_true (vs_rounds_verdict (results, 1, p50, &verdict));
+  g_clear_pointer (&text, g_free);
+  text = vs_rounds_verdict_text (results, 1, p50, &verdict, VS_FORMAT_C);
+  g_test_message ("%s", text);
+  g_assert_cmpint (verdict.kind, ==, VS_VERDICT_WORSE);
+  g_assert_cmpfloat (verdict.ci_low, >, 1.0);
+  g_assert_cmpfloat (verdict.median_other, >=, 5000);  /* µs: the server's own delay */
+  assert_csv_verdict (results, 1, "p50", &verdict);
+}
+
+/* Fewer than 4 trials per target: no number, but how many rounds are needed; and the files
+ * leave the verdict columns empty. */
+static void
+test_too_few (void)
+{
+  g_autoptr(VsResults) results = run_two ("/ok", "/ok", 3);
+  const VsCompared *rps = compared_by_id ("rps");
+  g_autofree char *text = NULL;
+  g_autofree char *table = NULL;
+  VsVerdict verdict;
+
+  g_assert_true (vs_rounds_verdict (results, 1, rps, &verdict));
+  g_assert_cmpint (verdict.kind, ==, VS_VERDICT_NOT_COMPUTED);
+  text = vs_rounds_verdict_text (results, 1, rps, &verdict, VS_FORMAT_C);
+  g_assert_cmpstr (text, ==, "second: need ≥ 4 rounds for a confidence interval (n = 3+3)");
+  table = vs_cli_summary_render (results);
+  g_assert_nonnull (strstr (table, text));
+  /* said once for the target, not once per figure */
+  g_assert_null (strstr (strstr (table, text) + 1, text));
+  g_assert_false (isfinite (verdict.ci_low));
+  g_assert_false (isfinite (verdict.p_value));
+  /* the ratio of 3 medians is there; the interval and p are empty fields, never "nan" */
+  g_assert_true (isfinite (verdict.ratio));
+  assert_csv_verdict (results, 1, "rps", &verdict);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +790,9 @@ main (int    argc,
   g_test_add_func ("/engine/rounds/order", test_order);
   g_test_add_func ("/engine/rounds/run-order-and-counts", test_run_order_and_counts);
   g_test_add_func ("/engine/rounds/run-fresh-seed", test_run_fresh_seed);
+  g_test_add_func ("/engine/rounds/verdict-identical", test_identical);
+  g_test_add_func ("/engine/rounds/verdict-delayed", test_delayed);
+  g_test_add_func ("/engine/rounds/verdict-too-few", test_too_few);
 
   return g_test_run ();
 }

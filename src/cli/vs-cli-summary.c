@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n.h>
 
 #include "vs-cli-summary.h"
 #include "vs-cli-table.h"
 #include "vs-format.h"
+#include "vs-rounds.h"
 #include "vs-summary.h"
 
 typedef struct
@@ -15,15 +17,58 @@ typedef struct
   VsResults  *results;
   guint       n;            /* targets */
   VsCliTable *table;
-  char      **cells;        /* scratch, label + targets + ratios */
+  char      **cells;        /* scratch, label + targets + ratios (+ intervals) */
+  guint       n_columns;
+  gboolean    rounds;       /* mode rounds with two targets or more: a 95 % CI column each */
 } Summary;
 
 static void
 flush_row (Summary *summary)
 {
   vs_cli_table_add_row (summary->table, (const char * const *) summary->cells);
-  for (guint c = 0; c < 2 * summary->n; c++)
+  for (guint c = 0; c < summary->n_columns; c++)
     g_clear_pointer (&summary->cells[c], g_free);
+}
+
+/* The compared figure read from @metric's trials, or NULL. */
+static const VsCompared *
+compared_of (const VsMetric *metric)
+{
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    if (g_strcmp0 (vs_rounds_get_compared (c)->metric, metric->id) == 0)
+      return vs_rounds_get_compared (c);
+  return NULL;
+}
+
+/* Mode rounds, a compared row: the ratio of the trials' medians and its interval, which the
+ * verdict lines cite too; "–" where there is none. */
+static void
+add_verdict_cells (Summary        *summary,
+                   const VsMetric *metric)
+{
+  const VsCompared *compared = compared_of (metric);
+  guint n = summary->n;
+
+  for (guint i = 1; i < n; i++)
+    {
+      VsVerdict verdict;
+
+      if (compared == NULL)
+        {
+          summary->cells[2 * n - 1 + i] = g_strdup ("");
+          continue;
+        }
+      g_clear_pointer (&summary->cells[n + i], g_free);
+      if (!vs_rounds_verdict (summary->results, i, compared, &verdict))
+        verdict = (VsVerdict) { .ratio = NAN, .ci_low = NAN, .ci_high = NAN };
+      summary->cells[n + i] = isfinite (verdict.ratio) ? vs_format_ratio (verdict.ratio,
+                                                                          VS_FORMAT_C)
+                                                       : g_strdup ("–");
+      summary->cells[2 * n - 1 + i] =
+        isfinite (verdict.ci_low) ? vs_verdict_format_interval (verdict.ci_low, verdict.ci_high,
+                                                                VS_FORMAT_C)
+                                  : g_strdup ("–");
+    }
 }
 
 /* One row of the summary table: every cell as vs-summary renders it, '.' decimals. */
@@ -41,6 +86,8 @@ add_metric_row (Summary        *summary,
     summary->cells[1 + i] = vs_summary_format_cell (summary->results, i, metric, VS_FORMAT_C);
   for (guint i = 1; i < n; i++)
     summary->cells[n + i] = vs_summary_format_ratio (summary->results, i, metric, VS_FORMAT_C);
+  if (summary->rounds)
+    add_verdict_cells (summary, metric);
   flush_row (summary);
 }
 
@@ -61,6 +108,8 @@ add_header (Summary *summary)
     }
   for (guint i = 1; i < n; i++)
     summary->cells[n + i] = g_strdup_printf ("%c/A", 'A' + i % 26);
+  for (guint i = 1; summary->rounds && i < n; i++)
+    summary->cells[2 * n - 1 + i] = g_strdup_printf (_("%c/A 95 %% CI"), 'A' + i % 26);
   flush_row (summary);
 }
 
@@ -109,6 +158,43 @@ append_notes (Summary *summary,
 
       if (note->kind != VS_NOTE_UNREACHABLE)
         append_wrapped (out, note->text, 90);
+    }
+}
+
+/* Mode rounds: a verdict line per target after the first and compared figure the run has. */
+static void
+append_verdicts (Summary *summary,
+                 GString *out)
+{
+  if (!summary->rounds)
+    return;
+
+  g_string_append_c (out, '\n');
+  append_wrapped (out, _("Over the rounds' trials: the ratio of the medians (the B/A column of "
+                         "the figures with an interval), its 95 % bootstrap confidence "
+                         "interval and the Mann–Whitney U test."), 90);
+  for (guint i = 1; i < summary->n; i++)
+    {
+      g_autofree char *previous = NULL;
+
+      for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+        {
+          const VsCompared *compared = vs_rounds_get_compared (c);
+          g_autofree char *line = NULL;
+          VsVerdict verdict;
+
+          if (!vs_rounds_has_figure (compared))
+            continue;  /* a figure this run has not got */
+          if (!vs_rounds_verdict (summary->results, i, compared, &verdict))
+            continue;
+          line = vs_rounds_verdict_text (summary->results, i, compared, &verdict, VS_FORMAT_C);
+          /* "need ≥ 4 rounds" is said once per target, not once per figure */
+          if (g_strcmp0 (line, previous) == 0)
+            continue;
+          append_wrapped (out, line, 90);
+          g_free (previous);
+          previous = g_steal_pointer (&line);
+        }
     }
 }
 
@@ -176,8 +262,10 @@ vs_cli_summary_render (VsResults *results)
   if (summary.n == 0)
     return g_strdup ("");
 
-  summary.table = vs_cli_table_new (2 * summary.n);
-  summary.cells = g_new0 (char *, 2 * summary.n + 1);
+  summary.rounds = vs_results_get_n_rounds (results) > 0 && summary.n > 1;
+  summary.n_columns = 2 * summary.n + (summary.rounds ? summary.n - 1 : 0);
+  summary.table = vs_cli_table_new (summary.n_columns);
+  summary.cells = g_new0 (char *, summary.n_columns + 1);
 
   add_header (&summary);
   rows = vs_summary_table_rows (results);
@@ -188,6 +276,7 @@ vs_cli_summary_render (VsResults *results)
   out = g_string_new (NULL);
   append_load (&summary, out);
   g_string_append (out, table_text);
+  append_verdicts (&summary, out);
   append_notes (&summary, out);
 
   vs_cli_table_free (summary.table);

@@ -438,6 +438,101 @@ add_histogram_bucket (gint64   value_us,
   json_builder_end_array (builder);
 }
 
+static const char *
+target_name (VsResults *results,
+             guint      index)
+{
+  const char *name = vs_results_get_target (results, index)->target->name;
+
+  return name != NULL ? name : "";
+}
+
+/* @value with 4 significant digits (ratios, p) or, @decimals, 3 decimals (figures), as the
+ * CSV writes them; null when not finite. */
+static void
+add_json_number (JsonBuilder *builder,
+                 const char  *name,
+                 double       value,
+                 gboolean     decimals)
+{
+  json_builder_set_member_name (builder, name);
+  if (!isfinite (value))
+    json_builder_add_null_value (builder);
+  else if (decimals)
+    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+  else
+    json_builder_add_double_value (builder, precise (value));
+}
+
+/* Mode rounds, each target after the first: per compared figure the verdict against the first
+ * target, its numbers and its sentence. */
+static void
+add_json_verdicts (JsonBuilder *builder,
+                   VsResults   *results,
+                   guint        index)
+{
+  static const char * const kinds[] = {
+    [VS_VERDICT_NOT_COMPUTED] = "not_computed", [VS_VERDICT_NO_DIFFERENCE] = "no_difference",
+    [VS_VERDICT_BETTER] = "better", [VS_VERDICT_WORSE] = "worse",
+  };
+
+  if (vs_results_get_n_rounds (results) == 0 || index == 0)
+    return;
+
+  json_builder_set_member_name (builder, "verdicts");
+  json_builder_begin_object (builder);
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    {
+      const VsCompared *compared = vs_rounds_get_compared (c);
+      g_autofree char *text = NULL;
+      VsVerdict v;
+      double scale;
+
+      if (!vs_rounds_has_figure (compared) || !vs_rounds_verdict (results, index, compared, &v))
+        continue;
+      text = vs_rounds_verdict_text (results, index, compared, &v, VS_FORMAT_C);
+      scale = vs_rounds_is_latency (compared) ? 1e-3 : 1.0;  /* the files write ms */
+
+      json_builder_set_member_name (builder, compared->id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "against");
+      json_builder_add_string_value (builder, target_name (results, 0));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, kinds[v.kind]);
+      add_json_number (builder, "median", v.median_other * scale, TRUE);
+      add_json_number (builder, "median_against", v.median_baseline * scale, TRUE);
+      add_json_number (builder, "ratio", v.ratio, FALSE);
+      add_json_number (builder, "ratio_ci_low", v.ci_low, FALSE);
+      add_json_number (builder, "ratio_ci_high", v.ci_high, FALSE);
+      add_json_number (builder, "p_value", v.p_value, FALSE);
+      json_builder_set_member_name (builder, "p_exact");
+      json_builder_add_boolean_value (builder, v.p_exact);
+      json_builder_set_member_name (builder, "n");
+      json_builder_add_int_value (builder, v.n_other);
+      json_builder_set_member_name (builder, "n_against");
+      json_builder_add_int_value (builder, v.n_baseline);
+      json_builder_set_member_name (builder, "not_measured");
+      json_builder_add_int_value (builder, v.skipped_other);
+      json_builder_set_member_name (builder, "not_measured_against");
+      json_builder_add_int_value (builder, v.skipped_baseline);
+      json_builder_set_member_name (builder, "resamples");
+      json_builder_add_int_value (builder, v.resamples);
+      json_builder_set_member_name (builder, "bootstrap_seed");
+      if (v.seed <= G_MAXINT64)
+        json_builder_add_int_value (builder, (gint64) v.seed);
+      else
+        {
+          g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, v.seed);
+
+          json_builder_add_string_value (builder, seed);
+        }
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
@@ -492,6 +587,8 @@ add_json_target (JsonBuilder *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  add_json_verdicts (builder, results, index);
 
   json_builder_set_member_name (builder, "first_error");
   if (target->first_error != NULL)
@@ -550,15 +647,6 @@ add_json_notes (JsonBuilder *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-}
-
-static const char *
-target_name (VsResults *results,
-             guint      index)
-{
-  const char *name = vs_results_get_target (results, index)->target->name;
-
-  return name != NULL ? name : "";
 }
 
 /* Mode rounds: the seed, the order of the trials, and each trial's summary (the keys of

@@ -80,6 +80,25 @@ vs_rounds_get_compared (guint index)
   return &compared_figures[index];
 }
 
+gboolean
+vs_rounds_has_figure (const VsCompared *compared)
+{
+  g_return_val_if_fail (compared != NULL, FALSE);
+
+  return compared->metric == NULL || vs_summary_find_metric (compared->metric) != NULL;
+}
+
+gboolean
+vs_rounds_is_latency (const VsCompared *compared)
+{
+  const VsMetric *metric;
+
+  g_return_val_if_fail (compared != NULL, FALSE);
+
+  metric = compared->metric != NULL ? vs_summary_find_metric (compared->metric) : NULL;
+  return metric != NULL && metric->unit == VS_METRIC_LATENCY;
+}
+
 double
 vs_rounds_trial_value (VsResults        *results,
                        guint             round,

@@ -40,6 +40,12 @@ typedef struct
 guint              vs_rounds_get_n_compared (void);
 const VsCompared  *vs_rounds_get_compared   (guint index);
 
+/* Whether runs have this figure at all (the summary has its metric). */
+gboolean    vs_rounds_has_figure    (const VsCompared *compared);
+/* The files' unit of the figure: TRUE when it is a latency, which the files write in ms while
+ * the trials' values are µs. */
+gboolean    vs_rounds_is_latency    (const VsCompared *compared);
+
 /* The figure of @target's trial in @round (1 … n) for @compared; NAN when the trial did not
  * run to its end (the run was stopped), was not measured, or the summary has no such metric. */
 double      vs_rounds_trial_value   (VsResults        *results,

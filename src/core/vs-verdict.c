@@ -318,11 +318,10 @@ vs_verdict_format_p (double        p,
   return g_strconcat ("p = ", number, NULL);
 }
 
-/* "0.077–0.085×": the interval's low end without its own ×. */
-static char *
-format_interval (double        low,
-                 double        high,
-                 VsFormatFlags flags)
+char *
+vs_verdict_format_interval (double        low,
+                            double        high,
+                            VsFormatFlags flags)
 {
   g_autofree char *lo = vs_format_ratio (low, flags);
   g_autofree char *hi = vs_format_ratio (high, flags);
@@ -364,7 +363,7 @@ vs_verdict_format (const VsVerdict *v,
   else if (isfinite (v->ci_low))
     {
       g_autofree char *ratio = vs_format_ratio (v->ratio, flags);
-      g_autofree char *interval = format_interval (v->ci_low, v->ci_high, flags);
+      g_autofree char *interval = vs_verdict_format_interval (v->ci_low, v->ci_high, flags);
 
       /* TRANSLATORS: "0.0812× Node.js throughput (95 % CI 0.077–0.085×, p < 0.001, n = 8+8)" */
       body = g_strdup_printf (_("%s %s %s (95 %% CI %s, %s, %s)"), ratio, baseline_name,
