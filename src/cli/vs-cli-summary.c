@@ -166,6 +166,8 @@ static void
 append_verdicts (Summary *summary,
                  GString *out)
 {
+  g_autoptr(GPtrArray) lines = NULL;
+
   if (!summary->rounds)
     return;
 
@@ -173,29 +175,9 @@ append_verdicts (Summary *summary,
   append_wrapped (out, _("Over the rounds' trials: the ratio of the medians (the B/A column of "
                          "the figures with an interval), its 95 % bootstrap confidence "
                          "interval and the Mann–Whitney U test."), 90);
-  for (guint i = 1; i < summary->n; i++)
-    {
-      g_autofree char *previous = NULL;
-
-      for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
-        {
-          const VsCompared *compared = vs_rounds_get_compared (c);
-          g_autofree char *line = NULL;
-          VsVerdict verdict;
-
-          if (!vs_rounds_has_figure (compared))
-            continue;  /* a figure this run has not got */
-          if (!vs_rounds_verdict (summary->results, i, compared, &verdict))
-            continue;
-          line = vs_rounds_verdict_text (summary->results, i, compared, &verdict, VS_FORMAT_C);
-          /* "need ≥ 4 rounds" is said once per target, not once per figure */
-          if (g_strcmp0 (line, previous) == 0)
-            continue;
-          append_wrapped (out, line, 90);
-          g_free (previous);
-          previous = g_steal_pointer (&line);
-        }
-    }
+  lines = vs_rounds_verdict_lines (summary->results, VS_FORMAT_C);
+  for (guint i = 0; i < lines->len; i++)
+    append_wrapped (out, g_ptr_array_index (lines, i), 90);
 }
 
 /* "closed model, 50 connections per target, 30s (5s warm-up), parallel" */

@@ -173,3 +173,37 @@ vs_rounds_verdict_text (VsResults        *results,
                             vs_results_get_target (results, 0)->target->name,
                             _(compared->label), flags);
 }
+
+GPtrArray *
+vs_rounds_verdict_lines (VsResults     *results,
+                         VsFormatFlags  flags)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), lines);
+
+  for (guint i = 1; i < vs_results_get_n_targets (results); i++)
+    {
+      const char *previous = NULL;
+
+      for (guint c = 0; c < G_N_ELEMENTS (compared_figures); c++)
+        {
+          const VsCompared *compared = &compared_figures[c];
+          char *line;
+          VsVerdict verdict;
+
+          if (!vs_rounds_has_figure (compared) ||
+              !vs_rounds_verdict (results, i, compared, &verdict))
+            continue;  /* a figure this run has not got, or not mode rounds */
+          line = vs_rounds_verdict_text (results, i, compared, &verdict, flags);
+          if (g_strcmp0 (line, previous) == 0)
+            {
+              g_free (line);
+              continue;
+            }
+          g_ptr_array_add (lines, line);
+          previous = line;
+        }
+    }
+  return lines;
+}

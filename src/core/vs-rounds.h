@@ -65,4 +65,10 @@ char       *vs_rounds_verdict_text  (VsResults        *results,
                                      const VsVerdict  *verdict,
                                      VsFormatFlags     flags);
 
+/* Every verdict line of the run: per target after the first, per compared figure the run has,
+ * in order; "need ≥ 4 rounds" once per target rather than once per figure. Empty outside mode
+ * rounds or with one target. (char*, owned by the array) */
+GPtrArray  *vs_rounds_verdict_lines (VsResults        *results,
+                                     VsFormatFlags     flags);
+
 G_END_DECLS
