@@ -603,8 +603,6 @@ test_run_fresh_seed (void)
   check_exports (results, 30);
 }
 
-/* ---- verdicts ---------------------------------------------------------------------------- */
-
 static const VsCompared *
 compared_by_id (const char *id)
 {
@@ -614,6 +612,129 @@ compared_by_id (const char *id)
   g_error ("no compared figure %s", id);
   return NULL;
 }
+
+typedef struct
+{
+  VsRun    *run;
+  gboolean  stop_sent;
+} Stopper;
+
+/* Stops the run at the first tick of round 2. */
+static void
+stop_in_round_two (VsRun   *run,
+                   Stopper *stopper)
+{
+  VsResults *results = vs_run_get_results (run);
+  VsResults *round_two = vs_results_get_round (results, 2);
+
+  for (guint t = 0; t < vs_results_get_n_targets (results) && !stopper->stop_sent; t++)
+    if (vs_results_get_target (round_two, t)->started)
+      {
+        vs_run_stop (run);
+        stopper->stop_sent = TRUE;
+      }
+}
+
+/* A run stopped in round 2: the trial it cut short is kept but marked and left out of the
+ * figures compared, the trials never run have no rows, and every target that started counts as
+ * finished. */
+static void
+test_run_stopped (void)
+{
+  g_autoptr(VsTestServer) server = vs_test_server_new (NULL);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ok = vs_test_server_url (server, "/delay/20");
+  g_autofree char *status = vs_test_server_url (server, "/delay/20?b");
+  g_autofree char *summary = NULL;
+  g_auto(GStrv) lines = NULL;
+  const VsCompared *rps = compared_by_id ("rps");
+  Stopper stopper = { NULL, FALSE };
+  gboolean finished = FALSE;
+  VsResults *results;
+  guint cut = 0, complete = 0;
+
+  vs_plan_add_target (plan, vs_target_new ("ok", ok));
+  vs_plan_add_target (plan, vs_target_new ("status", status));
+  plan->mode = VS_MODE_ROUNDS;
+  plan->rounds = 3;
+  plan->load.connections = 2;
+  plan->load.threads = 1;
+  plan->tick_us = 100 * 1000;
+  /* by count: each trial ends by itself, after 30 requests of 20 ms on 2 connections = 0.3 s,
+   * three ticks, the first of which stops the first trial of round 2 */
+  plan->load.duration_us = 0;
+  plan->load.requests = 30;
+
+  run = vs_run_new (plan);
+  g_signal_connect (run, "tick", G_CALLBACK (stop_in_round_two), &stopper);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (vs_run_start (run, &error));
+  g_assert_no_error (error);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (stopper.stop_sent);
+  results = vs_run_get_results (run);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      const VsTargetResult *whole = vs_results_get_target (results, t);
+
+      g_assert_true (whole->started);
+      g_assert_true (whole->finished);
+      for (guint r = 1; r <= 3; r++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (vs_results_get_round (results, r),
+                                                               t);
+          double value = vs_rounds_trial_value (results, r, t, rps);
+
+          if (r == 1)
+            g_assert_true (trial->finished && !trial->stopped && isfinite (value));
+          if (r == 3)
+            g_assert_false (trial->started);
+          if (trial->stopped)
+            {
+              cut++;
+              g_assert_false (isfinite (value));
+            }
+          else if (trial->finished)
+            {
+              complete++;
+              g_assert_true (isfinite (value));
+            }
+        }
+    }
+  /* round 1 whole, and round 2's first trial cut in its first tick */
+  g_assert_cmpuint (cut, ==, 1);
+  g_assert_cmpuint (complete, ==, 2);
+
+  summary = export_text (results, vs_export_summary_csv);
+  lines = g_strsplit (summary, "\n", -1);
+  /* header, 2 whole-run rows, the trials that started, and the end */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 + cut + complete + 1);
+
+  {
+    g_autofree char *json = export_text (results, vs_export_json);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+    JsonArray *trials;
+    guint incomplete = 0;
+
+    g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    trials = json_object_get_array_member (json_object_get_object_member (root, "rounds"),
+                                           "trials");
+    g_assert_cmpuint (json_array_get_length (trials), ==, cut + complete);
+    for (guint i = 0; i < json_array_get_length (trials); i++)
+      incomplete += !json_object_get_boolean_member (json_array_get_object_element (trials, i),
+                                                     "complete");
+    g_assert_cmpuint (incomplete, ==, 1);
+  }
+}
+
+/* ---- verdicts ---------------------------------------------------------------------------- */
 
 /* Two targets, each on a server of its own, in mode rounds. */
 static VsResults *
@@ -790,6 +911,7 @@ main (int    argc,
   g_test_add_func ("/engine/rounds/order", test_order);
   g_test_add_func ("/engine/rounds/run-order-and-counts", test_run_order_and_counts);
   g_test_add_func ("/engine/rounds/run-fresh-seed", test_run_fresh_seed);
+  g_test_add_func ("/engine/rounds/run-stopped", test_run_stopped);
   g_test_add_func ("/engine/rounds/verdict-identical", test_identical);
   g_test_add_func ("/engine/rounds/verdict-delayed", test_delayed);
   g_test_add_func ("/engine/rounds/verdict-too-few", test_too_few);

@@ -419,7 +419,8 @@ model_fill_update (VsModelFill  *fill,
                 errors_changed = TRUE;
               tf->class_totals[c] += in->counters.errors[c];
             }
-          if (in->phase == VS_PHASE_WARMUP)
+          /* (mode rounds: every trial has its warm-up; the shade is the first one's) */
+          if (in->phase == VS_PHASE_WARMUP && in->round <= 1)
             fill->warmup_end = MAX (fill->warmup_end, in->end_s);
           fill->x_extent = MAX (fill->x_extent, in->end_s);
         }
@@ -455,6 +456,9 @@ model_fill_update (VsModelFill  *fill,
    * lasted: a run stopped at 3 s of 30, or a 3 s run, is not drawn on a 10 s axis */
   if (plan != NULL && plan->load.duration_us > 0)
     planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+  /* mode rounds: a target's trials follow each other on its time line */
+  if (plan != NULL && plan->mode == VS_MODE_ROUNDS)
+    planned *= plan->rounds;
   fill->ended |= results_ended (results);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {

@@ -221,6 +221,16 @@ vs_results_get_target (VsResults *self,
   return &self->targets[index];
 }
 
+void
+vs_results_end (VsResults *self)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  for (guint i = 0; i < self->n_targets; i++)
+    if (self->targets[i].started)
+      self->targets[i].finished = TRUE;
+}
+
 /* Adds to a warm-up row's counters the warm-up requests that ended in a measured tick (all of
  * stats but the measured ones): each phase's rows then sum to its requests, and all rows to what
  * the server saw. The row's latency figures stay those of the requests that ended in it. */

@@ -86,6 +86,9 @@ const guint          *vs_results_get_round_order (VsResults     *self,
 /* The results of the trials of @round (1 … n) alone, or NULL. */
 VsResults            *vs_results_get_round      (VsResults      *self,
                                                  guint           round);
+/* The run is over (the controller says so when it ends, stopped or failed too): every target
+ * that started counts as finished, even one whose later trials of mode rounds never ran. */
+void                  vs_results_end            (VsResults      *self);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);

@@ -96,6 +96,9 @@ deliver_cb (gpointer data)
       self->running = FALSE;
       if (delivery->error != NULL && self->error == NULL)
         self->error = g_steal_pointer (&delivery->error);
+      /* mode rounds: a target whose later trials a stop or an error cut off is done too */
+      if (self->trials != NULL)
+        vs_results_end (self->results);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
       /* the controller thread's reference; the delivery still holds one of its own */
       g_object_unref (self);
