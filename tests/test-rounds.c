@@ -388,7 +388,10 @@ test_run_order_and_counts (void)
           g_assert_true (trial->finished);
           g_assert_false (trial->stopped);
           g_assert_cmpuint (vs_counters_errors (&trial->total->counters), ==, 0);
-          g_assert_cmpuint (trial->total->counters.requests, >, 0);
+          /* (not the measured phase: under a heavy load on the machine the test server's
+           * thread can miss all 250 ms of it, and the two requests in flight since warm-up
+           * then count as warm-up's) */
+          g_assert_cmpuint (rows_requests (trial), >, 0);
           for (guint i = 0; i < trial->intervals->len; i++)
             g_assert_cmpuint (g_array_index (trial->intervals, VsInterval, i).round, ==, r);
         }
