@@ -40,8 +40,9 @@ compared_of (const VsMetric *metric)
   return NULL;
 }
 
-/* Mode rounds, a compared row: the ratio of the trials' medians and its interval, which the
- * verdict lines cite too; "–" where there is none. */
+/* Mode rounds, a compared row: the 95 % interval of the ratio of the trials' medians (the
+ * ratio itself is in the verdict lines; the B/A column stays the whole-run ratio, as in the
+ * window's table); "–" where there is none. */
 static void
 add_verdict_cells (Summary        *summary,
                    const VsMetric *metric)
@@ -54,20 +55,14 @@ add_verdict_cells (Summary        *summary,
       VsVerdict verdict;
 
       if (compared == NULL)
-        {
-          summary->cells[2 * n - 1 + i] = g_strdup ("");
-          continue;
-        }
-      g_clear_pointer (&summary->cells[n + i], g_free);
-      if (!vs_rounds_verdict (summary->results, i, compared, &verdict))
-        verdict = (VsVerdict) { .ratio = NAN, .ci_low = NAN, .ci_high = NAN };
-      summary->cells[n + i] = isfinite (verdict.ratio) ? vs_format_ratio (verdict.ratio,
-                                                                          VS_FORMAT_C)
-                                                       : g_strdup ("–");
-      summary->cells[2 * n - 1 + i] =
-        isfinite (verdict.ci_low) ? vs_verdict_format_interval (verdict.ci_low, verdict.ci_high,
-                                                                VS_FORMAT_C)
-                                  : g_strdup ("–");
+        summary->cells[2 * n - 1 + i] = g_strdup ("");
+      else if (vs_rounds_verdict (summary->results, i, compared, &verdict) &&
+               isfinite (verdict.ci_low))
+        summary->cells[2 * n - 1 + i] = vs_verdict_format_interval (verdict.ci_low,
+                                                                    verdict.ci_high,
+                                                                    VS_FORMAT_C);
+      else
+        summary->cells[2 * n - 1 + i] = g_strdup ("–");
     }
 }
 
@@ -172,9 +167,9 @@ append_verdicts (Summary *summary,
     return;
 
   g_string_append_c (out, '\n');
-  append_wrapped (out, _("Over the rounds' trials: the ratio of the medians (the B/A column of "
-                         "the figures with an interval), its 95 % bootstrap confidence "
-                         "interval and the Mann–Whitney U test."), 90);
+  append_wrapped (out, _("Over the rounds' trials: the ratio of the medians, its 95 % bootstrap "
+                         "confidence interval (the CI column; B/A is the whole run's ratio) and "
+                         "the Mann–Whitney U test."), 90);
   lines = vs_rounds_verdict_lines (summary->results, VS_FORMAT_C);
   for (guint i = 0; i < lines->len; i++)
     append_wrapped (out, g_ptr_array_index (lines, i), 90);
