@@ -796,6 +796,28 @@ assert_csv_verdict (VsResults       *results,
     }
 }
 
+/* The trials' figures, for the log. */
+static void
+log_trials (VsResults        *results,
+            const VsCompared *compared)
+{
+  for (guint t = 0; t < vs_results_get_n_targets (results); t++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint r = 1; r <= vs_results_get_n_rounds (results); r++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (vs_results_get_round (results, r),
+                                                               t);
+
+          g_string_append_printf (line, " %.1f (%" G_GUINT64_FORMAT " in %.3f s)",
+                                  vs_rounds_trial_value (results, r, t, compared),
+                                  trial->total->counters.requests, trial->measured_s);
+        }
+      g_test_message ("%s:%s", vs_results_get_target (results, t)->target->name, line->str);
+    }
+}
+
 /* Two identical servers: the interval of the throughput ratio contains 1 and the verdict is
  * "no clear difference". By design a verdict calls a difference between identical servers in
  * at most α = 5 % of runs (p < 0.05 and an interval without 1 both by chance), so the test
@@ -838,15 +860,17 @@ test_identical (void)
   g_assert_false (clear);
 }
 
-/* A server that answers every request 20 ms late, against one that answers at once: with two
- * connections it cannot pass 2 / 20 ms = 100 requests/s, and every latency is at least 20 ms,
+/* A server that answers every request 50 ms late, against one that answers at once: with two
+ * connections it cannot pass 2 / 50 ms = 40 requests/s, and every latency is at least 50 ms,
  * so the throughput interval lies below 1, the p50 interval above, and both are clear (6 rounds
- * that never overlap give p = 2 / C(12, 6) = 0.0022; even under a sanitizer on a crowded
- * machine, where some trials of the fast server are starved, it stays far above 100/s). */
+ * that never overlap give p = 2 / C(12, 6) = 0.0022). The fast server's trials are far above
+ * that even where the machine starves them: under the sanitizer with the other engine tests
+ * beside it (load average 17 on 2 cores) they were seen to fall from 6,600 to 118 req/s, below
+ * what a 5 ms delay allows, never below 100. */
 static void
 test_delayed (void)
 {
-  g_autoptr(VsResults) results = run_two ("/ok", "/delay/20", 6);
+  g_autoptr(VsResults) results = run_two ("/ok", "/delay/50", 6);
   const VsCompared *rps = compared_by_id ("rps");
   const VsCompared *p50 = compared_by_id ("p50");
   g_autofree char *text = NULL;
@@ -856,9 +880,12 @@ test_delayed (void)
   g_assert_true (vs_rounds_verdict (results, 1, rps, &verdict));
   text = vs_rounds_verdict_text (results, 1, rps, &verdict, VS_FORMAT_C);
   g_test_message ("%s", text);
+  log_trials (results, rps);
   g_assert_cmpint (verdict.kind, ==, VS_VERDICT_WORSE);
   g_assert_cmpfloat (verdict.ci_high, <, 1.0);
-  g_assert_cmpfloat (verdict.median_other, <=, 2 / 0.020);
+  /* (a quarter of slack: the 200 ms measured phase holds up to 4 sends per connection, and
+   * its measured length can come out a tick's jitter short of 200 ms) */
+  g_assert_cmpfloat (verdict.median_other, <=, 1.25 * 2 / 0.050);
   g_assert_cmpfloat (verdict.p_value, <, 0.05);
   g_assert_true (g_str_has_prefix (text, "second: "));
   g_assert_nonnull (strstr (text, "× first throughput (95 % CI "));
@@ -873,7 +900,7 @@ test_delayed (void)
   g_test_message ("%s", text);
   g_assert_cmpint (verdict.kind, ==, VS_VERDICT_WORSE);
   g_assert_cmpfloat (verdict.ci_low, >, 1.0);
-  g_assert_cmpfloat (verdict.median_other, >=, 20000);  /* µs: the server's own delay */
+  g_assert_cmpfloat (verdict.median_other, >=, 50000);  /* µs: the server's own delay */
   assert_csv_verdict (results, 1, "p50", &verdict);
 }
 
