@@ -308,6 +308,8 @@ expected_segments (VsResults        *results,
         VsTestSegment *last = segments->len > 0 ? &g_array_index (segments, VsTestSegment,
                                                                   segments->len - 1) : NULL;
 
+        if (rows_requests (trial) == 0)
+          continue;  /* starved for all of its time (see below): no trace at the server either */
         if (last != NULL && last->path == paths[t])
           last->count += rows_requests (trial);
         else
@@ -320,6 +322,16 @@ static void
 assert_segments (GArray *seen,
                  GArray *expected)
 {
+  g_autoptr(GString) log = g_string_new ("server:");
+
+  for (guint i = 0; i < seen->len; i++)
+    g_string_append_printf (log, " %d×%u", g_array_index (seen, VsTestSegment, i).path,
+                            g_array_index (seen, VsTestSegment, i).count);
+  g_string_append (log, "; trials:");
+  for (guint i = 0; i < expected->len; i++)
+    g_string_append_printf (log, " %d×%u", g_array_index (expected, VsTestSegment, i).path,
+                            g_array_index (expected, VsTestSegment, i).count);
+  g_test_message ("%s", log->str);
   g_assert_cmpuint (seen->len, ==, expected->len);
   for (guint i = 0; i < seen->len; i++)
     {
@@ -388,10 +400,6 @@ test_run_order_and_counts (void)
           g_assert_true (trial->finished);
           g_assert_false (trial->stopped);
           g_assert_cmpuint (vs_counters_errors (&trial->total->counters), ==, 0);
-          /* (not the measured phase: under a heavy load on the machine the test server's
-           * thread can miss all 250 ms of it, and the two requests in flight since warm-up
-           * then count as warm-up's) */
-          g_assert_cmpuint (rows_requests (trial), >, 0);
           for (guint i = 0; i < trial->intervals->len; i++)
             g_assert_cmpuint (g_array_index (trial->intervals, VsInterval, i).round, ==, r);
         }
@@ -413,6 +421,10 @@ test_run_order_and_counts (void)
           measured_s += trial->measured_s;
           all += rows_requests (trial);
         }
+      /* Some trial of each target sent requests. Not every one must: under the sanitizer
+       * beside the other engine tests (load average 17 on 2 cores) a trial of 350 ms was seen
+       * to finish none, its worker never scheduled in time; the server then saw none of it. */
+      g_assert_cmpuint (all, >, 0);
       g_assert_cmpuint (whole->total->counters.requests, ==, measured);
       g_assert_cmpuint (rows_requests (whole), ==, all);
       g_assert_cmpuint (vs_test_server_count (server, paths[t]), ==, all);
