@@ -43,6 +43,8 @@ typedef struct
   char     *segment;
   char     *start_at;
   char    **urls;
+  char     *rounds;
+  char     *rounds_seed;
 } Flags;
 
 static void
@@ -72,6 +74,8 @@ flags_clear (Flags *flags)
   g_free (flags->segment);
   g_free (flags->start_at);
   g_strfreev (flags->urls);
+  g_free (flags->rounds);
+  g_free (flags->rounds_seed);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flags, flags_clear)
@@ -480,13 +484,50 @@ apply_load (VsPlan  *plan,
     return FALSE;
   if (flags->mode != NULL &&
       !parse_choice ("--mode", flags->mode, (FromString) vs_mode_from_string,
-                     _("parallel or sequential"), &plan->mode, error))
+                     _("parallel, sequential or rounds"), &plan->mode, error))
     return FALSE;
   if (flags->tick != NULL && !parse_duration ("--tick", flags->tick, &plan->tick_us, error))
     return FALSE;
   if (flags->insecure)
     plan->insecure = TRUE;
 
+  return TRUE;
+}
+
+/* --rounds K chooses mode rounds; another --mode drops a plan file's rounds, which only that
+ * mode has. */
+static gboolean
+apply_rounds (VsPlan  *plan,
+              Flags   *flags,
+              GError **error)
+{
+  if (flags->rounds != NULL)
+    {
+      if (flags->mode != NULL && plan->mode != VS_MODE_ROUNDS)
+        return vs_error_set_field (error, "--rounds",
+                                   _("--rounds runs mode rounds, but --mode %s is given too; "
+                                     "keep one of them"), flags->mode);
+      if (!parse_uint ("--rounds", flags->rounds, &plan->rounds, error))
+        return FALSE;
+      plan->mode = VS_MODE_ROUNDS;
+    }
+  else if (flags->mode != NULL && plan->mode != VS_MODE_ROUNDS)
+    {
+      plan->rounds = 0;
+      plan->rounds_seed_set = FALSE;
+    }
+
+  if (flags->rounds_seed != NULL)
+    {
+      if (!parse_whole ("--rounds-seed", flags->rounds_seed, G_MAXUINT64, &plan->rounds_seed,
+                        error))
+        return FALSE;
+      if (plan->mode != VS_MODE_ROUNDS)
+        return vs_error_set_field (error, "--rounds-seed",
+                                   _("only mode rounds shuffles its trials; give --rounds K "
+                                     "too"));
+      plan->rounds_seed_set = TRUE;
+    }
   return TRUE;
 }
 
@@ -534,7 +575,11 @@ vs_cli_options_parse (VsCliOptions  *options,
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags.insecure,
       N_("Accept any TLS certificate"), NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
-      N_("parallel (all targets at once, default) or sequential"), "MODE" },
+      N_("parallel (all targets at once, default), sequential or rounds"), "MODE" },
+    { "rounds", 0, 0, G_OPTION_ARG_STRING, &flags.rounds,
+      N_("Mode rounds: K rounds, each giving every target one trial, in shuffled order"), "K" },
+    { "rounds-seed", 0, 0, G_OPTION_ARG_STRING, &flags.rounds_seed,
+      N_("Seed of the rounds' order (default: a fresh one, printed and saved)"), "N" },
     { "arrival", 0, 0, G_OPTION_ARG_STRING, &flags.arrival,
       N_("Open model: uniform (default) or poisson"), "ARRIVAL" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &flags.seed,
@@ -629,6 +674,8 @@ vs_cli_options_parse (VsCliOptions  *options,
     }
 
   if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error))
+    return FALSE;
+  if (!apply_rounds (plan, &flags, error))
     return FALSE;
 
   vs_cli_name_targets (plan);
