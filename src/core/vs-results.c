@@ -78,6 +78,47 @@ vs_results_new (VsPlan     *plan,
   return self;
 }
 
+VsResults *
+vs_results_copy (VsResults *self,
+                 VsResults *previous)
+{
+  VsResults *copy;
+
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (previous == NULL || previous->plan == self->plan, NULL);
+
+  if (previous != NULL)
+    copy = g_object_ref (previous);
+  else
+    {
+      copy = vs_results_new (self->plan, self->engine);
+      g_date_time_unref (copy->started);
+      copy->started = g_date_time_ref (self->started);
+    }
+  copy->n_workers = self->n_workers;
+  copy->n_cpus = self->n_cpus;
+  for (guint i = 0; i < self->n_targets; i++)
+    {
+      const VsTargetResult *from = &self->targets[i];
+      VsTargetResult *to = &copy->targets[i];
+
+      /* intervals are only ever appended */
+      if (to->intervals->len < from->intervals->len)
+        g_array_append_vals (to->intervals,
+                             &g_array_index (from->intervals, VsInterval, to->intervals->len),
+                             from->intervals->len - to->intervals->len);
+      vs_stats_free (to->total);
+      to->total = vs_stats_copy (from->total);
+      to->measured_s = from->measured_s;
+      to->generator_busy_max = from->generator_busy_max;
+      to->started = from->started;
+      to->finished = from->finished;
+      g_free (to->first_error);
+      to->first_error = g_strdup (from->first_error);
+    }
+  return copy;
+}
+
 VsPlan *
 vs_results_get_plan (VsResults *self)
 {

@@ -67,6 +67,12 @@ guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
+/* A copy as the results are now, which later snapshots do not change: for work on another
+ * thread (the window's copy on disk). Shares the plan. previous: an earlier copy of these
+ * results that nothing else uses now, brought up to date in place (only the intervals since
+ * are copied, so the cost does not grow with the run), or NULL. */
+VsResults            *vs_results_copy           (VsResults      *self,
+                                                 VsResults      *previous);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);
