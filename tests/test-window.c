@@ -545,6 +545,7 @@ test_recover_killed_run (void)
   g_autoptr(GPtrArray) recovered = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *plan_path = NULL;
+  g_autofree char *runs_dir = NULL;
   g_autofree char *finished = NULL;
   Copy copy = { NULL, NULL, 0 };
   JsonArray *targets;
@@ -568,7 +569,8 @@ test_recover_killed_run (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   vs_test_iterate_until (not_running, window, 20);
   g_assert_false (vs_window_is_running (window));
-  finished = g_build_filename (vs_autosave_dir (), "last-run.json", NULL);
+  runs_dir = vs_autosave_dir ();
+  finished = g_build_filename (runs_dir, "last-run.json", NULL);
   vs_test_iterate_until (is_regular_file, finished, 10);
   g_assert_true (g_file_test (finished, G_FILE_TEST_IS_REGULAR));
   /* removed once last-run.json is in place */
