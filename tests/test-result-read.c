@@ -64,24 +64,34 @@ make_results (void)
   return results;
 }
 
+static char *
+to_json (VsResults *results,
+         gsize     *length)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vs_export_json (results, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (stream, NULL, NULL));
+  *length = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream));
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+}
+
 /* The JSON result written to a file of its own in a fresh folder. */
 static char *
 to_file (VsResults *results)
 {
-  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("versus-result-read-XXXXXX", &error);
+  g_autofree char *json = NULL;
+  gsize length;
   char *path;
 
   g_assert_no_error (error);
   path = g_build_filename (dir, "result.json", NULL);
-  g_assert_true (vs_export_json (results, stream, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_close (stream, NULL, NULL));
-  g_assert_true (vs_file_replace (path,
-                                  g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
-                                  g_memory_output_stream_get_data_size (
-                                    G_MEMORY_OUTPUT_STREAM (stream)), &error));
+  json = to_json (results, &length);
+  g_assert_true (vs_file_replace (path, json, length, &error));
   g_assert_no_error (error);
   return path;
 }
@@ -211,6 +221,59 @@ test_round_trip (void)
   }
 }
 
+/* A copy, taken at once or brought up to date from an earlier one, is the results as they are:
+ * its JSON result is the same, and later snapshots do not change it. */
+static void
+test_copy (void)
+{
+  g_autoptr(VsResults) results = make_results ();
+  g_autoptr(VsResults) whole = vs_results_copy (results, NULL);
+  g_autoptr(VsResults) early = NULL;
+  g_autoptr(VsResults) updated = NULL;
+  g_autoptr(VsPlan) plan = vs_plan_ref (vs_results_get_plan (results));
+  g_autofree char *expected = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *frozen = NULL;
+  gsize length;
+
+  expected = to_json (results, &length);
+  a = to_json (whole, &length);
+  g_assert_cmpstr (a, ==, expected);
+
+  /* taken half-way, then brought up to date: the same as the whole */
+  {
+    g_autoptr(VsResults) growing = vs_results_new (plan, "native");
+    VsStatusRule rule;
+
+    vs_status_rule_parse (&rule, "2xx", NULL);
+    for (guint s = 0; s < 6; s++)
+      {
+        g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (0, VS_PHASE_MEASURE, s, s + 1,
+                                                          make_stats (100 + s, 2000, s));
+
+        snapshot->last = s == 5;
+        vs_results_add_snapshot (growing, snapshot);
+        if (s == 2)
+          {
+            early = vs_results_copy (growing, NULL);
+            frozen = to_json (early, &length);
+          }
+      }
+    /* the copy did not follow the results */
+    g_free (a);
+    a = to_json (early, &length);
+    g_assert_cmpstr (a, ==, frozen);
+    updated = vs_results_copy (growing, early);
+    g_assert_true (updated == early);
+    g_free (a);
+    a = to_json (updated, &length);
+    b = to_json (growing, &length);
+    g_assert_cmpstr (a, ==, b);
+    g_assert_cmpuint (vs_results_get_target (updated, 0)->intervals->len, ==, 6);
+  }
+}
+
 /* What is not a result is refused with a message naming the file, never a crash. */
 static void
 test_invalid (void)
@@ -266,5 +329,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/result-read/round-trip", test_round_trip);
   g_test_add_func ("/core/result-read/invalid", test_invalid);
+  g_test_add_func ("/core/results/copy", test_copy);
   return g_test_run ();
 }

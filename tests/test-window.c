@@ -562,6 +562,7 @@ test_recover_killed_run (void)
   g_autoptr(GPtrArray) recovered = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *plan_path = NULL;
+  g_autofree char *runs_dir = NULL;
   g_autofree char *finished = NULL;
   Copy copy = { NULL, NULL, 0 };
   JsonArray *targets;
@@ -585,7 +586,8 @@ test_recover_killed_run (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   vs_test_iterate_until (not_running, window, 20);
   g_assert_false (vs_window_is_running (window));
-  finished = g_build_filename (vs_autosave_dir (), "last-run.json", NULL);
+  runs_dir = vs_autosave_dir ();
+  finished = g_build_filename (runs_dir, "last-run.json", NULL);
   vs_test_iterate_until (is_regular_file, finished, 10);
   g_assert_true (g_file_test (finished, G_FILE_TEST_IS_REGULAR));
   /* removed once last-run.json is in place */
@@ -643,8 +645,11 @@ test_recover_killed_run (void)
   shown = vs_dashboard_get_results (window->dashboard);
   g_assert_nonnull (shown);
   g_assert_cmpuint (vs_dashboard_get_n_cards (window->dashboard), ==, 2);
-  g_assert_cmpstr (vs_plan_get_target (vs_plan_editor_get_plan (window->editor), 1)->name, ==,
-                   "beta");
+  {
+    g_autoptr(VsPlan) edited = vs_plan_editor_get_plan (window->editor);
+
+    g_assert_cmpstr (vs_plan_get_target (edited, 1)->name, ==, "beta");
+  }
 
   /* every cell of the table is the copy's figure (a share in brackets after counts) */
   table = vs_dashboard_get_table (window->dashboard);

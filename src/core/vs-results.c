@@ -4,6 +4,8 @@
 
 #include "vs-hdr.h"
 
+#include <string.h>
+
 struct _VsResults
 {
   GObject         parent_instance;
@@ -93,6 +95,82 @@ vs_results_new (VsPlan     *plan,
     }
 
   return self;
+}
+
+VsResults *
+vs_results_copy (VsResults *self,
+                 VsResults *previous)
+{
+  VsResults *copy;
+
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (previous == NULL || previous->plan == self->plan, NULL);
+
+  if (previous != NULL)
+    copy = g_object_ref (previous);
+  else
+    {
+      copy = vs_results_new (self->plan, self->engine);
+      g_date_time_unref (copy->started);
+      copy->started = g_date_time_ref (self->started);
+    }
+  copy->n_workers = self->n_workers;
+  copy->n_cpus = self->n_cpus;
+  if (copy->servers != self->servers)
+    {
+      g_clear_object (&copy->servers);
+      copy->servers = self->servers != NULL ? g_object_ref (self->servers) : NULL;
+    }
+  if (self->rounds != NULL)
+    {
+      guint n_rounds = self->rounds->len;
+
+      if (copy->rounds == NULL)
+        {
+          copy->rounds_seed = self->rounds_seed;
+          copy->order = g_memdup2 (self->order,
+                                   (gsize) n_rounds * self->n_targets * sizeof (guint));
+          copy->trial_round = g_new0 (guint, self->n_targets);
+          copy->trial_offset = g_new0 (double, self->n_targets);
+          copy->rounds = g_ptr_array_new_full (n_rounds, g_object_unref);
+          for (guint r = 0; r < n_rounds; r++)
+            g_ptr_array_add (copy->rounds,
+                             vs_results_copy (g_ptr_array_index (self->rounds, r), NULL));
+        }
+      else
+        for (guint r = 0; r < n_rounds; r++)
+          g_object_unref (vs_results_copy (g_ptr_array_index (self->rounds, r),
+                                           g_ptr_array_index (copy->rounds, r)));
+      memcpy (copy->trial_round, self->trial_round, self->n_targets * sizeof (guint));
+      memcpy (copy->trial_offset, self->trial_offset, self->n_targets * sizeof (double));
+    }
+  for (guint i = 0; i < self->n_targets; i++)
+    {
+      const VsTargetResult *from = &self->targets[i];
+      VsTargetResult *to = &copy->targets[i];
+
+      /* intervals (and their histograms) are only ever appended */
+      if (to->intervals->len < from->intervals->len)
+        g_array_append_vals (to->intervals,
+                             &g_array_index (from->intervals, VsInterval, to->intervals->len),
+                             from->intervals->len - to->intervals->len);
+      while (to->interval_latency->len < from->interval_latency->len)
+        g_ptr_array_add (to->interval_latency,
+                         g_bytes_ref (g_ptr_array_index (from->interval_latency,
+                                                         to->interval_latency->len)));
+      to->started_wall_us = from->started_wall_us;
+      to->server = from->server;
+      to->stopped = from->stopped;
+      vs_stats_free (to->total);
+      to->total = vs_stats_copy (from->total);
+      to->measured_s = from->measured_s;
+      to->generator_busy_max = from->generator_busy_max;
+      to->started = from->started;
+      to->finished = from->finished;
+      g_free (to->first_error);
+      to->first_error = g_strdup (from->first_error);
+    }
+  return copy;
 }
 
 VsPlan *

@@ -117,6 +117,12 @@ VsResults            *vs_results_get_round      (VsResults      *self,
 /* The run is over (the controller says so when it ends, stopped or failed too): every target
  * that started counts as finished, even one whose later trials of mode rounds never ran. */
 void                  vs_results_end            (VsResults      *self);
+/* A copy as the results are now, which later snapshots do not change: for work on another
+ * thread (the window's copy on disk). Shares the plan. previous: an earlier copy of these
+ * results that nothing else uses now, brought up to date in place (only the intervals since
+ * are copied, so the cost does not grow with the run), or NULL. */
+VsResults            *vs_results_copy           (VsResults      *self,
+                                                 VsResults      *previous);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);
