@@ -12,6 +12,7 @@
 #include "vs-chart-render.h"
 #include "vs-results-table.h"
 #include "vs-slow-resolver.h"
+#include "vs-summary.h"
 #include "vs-test-server.h"
 #include "vs-window-private.h"
 #include "vs-test-image.h"
@@ -208,6 +209,54 @@ add_snapshot (VsResults *results,
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
+
+/* A card marks its thresholds pass or fail (on the measured phase so far), a target's own too,
+ * with the figures in the tooltip; none before measuring. */
+static void
+test_card_thresholds (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = NULL;
+  GtkWidget *card_a, *card_b;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  /* 1 ms per response: p50 < 2ms holds for both; beta also wants a rate it cannot have */
+  g_ptr_array_add (plan->thresholds, vs_plan_threshold_new ("p50 < 2ms"));
+  g_ptr_array_add (vs_plan_get_target (plan, 1)->thresholds,
+                   vs_plan_threshold_new ("rps > 1000000"));
+  results = vs_results_new (plan, "native");
+  card_a = g_object_ref_sink (vs_target_card_new (0, "alpha"));
+  card_b = g_object_ref_sink (vs_target_card_new (1, "beta"));
+
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.2, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card_a), results, 0);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_a), "thresholds"), ==, "");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, 1, 2,
+                                                        make_stats (20, 1000, 0));
+
+      snapshot->measured = make_stats (20, 1000, 0);
+      vs_results_add_snapshot (results, snapshot);
+    }
+  vs_target_card_update (VS_TARGET_CARD (card_a), results, 0);
+  vs_target_card_update (VS_TARGET_CARD (card_b), results, 1);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_a), "thresholds"), ==,
+                   "✓ thresholds kept");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_b), "thresholds"), ==,
+                   "✗ failed: rps > 1000000");
+  g_assert_cmpstr (vs_summary_value (results, 1, vs_summary_find_metric ("thresholds")).text, ==,
+                   "fail");
+
+  g_object_unref (card_a);
+  g_object_unref (card_b);
+}
 
 /* A card shows what the results table will: the measured phase's totals once it has begun,
  * warm-up figures before, labelled as such; no latency for an interval without responses; and
@@ -1136,6 +1185,7 @@ main (int   argc,
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
+  g_test_add_func ("/ui/card/thresholds", test_card_thresholds);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);

@@ -12,6 +12,7 @@
 #include "vs-cli-options.h"
 #include "vs-error.h"
 #include "vs-format.h"
+#include "vs-threshold.h"
 
 /* Every flag as typed; NULL when not given. Numbers are parsed by us, not by GOption, so that
  * a bad value gets the same kind of message as a bad plan field. */
@@ -40,6 +41,8 @@ typedef struct
   char     *streams;
   char     *plan;
   char    **urls;
+  char    **thresholds;
+  gboolean  capacity;
 } Flags;
 
 static void
@@ -67,6 +70,7 @@ flags_clear (Flags *flags)
   g_free (flags->streams);
   g_free (flags->plan);
   g_strfreev (flags->urls);
+  g_strfreev (flags->thresholds);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flags, flags_clear)
@@ -471,13 +475,34 @@ apply_load (VsPlan  *plan,
     return FALSE;
   if (flags->mode != NULL &&
       !parse_choice ("--mode", flags->mode, (FromString) vs_mode_from_string,
-                     _("parallel or sequential"), &plan->mode, error))
+                     _("parallel, sequential or capacity"), &plan->mode, error))
     return FALSE;
   if (flags->tick != NULL && !parse_duration ("--tick", flags->tick, &plan->tick_us, error))
     return FALSE;
   if (flags->insecure)
     plan->insecure = TRUE;
 
+  return TRUE;
+}
+
+/* --threshold EXPR (repeatable): added to the plan's own, checked here so that a mistake is
+ * said with the flag; --capacity: the capacity search. */
+static gboolean
+apply_slo (VsPlan  *plan,
+           Flags   *flags,
+           GError **error)
+{
+  for (guint i = 0; flags->thresholds != NULL && flags->thresholds[i] != NULL; i++)
+    {
+      g_autoptr(VsThreshold) parsed = vs_threshold_parse (flags->thresholds[i], "--threshold",
+                                                          error);
+
+      if (parsed == NULL)
+        return FALSE;
+      g_ptr_array_add (plan->thresholds, vs_plan_threshold_new (flags->thresholds[i]));
+    }
+  if (flags->capacity)
+    plan->mode = VS_MODE_CAPACITY;
   return TRUE;
 }
 
@@ -525,7 +550,7 @@ vs_cli_options_parse (VsCliOptions  *options,
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags.insecure,
       N_("Accept any TLS certificate"), NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
-      N_("parallel (all targets at once, default) or sequential"), "MODE" },
+      N_("parallel (all targets at once, default), sequential or capacity"), "MODE" },
     { "arrival", 0, 0, G_OPTION_ARG_STRING, &flags.arrival,
       N_("Open model: uniform (default) or poisson"), "ARRIVAL" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &flags.seed,
@@ -548,6 +573,12 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("No live progress"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version"), NULL },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.thresholds,
+      N_("SLO threshold every target must keep, like \"p99 < 50ms\" or \"error_rate < 1%\"; "
+         "repeatable. A failed one makes the exit status 3"), "EXPR" },
+    { "capacity", 0, 0, G_OPTION_ARG_NONE, &flags.capacity,
+      N_("Capacity search: per target, raise the open-model rate until a threshold fails"),
+      NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.urls, NULL, N_("URL…") },
     { NULL }
   };
@@ -562,7 +593,10 @@ vs_cli_options_parse (VsCliOptions  *options,
                                   "side by side."));
   g_option_context_set_description (context,
                                     _("Example:\n  versus run http://127.0.0.1:8081/ "
-                                      "http://127.0.0.1:8082/ -c 50 -d 30s --csv results\n"));
+                                      "http://127.0.0.1:8082/ -c 50 -d 30s --csv results\n\n"
+                                      "Exit status: 0 done, 1 the run failed (a target could "
+                                      "not be reached, a file could not be written), 2 invalid "
+                                      "input, 3 a threshold failed.\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   /* a copy: parsing rearranges and frees what it consumes */
@@ -608,7 +642,8 @@ vs_cli_options_parse (VsCliOptions  *options,
         vs_plan_add_target (plan, vs_target_new (NULL, flags.urls[i]));
     }
 
-  if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error))
+  if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error) ||
+      !apply_slo (plan, &flags, error))
     return FALSE;
 
   vs_cli_name_targets (plan);

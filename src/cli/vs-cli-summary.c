@@ -8,6 +8,7 @@
 #include "vs-cli-summary.h"
 #include "vs-cli-table.h"
 #include "vs-format.h"
+#include "vs-slo.h"
 #include "vs-summary.h"
 
 typedef struct
@@ -107,8 +108,33 @@ append_notes (Summary *summary,
     {
       const VsNote *note = g_ptr_array_index (notes, i);
 
-      if (note->kind != VS_NOTE_UNREACHABLE)
+      if (note->kind != VS_NOTE_UNREACHABLE && note->kind != VS_NOTE_THRESHOLDS)
         append_wrapped (out, note->text, 90);
+    }
+}
+
+/* One line per threshold and target, unwrapped, so that a script can grep them:
+ * "node: p99 < 50ms: passed (p99 = 1.2ms)". */
+static void
+append_thresholds (Summary *summary,
+                   GString *out)
+{
+  gboolean any = FALSE;
+
+  for (guint t = 0; t < summary->n; t++)
+    {
+      g_autoptr(GPtrArray) judged = vs_slo_evaluate (summary->results, t);
+      const char *name = vs_results_get_target (summary->results, t)->target->name;
+
+      for (guint i = 0; i < judged->len; i++)
+        {
+          const VsSloResult *result = g_ptr_array_index (judged, i);
+
+          if (!any)
+            g_string_append_c (out, '\n');
+          any = TRUE;
+          g_string_append_printf (out, "%s: %s\n", name, result->explanation);
+        }
     }
 }
 
@@ -178,6 +204,7 @@ vs_cli_summary_render (VsResults *results)
   out = g_string_new (NULL);
   append_load (&summary, out);
   g_string_append (out, table_text);
+  append_thresholds (&summary, out);
   append_notes (&summary, out);
 
   vs_cli_table_free (summary.table);

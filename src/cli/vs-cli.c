@@ -2,7 +2,8 @@
  *
  * Flags (or a plan file) → a validated plan → a VsRun on a main loop → the side-by-side table
  * on stdout → the result files. Exit status: 0 done, 1 a target could not be reached (or the
- * table or a result file could not be written), 2 invalid input.
+ * table or a result file could not be written), 2 invalid input, 3 the run went well but a
+ * threshold failed (1 and 2 say more, and win).
  *
  * Signals: the first SIGINT (Ctrl+C) or SIGTERM (what `timeout` and CI runners send) ends the
  * run and still reports and writes what was measured; a second one ends the process at once.
@@ -27,9 +28,11 @@
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-run.h"
+#include "vs-slo.h"
 
 #define EXIT_UNREACHABLE 1
 #define EXIT_INVALID     2
+#define EXIT_THRESHOLD   3
 
 typedef struct
 {
@@ -194,6 +197,8 @@ run_plan (VsCliOptions *options)
   status = write_results (options, results);
   if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL || !printed))
     status = EXIT_UNREACHABLE;
+  if (status == 0 && vs_slo_any_failed (results))
+    status = EXIT_THRESHOLD;
 
   return status;
 }

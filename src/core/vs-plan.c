@@ -11,7 +11,7 @@
 
 const char * const _vs_load_model_names[] = { "closed", "open", NULL };
 const char * const _vs_arrival_names[] = { "uniform", "poisson", NULL };
-const char * const _vs_mode_names[] = { "parallel", "sequential", NULL };
+const char * const _vs_mode_names[] = { "parallel", "sequential", "capacity", NULL };
 const char * const _vs_engine_names[] = { "auto", "soup", "native", NULL };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -28,6 +28,7 @@ vs_target_new (const char *name,
   self->method = g_strdup (DEFAULT_METHOD);
   self->headers = g_new0 (char *, 1);
   self->expect_status = g_strdup (DEFAULT_EXPECT_STATUS);
+  self->thresholds = _vs_plan_thresholds_new ();
 
   return self;
 }
@@ -47,6 +48,7 @@ vs_target_copy (const VsTarget *self)
   copy->body = g_strdup (self->body);
   copy->body_file = g_strdup (self->body_file);
   copy->expect_status = g_strdup (self->expect_status);
+  copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
   copy->uri = self->uri ? g_uri_ref (self->uri) : NULL;
   copy->body_bytes = self->body_bytes ? g_bytes_ref (self->body_bytes) : NULL;
   copy->request = self->request ? vs_request_ref (self->request) : NULL;
@@ -68,6 +70,7 @@ vs_target_free (VsTarget *self)
   g_free (self->body);
   g_free (self->body_file);
   g_free (self->expect_status);
+  g_clear_pointer (&self->thresholds, g_ptr_array_unref);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->body_bytes, g_bytes_unref);
   g_clear_pointer (&self->request, vs_request_unref);
@@ -98,6 +101,9 @@ vs_plan_new (void)
   self->engine = VS_ENGINE_KIND_AUTO;
   self->tick_us = G_USEC_PER_SEC;
   self->insecure = FALSE;
+  self->thresholds = _vs_plan_thresholds_new ();
+  self->stages = g_array_new (FALSE, TRUE, sizeof (VsStage));
+  self->capacity = _vs_capacity_plan_default;
 
   return self;
 }
@@ -120,6 +126,8 @@ vs_plan_unref (VsPlan *self)
     return;
 
   g_ptr_array_unref (self->targets);
+  g_ptr_array_unref (self->thresholds);
+  g_array_unref (self->stages);
   g_free (self->base_dir);
   g_free (self);
 }
@@ -141,6 +149,10 @@ vs_plan_copy (VsPlan *self)
   copy->tick_us = self->tick_us;
   copy->insecure = self->insecure;
   copy->base_dir = g_strdup (self->base_dir);
+  g_ptr_array_unref (copy->thresholds);
+  copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
+  g_array_append_vals (copy->stages, self->stages->data, self->stages->len);
+  copy->capacity = self->capacity;
 
   return copy;
 }

@@ -33,6 +33,8 @@ typedef enum
 {
   VS_MODE_PARALLEL,    /* all targets loaded at once */
   VS_MODE_SEQUENTIAL,  /* one target after the other, the same load each */
+  VS_MODE_CAPACITY,    /* per target, open-model steps of rising rate until a threshold
+                        * fails, then bisection (vs-capacity.h) */
 } VsMode;
 
 typedef enum
@@ -41,6 +43,34 @@ typedef enum
   VS_ENGINE_KIND_SOUP,
   VS_ENGINE_KIND_NATIVE,
 } VsEngineKind;
+
+/* One SLO threshold of a plan or a target (vs-threshold.h has the syntax). */
+typedef struct
+{
+  char     *expr;           /* "p99 < 50ms", as written */
+  gboolean  abort_on_fail;  /* live: end the run as soon as it fails, after the grace */
+  gint64    grace_us;       /* live: not judged before this much of the measured phase */
+} VsPlanThreshold;
+
+/* One step of load.stages: a linear ramp from the level before it, then a hold. */
+typedef struct
+{
+  gint64  ramp_us;      /* 0: the level changes at once */
+  gint64  duration_us;  /* held this long after the ramp */
+  double  rate;         /* open model: requests/s per target; 0 in the closed model */
+  guint   connections;  /* closed model: active connections per target; 0 in the open model */
+} VsStage;
+
+/* mode "capacity": the open-model rate starts at start_rate and is multiplied by factor each
+ * step until a threshold fails (or max_rate is passed), then the last interval is bisected. */
+typedef struct
+{
+  double  start_rate;   /* requests/s */
+  double  factor;       /* > 1 */
+  gint64  step_us;      /* measured length of each step (each has the plan's warm-up too) */
+  guint   bisections;   /* steps spent halving the interval where it broke */
+  double  max_rate;     /* stop raising here */
+} VsCapacityPlan;
 
 struct _VsStatusRule
 {
@@ -56,6 +86,7 @@ typedef struct
   char         *body;           /* inline request body, or NULL */
   char         *body_file;      /* or a file to send (relative to the plan file), or NULL */
   char         *expect_status;  /* "2xx,3xx" (default), "200", "200-204,404" … */
+  GPtrArray    *thresholds;     /* VsPlanThreshold*: this target's, besides the plan's */
 
   /* resolved by vs_plan_validate() */
   GUri         *uri;
@@ -91,6 +122,12 @@ typedef struct
   gint64        tick_us;     /* snapshot interval */
   gboolean      insecure;    /* accept any TLS certificate */
   char         *base_dir;    /* where body_file paths are resolved; NULL: working directory */
+  GPtrArray    *thresholds;  /* VsPlanThreshold*: every target's */
+  /* load.stages (VsStage); empty: none. vs_plan_validate() resolves load.model, the
+   * duration (stages minus warm-up) and, closed model, the connections (the most of any
+   * stage) from them. */
+  GArray       *stages;
+  VsCapacityPlan capacity;   /* mode "capacity" */
 } VsPlan;
 
 /* One problem found by validation; path is like "targets[1].url" or "load.rate". */
@@ -137,6 +174,19 @@ VsPlanProblem *vs_plan_problem_new     (const char    *path,
                                         const char    *message);
 void         vs_plan_problem_free      (VsPlanProblem *problem);
 
+VsPlanThreshold *vs_plan_threshold_new  (const char      *expr);
+VsPlanThreshold *vs_plan_threshold_copy (const VsPlanThreshold *self);
+void         vs_plan_threshold_free    (VsPlanThreshold *self);
+/* The thresholds that apply to target @index: the plan's, then the target's own (a new array
+ * of borrowed entries). */
+GPtrArray   *vs_plan_thresholds_for    (VsPlan      *self,
+                                        guint        index);
+/* Stages: the whole length of the load (ramps and holds), and the planned level at @t_us after
+ * the load started (requests/s or connections; linear within a ramp). */
+gint64       vs_plan_stages_length     (VsPlan      *self);
+double       vs_plan_stage_level       (VsPlan      *self,
+                                        gint64       t_us);
+
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
 const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential" */
 const char  *vs_engine_kind_to_string  (VsEngineKind kind);    /* "auto", "soup", "native" */
@@ -167,5 +217,6 @@ vs_status_rule_accepts (const VsStatusRule *rule,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlan, vs_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTarget, vs_target_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanProblem, vs_plan_problem_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanThreshold, vs_plan_threshold_free)
 
 G_END_DECLS

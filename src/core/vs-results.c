@@ -12,6 +12,7 @@ struct _VsResults
   guint           n_cpus;
   VsTargetResult *targets;
   guint           n_targets;
+  char           *stopped_by;
 };
 
 G_DEFINE_FINAL_TYPE (VsResults, vs_results, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ vs_results_finalize (GObject *object)
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_pointer (&self->engine, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->stopped_by, g_free);
 
   G_OBJECT_CLASS (vs_results_parent_class)->finalize (object);
 }
@@ -291,4 +293,22 @@ vs_target_result_at_cap_share (const VsTargetResult *self,
 
   return CLAMP (self->total->counters.at_cap_us / (self->measured_s * G_USEC_PER_SEC * n_workers),
                 0.0, 1.0);
+}
+
+void
+vs_results_set_stopped_by (VsResults  *self,
+                           const char *why)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  if (self->stopped_by == NULL)
+    self->stopped_by = g_strdup (why);
+}
+
+const char *
+vs_results_get_stopped_by (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->stopped_by;
 }

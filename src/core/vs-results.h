@@ -71,6 +71,12 @@ const VsTargetResult *vs_results_get_target     (VsResults      *self,
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);
 
+/* Why the run was ended before its plan said (the first reason given is kept): "p99 < 50ms
+ * failed for node (p99 = 61.2 ms)". NULL when it was not. */
+void                  vs_results_set_stopped_by (VsResults      *self,
+                                                 const char     *why);
+const char           *vs_results_get_stopped_by (VsResults      *self);
+
 /* Whole measured phase of one target. */
 double                vs_target_result_rps        (const VsTargetResult *self);
 double                vs_target_result_error_rate (const VsTargetResult *self);  /* 0…1 */

@@ -36,6 +36,7 @@ typedef enum
   VS_METRIC_OPEN_ONLY = 1 << 2,  /* table: only in the open model */
   VS_METRIC_IF_ANY    = 1 << 3,  /* table: only when some target has a figure other than 0 */
   VS_METRIC_SUB       = 1 << 4,  /* table: a part of the row above (indented) */
+  VS_METRIC_IF_MEASURED = 1 << 5, /* table: only when some target has a figure */
 } VsMetricFlags;
 
 typedef struct
@@ -107,6 +108,8 @@ typedef enum
   VS_NOTE_FIRST_ERROR,  /* the first transport error of a target that did answer */
   VS_NOTE_UNSENT,       /* requests due that never left */
   VS_NOTE_LATE,         /* sends that left late, with their cause */
+  VS_NOTE_THRESHOLDS,   /* each threshold of a target, passed or failed, with its figure */
+  VS_NOTE_STOPPED,      /* a threshold with abort_on_fail ended the run early */
 } VsNoteKind;
 
 typedef struct
