@@ -11,6 +11,7 @@
 #include "vs-export.h"
 #include "vs-plan.h"
 #include "vs-run.h"
+#include "vs-schedule.h"
 #include "vs-slo.h"
 #include "vs-summary.h"
 #include "vs-test-server.h"
@@ -263,6 +264,214 @@ test_run_grace (void)
   g_assert_cmpint (vs_slo_verdict (vs_run_get_results (run), 0, NULL), ==, VS_SLO_FAIL);
 }
 
+
+/* ---- stages ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  VsRun  *run;
+  GArray *elapsed;  /* double: seconds since the run started, at each tick */
+  GArray *served;   /* guint: what the server had answered by then */
+  VsTestPath path;
+} Sampled;
+
+static void
+on_sample (VsRun   *run,
+           Sampled *sampled)
+{
+  double t = vs_run_get_elapsed (run);
+  guint n = vs_test_server_count (server, sampled->path);
+
+  g_array_append_val (sampled->elapsed, t);
+  g_array_append_val (sampled->served, n);
+}
+
+/* Runs the plan, sampling the server's own count on every tick. */
+static VsRun *
+run_sampled (VsPlan     *plan,
+             VsTestPath  path,
+             Sampled    *sampled)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = vs_test_server_count (server, path);
+  double zero = 0;
+  Seen seen = { 0 };
+
+  sampled->run = vs_run_new (plan);
+  sampled->elapsed = g_array_new (FALSE, FALSE, sizeof (double));
+  sampled->served = g_array_new (FALSE, FALSE, sizeof (guint));
+  sampled->path = path;
+  g_array_append_val (sampled->elapsed, zero);
+  g_array_append_val (sampled->served, before);
+  g_signal_connect (sampled->run, "finished", G_CALLBACK (on_finished), &seen);
+  g_signal_connect (sampled->run, "tick", G_CALLBACK (on_sample), sampled);
+  g_assert_true (vs_run_start (sampled->run, &error));
+  g_assert_no_error (error);
+  while (!seen.finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (sampled->run, &seen);
+  g_signal_handlers_disconnect_by_data (sampled->run, sampled);
+  return sampled->run;
+}
+
+static void
+sampled_clear (Sampled *sampled)
+{
+  g_clear_pointer (&sampled->elapsed, g_array_unref);
+  g_clear_pointer (&sampled->served, g_array_unref);
+  g_clear_object (&sampled->run);
+}
+
+static void
+add_stage (VsPlan *plan,
+           double  ramp_s,
+           double  duration_s,
+           double  rate,
+           guint   connections)
+{
+  VsStage stage = { (gint64) (ramp_s * G_USEC_PER_SEC), (gint64) (duration_s * G_USEC_PER_SEC),
+                    rate, connections };
+
+  g_array_append_val (plan->stages, stage);
+}
+
+/* Open model: 0 → 600/s over 3 s, then 600/s for 2 s. The server's own count between ticks
+ * follows the planned integral: at second t of a ramp from 0, 100 t² sends; 600 a second after.
+ * The slack is a loaded machine's: 10 % and a few sends of jitter in the sampling. */
+static void
+test_stages_open (void)
+{
+  g_autofree char *url = vs_test_server_url (server, "/ok");
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autofree char *dir = g_dir_make_tmp ("versus-stages-XXXXXX", NULL);
+  g_autofree char *timeseries = g_build_filename (dir, "timeseries.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  Sampled sampled = { 0 };
+  VsResults *results;
+  guint n;
+
+  vs_plan_add_target (plan, vs_target_new ("ramp", url));
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.connections = 20;
+  plan->load.threads = 1;
+  plan->load.duration_us = 0;
+  plan->tick_us = 500 * 1000;
+  add_stage (plan, 3, 0, 600, 0);
+  add_stage (plan, 0, 2, 600, 0);
+
+  run_sampled (plan, VS_TEST_PATH_OK, &sampled);
+  results = vs_run_get_results (sampled.run);
+  g_assert_cmpint (plan->load.duration_us, ==, 5 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (plan->load.rate, ==, 600);
+
+  n = sampled.elapsed->len;
+  g_assert_cmpuint (n, >=, 8);
+  for (guint i = 1; i < n; i++)
+    {
+      double t0 = g_array_index (sampled.elapsed, double, i - 1);
+      double t1 = MIN (g_array_index (sampled.elapsed, double, i), 5.0);
+      double planned = vs_schedule_stages_units ((VsStage *) plan->stages->data, 2, t1 * 1e6) -
+                       vs_schedule_stages_units ((VsStage *) plan->stages->data, 2, t0 * 1e6);
+      guint served = g_array_index (sampled.served, guint, i) -
+                     g_array_index (sampled.served, guint, i - 1);
+
+      g_test_message ("%.3f–%.3f s: server answered %u, %.1f planned", t0, t1, served, planned);
+      if (t1 <= t0)
+        continue;
+      g_assert_cmpfloat (fabs (served - planned), <=, 0.1 * planned + 15);
+    }
+  /* all of them: 100 · 3² in the ramp, 1200 held */
+  g_assert_cmpuint (g_array_index (sampled.served, guint, n - 1) -
+                    g_array_index (sampled.served, guint, 0), ==,
+                    vs_results_get_target (results, 0)->total->counters.responses);
+  g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.requests +
+                    vs_results_get_target (results, 0)->total->counters.unsent, ==, 2100);
+
+  /* the time series carries the plan's offered load */
+  g_assert_true (vs_export_csv_dir (results, dir, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (timeseries, &contents, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+    g_auto(GStrv) header = g_strsplit (lines[0], ",", -1);
+    g_auto(GStrv) first = g_strsplit (lines[1], ",", -1);
+    guint col = 0, rows = 0, held = 0;
+
+    while (!g_str_equal (header[col], "planned_rps"))
+      col++;
+    /* the first half second of the ramp: 100 · 0.5² / 0.5 = 50/s (the tick is not exactly on
+     * the half second) */
+    g_assert_cmpfloat (fabs (g_ascii_strtod (first[col], NULL) - 50), <, 2);
+    for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+      {
+        g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+        double start = g_ascii_strtod (cells[2], NULL);
+
+        rows++;
+        if (start >= 3.0 && start < 4.5)
+          {
+            g_assert_cmpstr (cells[col], ==, "600.000");
+            held++;
+          }
+      }
+    g_assert_cmpuint (held, >=, 2);
+    g_assert_cmpuint (rows, ==, vs_results_get_target (results, 0)->intervals->len);
+  }
+  sampled_clear (&sampled);
+}
+
+/* Closed model: 2 connections for 2 s, then 8 for 2 s, on a server that answers after 50 ms:
+ * each busy connection gets 20 answers a second, so the server counts 40/s, then 160/s. */
+static void
+test_stages_closed (void)
+{
+  g_autofree char *url = vs_test_server_url (server, "/delay/50");
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  Sampled sampled = { 0 };
+  guint n;
+  double first = 0, second = 0, first_s = 0, second_s = 0;
+
+  vs_plan_add_target (plan, vs_target_new ("steps", url));
+  plan->load.threads = 2;
+  plan->load.duration_us = 0;
+  plan->tick_us = 500 * 1000;
+  add_stage (plan, 0, 2, 0, 2);
+  add_stage (plan, 0, 2, 0, 8);
+
+  run_sampled (plan, VS_TEST_PATH_DELAY, &sampled);
+  g_assert_cmpuint (plan->load.connections, ==, 8);
+  n = sampled.elapsed->len;
+  for (guint i = 1; i < n; i++)
+    {
+      double t0 = g_array_index (sampled.elapsed, double, i - 1);
+      double t1 = g_array_index (sampled.elapsed, double, i);
+      guint served = g_array_index (sampled.served, guint, i) -
+                     g_array_index (sampled.served, guint, i - 1);
+
+      g_test_message ("%.3f–%.3f s: server answered %u", t0, t1, served);
+      /* the middle of each stage, away from its edges */
+      if (t0 >= 0.4 && t1 <= 1.9)
+        first += served, first_s += t1 - t0;
+      if (t0 >= 2.4 && t1 <= 3.9)
+        second += served, second_s += t1 - t0;
+    }
+  /* over the intervals inside each stage: about 40 and 160 a second — at most that (plus the
+   * sampling's jitter; a loaded machine answers later, never sooner), and far from the other
+   * level */
+  g_assert_cmpfloat (first_s, >, 0.9);
+  g_assert_cmpfloat (second_s, >, 0.9);
+  first /= first_s;
+  second /= second_s;
+  g_test_message ("first stage %.1f/s (40 planned), second %.1f/s (160)", first, second);
+  g_assert_cmpfloat (first, >=, 0.7 * 40);
+  g_assert_cmpfloat (first, <=, 1.1 * 40);
+  g_assert_cmpfloat (second, >=, 0.7 * 160);
+  g_assert_cmpfloat (second, <=, 1.1 * 160);
+  sampled_clear (&sampled);
+}
+
 /* ---- the command line ------------------------------------------------------------------- */
 
 static int
@@ -397,6 +606,8 @@ main (int    argc,
   g_test_add_func ("/engine/slo/abort", test_run_abort);
   g_test_add_func ("/engine/slo/grace", test_run_grace);
   g_test_add_func ("/engine/slo/cli-exit-status", test_cli_exit_status);
+  g_test_add_func ("/engine/slo/stages-open", test_stages_open);
+  g_test_add_func ("/engine/slo/stages-closed", test_stages_closed);
   status = g_test_run ();
   vs_test_server_free (server);
   return status;

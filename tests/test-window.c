@@ -677,6 +677,60 @@ test_dashboard_incremental (void)
   g_object_unref (dashboard);
 }
 
+
+/* Open model: the throughput chart draws the offered rate the plan asks for, with stages
+ * through their corners (0 → 600/s over 3 s, held 2 s); the closed model has no such line. */
+static void
+test_chart_planned (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = NULL;
+  VsChartModel *models[VS_N_CHARTS];
+  VsStage ramp = { 3 * G_USEC_PER_SEC, 0, 600, 0 }, hold = { 0, 2 * G_USEC_PER_SEC, 600, 0 };
+  const VsChartSeries *planned = NULL;
+  static const double x[] = { 0, 3, 5 }, y[] = { 0, 600, 600 };
+
+  plan->load.model = VS_LOAD_OPEN;
+  g_array_append_val (plan->stages, ramp);
+  g_array_append_val (plan->stages, hold);
+  plan->load.duration_us = 0;
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    models[k] = vs_chart_model_new (k);
+  vs_dashboard_fill_models (results, models);
+  for (guint i = 0; i < vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]); i++)
+    {
+      const VsChartSeries *series = vs_chart_model_get_series (models[VS_CHART_THROUGHPUT], i);
+
+      if (g_str_equal (series->label, "planned"))
+        planned = series;
+    }
+  g_assert_nonnull (planned);
+  g_assert_true (planned->dashed);
+  g_assert_cmpuint (planned->x->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat (g_array_index (planned->x, double, i), ==, x[i]);
+      g_assert_cmpfloat (g_array_index (planned->y, double, i), ==, y[i]);
+    }
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    g_object_unref (models[k]);
+
+  /* closed: connections are not a rate, so no line on a chart of requests/s */
+  g_clear_object (&results);
+  g_array_set_size (plan->stages, 0);
+  plan->load.model = VS_LOAD_CLOSED;
+  plan->load.duration_us = 5 * G_USEC_PER_SEC;
+  results = vs_results_new (plan, "native");
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    models[k] = vs_chart_model_new (k);
+  vs_dashboard_fill_models (results, models);
+  g_assert_cmpuint (vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]), ==, 2);
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    g_object_unref (models[k]);
+}
+
 /* A run that ends with an error says which, and stays said; it does not say "finished". In
  * sequential mode the second target's host cannot be resolved (a label longer than DNS allows,
  * so the resolver refuses it without sending a query). */
@@ -1186,6 +1240,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
   g_test_add_func ("/ui/card/thresholds", test_card_thresholds);
+  g_test_add_func ("/ui/chart/planned", test_chart_planned);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);

@@ -351,6 +351,44 @@ results_ended (VsResults *results)
 
 /* Appends the intervals that arrived since the last call; a fresh fill (filled 0 everywhere)
  * starts the models over. The spectrum is of the whole run so far: always drawn anew. */
+/* Open model: the offered rate the plan asks for, as a dashed neutral line over the whole
+ * planned length (drawn ahead of the run); with stages, the polyline through their corners,
+ * which is exact as the rate is linear in between. */
+static void
+add_planned (VsPlan       *plan,
+             VsChartModel *model)
+{
+  double t = 0;
+  guint series;
+
+  if (plan == NULL || plan->load.model != VS_LOAD_OPEN || plan->load.rate <= 0)
+    return;
+  /* TRANSLATORS: the chart line of the offered load the plan asks for */
+  series = vs_chart_model_add_series (model, _("planned"), VS_CHART_COLOR_NEUTRAL, TRUE, TRUE);
+  if (plan->stages->len == 0)
+    {
+      if (plan->load.duration_us <= 0)
+        return;
+      vs_chart_model_append (model, series, 0, plan->load.rate);
+      vs_chart_model_append (model, series,
+                             (plan->load.warmup_us + plan->load.duration_us) / 1e6,
+                             plan->load.rate);
+      return;
+    }
+  vs_chart_model_append (model, series, 0, vs_plan_stage_level (plan, 0));
+  for (guint i = 0; i < plan->stages->len; i++)
+    {
+      const VsStage *stage = &g_array_index (plan->stages, VsStage, i);
+
+      t += stage->ramp_us / 1e6;
+      if (stage->ramp_us > 0)
+        vs_chart_model_append (model, series, t, stage->rate);
+      t += stage->duration_us / 1e6;
+      if (stage->duration_us > 0)
+        vs_chart_model_append (model, series, t, stage->rate);
+    }
+}
+
 static void
 model_fill_update (VsModelFill  *fill,
                    VsResults    *results,
@@ -377,6 +415,7 @@ model_fill_update (VsModelFill  *fill,
           tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
                                                FALSE);
         }
+      add_planned (plan, models[VS_CHART_THROUGHPUT]);
       /* what the two line styles of the latency chart mean */
       vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL,
                                  FALSE, TRUE);

@@ -40,7 +40,7 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct",
+  "generator_busy_pct", "planned_rps", "planned_connections",
 };
 
 /* percentiles listed in the JSON result */
@@ -154,9 +154,13 @@ summary_row (VsResults *results,
 }
 
 static GArray *
-timeseries_row (const VsTargetResult *target,
+timeseries_row (VsPlan               *plan,
+                const VsTargetResult *target,
                 const VsInterval     *interval)
 {
+  gboolean open;
+  double planned = vs_plan_planned_load (plan, interval->start_s, interval->end_s, &open);
+
   GArray *row = row_new ();
 
   add_string (row, target->target->name);
@@ -181,6 +185,10 @@ timeseries_row (const VsTargetResult *target,
       add_ms (row, interval->max_us);
     }
   add_decimal (row, 100.0 * interval->generator_busy);
+  if (open)
+    add_decimal (row, planned), add_empty (row);
+  else
+    add_empty (row), add_decimal (row, planned);
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;
@@ -284,7 +292,8 @@ timeseries_csv (VsResults *results)
       for (guint j = 0; j < target->intervals->len; j++)
         {
           const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
-          g_autoptr(GArray) row = timeseries_row (target, interval);
+          g_autoptr(GArray) row = timeseries_row (vs_results_get_plan (results), target,
+                                                  interval);
 
           append_csv_line (csv, timeseries_columns, G_N_ELEMENTS (timeseries_columns), row);
         }
@@ -385,7 +394,7 @@ add_json_target (JsonBuilder *builder,
   for (guint j = 0; j < target->intervals->len; j++)
     {
       const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
-      g_autoptr(GArray) row = timeseries_row (target, interval);
+      g_autoptr(GArray) row = timeseries_row (vs_results_get_plan (results), target, interval);
 
       json_builder_begin_object (builder);
       /* column 0 is the target's name, which the enclosing object already carries */

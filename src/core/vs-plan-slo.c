@@ -13,6 +13,7 @@
 #include "vs-error.h"
 #include "vs-format.h"
 #include "vs-plan-private.h"
+#include "vs-schedule.h"
 #include "vs-threshold.h"
 
 const VsCapacityPlan _vs_capacity_plan_default = {
@@ -138,6 +139,32 @@ vs_plan_stage_level (VsPlan *self,
   return 0;
 }
 
+double
+vs_plan_planned_load (VsPlan   *self,
+                      double    start_s,
+                      double    end_s,
+                      gboolean *open)
+{
+  const VsStage *stages;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  *open = self->load.model == VS_LOAD_OPEN;
+  if (self->stages->len == 0)
+    return *open ? self->load.rate : self->load.connections;
+
+  stages = (const VsStage *) self->stages->data;
+  n = self->stages->len;
+  if (!(end_s > start_s))
+    return vs_plan_stage_level (self, (gint64) (start_s * G_USEC_PER_SEC));
+  if (*open)
+    return (vs_schedule_stages_units (stages, n, end_s * G_USEC_PER_SEC) -
+            vs_schedule_stages_units (stages, n, start_s * G_USEC_PER_SEC)) / (end_s - start_s);
+  /* connections are a level, not a rate: the level halfway (exact within one ramp or hold) */
+  return vs_plan_stage_level (self, (gint64) ((start_s + end_s) / 2 * G_USEC_PER_SEC));
+}
+
 /* ---- checks ----------------------------------------------------------------------------- */
 
 static void
@@ -244,6 +271,22 @@ check_stages (VsPlan    *self,
   else if (load->duration_us != 0 && load->duration_us != total - load->warmup_us)
     problem (problems, "load.duration",
              g_strdup (_("the stages set the length of the run; remove the duration")));
+  if (closed && self->engine == VS_ENGINE_KIND_SOUP)
+    problem (problems, "load.stages",
+             g_strdup (_("closed-model stages need the native engine; use rates (the open "
+                         "model) with the soup engine")));
+  for (guint i = 0; closed && self->engine == VS_ENGINE_KIND_AUTO && i < self->targets->len; i++)
+    {
+      VsTarget *target = g_ptr_array_index (self->targets, i);
+
+      if (target->url != NULL && g_ascii_strncasecmp (target->url, "https:", 6) == 0)
+        {
+          problem (problems, "load.stages",
+                   g_strdup (_("closed-model stages need the native engine, which has no "
+                               "https://; use rates (the open model) instead")));
+          break;
+        }
+    }
   if (self->mode == VS_MODE_CAPACITY)
     problem (problems, "load.stages",
              g_strdup (_("a capacity search sets the rate itself; remove the stages")));

@@ -186,6 +186,13 @@ GPtrArray   *vs_plan_thresholds_for    (VsPlan      *self,
 gint64       vs_plan_stages_length     (VsPlan      *self);
 double       vs_plan_stage_level       (VsPlan      *self,
                                         gint64       t_us);
+/* The offered load the plan asks for between @start_s and @end_s after a target's load started
+ * (warm-up included), averaged over it: open model requests/s, closed model connections; with
+ * or without stages. @open says which. */
+double       vs_plan_planned_load      (VsPlan      *self,
+                                        double       start_s,
+                                        double       end_s,
+                                        gboolean    *open);
 
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
 const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential" */
