@@ -17,7 +17,8 @@ static const char summary_header[] =
   "errors_http_5xx,unsent,late_sends,late_sends_at_cap,at_cap_pct,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
-  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,thresholds,thresholds_failed";
+  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,thresholds,thresholds_failed,"
+  "capacity_rps";
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"

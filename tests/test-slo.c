@@ -1,13 +1,18 @@
 /* test-slo.c: thresholds of a plan judged on real runs, the exit status of `versus run`, and
  * the stages and capacity search (issue 12), against servers on 127.0.0.1 whose delays and
  * counts are known */
+#define _GNU_SOURCE  /* sched_setaffinity() */
 #include <glib.h>
+#include <sched.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
+#include "vs-capacity.h"
 #include "vs-error.h"
+#include "vs-pool-server.h"
 #include "vs-export.h"
 #include "vs-plan.h"
 #include "vs-run.h"
@@ -17,6 +22,34 @@
 #include "vs-test-server.h"
 
 static VsTestServer *server;
+
+/* The cells of a CSV line (returned) and the one in @column (in *value). */
+static GStrv
+csv_row (const char *path,
+         guint       row,
+         const char *column,
+         char      **value)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  GStrv cells;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  header = g_strsplit (lines[0], ",", -1);
+  cells = g_strsplit (lines[row], ",", -1);
+  for (guint i = 0; header[i] != NULL; i++)
+    if (g_str_equal (header[i], column))
+      {
+        *value = g_strdup (cells[i]);
+        return cells;
+      }
+  g_error ("no column %s", column);
+  return NULL;
+}
 
 /* ---- plan syntax ------------------------------------------------------------------------ */
 
@@ -472,6 +505,222 @@ test_stages_closed (void)
   sampled_clear (&sampled);
 }
 
+
+/* ---- capacity search -------------------------------------------------------------------- */
+
+static void
+on_capacity_finished (VsCapacity *capacity,
+                      gboolean   *finished)
+{
+  *finished = TRUE;
+}
+
+/* A server of 16 workers that each hold a request 50 ms answers at most 320 requests/s; below
+ * that every answer takes 50 ms, above it the queue (and the latency from the intended send
+ * time) grows for as long as the step lasts: at 1.1 × 320/s by 0.36 s over a 4 s step, past
+ * the 300 ms budget. The search finds 320/s within 15 %, and every request the steps counted
+ * as answered the server answered. */
+static void
+test_capacity_known_rate (void)
+{
+  g_autoptr(VsPoolServer) pool = vs_pool_server_new (16, 50);
+  g_autofree char *url = vs_pool_server_url (pool);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsCapacity) capacity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const VsCapacityResult *result;
+  GPtrArray *steps;
+  gboolean finished = FALSE;
+  guint64 responses = 0;
+  guint bisections = 0;
+
+  vs_plan_add_target (plan, vs_target_new ("pool", url));
+  plan->mode = VS_MODE_CAPACITY;
+  plan->load.connections = 100;
+  plan->load.threads = 1;
+  plan->tick_us = 500 * 1000;
+  add_threshold (plan->thresholds, "p99 < 300ms");
+  plan->capacity.start_rate = 40;
+  plan->capacity.factor = 2;
+  plan->capacity.step_us = 4 * G_USEC_PER_SEC;
+  plan->capacity.bisections = 4;
+
+  capacity = vs_capacity_new (plan);
+  g_signal_connect (capacity, "finished", G_CALLBACK (on_capacity_finished), &finished);
+  g_assert_true (vs_capacity_start (capacity, &error));
+  g_assert_no_error (error);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+
+  result = vs_capacity_get_result (capacity, 0);
+  steps = vs_capacity_get_steps (capacity);
+  line = vs_capacity_describe (capacity, 0);
+  g_test_message ("%s", line);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+
+      g_test_message ("step %u %s %.1f/s: %s, p99 %.1f ms, %.1f req/s", step->step,
+                      step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect", step->rate,
+                      step->kept ? "kept" : step->why,
+                      vs_target_result_latency (tr, 99) / 1000.0, vs_target_result_rps (tr));
+      responses += tr->total->counters.responses;
+      bisections += step->phase == VS_CAPACITY_BISECT;
+      g_assert_false (step->limited);
+      /* kept below the capacity found, failed above it */
+      if (step->kept)
+        g_assert_cmpfloat (step->rate, <=, result->capacity_rps);
+      else
+        g_assert_cmpfloat (step->rate, >, result->capacity_rps);
+    }
+  g_assert_false (result->limited);
+  g_assert_cmpuint (bisections, ==, 4);
+  g_assert_cmpfloat (fabs (result->capacity_rps - 320) / 320, <=, 0.15);
+  g_assert_true (g_str_has_prefix (line, "pool: "));
+  g_assert_nonnull (strstr (line, " req/s keeping p99 < 300ms; "));
+  /* the summary row stands for the step at capacity */
+  g_assert_cmpfloat (vs_results_get_capacity (vs_capacity_get_summary_step (capacity, 0)->results,
+                                              0), ==, result->capacity_rps);
+  /* the witness: whatever the steps counted as answered (warm-up none, drained after each) */
+  g_assert_cmpuint (vs_pool_server_count (pool), ==, responses);
+}
+
+static void
+pin_to (gpointer data)
+{
+  cpu_set_t set;
+
+  CPU_ZERO (&set);
+  CPU_SET (GPOINTER_TO_INT (data), &set);
+  if (sched_setaffinity (0, sizeof set, &set) != 0)
+    _exit (99);
+}
+
+/* The generator is the limit: `versus run --capacity` (soup engine, one worker) shares one CPU
+ * with three busy loops, against a server that answers at once on another CPU. A step comes
+ * where its busiest thread is saturated or its sends leave late with connections free: the
+ * search says "limited by the generator", claims no capacity at or above that rate, and
+ * steps.csv marks the step. */
+static void
+test_capacity_generator_limited (void)
+{
+  g_autoptr(VsPoolServer) pool = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-capacity-XXXXXX", NULL);
+  g_autofree char *plan_path = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *csv_dir = g_build_filename (dir, "out", NULL);
+  g_autofree char *steps_path = g_build_filename (csv_dir, "steps.csv", NULL);
+  g_autofree char *summary_path = g_build_filename (csv_dir, "summary.csv", NULL);
+  g_autofree char *json = NULL, *out = NULL, *err = NULL, *steps_csv = NULL;
+  g_autofree char *capacity_rps = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) versus = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) cells = NULL;
+  GSubprocess *hogs[3] = { NULL };
+  cpu_set_t allowed, mine;
+  int cpus[2], found = 0, status, limited_col = -1, rate_col = -1, kept_col = -1;
+  double limited_rate = -1;
+
+  if (g_getenv ("VERSUS_BINARY") == NULL)
+    {
+      g_test_skip ("VERSUS_BINARY is not set");
+      return;
+    }
+  g_assert_cmpint (sched_getaffinity (0, sizeof allowed, &allowed), ==, 0);
+  for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
+    if (CPU_ISSET (c, &allowed))
+      cpus[found++] = c;
+  if (found < 2)
+    {
+      g_test_skip ("needs two CPUs");
+      return;
+    }
+
+  /* the server's threads inherit the CPU of the thread that makes them */
+  CPU_ZERO (&mine);
+  CPU_SET (cpus[1], &mine);
+  g_assert_cmpint (sched_setaffinity (0, sizeof mine, &mine), ==, 0);
+  pool = vs_pool_server_new (1, 0);
+  g_assert_cmpint (sched_setaffinity (0, sizeof allowed, &allowed), ==, 0);
+  url = vs_pool_server_url (pool);
+
+  json = g_strdup_printf ("{\"version\": 1, \"targets\": [{\"name\": \"pool\", \"url\": \"%s\"}],"
+                          " \"load\": {\"connections\": 64, \"threads\": 1, \"timeout\": \"5s\"},"
+                          " \"engine\": \"soup\", \"mode\": \"capacity\", \"tick\": \"250ms\","
+                          " \"thresholds\": [\"p99 < 5s\"],"
+                          " \"capacity\": {\"start\": 50, \"factor\": 3, \"step\": \"1s\","
+                          " \"bisections\": 0, \"max\": 1000000}}", url);
+  g_assert_true (g_file_set_contents (plan_path, json, -1, &error));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, pin_to, GINT_TO_POINTER (cpus[0]), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (hogs); i++)
+    {
+      hogs[i] = g_subprocess_launcher_spawn (launcher, &error, "sh", "-c",
+                                             "while :; do :; done", NULL);
+      g_assert_no_error (error);
+    }
+  versus = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VERSUS_BINARY"), "run",
+                                        "-q", "--plan", plan_path, "--csv", csv_dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (versus, NULL, NULL, &out, &err, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (hogs); i++)
+    {
+      g_subprocess_force_exit (hogs[i]);
+      g_subprocess_wait (hogs[i], NULL, NULL);
+      g_object_unref (hogs[i]);
+    }
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (versus));
+  status = g_subprocess_get_exit_status (versus);
+  g_assert_true (status == 0 || status == 3);
+
+  g_assert_nonnull (strstr (out, " req/s limited by the generator: "));
+  g_assert_nonnull (strstr (out, ", so no capacity at or above it is claimed\n"));
+
+  g_file_get_contents (steps_path, &steps_csv, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (steps_csv, "\n", -1);
+  cells = g_strsplit (lines[0], ",", -1);
+  for (int i = 0; cells[i] != NULL; i++)
+    {
+      if (g_str_equal (cells[i], "limited_by_generator"))
+        limited_col = i;
+      if (g_str_equal (cells[i], "offered_rps"))
+        rate_col = i;
+      if (g_str_equal (cells[i], "kept"))
+        kept_col = i;
+    }
+  g_assert_cmpint (limited_col, >=, 0);
+  g_assert_cmpstr (cells[0], ==, "step");
+  /* the last step is the limited one: the search of its target ends there */
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) row = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (row), >, (guint) limited_col);
+      g_assert_cmpint (limited_rate, <, 0);
+      if (g_str_equal (row[limited_col], "yes"))
+        {
+          limited_rate = g_ascii_strtod (row[rate_col], NULL);
+          g_assert_cmpstr (row[kept_col], ==, "no");
+        }
+    }
+  g_assert_cmpfloat (limited_rate, >, 0);
+
+  g_clear_pointer (&cells, g_strfreev);
+  cells = csv_row (summary_path, 1, "capacity_rps", &capacity_rps);
+  g_test_message ("capacity_rps “%s”, limited at %.0f", capacity_rps, limited_rate);
+  if (*capacity_rps != '\0')
+    g_assert_cmpfloat (g_ascii_strtod (capacity_rps, NULL), <, limited_rate);
+}
+
 /* ---- the command line ------------------------------------------------------------------- */
 
 static int
@@ -503,32 +752,6 @@ run_versus (char **out,
   return g_subprocess_get_exit_status (process);
 }
 
-static GStrv
-csv_row (const char *path,
-         guint       row,
-         const char *column,
-         char      **value)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) header = NULL;
-  GStrv cells;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (contents, "\n", -1);
-  header = g_strsplit (lines[0], ",", -1);
-  cells = g_strsplit (lines[row], ",", -1);
-  for (guint i = 0; header[i] != NULL; i++)
-    if (g_str_equal (header[i], column))
-      {
-        *value = g_strdup (cells[i]);
-        return cells;
-      }
-  g_error ("no column %s", column);
-  return NULL;
-}
 
 static void
 test_cli_exit_status (void)
@@ -608,6 +831,8 @@ main (int    argc,
   g_test_add_func ("/engine/slo/cli-exit-status", test_cli_exit_status);
   g_test_add_func ("/engine/slo/stages-open", test_stages_open);
   g_test_add_func ("/engine/slo/stages-closed", test_stages_closed);
+  g_test_add_func ("/engine/slo/capacity-known-rate", test_capacity_known_rate);
+  g_test_add_func ("/engine/slo/capacity-generator-limited", test_capacity_generator_limited);
   status = g_test_run ();
   vs_test_server_free (server);
   return status;

@@ -673,3 +673,153 @@ vs_export_json_file (VsResults   *results,
 
   return write_file (path, json, strlen (json), error);
 }
+
+/* ---- capacity search -------------------------------------------------------------------- */
+
+static const char * const step_columns[] = {
+  "step", "phase", "offered_rps", "kept", "limited_by_generator", "why",
+};
+
+/* @prefix's columns, then @columns: one header for rows that start with a step's fields. */
+static const char **
+prefixed_columns (const char * const *prefix,
+                  guint               n_prefix,
+                  const char * const *columns,
+                  guint               n_columns)
+{
+  const char **all = g_new0 (const char *, n_prefix + n_columns + 1);
+
+  memcpy (all, prefix, n_prefix * sizeof *all);
+  memcpy (all + n_prefix, columns, n_columns * sizeof *all);
+  return all;
+}
+
+static void
+append_row (GArray *row,
+            GArray *more)
+{
+  g_array_append_vals (row, more->data, more->len);
+}
+
+static GString *
+capacity_summary_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  guint n_columns;
+  const char **columns = summary_columns (&n_columns);
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint t = 0; t < vs_plan_get_n_targets (vs_capacity_get_plan (capacity)); t++)
+    {
+      const VsCapacityStep *step = vs_capacity_get_summary_step (capacity, t);
+      g_autoptr(GArray) row = NULL;
+
+      if (step == NULL)
+        continue;
+      row = summary_row (step->results, 0);
+      append_csv_line (csv, columns, n_columns, row);
+    }
+  return csv;
+}
+
+static GString *
+capacity_steps_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  GPtrArray *steps = vs_capacity_get_steps (capacity);
+  guint n_summary;
+  const char **summary = summary_columns (&n_summary);
+  g_autofree const char **columns = prefixed_columns (step_columns, G_N_ELEMENTS (step_columns),
+                                                      summary, n_summary);
+  guint n_columns = G_N_ELEMENTS (step_columns) + n_summary;
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      g_autoptr(GArray) row = row_new ();
+      g_autoptr(GArray) figures = summary_row (step->results, 0);
+
+      add_uint (row, step->step);
+      add_string (row, step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect");
+      add_decimal (row, step->rate);
+      add_string (row, step->kept ? "yes" : "no");
+      add_string (row, step->limited ? "yes" : "no");
+      add_string (row, step->why);
+      append_row (row, figures);
+      append_csv_line (csv, columns, n_columns, row);
+    }
+  return csv;
+}
+
+static GString *
+capacity_timeseries_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  GPtrArray *steps = vs_capacity_get_steps (capacity);
+  static const char * const step_column[] = { "step" };
+  g_autofree const char **columns = prefixed_columns (step_column, 1, timeseries_columns,
+                                                      G_N_ELEMENTS (timeseries_columns));
+  guint n_columns = 1 + G_N_ELEMENTS (timeseries_columns);
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsTargetResult *target = vs_results_get_target (step->results, 0);
+
+      for (guint j = 0; j < target->intervals->len; j++)
+        {
+          const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
+          g_autoptr(GArray) row = row_new ();
+          g_autoptr(GArray) figures = timeseries_row (vs_results_get_plan (step->results),
+                                                      target, interval);
+
+          add_uint (row, step->step);
+          append_row (row, figures);
+          append_csv_line (csv, columns, n_columns, row);
+        }
+    }
+  return csv;
+}
+
+gboolean
+vs_export_capacity_csv_dir (VsCapacity  *capacity,
+                            const char  *dir,
+                            GError     **error)
+{
+  GString *(*makers[]) (VsCapacity *) = {
+    capacity_summary_csv, capacity_steps_csv, capacity_timeseries_csv,
+  };
+  static const char * const names[] = { "summary.csv", "steps.csv", "timeseries.csv" };
+  GError *first = NULL;
+
+  g_return_val_if_fail (VS_IS_CAPACITY (capacity), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* every file is tried, whatever becomes of the others; the first failure is said */
+  for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+    {
+      g_autoptr(GString) csv = makers[i] (capacity);
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!write_file (path, csv->str, csv->len, &local_error) && first == NULL)
+        first = g_steal_pointer (&local_error);
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, first);
+      return FALSE;
+    }
+  return TRUE;
+}

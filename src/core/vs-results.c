@@ -1,6 +1,8 @@
 /* vs-results.c: everything a run produced, per target */
 #include "vs-results.h"
 
+#include <math.h>
+
 struct _VsResults
 {
   GObject         parent_instance;
@@ -13,6 +15,7 @@ struct _VsResults
   VsTargetResult *targets;
   guint           n_targets;
   char           *stopped_by;
+  double         *capacity;      /* per target, NaN: none */
 };
 
 G_DEFINE_FINAL_TYPE (VsResults, vs_results, G_TYPE_OBJECT)
@@ -35,6 +38,7 @@ vs_results_finalize (GObject *object)
   g_clear_pointer (&self->engine, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->stopped_by, g_free);
+  g_clear_pointer (&self->capacity, g_free);
 
   G_OBJECT_CLASS (vs_results_parent_class)->finalize (object);
 }
@@ -66,6 +70,7 @@ vs_results_new (VsPlan     *plan,
   self->started = g_date_time_new_now_utc ();
   self->n_targets = plan->targets->len;
   self->targets = g_new0 (VsTargetResult, self->n_targets);
+  self->capacity = g_new (double, self->n_targets);
 
   for (guint i = 0; i < self->n_targets; i++)
     {
@@ -74,6 +79,7 @@ vs_results_new (VsPlan     *plan,
       target->target = g_ptr_array_index (plan->targets, i);
       target->intervals = g_array_new (FALSE, TRUE, sizeof (VsInterval));
       target->total = vs_stats_new ();
+      self->capacity[i] = NAN;
     }
 
   return self;
@@ -311,4 +317,25 @@ vs_results_get_stopped_by (VsResults *self)
   g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
 
   return self->stopped_by;
+}
+
+void
+vs_results_set_capacity (VsResults *self,
+                         guint      target,
+                         double     rps)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (target < self->n_targets);
+
+  self->capacity[target] = rps;
+}
+
+double
+vs_results_get_capacity (VsResults *self,
+                         guint      target)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NAN);
+  g_return_val_if_fail (target < self->n_targets, NAN);
+
+  return self->capacity[target];
 }

@@ -77,6 +77,14 @@ void                  vs_results_set_stopped_by (VsResults      *self,
                                                  const char     *why);
 const char           *vs_results_get_stopped_by (VsResults      *self);
 
+/* A capacity search's answer for the target whose figures these are (vs-capacity.h): the
+ * highest rate that kept every threshold; NaN (the default) when none. */
+void                  vs_results_set_capacity   (VsResults      *self,
+                                                 guint           target,
+                                                 double          rps);
+double                vs_results_get_capacity   (VsResults      *self,
+                                                 guint           target);
+
 /* Whole measured phase of one target. */
 double                vs_target_result_rps        (const VsTargetResult *self);
 double                vs_target_result_error_rate (const VsTargetResult *self);  /* 0…1 */

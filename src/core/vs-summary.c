@@ -239,6 +239,17 @@ get_thresholds_failed (VsResults *results,
   return text_value (failed != NULL ? g_intern_string (failed) : NULL);
 }
 
+/* a capacity search's answer; not measured otherwise */
+static VsMetricValue
+get_capacity (VsResults *results,
+              guint      target,
+              double     arg)
+{
+  double rps = vs_results_get_capacity (results, target);
+
+  return isnan (rps) ? not_measured () : measured (rps);
+}
+
 /* Histograms by an index: 0 latency, 1 uncorrected, 2 + VsTiming the phase timings. */
 static const VsHistogram *
 histogram_of (VsResults *results,
@@ -398,6 +409,8 @@ static const VsMetric metrics[] = {
     get_thresholds, 0 },
   { "thresholds_failed", N_("thresholds failed"), VS_METRIC_TEXT, FALSE, F, NULL,
     get_thresholds_failed, 0 },
+  { "capacity_rps", N_("capacity"), VS_METRIC_RATE, TRUE, FT | VS_METRIC_IF_MEASURED, NULL,
+    get_capacity, 0 },
 };
 
 #undef F
@@ -406,7 +419,7 @@ static const VsMetric metrics[] = {
 
 /* The tables read best with what was answered first, then how much, then how fast. */
 static const char * const table_order[] = {
-  "thresholds", "protocol", "requests", "rps", "errors", "errors_connect", "errors_tls", "errors_timeout",
+  "capacity_rps", "thresholds", "protocol", "requests", "rps", "errors", "errors_connect", "errors_tls", "errors_timeout",
   "errors_io", "errors_status", "errors_http_4xx", "errors_http_5xx",
   "latency_min_ms", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
   "latency_p999_ms", "latency_max_ms", "uncorrected_p99_ms", "late_sends", "unsent",
