@@ -134,6 +134,95 @@ test_plan_thresholds (void)
                      "thresholds[0]: “error_rate” is a share");
 }
 
+
+/* Stages and the capacity search in plan files: loaded, saved back, and refused with the
+ * field when wrong. */
+static void
+test_plan_stages_capacity (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsPlan) again = NULL;
+  g_autofree char *json = NULL;
+  const VsStage *stage;
+
+  plan = vs_plan_load_from_data (
+    "{\"version\": 1, " TARGET ", \"load\": {\"warmup\": \"2s\", \"stages\": ["
+    "{\"ramp\": \"10s\", \"duration\": \"30s\", \"rate\": 2000},"
+    " {\"duration\": \"5s\", \"rate\": 500}]}}", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->load.model, ==, VS_LOAD_OPEN);
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_no_error (error);
+  /* the stages are the whole load: the warm-up is their first part */
+  g_assert_cmpint (plan->load.duration_us, ==, 43 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (plan->load.rate, ==, 2000);
+  g_assert_cmpfloat (vs_plan_stage_level (plan, 5 * G_USEC_PER_SEC), ==, 1000);
+  g_assert_cmpfloat (vs_plan_stage_level (plan, 42 * G_USEC_PER_SEC), ==, 500);
+  json = vs_plan_to_json (plan);
+  again = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_plan_validate (again, &error));
+  g_assert_cmpuint (again->stages->len, ==, 2);
+  stage = &g_array_index (again->stages, VsStage, 0);
+  g_assert_cmpint (stage->ramp_us, ==, 10 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (stage->rate, ==, 2000);
+  g_assert_cmpint (again->load.duration_us, ==, 43 * G_USEC_PER_SEC);
+  g_clear_pointer (&plan, vs_plan_unref);
+  g_clear_pointer (&again, vs_plan_unref);
+  g_clear_pointer (&json, g_free);
+
+  plan = vs_plan_load_from_data (
+    "{\"version\": 1, " TARGET ", \"mode\": \"capacity\", \"thresholds\": [\"p99 < 50ms\"],"
+    " \"capacity\": {\"start\": 50, \"factor\": 1.5, \"step\": \"5s\", \"bisections\": 2,"
+    " \"max\": 5000}}", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_plan_validate (plan, &error));
+  g_assert_cmpint (plan->mode, ==, VS_MODE_CAPACITY);
+  g_assert_cmpfloat (plan->capacity.factor, ==, 1.5);
+  json = vs_plan_to_json (plan);
+  again = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (again->capacity.start_rate, ==, 50);
+  g_assert_cmpint (again->capacity.step_us, ==, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (again->capacity.bisections, ==, 2);
+  g_assert_cmpfloat (again->capacity.max_rate, ==, 5000);
+
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"duration\": "
+                     "\"1s\", \"rate\": 10}, {\"duration\": \"1s\", \"connections\": 5}]}}",
+                     "load.stages: every stage gives a rate");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"duration\": "
+                     "\"1s\"}]}}", "load.stages[0]: give either a rate");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"rate\": 10}]}}",
+                     "load.stages[0]: give the stage a duration or a ramp");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"duration\": "
+                     "\"1s\", \"rate\": 10, \"hold\": 1}]}}", "load.stages[0].hold: unknown key");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"duration\": "
+                     "\"never\", \"rate\": 10}]}}", "load.stages[0].duration: expected a duration");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"duration\": \"5s\", "
+                     "\"stages\": [{\"duration\": \"1s\", \"rate\": 10}]}}",
+                     "load.duration: the stages set the length");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"warmup\": \"5s\", "
+                     "\"stages\": [{\"duration\": \"1s\", \"rate\": 10}]}}",
+                     "load.warmup: the stages include the warm-up");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"model\": \"closed\", "
+                     "\"stages\": [{\"duration\": \"1s\", \"rate\": 10}]}}",
+                     "load.model: the stages are for the open model");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"engine\": \"soup\", \"load\": {"
+                     "\"stages\": [{\"duration\": \"1s\", \"connections\": 10}]}}",
+                     "load.stages: closed-model stages need the native engine");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"mode\": \"capacity\"}",
+                     "thresholds: a capacity search needs at least one threshold");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"mode\": \"capacity\", \"thresholds\": "
+                     "[\"p99 < 1s\"], \"capacity\": {\"factor\": 1}}",
+                     "capacity.factor: out of range");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"mode\": \"capacity\", \"thresholds\": "
+                     "[\"p99 < 1s\"], \"capacity\": {\"start\": 0}}",
+                     "capacity.start: out of range");
+  expect_plan_error ("{\"version\": 1, " TARGET ", \"capacity\": {\"steps\": 3}}",
+                     "capacity.steps: unknown key");
+}
+
 /* ---- runs ------------------------------------------------------------------------------- */
 
 typedef struct
@@ -368,9 +457,11 @@ add_stage (VsPlan *plan,
   g_array_append_val (plan->stages, stage);
 }
 
-/* Open model: 0 → 600/s over 3 s, then 600/s for 2 s. The server's own count between ticks
- * follows the planned integral: at second t of a ramp from 0, 100 t² sends; 600 a second after.
- * The slack is a loaded machine's: 10 % and a few sends of jitter in the sampling. */
+/* Open model: 0 → 600/s over 3 s, then 600/s for 2 s. The server's own count, sampled on every
+ * tick, follows the planned integral (at second t of the ramp 100 t² sends, then 600 a
+ * second): never ahead of it (beyond the few sends the sampling itself may take), and behind
+ * it by no more than a loaded machine's second; on an idle one each interval's count is the
+ * plan's to within a send or two (the figures are in the log). All 2100 are due. */
 static void
 test_stages_open (void)
 {
@@ -409,10 +500,17 @@ test_stages_open (void)
       guint served = g_array_index (sampled.served, guint, i) -
                      g_array_index (sampled.served, guint, i - 1);
 
-      g_test_message ("%.3f–%.3f s: server answered %u, %.1f planned", t0, t1, served, planned);
-      if (t1 <= t0)
-        continue;
-      g_assert_cmpfloat (fabs (served - planned), <=, 0.1 * planned + 15);
+      double by_t1 = vs_schedule_stages_units ((VsStage *) plan->stages->data, 2, t1 * 1e6);
+      double lagging = vs_schedule_stages_units ((VsStage *) plan->stages->data, 2,
+                                                 MAX (t1 - 1.0, 0) * 1e6);
+      guint answered = g_array_index (sampled.served, guint, i) -
+                       g_array_index (sampled.served, guint, 0);
+
+      g_test_message ("%.3f–%.3f s: server answered %u, %.1f planned (%u of %.1f so far)", t0,
+                      t1, served, planned, answered, by_t1);
+      g_assert_cmpfloat (answered, <=, by_t1 + 15);
+      if (t1 < 5.0)
+        g_assert_cmpfloat (answered, >=, lagging - 15);
     }
   /* all of them: 100 · 3² in the ramp, 1200 held */
   g_assert_cmpuint (g_array_index (sampled.served, guint, n - 1) -
@@ -825,6 +923,7 @@ main (int    argc,
 
   server = vs_test_server_new (NULL);
   g_test_add_func ("/core/slo/plan-thresholds", test_plan_thresholds);
+  g_test_add_func ("/core/slo/plan-stages-capacity", test_plan_stages_capacity);
   g_test_add_func ("/engine/slo/pass-fail", test_run_pass_fail);
   g_test_add_func ("/engine/slo/abort", test_run_abort);
   g_test_add_func ("/engine/slo/grace", test_run_grace);
