@@ -666,14 +666,26 @@ test_capacity_known_rate (void)
                       vs_target_result_latency (tr, 99) / 1000.0, vs_target_result_rps (tr));
       responses += tr->total->counters.responses;
       bisections += step->phase == VS_CAPACITY_BISECT;
-      g_assert_false (step->limited);
-      /* kept below the capacity found, failed above it */
+      /* kept below the capacity found, failed (or limited) above it */
       if (step->kept)
         g_assert_cmpfloat (step->rate, <=, result->capacity_rps);
       else
         g_assert_cmpfloat (step->rate, >, result->capacity_rps);
+      /* the search of a target ends at a limited step */
+      if (step->limited)
+        g_assert_cmpuint (i, ==, steps->len - 1);
     }
-  g_assert_false (result->limited);
+  /* the witness: whatever the steps counted as answered (warm-up none, drained after each) */
+  g_assert_cmpuint (vs_pool_server_count (pool), ==, responses);
+  if (result->limited)
+    {
+      /* a machine so loaded that its CPU kept even this generator from its schedule: the
+       * search said so and claimed nothing at or above it, which is all it may do */
+      g_assert_true (isnan (result->capacity_rps) || result->capacity_rps < result->limited_rps);
+      g_test_skip ("the generator was the limit on this machine (its CPU is busy elsewhere): "
+                   "the known rate cannot be judged");
+      return;
+    }
   g_assert_cmpuint (bisections, ==, 4);
   g_assert_cmpfloat (fabs (result->capacity_rps - 320) / 320, <=, 0.15);
   g_assert_true (g_str_has_prefix (line, "pool: "));
@@ -681,8 +693,6 @@ test_capacity_known_rate (void)
   /* the summary row stands for the step at capacity */
   g_assert_cmpfloat (vs_results_get_capacity (vs_capacity_get_summary_step (capacity, 0)->results,
                                               0), ==, result->capacity_rps);
-  /* the witness: whatever the steps counted as answered (warm-up none, drained after each) */
-  g_assert_cmpuint (vs_pool_server_count (pool), ==, responses);
 }
 
 static void
@@ -898,6 +908,20 @@ test_cli_exit_status (void)
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (target, "summary"), "thresholds"),
                    ==, "fail");
+  {
+    JsonArray *judged = json_object_get_array_member (target, "thresholds");
+    JsonObject *failed_one;
+
+    g_assert_cmpuint (json_array_get_length (judged), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (judged, 0),
+                                                    "outcome"), ==, "pass");
+    failed_one = json_array_get_object_element (judged, 1);
+    g_assert_cmpstr (json_object_get_string_member (failed_one, "threshold"), ==, "p99 < 5ms");
+    g_assert_cmpstr (json_object_get_string_member (failed_one, "outcome"), ==, "fail");
+    g_assert_cmpstr (json_object_get_string_member (failed_one, "unit"), ==, "ms");
+    /* the server waits 20 ms: the figure says so, in ms */
+    g_assert_cmpfloat (json_object_get_double_member (failed_one, "value"), >=, 20);
+  }
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

@@ -515,6 +515,7 @@ update_busy_notice (VsDashboard *self)
     {
       const VsNote *note = g_ptr_array_index (notes, i);
       gboolean shown = note->kind == VS_NOTE_SATURATED || note->kind == VS_NOTE_LATE ||
+                       note->kind == VS_NOTE_STOPPED ||
                        note->kind == VS_NOTE_PROTOCOL ||
                        (note->kind == VS_NOTE_GENERATOR && note->warning);
 

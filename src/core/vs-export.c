@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "vs-export.h"
+#include "vs-slo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -348,6 +349,49 @@ add_histogram_bucket (gint64   value_us,
   json_builder_end_array (builder);
 }
 
+/* "thresholds": [{"threshold": "p99 < 50ms", "outcome": "pass", "value": 42.1, "unit": "ms",
+ * "explanation": "p99 < 50ms: passed (p99 = 42.1ms)"}, …]; value null when not measured. */
+static void
+add_json_thresholds (JsonBuilder *builder,
+                     VsResults   *results,
+                     guint        index)
+{
+  g_autoptr(GPtrArray) judged = vs_slo_evaluate (results, index);
+  static const char * const outcomes[] = { "pass", "fail", "not_measured" };
+  static const char * const units[] = { "ms", "rps", "percent" };
+
+  json_builder_set_member_name (builder, "thresholds");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < judged->len; i++)
+    {
+      const VsSloResult *result = g_ptr_array_index (judged, i);
+      g_autoptr(VsThreshold) parsed = vs_threshold_parse (result->threshold->expr, "thresholds",
+                                                          NULL);
+      VsThresholdKind kind = parsed != NULL ? vs_threshold_metric_kind (parsed->metric)
+                                            : VS_THRESHOLD_LATENCY;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "threshold");
+      json_builder_add_string_value (builder, result->threshold->expr);
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder, outcomes[result->outcome]);
+      json_builder_set_member_name (builder, "value");
+      if (isnan (result->value))
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_double_value (builder, kind == VS_THRESHOLD_LATENCY
+                                                  ? result->value / 1000.0 : result->value);
+      json_builder_set_member_name (builder, "unit");
+      json_builder_add_string_value (builder, units[kind]);
+      json_builder_set_member_name (builder, "abort_on_fail");
+      json_builder_add_boolean_value (builder, result->threshold->abort_on_fail);
+      json_builder_set_member_name (builder, "explanation");
+      json_builder_add_string_value (builder, result->explanation);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
@@ -368,6 +412,7 @@ add_json_target (JsonBuilder *builder,
   json_builder_begin_object (builder);
   add_json_members (builder, summary_columns (&n_columns), 0, summary);
   json_builder_end_object (builder);
+  add_json_thresholds (builder, results, index);
 
   json_builder_set_member_name (builder, "latency_percentiles");
   json_builder_begin_array (builder);
@@ -423,8 +468,11 @@ add_json_notes (JsonBuilder *builder,
     [VS_NOTE_GENERATOR] = "generator", [VS_NOTE_OPEN_MODEL] = "open_model",
     [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
     [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
-    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late",
+    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_THRESHOLDS] = "thresholds",
+    [VS_NOTE_STOPPED] = "stopped",
   };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == VS_N_NOTE_KINDS);
 
   json_builder_set_member_name (builder, "notes");
   json_builder_begin_array (builder);

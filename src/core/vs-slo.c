@@ -117,6 +117,7 @@ judge (VsResults             *results,
   g_autoptr(GError) error = NULL;
 
   result->threshold = threshold;
+  result->value = NAN;
   /* the plan was validated, so this parses; should it not, it fails rather than passes */
   parsed = vs_threshold_parse (threshold->expr, "thresholds", &error);
   if (parsed == NULL)
@@ -126,6 +127,12 @@ judge (VsResults             *results,
       return result;
     }
   result->outcome = vs_threshold_evaluate (parsed, getter, &figures, &result->explanation);
+  {
+    const char *why = NULL;
+
+    if (!vs_slo_figure (results, target, parsed->metric, &result->value, &why))
+      result->value = NAN;
+  }
   return result;
 }
 

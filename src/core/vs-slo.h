@@ -28,6 +28,8 @@ typedef struct
 {
   const VsPlanThreshold *threshold;    /* borrowed from the results' plan */
   VsThresholdOutcome     outcome;
+  double                 value;        /* the figure in its kind's unit (µs, req/s, %); NaN
+                                        * when not measured */
   char                  *explanation;  /* "p99 < 50ms: passed (p99 = 42.1ms)" */
 } VsSloResult;
 

@@ -110,6 +110,7 @@ typedef enum
   VS_NOTE_LATE,         /* sends that left late, with their cause */
   VS_NOTE_THRESHOLDS,   /* each threshold of a target, passed or failed, with its figure */
   VS_NOTE_STOPPED,      /* a threshold with abort_on_fail ended the run early */
+  VS_N_NOTE_KINDS       /* (the JSON names every kind: vs-export.c) */
 } VsNoteKind;
 
 typedef struct
