@@ -1,5 +1,6 @@
 /* vs-results.c: everything a run produced, per target */
 #include "vs-results.h"
+#include "vs-results-private.h"
 
 #include <math.h>
 
@@ -338,4 +339,25 @@ vs_results_get_capacity (VsResults *self,
   g_return_val_if_fail (target < self->n_targets, NAN);
 
   return self->capacity[target];
+}
+
+VsTargetResult *
+_vs_results_get_target_mutable (VsResults *self,
+                                guint      index)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (index < self->n_targets, NULL);
+
+  return &self->targets[index];
+}
+
+void
+_vs_results_set_started (VsResults *self,
+                         GDateTime *started)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (started != NULL);
+
+  g_date_time_unref (self->started);
+  self->started = g_date_time_ref (started);
 }
