@@ -16,6 +16,9 @@
 G_BEGIN_DECLS
 
 #define VS_PLAN_VERSION 1
+/* The largest body_file (bytes): a body is held in memory, once however many targets and
+ * workers send it. */
+#define VS_PLAN_BODY_FILE_MAX (G_GUINT64_CONSTANT (1) << 30)
 
 typedef enum
 {

@@ -524,7 +524,7 @@ vs_run_finalize (GObject *object)
   g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);
   g_clear_object (&self->results);
-  g_clear_object (&self->engine);
+  g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_error (&self->error);

@@ -53,13 +53,13 @@ struct _VsWorker
   int             done;         /* atomic: run_worker returned */
   gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
   gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
-  gpointer        engine_data;  /* the engine's, from prepare to release */
   GThread        *thread;
 };
 
 struct _VsJob
 {
-  VsEngine       *engine;
+  VsEngine       *engine;         /* the run's; outlives the job */
+  VsEngineJob    *engine_job;     /* the engine's state for this job, from prepare to release */
   VsPlan         *plan;
   guint           n_targets;
   guint          *plan_indices;
