@@ -19,7 +19,8 @@ static const char summary_header[] =
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
   "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,server_cpus,server_cpu_mean_pct,"
   "server_cpu_peak_pct,server_memory_mean_bytes,server_memory_peak_bytes,"
-  "server_cpu_us_per_request,requests_per_server_cpu_s,round,"
+  "server_cpu_us_per_request,requests_per_server_cpu_s,thresholds,thresholds_failed,"
+  "capacity_rps,round,"
   "rps_ratio,rps_ratio_ci_low,rps_ratio_ci_high,rps_p_value,"
   "p50_ratio,p50_ratio_ci_low,p50_ratio_ci_high,p50_p_value,"
   "p99_ratio,p99_ratio_ci_low,p99_ratio_ci_high,p99_p_value,"
@@ -29,7 +30,8 @@ static const char summary_header[] =
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
-  "latency_p99_ms,latency_max_ms,generator_busy_pct,server_cpu_pct,server_memory_bytes,round";
+  "latency_p99_ms,latency_max_ms,generator_busy_pct,server_cpu_pct,server_memory_bytes,round,"
+  "planned_rps,planned_connections";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
  * of 100 responses each with latencies 10, 20 … 1000 µs (exact in the histogram), one refused
@@ -348,6 +350,11 @@ test_timeseries_csv (void)
   g_assert_cmpstr (cell (rows, 2, "latency_p99_ms"), ==, "0.990");
   g_assert_cmpstr (cell (rows, 1, "generator_busy_pct"), ==, "99.000");
   g_assert_cmpstr (cell (rows, 2, "generator_busy_pct"), ==, "25.000");
+  /* the open model plans a rate, not connections */
+  g_assert_cmpuint (vs_results_get_plan (results)->load.model, ==, VS_LOAD_OPEN);
+  g_assert_cmpfloat (vs_results_get_plan (results)->load.rate, ==, 100);
+  g_assert_cmpstr (cell (rows, 2, "planned_rps"), ==, "100.000");
+  g_assert_cmpstr (cell (rows, 2, "planned_connections"), ==, "");
   g_assert_cmpstr (cell (rows, 3, "errors"), ==, "1");
   g_assert_cmpstr (cell (rows, 3, "requests"), ==, "101");
   g_assert_cmpstr (cell (rows, 4, "target"), ==, TRICKY_NAME);

@@ -233,6 +233,54 @@ add_snapshot (VsResults *results,
 
 /* ---- tests ------------------------------------------------------------------------------ */
 
+/* A card marks its thresholds pass or fail (on the measured phase so far), a target's own too,
+ * with the figures in the tooltip; none before measuring. */
+static void
+test_card_thresholds (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = NULL;
+  GtkWidget *card_a, *card_b;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  /* 1 ms per response: p50 < 2ms holds for both; beta also wants a rate it cannot have */
+  g_ptr_array_add (plan->thresholds, vs_plan_threshold_new ("p50 < 2ms"));
+  g_ptr_array_add (vs_plan_get_target (plan, 1)->thresholds,
+                   vs_plan_threshold_new ("rps > 1000000"));
+  results = vs_results_new (plan, "native");
+  card_a = g_object_ref_sink (vs_target_card_new (0, "alpha"));
+  card_b = g_object_ref_sink (vs_target_card_new (1, "beta"));
+
+  add_snapshot (results, VS_PHASE_WARMUP, 0, make_stats (10, 1000, 0), NULL, 0.2, FALSE);
+  vs_target_card_update (VS_TARGET_CARD (card_a), results, 0);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_a), "thresholds"), ==, "");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, 1, 2,
+                                                        make_stats (20, 1000, 0));
+
+      snapshot->measured = make_stats (20, 1000, 0);
+      vs_results_add_snapshot (results, snapshot);
+    }
+  vs_target_card_update (VS_TARGET_CARD (card_a), results, 0);
+  vs_target_card_update (VS_TARGET_CARD (card_b), results, 1);
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_a), "thresholds"), ==,
+                   "✓ thresholds kept");
+  g_assert_cmpstr (vs_target_card_get_figure (VS_TARGET_CARD (card_b), "thresholds"), ==,
+                   "✗ failed: rps > 1000000");
+  g_assert_cmpstr (vs_summary_value (results, 1, vs_summary_find_metric ("thresholds")).text, ==,
+                   "fail");
+
+  g_object_unref (card_a);
+  g_object_unref (card_b);
+}
+
 /* A card shows what the results table will: the measured phase's totals once it has begun,
  * warm-up figures before, labelled as such; no latency for an interval without responses; and
  * the first transport error. */
@@ -646,9 +694,10 @@ test_recover_killed_run (void)
   g_assert_nonnull (shown);
   g_assert_cmpuint (vs_dashboard_get_n_cards (window->dashboard), ==, 2);
   {
-    g_autoptr(VsPlan) edited = vs_plan_editor_get_plan (window->editor);
+    /* (a reference of its own: dropped, or LeakSanitizer reports the plan) */
+    g_autoptr(VsPlan) opened = vs_plan_editor_get_plan (window->editor);
 
-    g_assert_cmpstr (vs_plan_get_target (edited, 1)->name, ==, "beta");
+    g_assert_cmpstr (vs_plan_get_target (opened, 1)->name, ==, "beta");
   }
 
   /* every cell of the table is the copy's figure (a share in brackets after counts) */
@@ -1232,6 +1281,60 @@ test_dashboard_incremental (void)
   g_object_unref (dashboard);
 }
 
+
+/* Open model: the throughput chart draws the offered rate the plan asks for, with stages
+ * through their corners (0 → 600/s over 3 s, held 2 s); the closed model has no such line. */
+static void
+test_chart_planned (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (NULL, 5);
+  g_autoptr(VsResults) results = NULL;
+  VsChartModel *models[VS_N_CHARTS];
+  VsStage ramp = { 3 * G_USEC_PER_SEC, 0, 600, 0 }, hold = { 0, 2 * G_USEC_PER_SEC, 600, 0 };
+  const VsChartSeries *planned = NULL;
+  static const double x[] = { 0, 3, 5 }, y[] = { 0, 600, 600 };
+
+  plan->load.model = VS_LOAD_OPEN;
+  g_array_append_val (plan->stages, ramp);
+  g_array_append_val (plan->stages, hold);
+  plan->load.duration_us = 0;
+  g_assert_true (vs_plan_validate (plan, NULL));
+  results = vs_results_new (plan, "native");
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    models[k] = vs_chart_model_new (k);
+  vs_dashboard_fill_models (results, models);
+  for (guint i = 0; i < vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]); i++)
+    {
+      const VsChartSeries *series = vs_chart_model_get_series (models[VS_CHART_THROUGHPUT], i);
+
+      if (g_str_equal (series->label, "planned"))
+        planned = series;
+    }
+  g_assert_nonnull (planned);
+  g_assert_true (planned->dashed);
+  g_assert_cmpuint (planned->x->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat (g_array_index (planned->x, double, i), ==, x[i]);
+      g_assert_cmpfloat (g_array_index (planned->y, double, i), ==, y[i]);
+    }
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    g_object_unref (models[k]);
+
+  /* closed: connections are not a rate, so no line on a chart of requests/s */
+  g_clear_object (&results);
+  g_array_set_size (plan->stages, 0);
+  plan->load.model = VS_LOAD_CLOSED;
+  plan->load.duration_us = 5 * G_USEC_PER_SEC;
+  results = vs_results_new (plan, "native");
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    models[k] = vs_chart_model_new (k);
+  vs_dashboard_fill_models (results, models);
+  g_assert_cmpuint (vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]), ==, 2);
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    g_object_unref (models[k]);
+}
+
 /* A run that ends with an error says which, and stays said; it does not say "finished". In
  * sequential mode the second target's host cannot be resolved (a label longer than DNS allows,
  * so the resolver refuses it without sending a query). */
@@ -1748,6 +1851,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
   g_test_add_func ("/ui/card/style", test_card_style);
+  g_test_add_func ("/ui/card/thresholds", test_card_thresholds);
+  g_test_add_func ("/ui/chart/planned", test_chart_planned);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/dashboard/rounds", test_dashboard_rounds);

@@ -25,7 +25,8 @@ const char  *vs_results_table_get_cell     (VsResultsTable *self,
 /* The figures as shown: "rps", "requests", "p50", "p99", "errors"; the captions
  * "rps-caption", "p50-caption", "requests-caption" and "errors-caption"; "note", the notes
  * about the target ("" when none); "protocol", the HTTP version answered in ("" before any
- * response); "title-markup", the title with its coloured dot. */
+ * response); "title-markup", the title with its coloured dot; "thresholds", the pass/fail
+ * mark of its thresholds ("" without). */
 const char  *vs_target_card_get_figure     (VsTargetCard   *self,
                                             const char     *key);
 

@@ -362,6 +362,44 @@ results_ended (VsResults *results)
   return any;
 }
 
+/* Open model: the offered rate the plan asks for, as a dashed neutral line over the whole
+ * planned length (drawn ahead of the run); with stages, the polyline through their corners,
+ * which is exact as the rate is linear in between. */
+static void
+add_planned (VsPlan       *plan,
+             VsChartModel *model)
+{
+  double t = 0;
+  guint series;
+
+  if (plan == NULL || plan->load.model != VS_LOAD_OPEN || plan->load.rate <= 0)
+    return;
+  /* TRANSLATORS: the chart line of the offered load the plan asks for */
+  series = vs_chart_model_add_series (model, _("planned"), VS_CHART_COLOR_NEUTRAL, TRUE, TRUE);
+  if (plan->stages->len == 0)
+    {
+      if (plan->load.duration_us <= 0)
+        return;
+      vs_chart_model_append (model, series, 0, plan->load.rate);
+      vs_chart_model_append (model, series,
+                             (plan->load.warmup_us + plan->load.duration_us) / 1e6,
+                             plan->load.rate);
+      return;
+    }
+  vs_chart_model_append (model, series, 0, vs_plan_stage_level (plan, 0));
+  for (guint i = 0; i < plan->stages->len; i++)
+    {
+      const VsStage *stage = &g_array_index (plan->stages, VsStage, i);
+
+      t += stage->ramp_us / 1e6;
+      if (stage->ramp_us > 0)
+        vs_chart_model_append (model, series, t, stage->rate);
+      t += stage->duration_us / 1e6;
+      if (stage->duration_us > 0)
+        vs_chart_model_append (model, series, t, stage->rate);
+    }
+}
+
 /* A fresh fill: the models start over with a throughput line and a p50 and p99 line per
  * target, and the legend of the latency chart's two line styles. */
 static void
@@ -388,6 +426,7 @@ model_fill_start_series (VsModelFill  *fill,
                              FALSE, TRUE);
   vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL,
                              TRUE, TRUE);
+  add_planned (vs_results_get_plan (results), models[VS_CHART_THROUGHPUT]);
 }
 
 /* The throughput and latency points of the intervals not yet drawn; counts the errors by
@@ -529,6 +568,7 @@ update_busy_notice (VsDashboard *self)
     {
       const VsNote *note = g_ptr_array_index (notes, i);
       gboolean shown = note->kind == VS_NOTE_SATURATED || note->kind == VS_NOTE_LATE ||
+                       note->kind == VS_NOTE_STOPPED ||
                        note->kind == VS_NOTE_PROTOCOL ||
                        (note->kind == VS_NOTE_GENERATOR && note->warning);
 

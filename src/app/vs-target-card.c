@@ -8,6 +8,7 @@
 #include "vs-chart.h"
 #include "vs-palette.h"
 #include "vs-protocols.h"
+#include "vs-slo.h"
 #include "vs-summary.h"
 #include "vs-target-card.h"
 #include "vs-units.h"
@@ -32,6 +33,7 @@ struct _VsTargetCard
   GtkWidget *protocol; /* the HTTP version the target answers in, once it has */
   GtkWidget *state;
   GtkWidget *note;     /* the first transport error, when there was one */
+  GtkWidget *slo;      /* pass/fail of the target's thresholds, when it has any */
 };
 
 G_DEFINE_FINAL_TYPE (VsTargetCard, vs_target_card, GTK_TYPE_WIDGET)
@@ -101,6 +103,7 @@ vs_target_card_class_init (VsTargetCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, errors);
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, errors_caption);
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, note);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, slo);
 }
 
 static void
@@ -205,7 +208,8 @@ update_note (VsTargetCard *self,
     {
       const VsNote *note = g_ptr_array_index (notes, i);
 
-      if (note->target != (int) index)
+      /* the thresholds have a mark of their own (update_slo) */
+      if (note->target != (int) index || note->kind == VS_NOTE_THRESHOLDS)
         continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');
@@ -219,6 +223,40 @@ update_note (VsTargetCard *self,
       gtk_widget_set_tooltip_text (self->state, text->str);
     }
   gtk_widget_set_visible (self->note, text->len > 0);
+}
+
+/* ✓ or ✗ with the failed thresholds, on the measured phase so far; each threshold's figure in
+ * the tooltip, in the words `versus run` prints. */
+static void
+update_slo (VsTargetCard *self,
+            VsResults    *results,
+            guint         index,
+            gboolean      measuring)
+{
+  g_autoptr(GPtrArray) judged = vs_slo_evaluate (results, index);
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autofree char *failed = NULL;
+  g_autofree char *text = NULL;
+  VsSloVerdict verdict;
+
+  gtk_widget_set_visible (self->slo, judged->len > 0 && measuring);
+  if (judged->len == 0 || !measuring)
+    return;
+
+  verdict = vs_slo_verdict (results, index, &failed);
+  if (verdict == VS_SLO_PASS)
+    /* TRANSLATORS: a card's mark: every SLO threshold of the target held */
+    text = g_strdup (_("✓ thresholds kept"));
+  else
+    /* TRANSLATORS: a card's mark, with the thresholds that failed: "✗ failed: p99 < 50ms" */
+    text = g_strdup_printf (_("✗ failed: %s"), failed);
+  gtk_label_set_text (GTK_LABEL (self->slo), text);
+  gtk_widget_remove_css_class (self->slo, verdict == VS_SLO_PASS ? "error" : "success");
+  gtk_widget_add_css_class (self->slo, verdict == VS_SLO_PASS ? "success" : "error");
+  for (guint i = 0; i < judged->len; i++)
+    g_string_append_printf (tooltip, "%s%s", i ? "\n" : "",
+                            ((const VsSloResult *) g_ptr_array_index (judged, i))->explanation);
+  gtk_widget_set_tooltip_text (self->slo, tooltip->str);
 }
 
 void
@@ -278,6 +316,7 @@ vs_target_card_update (VsTargetCard *self,
     gtk_label_set_text (GTK_LABEL (self->state), _("measuring"));
 
   update_note (self, results, index);
+  update_slo (self, results, index, measuring);
 }
 
 const char *
@@ -310,6 +349,8 @@ vs_target_card_get_figure (VsTargetCard *self,
     label = self->note;
   else if (g_str_equal (key, "protocol"))
     label = self->protocol;
+  else if (g_str_equal (key, "thresholds"))
+    label = self->slo;
   g_return_val_if_fail (label != NULL, NULL);
   return gtk_label_get_text (GTK_LABEL (label));
 }

@@ -215,6 +215,12 @@ vs_window_start (VsWindow  *self,
       return FALSE;
     }
 
+  /* a capacity search is a series of runs, which the window does not draw yet */
+  if (plan->mode == VS_MODE_CAPACITY)
+    return vs_error_set_field (error, "mode",
+                               _("the capacity search runs from the command line: versus run "
+                                 "--plan FILE (with mode “capacity”)"));
+
   run = vs_run_new (plan);
   g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,

@@ -13,6 +13,7 @@
 #include "vs-error.h"
 #include "vs-format.h"
 #include "vs-segment.h"
+#include "vs-threshold.h"
 
 /* Every flag as typed; NULL when not given. Numbers are parsed by us, not by GOption, so that
  * a bad value gets the same kind of message as a bad plan field. */
@@ -45,6 +46,8 @@ typedef struct
   char    **urls;
   char     *rounds;
   char     *rounds_seed;
+  char    **thresholds;
+  gboolean  capacity;
 } Flags;
 
 static void
@@ -76,6 +79,7 @@ flags_clear (Flags *flags)
   g_strfreev (flags->urls);
   g_free (flags->rounds);
   g_free (flags->rounds_seed);
+  g_strfreev (flags->thresholds);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flags, flags_clear)
@@ -484,7 +488,7 @@ apply_load (VsPlan  *plan,
     return FALSE;
   if (flags->mode != NULL &&
       !parse_choice ("--mode", flags->mode, (FromString) vs_mode_from_string,
-                     _("parallel, sequential or rounds"), &plan->mode, error))
+                     _("parallel, sequential, rounds or capacity"), &plan->mode, error))
     return FALSE;
   if (flags->tick != NULL && !parse_duration ("--tick", flags->tick, &plan->tick_us, error))
     return FALSE;
@@ -528,6 +532,27 @@ apply_rounds (VsPlan  *plan,
                                      "too"));
       plan->rounds_seed_set = TRUE;
     }
+  return TRUE;
+}
+
+/* --threshold EXPR (repeatable): added to the plan's own, checked here so that a mistake is
+ * said with the flag; --capacity: the capacity search. */
+static gboolean
+apply_slo (VsPlan  *plan,
+           Flags   *flags,
+           GError **error)
+{
+  for (guint i = 0; flags->thresholds != NULL && flags->thresholds[i] != NULL; i++)
+    {
+      g_autoptr(VsThreshold) parsed = vs_threshold_parse (flags->thresholds[i], "--threshold",
+                                                          error);
+
+      if (parsed == NULL)
+        return FALSE;
+      g_ptr_array_add (plan->thresholds, vs_plan_threshold_new (flags->thresholds[i]));
+    }
+  if (flags->capacity)
+    plan->mode = VS_MODE_CAPACITY;
   return TRUE;
 }
 
@@ -575,7 +600,7 @@ vs_cli_options_parse (VsCliOptions  *options,
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags.insecure,
       N_("Accept any TLS certificate"), NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
-      N_("parallel (all targets at once, default), sequential or rounds"), "MODE" },
+      N_("parallel (all targets at once, default), sequential, rounds or capacity"), "MODE" },
     { "rounds", 0, 0, G_OPTION_ARG_STRING, &flags.rounds,
       N_("Mode rounds: K rounds, each giving every target one trial, in shuffled order"), "K" },
     { "rounds-seed", 0, 0, G_OPTION_ARG_STRING, &flags.rounds_seed,
@@ -613,6 +638,12 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Let the plan start its servers (the commands of its server sections)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version"), NULL },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.thresholds,
+      N_("SLO threshold every target must keep, like \"p99 < 50ms\" or \"error_rate < 1%\"; "
+         "repeatable. A failed one makes the exit status 3"), "EXPR" },
+    { "capacity", 0, 0, G_OPTION_ARG_NONE, &flags.capacity,
+      N_("Capacity search: per target, raise the open-model rate until a threshold fails"),
+      NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.urls, NULL, N_("URL…") },
     { NULL }
   };
@@ -627,7 +658,10 @@ vs_cli_options_parse (VsCliOptions  *options,
                                   "side by side."));
   g_option_context_set_description (context,
                                     _("Example:\n  versus run http://127.0.0.1:8081/ "
-                                      "http://127.0.0.1:8082/ -c 50 -d 30s --csv results\n"));
+                                      "http://127.0.0.1:8082/ -c 50 -d 30s --csv results\n\n"
+                                      "Exit status: 0 done, 1 the run failed (a target could "
+                                      "not be reached, a file could not be written), 2 invalid "
+                                      "input, 3 a threshold failed.\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   /* a copy: parsing rearranges and frees what it consumes */
@@ -673,7 +707,8 @@ vs_cli_options_parse (VsCliOptions  *options,
         vs_plan_add_target (plan, vs_target_new (NULL, flags.urls[i]));
     }
 
-  if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error))
+  if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error) ||
+      !apply_slo (plan, &flags, error))
     return FALSE;
   if (!apply_rounds (plan, &flags, error))
     return FALSE;

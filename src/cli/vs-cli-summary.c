@@ -10,6 +10,7 @@
 #include "vs-cli-table.h"
 #include "vs-format.h"
 #include "vs-rounds.h"
+#include "vs-slo.h"
 #include "vs-summary.h"
 
 typedef struct
@@ -151,7 +152,7 @@ append_notes (Summary *summary,
     {
       const VsNote *note = g_ptr_array_index (notes, i);
 
-      if (note->kind != VS_NOTE_UNREACHABLE)
+      if (note->kind != VS_NOTE_UNREACHABLE && note->kind != VS_NOTE_THRESHOLDS)
         append_wrapped (out, note->text, 90);
     }
 }
@@ -173,6 +174,31 @@ append_verdicts (Summary *summary,
   lines = vs_rounds_verdict_lines (summary->results, VS_FORMAT_C);
   for (guint i = 0; i < lines->len; i++)
     append_wrapped (out, g_ptr_array_index (lines, i), 90);
+}
+
+/* One line per threshold and target, unwrapped, so that a script can grep them:
+ * "node: p99 < 50ms: passed (p99 = 1.2ms)". */
+static void
+append_thresholds (Summary *summary,
+                   GString *out)
+{
+  gboolean any = FALSE;
+
+  for (guint t = 0; t < summary->n; t++)
+    {
+      g_autoptr(GPtrArray) judged = vs_slo_evaluate (summary->results, t);
+      const char *name = vs_results_get_target (summary->results, t)->target->name;
+
+      for (guint i = 0; i < judged->len; i++)
+        {
+          const VsSloResult *result = g_ptr_array_index (judged, i);
+
+          if (!any)
+            g_string_append_c (out, '\n');
+          any = TRUE;
+          g_string_append_printf (out, "%s: %s\n", name, result->explanation);
+        }
+    }
 }
 
 /* "closed model, 50 connections per target, 30s (5s warm-up), parallel" */
@@ -254,6 +280,7 @@ vs_cli_summary_render (VsResults *results)
   append_load (&summary, out);
   g_string_append (out, table_text);
   append_verdicts (&summary, out);
+  append_thresholds (&summary, out);
   append_notes (&summary, out);
 
   vs_cli_table_free (summary.table);

@@ -2,7 +2,8 @@
  *
  * Flags (or a plan file) → a validated plan → a VsRun on a main loop → the side-by-side table
  * on stdout → the result files. Exit status: 0 done, 1 a target could not be reached (or the
- * table or a result file could not be written), 2 invalid input.
+ * table or a result file could not be written), 2 invalid input, 3 the run went well but a
+ * threshold failed (1 and 2 say more, and win).
  *
  * Signals: the first SIGINT (Ctrl+C) or SIGTERM (what `timeout` and CI runners send) ends the
  * run and still reports and writes what was measured; a second one ends the process at once.
@@ -22,6 +23,9 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include <math.h>
+
+#include "vs-capacity.h"
 #include "vs-cli.h"
 #include "vs-cli-options.h"
 #include "vs-cli-progress.h"
@@ -32,9 +36,12 @@
 #include "vs-hlog.h"
 #include "vs-run.h"
 #include "vs-server.h"
+#include "vs-slo.h"
+#include "vs-summary.h"
 
 #define EXIT_UNREACHABLE 1
 #define EXIT_INVALID     2
+#define EXIT_THRESHOLD   3
 
 typedef struct
 {
@@ -356,7 +363,116 @@ run_plan (VsCliOptions *options)
   if (status == 0 && (unreachable->len > 0 || servers_failed || vs_run_get_error (run) != NULL ||
                       !printed))
     status = EXIT_UNREACHABLE;
+  if (status == 0 && vs_slo_any_failed (results))
+    status = EXIT_THRESHOLD;
 
+  return status;
+}
+
+typedef struct
+{
+  GMainLoop  *loop;
+  VsCapacity *capacity;
+  guint       sigint_id;
+  guint       sigterm_id;
+  const char *interrupted;
+} Search;
+
+static void
+on_capacity_step (VsCapacity           *capacity,
+                  const VsCapacityStep *step,
+                  Search               *search)
+{
+  VsResults *results = step->results;
+  const char *name = vs_results_get_target (results, 0)->target->name;
+  g_autofree char *rps = vs_summary_format_cell (results, 0, vs_summary_find_metric ("rps"),
+                                                 VS_FORMAT_C);
+  g_autofree char *p99 = vs_summary_format_cell (results, 0,
+                                                 vs_summary_find_metric ("latency_p99_ms"),
+                                                 VS_FORMAT_C);
+  g_autofree char *line = NULL;
+
+  /* TRANSLATORS: "node: step 3 (raise) at 160 req/s: kept (throughput 159 req/s, p99 25.3 ms)" */
+  line = g_strdup_printf (_("%s: step %u (%s) at %.0f req/s: %s (throughput %s, p99 %s)\n"),
+                          name, step->step, step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect",
+                          step->rate, step->kept ? _("kept") : step->why, rps, p99);
+  print_stdout (line);
+}
+
+static void
+on_capacity_finished (VsCapacity *capacity,
+                      Search     *search)
+{
+  g_main_loop_quit (search->loop);
+}
+
+static gboolean
+on_capacity_signal (gpointer data)
+{
+  Search *search = data;
+
+  search->interrupted = "signal";
+  search->sigint_id = search->sigterm_id = 0;
+  vs_capacity_stop (search->capacity);
+  return G_SOURCE_REMOVE;
+}
+
+/* mode capacity: the search, a line per step, a line per target; 0 when every target kept
+ * some rate, 3 when one kept none, 1 when a step failed to run or a file to be written. */
+static int
+run_capacity (VsCliOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsCapacity) capacity = vs_capacity_new (options->plan);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Search search = { loop, capacity, 0, 0, NULL };
+  VsPlan *plan = vs_capacity_get_plan (capacity);
+  int status = 0;
+
+  if (options->json_file != NULL)
+    {
+      g_printerr ("versus: --json: %s\n",
+                  _("a capacity search writes CSV files (--csv), not a JSON result"));
+      return EXIT_INVALID;
+    }
+
+  g_signal_connect (capacity, "step", G_CALLBACK (on_capacity_step), &search);
+  g_signal_connect (capacity, "finished", G_CALLBACK (on_capacity_finished), &search);
+  if (!vs_capacity_start (capacity, &error))
+    {
+      g_printerr ("versus: %s\n", error->message);
+      return exit_status_for (error);
+    }
+  search.sigint_id = g_unix_signal_add (SIGINT, on_capacity_signal, &search);
+  search.sigterm_id = g_unix_signal_add (SIGTERM, on_capacity_signal, &search);
+  g_main_loop_run (loop);
+  g_clear_handle_id (&search.sigint_id, g_source_remove);
+  g_clear_handle_id (&search.sigterm_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (capacity, &search);
+
+  print_stdout ("\n");
+  for (guint t = 0; t < vs_plan_get_n_targets (plan); t++)
+    {
+      g_autofree char *line = vs_capacity_describe (capacity, t);
+      g_autofree char *text = g_strconcat (line, "\n", NULL);
+
+      if (isnan (vs_capacity_get_result (capacity, t)->capacity_rps))
+        status = EXIT_THRESHOLD;
+      print_stdout (text);
+    }
+  if (search.interrupted != NULL)
+    g_printerr ("versus: %s\n", _("interrupted; the search covers the steps up to then"));
+  if (vs_capacity_get_error (capacity) != NULL)
+    {
+      g_printerr ("versus: %s\n", vs_capacity_get_error (capacity)->message);
+      status = EXIT_UNREACHABLE;
+    }
+  if (options->csv_dir != NULL &&
+      !vs_export_capacity_csv_dir (capacity, options->csv_dir, &error))
+    {
+      g_printerr ("versus: --csv: %s\n", error->message);
+      status = EXIT_UNREACHABLE;
+    }
   return status;
 }
 
@@ -395,6 +511,8 @@ vs_cli_main (int    argc,
       return 0;
     }
 
+  if (options.plan->mode == VS_MODE_CAPACITY)
+    return run_capacity (&options);
   return run_plan (&options);
 }
 

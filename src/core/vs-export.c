@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "vs-export.h"
+#include "vs-slo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,7 +44,8 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes", "round",
+  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes", "round", "planned_rps",
+  "planned_connections",
 };
 
 /* summary.csv's columns after the metrics': the trial's round (empty on the whole-run rows),
@@ -232,9 +234,13 @@ summary_row (VsResults *whole,
 }
 
 static GArray *
-timeseries_row (const VsTargetResult *target,
+timeseries_row (VsPlan               *plan,
+                const VsTargetResult *target,
                 const VsInterval     *interval)
 {
+  gboolean open;
+  double planned = vs_plan_planned_load (plan, interval->start_s, interval->end_s, &open);
+
   GArray *row = row_new ();
 
   add_string (row, target->target->name);
@@ -273,6 +279,10 @@ timeseries_row (const VsTargetResult *target,
     add_uint (row, interval->round);
   else
     add_empty (row);
+  if (open)
+    add_decimal (row, planned), add_empty (row);
+  else
+    add_empty (row), add_decimal (row, planned);
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;
@@ -391,7 +401,8 @@ timeseries_csv (VsResults *results)
       for (guint j = 0; j < target->intervals->len; j++)
         {
           const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
-          g_autoptr(GArray) row = timeseries_row (target, interval);
+          g_autoptr(GArray) row = timeseries_row (vs_results_get_plan (results), target,
+                                                  interval);
 
           append_csv_line (csv, timeseries_columns, G_N_ELEMENTS (timeseries_columns), row);
         }
@@ -629,6 +640,49 @@ add_json_verdicts (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* "thresholds": [{"threshold": "p99 < 50ms", "outcome": "pass", "value": 42.1, "unit": "ms",
+ * "explanation": "p99 < 50ms: passed (p99 = 42.1ms)"}, …]; value null when not measured. */
+static void
+add_json_thresholds (JsonBuilder *builder,
+                     VsResults   *results,
+                     guint        index)
+{
+  g_autoptr(GPtrArray) judged = vs_slo_evaluate (results, index);
+  static const char * const outcomes[] = { "pass", "fail", "not_measured" };
+  static const char * const units[] = { "ms", "rps", "percent" };
+
+  json_builder_set_member_name (builder, "thresholds");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < judged->len; i++)
+    {
+      const VsSloResult *result = g_ptr_array_index (judged, i);
+      g_autoptr(VsThreshold) parsed = vs_threshold_parse (result->threshold->expr, "thresholds",
+                                                          NULL);
+      VsThresholdKind kind = parsed != NULL ? vs_threshold_metric_kind (parsed->metric)
+                                            : VS_THRESHOLD_LATENCY;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "threshold");
+      json_builder_add_string_value (builder, result->threshold->expr);
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder, outcomes[result->outcome]);
+      json_builder_set_member_name (builder, "value");
+      if (isnan (result->value))
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_double_value (builder, kind == VS_THRESHOLD_LATENCY
+                                                  ? result->value / 1000.0 : result->value);
+      json_builder_set_member_name (builder, "unit");
+      json_builder_add_string_value (builder, units[kind]);
+      json_builder_set_member_name (builder, "abort_on_fail");
+      json_builder_add_boolean_value (builder, result->threshold->abort_on_fail);
+      json_builder_set_member_name (builder, "explanation");
+      json_builder_add_string_value (builder, result->explanation);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
@@ -649,6 +703,7 @@ add_json_target (JsonBuilder *builder,
   json_builder_begin_object (builder);
   add_json_members (builder, summary_columns (&n_columns), 0, summary);
   json_builder_end_object (builder);
+  add_json_thresholds (builder, results, index);
 
   json_builder_set_member_name (builder, "latency_percentiles");
   json_builder_begin_array (builder);
@@ -675,7 +730,7 @@ add_json_target (JsonBuilder *builder,
   for (guint j = 0; j < target->intervals->len; j++)
     {
       const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
-      g_autoptr(GArray) row = timeseries_row (target, interval);
+      g_autoptr(GArray) row = timeseries_row (vs_results_get_plan (results), target, interval);
 
       json_builder_begin_object (builder);
       /* column 0 is the target's name, which the enclosing object already carries */
@@ -710,8 +765,11 @@ add_json_notes (JsonBuilder *builder,
     [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
     [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
     [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_SERVER] = "server",
-    [VS_NOTE_ANSWERS] = "answers",
+    [VS_NOTE_ANSWERS] = "answers", [VS_NOTE_THRESHOLDS] = "thresholds",
+    [VS_NOTE_STOPPED] = "stopped",
   };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == VS_N_NOTE_KINDS);
 
   json_builder_set_member_name (builder, "notes");
   json_builder_begin_array (builder);
@@ -1048,4 +1106,154 @@ vs_export_json_file (VsResults   *results,
     return FALSE;
 
   return write_file (path, json, strlen (json), error);
+}
+
+/* ---- capacity search -------------------------------------------------------------------- */
+
+static const char * const step_columns[] = {
+  "step", "phase", "offered_rps", "kept", "limited_by_generator", "why",
+};
+
+/* @prefix's columns, then @columns: one header for rows that start with a step's fields. */
+static const char **
+prefixed_columns (const char * const *prefix,
+                  guint               n_prefix,
+                  const char * const *columns,
+                  guint               n_columns)
+{
+  const char **all = g_new0 (const char *, n_prefix + n_columns + 1);
+
+  memcpy (all, prefix, n_prefix * sizeof *all);
+  memcpy (all + n_prefix, columns, n_columns * sizeof *all);
+  return all;
+}
+
+static void
+append_row (GArray *row,
+            GArray *more)
+{
+  g_array_append_vals (row, more->data, more->len);
+}
+
+static GString *
+capacity_summary_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  guint n_columns;
+  const char **columns = summary_columns (&n_columns);
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint t = 0; t < vs_plan_get_n_targets (vs_capacity_get_plan (capacity)); t++)
+    {
+      const VsCapacityStep *step = vs_capacity_get_summary_step (capacity, t);
+      g_autoptr(GArray) row = NULL;
+
+      if (step == NULL)
+        continue;
+      row = summary_row (step->results, 0, 0);
+      append_csv_line (csv, columns, n_columns, row);
+    }
+  return csv;
+}
+
+static GString *
+capacity_steps_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  GPtrArray *steps = vs_capacity_get_steps (capacity);
+  guint n_summary;
+  const char **summary = summary_columns (&n_summary);
+  g_autofree const char **columns = prefixed_columns (step_columns, G_N_ELEMENTS (step_columns),
+                                                      summary, n_summary);
+  guint n_columns = G_N_ELEMENTS (step_columns) + n_summary;
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      g_autoptr(GArray) row = row_new ();
+      g_autoptr(GArray) figures = summary_row (step->results, 0, 0);
+
+      add_uint (row, step->step);
+      add_string (row, step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect");
+      add_decimal (row, step->rate);
+      add_string (row, step->kept ? "yes" : "no");
+      add_string (row, step->limited ? "yes" : "no");
+      add_string (row, step->why);
+      append_row (row, figures);
+      append_csv_line (csv, columns, n_columns, row);
+    }
+  return csv;
+}
+
+static GString *
+capacity_timeseries_csv (VsCapacity *capacity)
+{
+  GString *csv = g_string_new (NULL);
+  GPtrArray *steps = vs_capacity_get_steps (capacity);
+  static const char * const step_column[] = { "step" };
+  g_autofree const char **columns = prefixed_columns (step_column, 1, timeseries_columns,
+                                                      G_N_ELEMENTS (timeseries_columns));
+  guint n_columns = 1 + G_N_ELEMENTS (timeseries_columns);
+
+  append_csv_line (csv, columns, n_columns, NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsTargetResult *target = vs_results_get_target (step->results, 0);
+
+      for (guint j = 0; j < target->intervals->len; j++)
+        {
+          const VsInterval *interval = &g_array_index (target->intervals, VsInterval, j);
+          g_autoptr(GArray) row = row_new ();
+          g_autoptr(GArray) figures = timeseries_row (vs_results_get_plan (step->results),
+                                                      target, interval);
+
+          add_uint (row, step->step);
+          append_row (row, figures);
+          append_csv_line (csv, columns, n_columns, row);
+        }
+    }
+  return csv;
+}
+
+gboolean
+vs_export_capacity_csv_dir (VsCapacity  *capacity,
+                            const char  *dir,
+                            GError     **error)
+{
+  GString *(*makers[]) (VsCapacity *) = {
+    capacity_summary_csv, capacity_steps_csv, capacity_timeseries_csv,
+  };
+  static const char * const names[] = { "summary.csv", "steps.csv", "timeseries.csv" };
+  GError *first = NULL;
+
+  g_return_val_if_fail (VS_IS_CAPACITY (capacity), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("Could not create the folder “%s”: %s"),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* every file is tried, whatever becomes of the others; the first failure is said */
+  for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+    {
+      g_autoptr(GString) csv = makers[i] (capacity);
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!write_file (path, csv->str, csv->len, &local_error) && first == NULL)
+        first = g_steal_pointer (&local_error);
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, first);
+      return FALSE;
+    }
+  return TRUE;
 }

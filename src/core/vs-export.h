@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "vs-capacity.h"
 #include "vs-results.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,14 @@ gboolean  vs_export_csv_dir        (VsResults     *results,
 gboolean  vs_export_json_file      (VsResults     *results,
                                     const char    *path,
                                     GError       **error);
+
+/* A capacity search: dir/summary.csv (per target, the figures of its step at capacity, or of
+ * its first step when none; capacity_rps), dir/steps.csv (one row per step: step, phase,
+ * offered_rps, kept, limited_by_generator, why, then the summary columns) and
+ * dir/timeseries.csv (with a step column first). */
+gboolean  vs_export_capacity_csv_dir (VsCapacity  *capacity,
+                                      const char  *dir,
+                                      GError     **error);
 
 /* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
 void      vs_csv_append_field      (GString       *line,

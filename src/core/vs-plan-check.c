@@ -416,7 +416,7 @@ vs_plan_check (VsPlan *self)
                    _("%s is out of range; use 0.001 to 10000000 requests/s per target"),
                    g_ascii_formatd (rate, sizeof rate, "%g", load->rate));
     }
-  else if (load->model == VS_LOAD_OPEN && load->rate <= 0)
+  else if (load->model == VS_LOAD_OPEN && load->rate <= 0 && self->stages->len == 0)
     add_problem (problems, "load.rate",
                  _("the open model needs a rate above 0 requests/s per target"));
   if (vs_arrival_to_string (load->arrival) == NULL)
@@ -429,7 +429,7 @@ vs_plan_check (VsPlan *self)
   else if (load->duration_us > 0 && load->requests > 0)
     add_problem (problems, "load.duration",
                  _("both a duration and a request count are set; keep one of them"));
-  else if (load->duration_us == 0 && load->requests == 0)
+  else if (load->duration_us == 0 && load->requests == 0 && self->stages->len == 0)
     add_problem (problems, "load.duration", _("set either a duration or a request count"));
 
   if (load->warmup_us < 0)
@@ -470,6 +470,7 @@ vs_plan_check (VsPlan *self)
     add_problem (problems, "tick", _("must be between 50ms and 60s"));
   check_engine (self, first_https, problems);
   _vs_plan_check_backends (self, problems);
+  _vs_plan_check_slo (self, problems);
 
   return problems;
 }
@@ -491,6 +492,7 @@ vs_plan_validate (VsPlan  *self,
       g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", first->path, first->message);
       return FALSE;
     }
+  _vs_plan_resolve_stages (self);
 
   /* what an earlier validation resolved goes first, so that a body file is never in memory
    * twice while it is read again */

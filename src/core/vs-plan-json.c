@@ -41,14 +41,21 @@
  *       "threads": 0,                        worker threads; 0: one per core
  *       "pipeline": 1,                       native engine: requests in flight per connection
  *       "streams": 1,                        soup engine: HTTP/2 streams in flight per connection
- *       "generator_cpus": "0"                the worker threads are pinned to these CPUs
+ *       "generator_cpus": "0",               the worker threads are pinned to these CPUs
+ *       "stages": [                          instead of duration/rate: the level over time
+ *         { "ramp": "10s", "duration": "30s", "rate": 2000 }    (or "connections": 100)
+ *       ]
  *     },
  *     "compare": {                           do the backends answer alike?
  *       "answers": true,                     before the load, the request once to each target,
  *                                            compared with the first target's answer
  *       "ignore": ["/served_by"]             JSON pointers left out of the comparison
  *     },
- *     "mode": "parallel" | "sequential" | "rounds",   default parallel
+ *     "thresholds": ["p99 < 50ms",           every target's SLO (vs-threshold.h); a target's
+ *       { "threshold": "error_rate < 1%",    own "thresholds" apply to it alone
+ *         "abort_on_fail": true, "grace": "10s" }],
+ *     "capacity": { "start": 100, "factor": 2, "step": "10s", "bisections": 3, "max": 1e6 },
+ *     "mode": "parallel" | "sequential" | "rounds" | "capacity",   default parallel
  *     "rounds": 8,                           mode rounds: how many rounds (1 … 10000)
  *     "rounds_seed": 42,                     mode rounds: seed of the trials' order; default a
  *                                            fresh one per run, recorded in the results
@@ -491,6 +498,77 @@ load_ready (JsonNode      *node,
   return TRUE;
 }
 
+/* ---- thresholds, stages, capacity search (vs-plan-slo.c) ---------------------------------- */
+
+static const char * const threshold_keys[] = {
+  "threshold", "abort_on_fail", "grace", NULL
+};
+
+/* "thresholds": ["p99 < 50ms", {"threshold": "error_rate < 1%", "abort_on_fail": true,
+ * "grace": "10s"}]; the expressions are the plan check's to parse. */
+static gboolean
+load_thresholds (JsonNode    *node,
+                 const char  *path,
+                 GPtrArray   *thresholds,
+                 GError     **error)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return vs_error_set_field (error, path,
+                               _("expected a list of thresholds like [\"p99 < 50ms\"]"));
+  array = json_node_get_array (node);
+  g_ptr_array_set_size (thresholds, 0);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
+      g_autofree char *member_path = NULL;
+      g_autoptr(VsPlanThreshold) threshold = vs_plan_threshold_new (NULL);
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      JsonNode *member;
+      const char *expr;
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        {
+          object = json_node_get_object (element);
+          if (!check_keys (object, element_path, threshold_keys, error))
+            return FALSE;
+          if (!(member = lookup (object, element_path, "threshold", &member_path)))
+            return vs_error_set_field (error, member_path,
+                                       _("missing; give the threshold, e.g. “p99 < 50ms”"));
+          if (!get_string (member, member_path, &expr, error))
+            return FALSE;
+          if ((member = lookup (object, element_path, "abort_on_fail", &member_path)) &&
+              !get_boolean (member, member_path, &threshold->abort_on_fail, error))
+            return FALSE;
+          if ((member = lookup (object, element_path, "grace", &member_path)) &&
+              !get_duration (member, member_path, &threshold->grace_us, error))
+            return FALSE;
+        }
+      else if (!get_string (element, element_path, &expr, error))
+        return FALSE;
+      threshold->expr = g_strdup (expr);
+      g_ptr_array_add (thresholds, g_steal_pointer (&threshold));
+    }
+  return TRUE;
+}
+
+static gboolean
+load_slo_target (JsonObject  *object,
+                 const char  *path,
+                 VsTarget    *target,
+                 GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, path, "thresholds", &member_path)) &&
+      !load_thresholds (member, member_path, target->thresholds, error))
+    return FALSE;
+  return TRUE;
+}
+
 static const char * const server_keys[] = {
   "command", "cwd", "env", "ready", "stop_grace", "cpus", "log", NULL
 };
@@ -627,9 +705,106 @@ load_compare (JsonObject  *plan_object,
   return TRUE;
 }
 
+static const char * const stage_keys[] = {
+  "duration", "ramp", "rate", "connections", NULL
+};
+
+/* "stages": [{"ramp": "10s", "duration": "30s", "rate": 2000}, …] */
+static gboolean
+load_slo_load (JsonObject  *object,
+               VsLoad      *load,
+               GArray      *stages,
+               GError     **error)
+{
+  g_autofree char *path = NULL;
+  JsonNode *node = lookup (object, "load", "stages", &path);
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return vs_error_set_field (error, path,
+                               _("expected a list of steps like {\"duration\": \"30s\", "
+                                 "\"rate\": 2000}"));
+  array = json_node_get_array (node);
+  g_array_set_size (stages, 0);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
+      g_autofree char *member_path = NULL;
+      JsonObject *step = NULL;
+      JsonNode *member;
+      VsStage stage = { 0 };
+
+      if (!get_object (json_array_get_element (array, i), element_path, &step, error) ||
+          !check_keys (step, element_path, stage_keys, error))
+        return FALSE;
+      if ((member = lookup (step, element_path, "duration", &member_path)) &&
+          !get_duration (member, member_path, &stage.duration_us, error))
+        return FALSE;
+      if ((member = lookup (step, element_path, "ramp", &member_path)) &&
+          !get_duration (member, member_path, &stage.ramp_us, error))
+        return FALSE;
+      if ((member = lookup (step, element_path, "rate", &member_path)) &&
+          !get_number (member, member_path, &stage.rate, error))
+        return FALSE;
+      if ((member = lookup (step, element_path, "connections", &member_path)) &&
+          !get_uint (member, member_path, &stage.connections, error))
+        return FALSE;
+      g_array_append_val (stages, stage);
+    }
+
+  /* the stages give the length and the model, unless the file says otherwise (which the
+   * check then refuses with the field) */
+  if (!json_object_has_member (object, "duration"))
+    load->duration_us = 0;
+  if (!json_object_has_member (object, "model") && stages->len > 0)
+    load->model = g_array_index (stages, VsStage, 0).rate > 0 ? VS_LOAD_OPEN : VS_LOAD_CLOSED;
+  return TRUE;
+}
+
+static const char * const capacity_keys[] = {
+  "start", "factor", "step", "bisections", "max", NULL
+};
+
+static gboolean
+load_slo_plan (JsonObject  *object,
+               VsPlan      *plan,
+               GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonObject *capacity = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, "", "thresholds", &member_path)) &&
+      !load_thresholds (member, member_path, plan->thresholds, error))
+    return FALSE;
+  if (!(member = lookup (object, "", "capacity", &member_path)))
+    return TRUE;
+  if (!get_object (member, "capacity", &capacity, error) ||
+      !check_keys (capacity, "capacity", capacity_keys, error))
+    return FALSE;
+  if ((member = lookup (capacity, "capacity", "start", &member_path)) &&
+      !get_number (member, member_path, &plan->capacity.start_rate, error))
+    return FALSE;
+  if ((member = lookup (capacity, "capacity", "factor", &member_path)) &&
+      !get_number (member, member_path, &plan->capacity.factor, error))
+    return FALSE;
+  if ((member = lookup (capacity, "capacity", "step", &member_path)) &&
+      !get_duration (member, member_path, &plan->capacity.step_us, error))
+    return FALSE;
+  if ((member = lookup (capacity, "capacity", "bisections", &member_path)) &&
+      !get_uint (member, member_path, &plan->capacity.bisections, error))
+    return FALSE;
+  if ((member = lookup (capacity, "capacity", "max", &member_path)) &&
+      !get_number (member, member_path, &plan->capacity.max_rate, error))
+    return FALSE;
+  return TRUE;
+}
+
 static const char * const target_keys[] = {
   "name", "url", "method", "headers", "body", "body_file", "expect_status", "server", "attach",
-  NULL
+  "thresholds", NULL
 };
 
 static VsTarget *
@@ -681,6 +856,8 @@ load_target (JsonNode    *node,
         g_free (target->expect_status);
         target->expect_status = g_strdup (expect);
       }
+    if (!load_slo_target (object, path, target, error))
+      return NULL;
   }
   if (!load_target_backend (object, path, target, error))
     return NULL;
@@ -690,12 +867,13 @@ load_target (JsonNode    *node,
 
 static const char * const load_keys[] = {
   "model", "connections", "rate", "arrival", "seed", "duration", "requests", "warmup",
-  "timeout", "threads", "pipeline", "streams", "generator_cpus", NULL
+  "timeout", "threads", "pipeline", "streams", "generator_cpus", "stages", NULL
 };
 
 static gboolean
 load_load (JsonNode    *node,
            VsLoad      *load,
+           GArray      *stages,
            GError     **error)
 {
   g_autofree char *member_path = NULL;
@@ -758,13 +936,15 @@ load_load (JsonNode    *node,
     return FALSE;
   if (!load_generator_cpus (object, load, error))
     return FALSE;
+  if (!load_slo_load (object, load, stages, error))
+    return FALSE;
 
   return TRUE;
 }
 
 static const char * const plan_keys[] = {
   "version", "targets", "load", "mode", "engine", "tick", "insecure", "compare", "rounds",
-  "rounds_seed", NULL
+  "rounds_seed", "thresholds", "capacity", NULL
 };
 
 /* "rounds" and "rounds_seed" (their ranges and their mode are the plan check's). */
@@ -860,7 +1040,7 @@ load_plan (JsonNode    *root,
         }
     }
   if ((member = lookup (object, "", "load", &member_path)) &&
-      !load_load (member, &plan->load, error))
+      !load_load (member, &plan->load, plan->stages, error))
     return NULL;
   if ((member = lookup (object, "", "mode", &member_path)))
     {
@@ -883,6 +1063,8 @@ load_plan (JsonNode    *root,
   if (!load_compare (object, plan, error))
     return NULL;
   if (!load_rounds (object, plan, error))
+    return NULL;
+  if (!load_slo_plan (object, plan, error))
     return NULL;
 
 
@@ -1112,6 +1294,34 @@ add_strv (JsonBuilder        *builder,
   json_builder_end_array (builder);
 }
 
+/* Thresholds save as plain strings unless they carry options. */
+static void
+add_thresholds (JsonBuilder *builder,
+                GPtrArray   *thresholds)
+{
+  if (thresholds == NULL || thresholds->len == 0)
+    return;
+  json_builder_set_member_name (builder, "thresholds");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < thresholds->len; i++)
+    {
+      const VsPlanThreshold *threshold = g_ptr_array_index (thresholds, i);
+
+      if (!threshold->abort_on_fail && threshold->grace_us == 0)
+        {
+          json_builder_add_string_value (builder, threshold->expr);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      add_string (builder, "threshold", threshold->expr);
+      json_builder_set_member_name (builder, "abort_on_fail");
+      json_builder_add_boolean_value (builder, threshold->abort_on_fail);
+      add_duration (builder, "grace", threshold->grace_us);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_server (JsonBuilder        *builder,
             const VsServerSpec *spec)
@@ -1177,6 +1387,55 @@ add_rounds (JsonBuilder  *builder,
     }
 }
 
+static void
+add_stages (JsonBuilder *builder,
+            GArray      *stages)
+{
+  if (stages->len == 0)
+    return;
+  json_builder_set_member_name (builder, "stages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < stages->len; i++)
+    {
+      const VsStage *stage = &g_array_index (stages, VsStage, i);
+
+      json_builder_begin_object (builder);
+      if (stage->ramp_us > 0)
+        add_duration (builder, "ramp", stage->ramp_us);
+      add_duration (builder, "duration", stage->duration_us);
+      if (stage->rate > 0)
+        {
+          json_builder_set_member_name (builder, "rate");
+          json_builder_add_double_value (builder, stage->rate);
+        }
+      else
+        add_int (builder, "connections", stage->connections);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_capacity (JsonBuilder *builder,
+              VsPlan      *plan)
+{
+  const VsCapacityPlan *capacity = &plan->capacity;
+
+  if (plan->mode != VS_MODE_CAPACITY)
+    return;
+  json_builder_set_member_name (builder, "capacity");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_double_value (builder, capacity->start_rate);
+  json_builder_set_member_name (builder, "factor");
+  json_builder_add_double_value (builder, capacity->factor);
+  add_duration (builder, "step", capacity->step_us);
+  add_int (builder, "bisections", capacity->bisections);
+  json_builder_set_member_name (builder, "max");
+  json_builder_add_double_value (builder, capacity->max_rate);
+  json_builder_end_object (builder);
+}
+
 char *
 vs_plan_to_json (VsPlan *self)
 {
@@ -1212,6 +1471,7 @@ vs_plan_to_json (VsPlan *self)
         add_server (builder, target->server);
       if (target->attach != 0)
         add_int (builder, "attach", target->attach);
+      add_thresholds (builder, target->thresholds);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1255,6 +1515,7 @@ vs_plan_to_json (VsPlan *self)
   add_int (builder, "pipeline", load->pipeline);
   add_int (builder, "streams", load->streams);
   add_string (builder, "generator_cpus", load->generator_cpus);
+  add_stages (builder, self->stages);
   json_builder_end_object (builder);
   if (self->compare.answers || self->compare.ignore != NULL)
     {
@@ -1273,6 +1534,8 @@ vs_plan_to_json (VsPlan *self)
   json_builder_set_member_name (builder, "insecure");
   json_builder_add_boolean_value (builder, self->insecure);
   add_rounds (builder, self);
+  add_thresholds (builder, self->thresholds);
+  add_capacity (builder, self);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -32,6 +32,17 @@ extern const char * const _vs_arrival_names[];
 extern const char * const _vs_mode_names[];
 extern const char * const _vs_engine_names[];
 
+/* Thresholds, stages and capacity search (vs-plan-slo.c). */
+extern const VsCapacityPlan _vs_capacity_plan_default;
+GPtrArray *_vs_plan_thresholds_new  (void);
+GPtrArray *_vs_plan_thresholds_copy (GPtrArray *thresholds);
+/* Adds the problems of thresholds, stages and the capacity search to problems. */
+void       _vs_plan_check_slo       (VsPlan    *self,
+                                     GPtrArray *problems);
+/* After a successful check: load.model, load.duration and (closed) load.connections from
+ * the stages. */
+void       _vs_plan_resolve_stages  (VsPlan    *self);
+
 /* Case-insensitive lookup of str in names; FALSE when absent. */
 gboolean _vs_name_to_enum (const char * const *names,
                            const char         *str,

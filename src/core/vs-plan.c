@@ -11,7 +11,8 @@
 
 const char * const _vs_load_model_names[] = { "closed", "open", NULL };
 const char * const _vs_arrival_names[] = { "uniform", "poisson", NULL };
-const char * const _vs_mode_names[] = { "parallel", "sequential", "rounds", NULL };
+const char * const _vs_mode_names[] = { "parallel", "sequential", "rounds", "capacity",
+                                        NULL };
 const char * const _vs_engine_names[] = { "auto", "soup", "native", NULL };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -28,6 +29,7 @@ vs_target_new (const char *name,
   self->method = g_strdup (DEFAULT_METHOD);
   self->headers = g_new0 (char *, 1);
   self->expect_status = g_strdup (DEFAULT_EXPECT_STATUS);
+  self->thresholds = _vs_plan_thresholds_new ();
 
   return self;
 }
@@ -49,6 +51,7 @@ vs_target_copy (const VsTarget *self)
   copy->expect_status = g_strdup (self->expect_status);
   copy->server = self->server ? vs_server_spec_copy (self->server) : NULL;
   copy->attach = self->attach;
+  copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
   copy->uri = self->uri ? g_uri_ref (self->uri) : NULL;
   copy->body_bytes = self->body_bytes ? g_bytes_ref (self->body_bytes) : NULL;
   copy->request = self->request ? vs_request_ref (self->request) : NULL;
@@ -71,6 +74,7 @@ vs_target_free (VsTarget *self)
   g_free (self->body_file);
   g_free (self->expect_status);
   g_clear_pointer (&self->server, vs_server_spec_free);
+  g_clear_pointer (&self->thresholds, g_ptr_array_unref);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->body_bytes, g_bytes_unref);
   g_clear_pointer (&self->request, vs_request_unref);
@@ -101,6 +105,9 @@ vs_plan_new (void)
   self->engine = VS_ENGINE_KIND_AUTO;
   self->tick_us = G_USEC_PER_SEC;
   self->insecure = FALSE;
+  self->thresholds = _vs_plan_thresholds_new ();
+  self->stages = g_array_new (FALSE, TRUE, sizeof (VsStage));
+  self->capacity = _vs_capacity_plan_default;
 
   return self;
 }
@@ -125,6 +132,8 @@ vs_plan_unref (VsPlan *self)
   g_ptr_array_unref (self->targets);
   g_free (self->load.generator_cpus);
   g_strfreev (self->compare.ignore);
+  g_ptr_array_unref (self->thresholds);
+  g_array_unref (self->stages);
   g_free (self->base_dir);
   g_free (self);
 }
@@ -154,6 +163,10 @@ vs_plan_copy (VsPlan *self)
   copy->rounds = self->rounds;
   copy->rounds_seed = self->rounds_seed;
   copy->rounds_seed_set = self->rounds_seed_set;
+  g_ptr_array_unref (copy->thresholds);
+  copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
+  g_array_append_vals (copy->stages, self->stages->data, self->stages->len);
+  copy->capacity = self->capacity;
 
   return copy;
 }

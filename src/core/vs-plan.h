@@ -38,6 +38,8 @@ typedef enum
   VS_MODE_PARALLEL,    /* all targets loaded at once */
   VS_MODE_SEQUENTIAL,  /* one target after the other, the same load each */
   VS_MODE_ROUNDS,      /* K rounds; in each, every target one trial alone, in shuffled order */
+  VS_MODE_CAPACITY,    /* per target, open-model steps of rising rate until a threshold
+                        * fails, then bisection (vs-capacity.h) */
 } VsMode;
 
 typedef enum
@@ -46,6 +48,34 @@ typedef enum
   VS_ENGINE_KIND_SOUP,
   VS_ENGINE_KIND_NATIVE,
 } VsEngineKind;
+
+/* One SLO threshold of a plan or a target (vs-threshold.h has the syntax). */
+typedef struct
+{
+  char     *expr;           /* "p99 < 50ms", as written */
+  gboolean  abort_on_fail;  /* live: end the run as soon as it fails, after the grace */
+  gint64    grace_us;       /* live: not judged before this much of the measured phase */
+} VsPlanThreshold;
+
+/* One step of load.stages: a linear ramp from the level before it, then a hold. */
+typedef struct
+{
+  gint64  ramp_us;      /* 0: the level changes at once */
+  gint64  duration_us;  /* held this long after the ramp */
+  double  rate;         /* open model: requests/s per target; 0 in the closed model */
+  guint   connections;  /* closed model: active connections per target; 0 in the open model */
+} VsStage;
+
+/* mode "capacity": the open-model rate starts at start_rate and is multiplied by factor each
+ * step until a threshold fails (or max_rate is passed), then the last interval is bisected. */
+typedef struct
+{
+  double  start_rate;   /* requests/s */
+  double  factor;       /* > 1 */
+  gint64  step_us;      /* measured length of each step (each has the plan's warm-up too) */
+  guint   bisections;   /* steps spent halving the interval where it broke */
+  double  max_rate;     /* stop raising here */
+} VsCapacityPlan;
 
 struct _VsStatusRule
 {
@@ -64,6 +94,7 @@ typedef struct
   VsServerSpec *server;         /* a backend Versus starts and stops itself, or NULL; its cwd
                                  * and log are relative to the plan's base_dir */
   pid_t         attach;         /* or a running process (PID) sampled, never stopped; 0: none */
+  GPtrArray    *thresholds;     /* VsPlanThreshold*: this target's, besides the plan's */
 
   /* resolved by vs_plan_validate() */
   GUri         *uri;
@@ -116,6 +147,12 @@ typedef struct
   guint         rounds;
   guint64       rounds_seed;
   gboolean      rounds_seed_set;  /* FALSE: each run draws a fresh seed (and records it) */
+  GPtrArray    *thresholds;  /* VsPlanThreshold*: every target's */
+  /* load.stages (VsStage); empty: none. vs_plan_validate() resolves load.model, the
+   * duration (stages minus warm-up) and, closed model, the connections (the most of any
+   * stage) from them. */
+  GArray       *stages;
+  VsCapacityPlan capacity;   /* mode "capacity" */
 } VsPlan;
 
 /* One problem found by validation; path is like "targets[1].url" or "load.rate". */
@@ -161,6 +198,26 @@ gboolean     vs_plan_validate          (VsPlan      *self,
 VsPlanProblem *vs_plan_problem_new     (const char    *path,
                                         const char    *message);
 void         vs_plan_problem_free      (VsPlanProblem *problem);
+
+VsPlanThreshold *vs_plan_threshold_new  (const char      *expr);
+VsPlanThreshold *vs_plan_threshold_copy (const VsPlanThreshold *self);
+void         vs_plan_threshold_free    (VsPlanThreshold *self);
+/* The thresholds that apply to target @index: the plan's, then the target's own (a new array
+ * of borrowed entries). */
+GPtrArray   *vs_plan_thresholds_for    (VsPlan      *self,
+                                        guint        index);
+/* Stages: the whole length of the load (ramps and holds), and the planned level at @t_us after
+ * the load started (requests/s or connections; linear within a ramp). */
+gint64       vs_plan_stages_length     (VsPlan      *self);
+double       vs_plan_stage_level       (VsPlan      *self,
+                                        gint64       t_us);
+/* The offered load the plan asks for between @start_s and @end_s after a target's load started
+ * (warm-up included), averaged over it: open model requests/s, closed model connections; with
+ * or without stages. @open says which. */
+double       vs_plan_planned_load      (VsPlan      *self,
+                                        double       start_s,
+                                        double       end_s,
+                                        gboolean    *open);
 
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
 const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential",
@@ -218,5 +275,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlan, vs_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTarget, vs_target_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanProblem, vs_plan_problem_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanCommand, vs_plan_command_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanThreshold, vs_plan_threshold_free)
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "vs-hdr.h"
 
 #include <string.h>
+#include <math.h>
 
 struct _VsResults
 {
@@ -25,6 +26,8 @@ struct _VsResults
   guint          *order;          /* n_rounds × n_targets plan indices */
   guint          *trial_round;    /* per target: the round of its latest snapshot */
   double         *trial_offset;   /* per target: where that trial starts on its time line */
+  char           *stopped_by;
+  double         *capacity;      /* per target, NaN: none */
 };
 
 G_DEFINE_FINAL_TYPE (VsResults, vs_results, G_TYPE_OBJECT)
@@ -52,6 +55,8 @@ vs_results_finalize (GObject *object)
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_pointer (&self->engine, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->stopped_by, g_free);
+  g_clear_pointer (&self->capacity, g_free);
 
   G_OBJECT_CLASS (vs_results_parent_class)->finalize (object);
 }
@@ -83,6 +88,7 @@ vs_results_new (VsPlan     *plan,
   self->started = g_date_time_new_now_utc ();
   self->n_targets = plan->targets->len;
   self->targets = g_new0 (VsTargetResult, self->n_targets);
+  self->capacity = g_new (double, self->n_targets);
 
   for (guint i = 0; i < self->n_targets; i++)
     {
@@ -92,6 +98,7 @@ vs_results_new (VsPlan     *plan,
       target->intervals = g_array_new (FALSE, TRUE, sizeof (VsInterval));
       target->interval_latency = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
       target->total = vs_stats_new ();
+      self->capacity[i] = NAN;
     }
 
   return self;
@@ -116,6 +123,9 @@ vs_results_copy (VsResults *self,
     }
   copy->n_workers = self->n_workers;
   copy->n_cpus = self->n_cpus;
+  if (copy->stopped_by == NULL)
+    copy->stopped_by = g_strdup (self->stopped_by);
+  memcpy (copy->capacity, self->capacity, self->n_targets * sizeof (double));
   if (copy->servers != self->servers)
     {
       g_clear_object (&copy->servers);
@@ -551,4 +561,43 @@ vs_target_result_at_cap_share (const VsTargetResult *self,
 
   return CLAMP (self->total->counters.at_cap_us / (self->measured_s * G_USEC_PER_SEC * n_workers),
                 0.0, 1.0);
+}
+
+void
+vs_results_set_stopped_by (VsResults  *self,
+                           const char *why)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+
+  if (self->stopped_by == NULL)
+    self->stopped_by = g_strdup (why);
+}
+
+const char *
+vs_results_get_stopped_by (VsResults *self)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+
+  return self->stopped_by;
+}
+
+void
+vs_results_set_capacity (VsResults *self,
+                         guint      target,
+                         double     rps)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (target < self->n_targets);
+
+  self->capacity[target] = rps;
+}
+
+double
+vs_results_get_capacity (VsResults *self,
+                         guint      target)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NAN);
+  g_return_val_if_fail (target < self->n_targets, NAN);
+
+  return self->capacity[target];
 }

@@ -127,6 +127,20 @@ VsResults            *vs_results_copy           (VsResults      *self,
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);
 
+/* Why the run was ended before its plan said (the first reason given is kept): "p99 < 50ms
+ * failed for node (p99 = 61.2 ms)". NULL when it was not. */
+void                  vs_results_set_stopped_by (VsResults      *self,
+                                                 const char     *why);
+const char           *vs_results_get_stopped_by (VsResults      *self);
+
+/* A capacity search's answer for the target whose figures these are (vs-capacity.h): the
+ * highest rate that kept every threshold; NaN (the default) when none. */
+void                  vs_results_set_capacity   (VsResults      *self,
+                                                 guint           target,
+                                                 double          rps);
+double                vs_results_get_capacity   (VsResults      *self,
+                                                 guint           target);
+
 /* Whole measured phase of one target. */
 double                vs_target_result_rps        (const VsTargetResult *self);
 double                vs_target_result_error_rate (const VsTargetResult *self);  /* 0…1 */

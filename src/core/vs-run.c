@@ -15,6 +15,7 @@
 #include "vs-rounds.h"
 #include "vs-run.h"
 #include "vs-server-set.h"
+#include "vs-slo.h"
 
 /* How often a request-count job (or one draining after its end) is checked for having finished
  * between ticks. */
@@ -761,5 +762,6 @@ vs_run_new (VsPlan *plan)
 
   self = g_object_new (VS_TYPE_RUN, NULL);
   self->plan = vs_plan_ref (plan);
+  vs_slo_watch (self);
   return self;
 }

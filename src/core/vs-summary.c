@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-protocols.h"
+#include "vs-slo.h"
 
 /* ---- getters ---------------------------------------------------------------------------- */
 
@@ -209,6 +210,44 @@ get_protocol (VsResults *results,
 
   /* interned: there are only a handful of combinations */
   return text_value (protocol != NULL ? g_intern_string (protocol) : NULL);
+}
+
+/* "pass", "fail"; not measured when no threshold applies */
+static VsMetricValue
+get_thresholds (VsResults *results,
+                guint      target,
+                double     arg)
+{
+  switch (vs_slo_verdict (results, target, NULL))
+    {
+    case VS_SLO_PASS: return text_value ("pass");
+    case VS_SLO_FAIL: return text_value ("fail");
+    case VS_SLO_NONE:
+    default: return not_measured ();
+    }
+}
+
+/* the failed expressions, "p99 < 50ms; rps > 1000" (interned: a plan has a handful) */
+static VsMetricValue
+get_thresholds_failed (VsResults *results,
+                       guint      target,
+                       double     arg)
+{
+  g_autofree char *failed = NULL;
+
+  vs_slo_verdict (results, target, &failed);
+  return text_value (failed != NULL ? g_intern_string (failed) : NULL);
+}
+
+/* a capacity search's answer; not measured otherwise */
+static VsMetricValue
+get_capacity (VsResults *results,
+              guint      target,
+              double     arg)
+{
+  double rps = vs_results_get_capacity (results, target);
+
+  return isnan (rps) ? not_measured () : measured (rps);
 }
 
 /* Histograms by an index: 0 latency, 1 uncorrected, 2 + VsTiming the phase timings. */
@@ -481,6 +520,12 @@ static const VsMetric metrics[] = {
     FT | VS_METRIC_IF_SERVER, NULL, get_server_cpu_per_request, 0 },
   { "requests_per_server_cpu_s", N_("requests per server CPU-second"), VS_METRIC_PER_CPU_S,
     TRUE, FT | VS_METRIC_IF_SERVER, NULL, get_requests_per_cpu_s, 0 },
+  { "thresholds", N_("thresholds"), VS_METRIC_TEXT, FALSE, FT | VS_METRIC_IF_MEASURED, NULL,
+    get_thresholds, 0 },
+  { "thresholds_failed", N_("thresholds failed"), VS_METRIC_TEXT, FALSE, F, NULL,
+    get_thresholds_failed, 0 },
+  { "capacity_rps", N_("capacity"), VS_METRIC_RATE, TRUE, FT | VS_METRIC_IF_MEASURED, NULL,
+    get_capacity, 0 },
 };
 
 #undef F
@@ -489,7 +534,7 @@ static const VsMetric metrics[] = {
 
 /* The tables read best with what was answered first, then how much, then how fast. */
 static const char * const table_order[] = {
-  "protocol", "requests", "rps", "errors", "errors_connect", "errors_tls", "errors_timeout",
+  "capacity_rps", "thresholds", "protocol", "requests", "rps", "errors", "errors_connect", "errors_tls", "errors_timeout",
   "errors_io", "errors_status", "errors_http_4xx", "errors_http_5xx",
   "latency_min_ms", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
   "latency_p999_ms", "latency_max_ms", "uncorrected_p99_ms", "late_sends", "unsent",
@@ -542,6 +587,13 @@ shows_row (VsResults      *results,
     return FALSE;
   if ((metric->flags & VS_METRIC_IF_SERVER) && !has_servers (results))
     return FALSE;
+  if (metric->flags & VS_METRIC_IF_MEASURED)
+    {
+      for (guint t = 0; t < n; t++)
+        if (vs_summary_value (results, t, metric).measured)
+          return TRUE;
+      return FALSE;
+    }
   if (!(metric->flags & VS_METRIC_IF_ANY))
     return TRUE;
   for (guint t = 0; t < n; t++)
@@ -912,6 +964,33 @@ add_server_notes (GPtrArray *notes,
     add_note (notes, VS_NOTE_SERVER, i, FALSE, g_strdup_printf (_("%s: %s."), name, stop_note));
 }
 
+/* "node: p99 < 50ms: passed (p99 = 1.2ms); rps > 1000: failed (rps = 500/s)." */
+static void
+add_thresholds_note (GPtrArray *notes,
+                     VsResults *results,
+                     guint      i)
+{
+  g_autoptr(GPtrArray) judged = vs_slo_evaluate (results, i);
+  GString *text;
+  gboolean failed = FALSE;
+
+  if (judged->len == 0)
+    return;
+
+  text = g_string_new (NULL);
+  /* TRANSLATORS: the start of "node: thresholds: p99 < 50ms: passed (p99 = 1.2ms)." */
+  g_string_append_printf (text, _("%s: thresholds: "), target_of (results, i)->target->name);
+  for (guint k = 0; k < judged->len; k++)
+    {
+      const VsSloResult *result = g_ptr_array_index (judged, k);
+
+      g_string_append_printf (text, "%s%s", k ? "; " : "", result->explanation);
+      failed |= result->outcome != VS_THRESHOLD_PASS;
+    }
+  g_string_append_c (text, '.');
+  add_note (notes, VS_NOTE_THRESHOLDS, i, failed, g_string_free (text, FALSE));
+}
+
 GPtrArray *
 vs_summary_notes (VsResults *results)
 {
@@ -953,7 +1032,13 @@ vs_summary_notes (VsResults *results)
 
       add_late_note (notes, results, i);
       add_server_notes (notes, results, i);
+      add_thresholds_note (notes, results, i);
     }
+
+  if (vs_results_get_stopped_by (results) != NULL)
+    add_note (notes, VS_NOTE_STOPPED, -1, TRUE,
+              g_strdup_printf (_("A threshold ended the run early (abort_on_fail): %s."),
+                               vs_results_get_stopped_by (results)));
 
   return notes;
 }

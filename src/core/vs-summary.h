@@ -41,6 +41,7 @@ typedef enum
   VS_METRIC_SUB       = 1 << 4,  /* table: a part of the row above (indented) */
   VS_METRIC_IF_SERVER = 1 << 5,  /* table: only when some target has a managed or attached
                                   * server */
+  VS_METRIC_IF_MEASURED = 1 << 6, /* table: only when some target has a figure */
 } VsMetricFlags;
 
 typedef struct
@@ -114,6 +115,9 @@ typedef enum
   VS_NOTE_LATE,         /* sends that left late, with their cause */
   VS_NOTE_SERVER,       /* a target's server failed (never ready, exited), or needed SIGKILL */
   VS_NOTE_ANSWERS,      /* the targets do not answer alike (or could not be compared) */
+  VS_NOTE_THRESHOLDS,   /* each threshold of a target, passed or failed, with its figure */
+  VS_NOTE_STOPPED,      /* a threshold with abort_on_fail ended the run early */
+  VS_N_NOTE_KINDS       /* (the JSON names every kind: vs-export.c) */
 } VsNoteKind;
 
 typedef struct

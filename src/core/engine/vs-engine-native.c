@@ -550,6 +550,11 @@ conn_fill (Loop *loop,
   VsWorkerTarget *wt = loop->ts[c->target].wt;
   gint64 now = now_us ();
 
+  /* stages: a connection beyond the planned number stays idle (closed_staged_fill) */
+  if (wt->staged && (guint) (c - loop->conns) - loop->ts[c->target].first >=
+                    vs_worker_target_active (loop->job, loop->worker, c->target, now))
+    return conn_flush (loop, c);
+
   while (c->in_flight < loop->pipeline && vs_worker_target_may_send (loop->job, wt, now))
     {
       vs_worker_target_note_send (loop->job, wt, now);
@@ -863,6 +868,19 @@ check_timeouts (Loop   *loop,
   loop->next_check_us = next;
 }
 
+/* Closed model with stages: the idle connections the planned level wants busy again. */
+static void
+closed_staged_fill (Loop        *loop,
+                    TargetState *ts,
+                    gint64       now)
+{
+  guint end = ts->first + vs_worker_target_active (loop->job, loop->worker, ts->wt->index, now);
+
+  for (guint i = ts->first; i < end; i++)
+    if (loop->conns[i].state == CONN_OPEN && loop->conns[i].in_flight == 0)
+      conn_fill (loop, &loop->conns[i]);
+}
+
 /* Closed model: connections that are down come back while there is something to send.
  * Returns when a connection waiting after a failed connect may try again (or G_MAXINT64). */
 static gint64
@@ -871,8 +889,12 @@ closed_reconnect (Loop        *loop,
                   gint64       now)
 {
   gint64 retry = G_MAXINT64;
+  /* stages: only the connections the plan wants busy now */
+  guint end = ts->first + (ts->wt->staged ? vs_worker_target_active (loop->job, loop->worker,
+                                                                     ts->wt->index, now)
+                                          : ts->n);
 
-  for (guint i = ts->first; i < ts->first + ts->n && ts->n_closed > 0; i++)
+  for (guint i = ts->first; i < end && ts->n_closed > 0; i++)
     {
       Conn *c = &loop->conns[i];
 
@@ -1005,6 +1027,8 @@ loop_run (Loop *loop)
             wake_at = MIN (wake_at, open_send_due (loop, ts, now));
           else if (ts->n_closed > 0)
             wake_at = MIN (wake_at, closed_reconnect (loop, ts, now));
+          if (ts->wt->staged)
+            closed_staged_fill (loop, ts, now);
 
           if (ts->in_flight > 0 || !vs_worker_target_spent (job, ts->wt, now))
             finished = FALSE;

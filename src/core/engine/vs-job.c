@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n.h>
 #include <fcntl.h>
@@ -255,7 +256,12 @@ vs_job_new (VsEngine    *engine,
           else
             wt->budget = vs_share_of (segment.requests, before, share, connections);
           wt->open = plan->load.model == VS_LOAD_OPEN;
-          if (plan->load.model == VS_LOAD_OPEN)
+          wt->staged = !wt->open && plan->stages->len > 0;
+          if (plan->load.model == VS_LOAD_OPEN && plan->stages->len > 0)
+            vs_schedule_init_stages (&wt->schedule, plan->load.arrival,
+                                     (const VsStage *) plan->stages->data, plan->stages->len,
+                                     w, self->n_workers, plan->load.seed);
+          else if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
                               segment.index + segment.count * w,
                               segment.count * self->n_workers, plan->load.seed);
@@ -508,6 +514,25 @@ vs_worker_target_take_due (VsJob    *job,
 
   vs_worker_target_note_send (job, wt, now_us);
   vs_schedule_advance (&wt->schedule);
+}
+
+guint
+vs_worker_target_active (VsJob    *job,
+                         VsWorker *worker,
+                         guint     target,
+                         gint64    now_us)
+{
+  VsWorkerTarget *wt = &worker->targets[target];
+  double level;
+  guint wanted;
+
+  if (!wt->staged)
+    return wt->connections;
+  level = vs_plan_stage_level (job->plan, now_us - job->start_us);
+  wanted = (guint) MIN (floor (level + 0.5), (double) job->plan->load.connections);
+  /* the same split as the connections' in vs_job_new() */
+  return MIN (wanted / job->n_workers + (worker->index < wanted % job->n_workers),
+              wt->connections);
 }
 
 void

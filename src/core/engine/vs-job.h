@@ -41,6 +41,7 @@ typedef struct
                                    * connection (worker-only) */
   gint64          cap_since_us; /* open model: a due send found every connection busy at this
                                  * time, and none has left since; 0: not at the cap */
+  gboolean        staged;       /* closed model with load.stages: vs_worker_target_active() */
   VsStats        *stats[2];     /* requests meant to leave in the measured phase */
   VsStats        *warmup[2];    /* requests meant to leave during warm-up; NULL without one */
 } VsWorkerTarget;
@@ -180,6 +181,14 @@ vs_worker_target_may_send (VsJob          *job,
     return FALSE;
   return now_us < job->warmup_end_us || wt->issued < wt->budget;
 }
+
+/* Closed model with stages: how many of this worker's connections to the target the stages
+ * want busy at now_us (its share of the planned level, split as the connections are); the
+ * engine sends only on its first that many and leaves the others idle (or unopened). */
+guint     vs_worker_target_active    (VsJob    *job,
+                                      VsWorker *worker,
+                                      guint     target,
+                                      gint64    now_us);
 
 /* Open model, in both engines alike: the intended (monotonic) time of the target's next send,
  * or G_MAXINT64 when nothing more will be sent — the budget is spent, the schedule's next entry
