@@ -2,7 +2,8 @@
 # bench/lib.sh: helpers shared by the benchmarks (sourced, not run)
 #
 # nginx_start PORT [CPU]   nginx on 127.0.0.1:PORT, one worker, `return 200 "ok"`, no access log,
-#                          its own temporary prefix; pinned to CPU when given
+#                          its own temporary prefix; pinned to CPU when given;
+#                          NGINX_WORKER_CONNECTIONS (4096) bounds its connections
 # nginx_stop
 # cpu_seconds CMD…         runs CMD (its output passes through) and writes the user + system CPU
 #                          seconds it used, children included, to $BENCH_CPU_FILE (getrusage)
@@ -21,7 +22,7 @@ worker_processes 1;
 daemon on;
 pid $prefix/nginx.pid;
 error_log $prefix/logs/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-4096}; }
 http {
   access_log off;
   client_body_temp_path $prefix/tmp;

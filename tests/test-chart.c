@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-chart.h"
 #include "vs-chart-render.h"
 #include "vs-dashboard.h"
@@ -263,6 +264,84 @@ render_with (VsChartModel       *model,
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   return surface;
+}
+
+/* Columns of the 800 × 400 image at and right of x that hover drew over: how many of its pixels
+ * differ from the chart without it. */
+static guint
+changed_right_of (cairo_surface_t *a,
+                  cairo_surface_t *b,
+                  int              from_x,
+                  int              to_x)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a);
+  const guchar *pb = cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int y = 0; y < 400; y++)
+    for (int x = MAX (from_x, 0); x < MIN (to_x, 800); x++)
+      n += memcmp (pa + y * stride + 4 * x, pb + y * stride + 4 * x, 4) != 0;
+  return n;
+}
+
+/* The hover marker and its box: the box of values sits right of the marker line, or left of it
+ * when it would leave the plot on the right. */
+static void
+test_render_hover (void)
+{
+  g_autoptr(VsChartModel) model = make_model (VS_CHART_THROUGHPUT, 2, 100);
+  VsChartStyle style;
+  VsChartRect rect;
+  cairo_surface_t *plain;
+
+  vs_chart_style_init_export (&style);
+  vs_chart_render_plot_rect (&style, 800, 400, &rect);
+  plain = render_with (model, &style);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      /* the middle of the time axis, then its last point */
+      double x = k == 0 ? 12 : 24.75;
+      double px;
+      cairo_surface_t *hover = render_with (model, &style);
+      cairo_t *cr = cairo_create (hover);
+      guint right, left;
+
+      vs_chart_render_hover (model, cr, 800, 400, &style, x);
+      cairo_destroy (cr);
+      cairo_surface_flush (hover);
+      /* the marker: the column changed over the plot's whole height */
+      px = -1;
+      for (int c = 0; c < 800 && px < 0; c++)
+        if (changed_right_of (plain, hover, c, c + 1) >= rect.height - 1)
+          px = c;
+      g_assert_cmpfloat (px, >=, rect.x);
+      right = changed_right_of (plain, hover, (int) px + 2, (int) px + 60);
+      left = changed_right_of (plain, hover, (int) px - 60, (int) px - 1);
+      {
+        gsize size = 400 * cairo_image_surface_get_stride (hover);
+        g_autofree char *sum =
+          g_compute_checksum_for_data (G_CHECKSUM_SHA256, cairo_image_surface_get_data (hover),
+                                       size);
+
+        g_test_message ("hover at %.2f (px %.0f): %u pixels changed right, %u left; image %s", x,
+                        px, right, left, sum);
+      }
+      if (k == 0)
+        {
+          g_assert_cmpuint (right, >, 300);
+          g_assert_cmpuint (left, ==, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (left, >, 300);
+          g_assert_cmpuint (right, ==, 0);
+        }
+      cairo_surface_destroy (hover);
+    }
+  cairo_surface_destroy (plain);
+  vs_chart_style_clear (&style);
 }
 
 /* The renderer draws with the style it is given: its background, its axis colour, where its
@@ -615,6 +694,7 @@ main (int   argc,
   g_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
   g_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
   g_test_add_func ("/ui/chart/render-style", test_render_style);
+  g_test_add_func ("/ui/chart/render-hover", test_render_hover);
   g_test_add_func ("/ui/chart/palette", test_palette);
   g_test_add_func ("/ui/chart/widget-style", test_widget_style);
   g_test_add_func ("/ui/chart/widget-caches", test_widget_caches);

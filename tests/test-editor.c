@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-window.h"
 #include "vs-test-ui.h"
 

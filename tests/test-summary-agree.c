@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-cli-summary.h"
 #include "vs-results-table.h"
 #include "vs-summary.h"

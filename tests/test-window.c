@@ -5,16 +5,23 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
 #include <locale.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-application.h"
+#include "vs-autosave.h"
 #include "vs-chart-render.h"
+#include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-slow-resolver.h"
+#include "vs-summary.h"
 #include "vs-test-server.h"
 #include "vs-window-private.h"
 #include "vs-test-image.h"
+#include "vs-units.h"
 #include "vs-test-ui.h"
 
 static gboolean have_display;
@@ -299,6 +306,401 @@ test_card_figures (void)
   g_object_unref (card);
 }
 
+static gboolean
+title_has (gpointer data)
+{
+  gpointer *pair = data;
+
+  return strstr (vs_target_card_get_figure (pair[0], "title-markup"), pair[1]) != NULL;
+}
+
+/* The card's dot takes the target's shade for the card's own style, read from its CSS as the
+ * charts read theirs: light text on it (a dark style) picks the lighter shade. */
+static void
+test_card_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autofree char *light = vs_palette_target_css (1, FALSE);
+  g_autofree char *dark = vs_palette_target_css (1, TRUE);
+  GtkWidget *window, *card;
+  gpointer pair[2];
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = gtk_window_new ();
+  card = vs_target_card_new (1, "beta");
+  gtk_window_set_child (GTK_WINDOW (window), card);
+  gtk_window_present (GTK_WINDOW (window));
+  pair[0] = card;
+  pair[1] = light;
+  vs_test_iterate_until (title_has, pair, 5);
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            light));
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_css_provider_load_from_string (provider, "targetcard { color: white; }");
+#else
+  gtk_css_provider_load_from_data (provider, "targetcard { color: white; }", -1);
+#endif
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_USER);
+  pair[1] = dark;
+  vs_test_iterate_until (title_has, pair, 5);
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            dark));
+  g_assert_nonnull (strstr (vs_target_card_get_figure (VS_TARGET_CARD (card), "title-markup"),
+                            "beta"));
+
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (provider));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* GNOME's Large Text (text-scaling-factor 1.5, which a desktop hands to GTK as gtk-xft-dpi):
+ * a finished run of two targets with long names still fits a 1280 px wide window — editor
+ * and dashboard side by side at their minimum, nothing clipped. */
+static void
+test_large_text_fits (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  GtkSettings *settings;
+  VsWindow *window;
+  int dpi = 0, editor = 0, dashboard = 0;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  settings = gtk_settings_get_default ();
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", (int) (1.5 * 96 * 1024), NULL);
+
+  vs_plan_add_target (plan, vs_target_new ("Node.js", "http://127.0.0.1:8081/api/users/42"));
+  vs_plan_add_target (plan, vs_target_new ("Python (Flask)",
+                                           "http://127.0.0.1:8082/api/users/42"));
+  results = vs_results_new (plan, "native");
+  for (guint t = 0; t < 2; t++)
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (t, VS_PHASE_MEASURE, i, i + 1,
+                                                          make_stats (1000, 26000, 3));
+
+        snapshot->last = i == 2;
+        vs_results_add_snapshot (results, snapshot);
+      }
+
+  window = vs_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  vs_plan_editor_set_plan (window->editor, plan);
+  vs_dashboard_set_results (window->dashboard, results);
+  vs_dashboard_update (window->dashboard);
+  vs_dashboard_show_summary (window->dashboard);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  vs_test_iterate_until (time_passed, &until, 2);
+
+  gtk_widget_measure (GTK_WIDGET (window->editor), GTK_ORIENTATION_HORIZONTAL, -1, &editor,
+                      NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window->dashboard), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &dashboard, NULL, NULL, NULL);
+  g_test_message ("at 1.5× text: editor %d px + dashboard %d px; window %d px, dashboard "
+                  "shown %d px", editor, dashboard, gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_width (GTK_WIDGET (window->dashboard)));
+  g_assert_cmpint (editor + dashboard, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  /* the paned gives the dashboard at least what it needs: it is not cut off on the right */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->dashboard)), >=, dashboard);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+}
+
+/* The unfinished copies in the runs folder (vs_autosave_dir()), by name. */
+static GPtrArray *
+list_runs (const char *prefix)
+{
+  g_autofree char *dir_path = vs_autosave_dir ();
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      g_ptr_array_add (names, g_build_filename (dir_path, name, NULL));
+  return names;
+}
+
+typedef struct
+{
+  char       *path;      /* the copy found */
+  JsonParser *parser;    /* its text */
+  gint64      at_least;  /* requests of the first target the copy must hold */
+} Copy;
+
+static gint64
+copy_requests (Copy *copy)
+{
+  JsonArray *targets =
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (copy->parser)),
+                                  "targets");
+
+  return json_object_get_int_member (json_object_get_object_member (
+    json_array_get_object_element (targets, 0), "summary"), "requests");
+}
+
+/* An unfinished copy whose every target has measured requests. */
+static gboolean
+copy_has_requests (gpointer data)
+{
+  Copy *copy = data;
+  g_autoptr(GPtrArray) names = list_runs ("unfinished-");
+  JsonArray *targets;
+
+  if (names->len == 0)
+    return FALSE;
+  g_clear_object (&copy->parser);
+  copy->parser = json_parser_new ();
+  if (!json_parser_load_from_file (copy->parser, g_ptr_array_index (names, 0), NULL))
+    return FALSE;
+  g_free (copy->path);
+  copy->path = g_strdup (g_ptr_array_index (names, 0));
+  targets = json_object_get_array_member (
+    json_node_get_object (json_parser_get_root (copy->parser)), "targets");
+  for (guint t = 0; t < json_array_get_length (targets); t++)
+    {
+      JsonObject *summary = json_object_get_object_member (
+        json_array_get_object_element (targets, t), "summary");
+
+      if (json_object_get_int_member (summary, "requests") == 0)
+        return FALSE;
+    }
+  return copy_requests (copy) >= copy->at_least;
+}
+
+static gboolean
+none_unfinished (gpointer data)
+{
+  g_autoptr(GPtrArray) names = list_runs ("unfinished-");
+
+  return names->len == 0;
+}
+
+static gboolean
+has_toast (gpointer data)
+{
+  return VS_WINDOW (data)->last_toast != NULL;
+}
+
+static gboolean
+is_regular_file (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+static gboolean
+recovery_searched (gpointer data)
+{
+  return VS_WINDOW (data)->recovery_searched;
+}
+
+/* The figure of the copy's summary, formatted as the window formats it. */
+static char *
+copy_figure (JsonObject     *summary,
+             const VsMetric *metric)
+{
+  JsonNode *node = json_object_get_member (summary, metric->id);
+  VsMetricValue value = { FALSE, 0, NULL };
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      value.measured = TRUE;
+      if (metric->unit == VS_METRIC_TEXT)
+        value.text = g_intern_string (json_node_get_string (node));
+      else
+        value.number = json_node_get_double (node) *
+                       (metric->unit == VS_METRIC_LATENCY ? 1000 : 1);
+    }
+  return vs_metric_format (metric, value, VS_FORMAT_LOCALE);
+}
+
+/* Issue 13: a run killed mid-way (SIGKILL: no chance to clean up) left its last copy, which the
+ * next window offers and opens with the figures the copy holds — the table's cells are the
+ * copy's own summary figures — while a run that ended is never offered. */
+static void
+test_recover_killed_run (void)
+{
+  g_autoptr(VsTestServer) server = NULL;
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GPtrArray) recovered = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autofree char *finished = NULL;
+  Copy copy = { NULL, NULL, 0 };
+  JsonArray *targets;
+  VsResults *shown;
+  GtkWidget *table;
+  VsWindow *window;
+  guint served;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  server = vs_test_server_new (NULL);
+
+  /* a run that ends: its last copy is last-run.json, nothing is left unfinished */
+  plan = make_plan (server, 0.5);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  vs_test_iterate_until (not_running, window, 20);
+  g_assert_false (vs_window_is_running (window));
+  finished = g_build_filename (vs_autosave_dir (), "last-run.json", NULL);
+  vs_test_iterate_until (is_regular_file, finished, 10);
+  g_assert_true (g_file_test (finished, G_FILE_TEST_IS_REGULAR));
+  /* removed once last-run.json is in place */
+  vs_test_iterate_until (none_unfinished, NULL, 10);
+  left = list_runs ("unfinished-");
+  g_assert_cmpuint (left->len, ==, 0);
+  g_clear_pointer (&left, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+
+  /* the window in a process of its own, killed in the middle of a 60 s run */
+  g_clear_pointer (&plan, vs_plan_unref);
+  plan = make_plan (server, 60);
+  plan->load.warmup_us = 0;
+  tmp = g_dir_make_tmp ("versus-recover-XXXXXX", &error);
+  g_assert_no_error (error);
+  plan_path = g_build_filename (tmp, "plan.json", NULL);
+  g_assert_true (vs_plan_save_to_file (plan, plan_path, &error));
+  g_assert_no_error (error);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              g_getenv ("VERSUS_BINARY"), "--plan", plan_path, "--start", NULL);
+  g_assert_no_error (error);
+  vs_test_iterate_until (copy_has_requests, &copy, 30);
+  g_assert_nonnull (copy.path);
+  g_assert_true (copy_has_requests (&copy));
+  /* it is renewed every few seconds: a kill loses at most those */
+  copy.at_least = copy_requests (&copy) + 1;
+  vs_test_iterate_until (copy_has_requests, &copy,
+                         2.0 * VS_AUTOSAVE_INTERVAL_US / G_USEC_PER_SEC + 2);
+  g_assert_cmpint (copy_requests (&copy), >=, copy.at_least);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (process));
+  /* the copy is the last whole one: what it says the server answered, and more came after */
+  g_assert_true (copy_has_requests (&copy));
+  targets = json_object_get_array_member (json_node_get_object (json_parser_get_root (copy.parser)),
+                                          "targets");
+  served = vs_test_server_count (server, VS_TEST_PATH_OK);
+  g_test_message ("killed; the copy %s holds %" G_GINT64_FORMAT " + %" G_GINT64_FORMAT
+                  " requests, the server answered %u", copy.path,
+                  json_object_get_int_member (json_object_get_object_member (
+                    json_array_get_object_element (targets, 0), "summary"), "requests"),
+                  json_object_get_int_member (json_object_get_object_member (
+                    json_array_get_object_element (targets, 1), "summary"), "requests"),
+                  served);
+
+  /* the next window offers it, and opens it */
+  window = make_window ();
+  vs_test_iterate_until (recovery_searched, window, 10);
+  g_assert_true (window->recovery_searched);
+  g_assert_nonnull (window->recovered);
+  g_assert_cmpstr (window->recovered_path, ==, copy.path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recovered", NULL));
+  shown = vs_dashboard_get_results (window->dashboard);
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (vs_dashboard_get_n_cards (window->dashboard), ==, 2);
+  g_assert_cmpstr (vs_plan_get_target (vs_plan_editor_get_plan (window->editor), 1)->name, ==,
+                   "beta");
+
+  /* every cell of the table is the copy's figure (a share in brackets after counts) */
+  table = vs_dashboard_get_table (window->dashboard);
+  {
+    g_autoptr(GPtrArray) rows = vs_summary_table_rows (shown);
+    guint checked = 0;
+
+    for (guint m = 0; m < rows->len; m++)
+      {
+        const VsMetric *metric = g_ptr_array_index (rows, m);
+
+        if (!(metric->flags & VS_METRIC_FILE))
+          continue;
+        for (guint t = 0; t < 2; t++)
+          {
+            JsonObject *summary = json_object_get_object_member (
+              json_array_get_object_element (targets, t), "summary");
+            g_autofree char *expected = copy_figure (summary, metric);
+            const char *cell = vs_results_table_get_cell (VS_RESULTS_TABLE (table), m + 1, 1 + t);
+
+            g_test_message ("%s[%u]: table %s, copy %s", metric->id, t, cell, expected);
+            g_assert_nonnull (cell);
+            g_assert_true (g_str_has_prefix (cell, expected));
+            checked++;
+          }
+      }
+    g_assert_cmpuint (checked, >=, 2 * 8);
+  }
+  /* and the cards say the copy's totals */
+  for (guint t = 0; t < 2; t++)
+    {
+      JsonObject *summary = json_object_get_object_member (
+        json_array_get_object_element (targets, t), "summary");
+      g_autofree char *requests =
+        vs_units_format (json_object_get_int_member (summary, "requests"), VS_UNIT_COUNT);
+
+      g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, t),
+                                                  "requests"), ==, requests);
+      g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, t),
+                                                  "rps-caption"), ==, "whole run");
+    }
+
+  /* opened: renamed, so that it is not offered again */
+  {
+    gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (TRUE)
+      {
+        g_clear_pointer (&left, g_ptr_array_unref);
+        left = list_runs ("unfinished-");
+        if (left->len == 0 || g_get_monotonic_time () >= until)
+          break;
+        g_main_context_iteration (NULL, FALSE);
+      }
+  }
+  g_assert_cmpuint (left->len, ==, 0);
+  recovered = list_runs ("recovered-");
+  g_assert_cmpuint (recovered->len, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = make_window ();
+  vs_test_iterate_until (recovery_searched, window, 10);
+  g_assert_true (window->recovery_searched);
+  g_assert_null (window->recovered);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_clear_object (&copy.parser);
+  g_free (copy.path);
+  g_unlink (plan_path);
+  g_rmdir (tmp);
+  let_connections_close ();
+}
+
 static void
 test_run_and_export (void)
 {
@@ -454,6 +856,40 @@ test_run_and_export (void)
         g_test_message ("%s: pixel variance %.1f", png_name, variance);
         g_assert_cmpfloat (variance, >, 50);
         g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+      }
+  }
+
+  /* everything into a folder where summary.csv cannot be written (a folder is in its place):
+   * every other file is written all the same, and the toast names the one that failed */
+  {
+    g_autofree char *all_dir = g_build_filename (dir, "all", NULL);
+    g_autofree char *blocker = g_build_filename (all_dir, "summary.csv", NULL);
+    g_autofree char *json_path = g_build_filename (all_dir, "result.json", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (all_dir);
+    g_autofree char *json = NULL;
+
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    g_assert_cmpint (g_mkdir_with_parents (blocker, 0755), ==, 0);
+    /* the toasts of the exports above have come */
+    vs_test_iterate_until (time_passed, &until, 1);
+    g_clear_pointer (&window->last_toast, g_free);
+    _vs_window_export_everything (window, folder);
+    vs_test_iterate_until (has_toast, window, 10);
+    g_test_message ("%s", window->last_toast);
+    g_assert_nonnull (strstr (window->last_toast, blocker));
+    g_assert_true (g_file_test (blocker, G_FILE_TEST_IS_DIR));
+    json = read_file (all_dir, "result.json");
+    g_assert_nonnull (strstr (json, "\"alpha\""));
+    g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
+    vs_test_wait_for_file (all_dir, "timeseries.csv", 1);
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      {
+        g_autofree char *png = g_strconcat (vs_chart_model_get_name (
+                                              vs_dashboard_get_chart_model (dashboard, k)),
+                                            ".png", NULL);
+
+        vs_test_wait_for_file (all_dir, png, 1);
       }
   }
 
@@ -1125,7 +1561,14 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = g_dir_make_tmp ("versus-test-window-XXXXXX", NULL);
+  int status;
+
   setlocale (LC_ALL, "");
+  /* the runs the window keeps (vs_autosave_dir()) go into a folder of this test's own, which
+   * starts empty; set before GLib reads it once for the process */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   have_display = gtk_init_check ();
   if (have_display)
@@ -1136,6 +1579,7 @@ main (int   argc,
   g_main_context_acquire (g_main_context_default ());
 
   g_test_add_func ("/ui/card/figures", test_card_figures);
+  g_test_add_func ("/ui/card/style", test_card_style);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
@@ -1146,6 +1590,10 @@ main (int   argc,
   g_test_add_func ("/ui/window/run-and-export", test_run_and_export);
   g_test_add_func ("/ui/window/close-during-run", test_close_during_run);
   g_test_add_func ("/ui/window/settings", test_settings);
+  g_test_add_func ("/ui/window/large-text-fits", test_large_text_fits);
+  g_test_add_func ("/ui/window/recover-killed-run", test_recover_killed_run);
   g_test_add_func ("/ui/app/actions", test_app_actions);
-  return g_test_run ();
+  status = g_test_run ();
+  remove_dir (data_home);
+  return status;
 }

@@ -227,42 +227,18 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   VsApplication *self = user_data;
-  static const char *schemes[] = { N_("Follow System"), N_("Light"), N_("Dark"), NULL };
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *style_group = adw_preferences_group_new ();
-  GtkWidget *run_group = adw_preferences_group_new ();
-  GtkWidget *scheme_row = adw_combo_row_new ();
-  GtkWidget *tick_row = adw_action_row_new ();
-  GtkWidget *tick = gtk_spin_button_new_with_range (50, 5000, 50);
-  GtkStringList *scheme_list = gtk_string_list_new (NULL);
-
-  for (guint i = 0; schemes[i] != NULL; i++)
-    gtk_string_list_append (scheme_list, _(schemes[i]));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (style_group), _("Appearance"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme_row), _("Style"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (scheme_row), G_LIST_MODEL (scheme_list));
-  g_object_unref (scheme_list);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (style_group), scheme_row);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (run_group), _("Live View"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (tick_row), _("Update Interval"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (tick_row),
-                               _("Milliseconds between new figures during a run"));
-  gtk_widget_set_valign (tick, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (tick_row), tick);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (run_group), tick_row);
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (style_group));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (run_group));
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/versus/Versus/vs-preferences.ui");
+  GtkWidget *page = GTK_WIDGET (gtk_builder_get_object (builder, "page"));
+  GObject *scheme_row = gtk_builder_get_object (builder, "scheme_row");
+  GObject *tick_adjustment = gtk_builder_get_object (builder, "tick_adjustment");
 
   if (self->settings != NULL)
     {
       g_settings_bind_with_mapping (self->settings, "color-scheme", scheme_row, "selected",
                                     G_SETTINGS_BIND_DEFAULT, scheme_get_mapping,
                                     scheme_set_mapping, NULL, NULL);
-      g_settings_bind (self->settings, "tick-interval",
-                       gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (tick)), "value",
+      g_settings_bind (self->settings, "tick-interval", tick_adjustment, "value",
                        G_SETTINGS_BIND_DEFAULT);
     }
   else

@@ -575,27 +575,16 @@ vs_chart_render_data (VsChartModel       *model,
   vs_chart_render_data_from (model, cr, width, height, style, NULL);
 }
 
-void
-vs_chart_render_hover (VsChartModel       *model,
-                       cairo_t            *cr,
-                       int                 width,
-                       int                 height,
-                       const VsChartStyle *style,
-                       double              x)
+/* The hover box's lines: per series, its label and value at the point nearest x; the x of
+ * the first series' point is the box's heading. */
+static double
+hover_collect (VsChartModel *model,
+               double        x,
+               GPtrArray    *lines,
+               GArray       *colors)
 {
-  VsUnit x_unit = vs_chart_model_get_x_unit (model);
   VsUnit y_unit = vs_chart_model_get_y_unit (model);
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autofree char *head = NULL;
-  double px, box_w = 0, box_h, box_x, box_y;
   double shown_x = x;
-  const VsChartStyle *c = style;
-  Metrics metrics;
-  Mapping m;
-
-  get_metrics (style, &metrics);
-  get_mapping (model, style, width, height, &m);
 
   for (guint i = 0; i < vs_chart_model_get_n_series (model); i++)
     {
@@ -612,29 +601,34 @@ vs_chart_render_hover (VsChartModel       *model,
       g_ptr_array_add (lines, g_strdup_printf ("%s  %s", s->label, value));
       g_array_append_val (colors, color);
     }
-  if (lines->len == 0)
-    return;
+  return shown_x;
+}
 
-  head = vs_units_format (shown_x, x_unit);
-  px = round (map_x (&m, shown_x)) + 0.5;
-
-  cairo_save (cr);
-  set_rgba (cr, &c->accent);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, px, m.rect.y);
-  cairo_line_to (cr, px, m.rect.y + m.rect.height);
-  cairo_stroke (cr);
+/* The box beside the marker line at px: the heading, then a coloured dot and a line per
+ * series; on the left of the line when it would not fit on the right. */
+static void
+hover_draw_box (cairo_t            *cr,
+                const VsChartStyle *c,
+                const Metrics      *metrics,
+                const Mapping      *m,
+                double              px,
+                const char         *head,
+                GPtrArray          *lines,
+                GArray             *colors)
+{
+  double box_w, box_h, box_x, box_y;
 
   box_w = text_width (cr, c, c->title_font, head);
   for (guint i = 0; i < lines->len; i++)
-    box_w = MAX (box_w, metrics.line + text_width (cr, c, c->font, g_ptr_array_index (lines, i)));
+    box_w = MAX (box_w, metrics->line + text_width (cr, c, c->font,
+                                                    g_ptr_array_index (lines, i)));
   box_w += 16;
-  box_h = 10 + metrics.line * (lines->len + 1);
+  box_h = 10 + metrics->line * (lines->len + 1);
   box_x = px + 10;
-  if (box_x + box_w > m.rect.x + m.rect.width)
+  if (box_x + box_w > m->rect.x + m->rect.width)
     box_x = px - 10 - box_w;
   box_x = MAX (box_x, 0);
-  box_y = m.rect.y + 4;
+  box_y = m->rect.y + 4;
 
   set_rgba (cr, &c->hover_bg);
   cairo_rectangle (cr, box_x, box_y, box_w, box_h);
@@ -646,15 +640,49 @@ vs_chart_render_hover (VsChartModel       *model,
   draw_text (cr, c, c->title_font, head, box_x + 8, box_y + 5, 0, 0);
   for (guint i = 0; i < lines->len; i++)
     {
-      double ly = box_y + 5 + metrics.line * (i + 1);
+      double ly = box_y + 5 + metrics->line * (i + 1);
 
       set_target_color (cr, c, g_array_index (colors, int, i));
-      cairo_arc (cr, box_x + 12, ly + metrics.line / 2, 4, 0, 2 * G_PI);
+      cairo_arc (cr, box_x + 12, ly + metrics->line / 2, 4, 0, 2 * G_PI);
       cairo_fill (cr);
       set_rgba (cr, &c->hover_fg);
-      draw_text (cr, c, c->font, g_ptr_array_index (lines, i), box_x + 8 + metrics.line, ly,
+      draw_text (cr, c, c->font, g_ptr_array_index (lines, i), box_x + 8 + metrics->line, ly,
                  0, 0);
     }
+}
+
+void
+vs_chart_render_hover (VsChartModel       *model,
+                       cairo_t            *cr,
+                       int                 width,
+                       int                 height,
+                       const VsChartStyle *style,
+                       double              x)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *head = NULL;
+  double px, shown_x;
+  Metrics metrics;
+  Mapping m;
+
+  get_metrics (style, &metrics);
+  get_mapping (model, style, width, height, &m);
+
+  shown_x = hover_collect (model, x, lines, colors);
+  if (lines->len == 0)
+    return;
+
+  head = vs_units_format (shown_x, vs_chart_model_get_x_unit (model));
+  px = round (map_x (&m, shown_x)) + 0.5;
+
+  cairo_save (cr);
+  set_rgba (cr, &style->accent);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, px, m.rect.y);
+  cairo_line_to (cr, px, m.rect.y + m.rect.height);
+  cairo_stroke (cr);
+  hover_draw_box (cr, style, &metrics, &m, px, head, lines, colors);
   cairo_restore (cr);
 }
 

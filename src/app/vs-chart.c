@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <pango/pangocairo.h>
 
+#include "vs-app-testing.h"
 #include "vs-chart.h"
 #include "vs-chart-render.h"
 #include "vs-palette.h"

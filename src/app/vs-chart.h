@@ -19,10 +19,5 @@ GtkWidget    *vs_chart_new              (VsChartModel *model);
 void          vs_chart_style_init_from_widget (VsChartStyle *style,
                                                GtkWidget    *widget);
 VsChartModel *vs_chart_get_model        (VsChart      *self);
-/* For tests: how often the frame (axes, grid) was drawn rather than reused, how often the data
- * layer was drawn whole, and how often it was only extended with appended points. */
-guint         vs_chart_get_frame_draws  (VsChart      *self);
-guint         vs_chart_get_data_draws   (VsChart      *self);
-guint         vs_chart_get_data_extends (VsChart      *self);
 
 G_END_DECLS

@@ -349,40 +349,42 @@ results_ended (VsResults *results)
   return any;
 }
 
-/* Appends the intervals that arrived since the last call; a fresh fill (filled 0 everywhere)
- * starts the models over. The spectrum is of the whole run so far: always drawn anew. */
+/* A fresh fill: the models start over with a throughput line and a p50 and p99 line per
+ * target, and the legend of the latency chart's two line styles. */
 static void
-model_fill_update (VsModelFill  *fill,
-                   VsResults    *results,
-                   VsChartModel *models[VS_N_CHARTS],
-                   gboolean      fresh)
+model_fill_start_series (VsModelFill  *fill,
+                         VsResults    *results,
+                         VsChartModel *models[VS_N_CHARTS])
 {
-  VsPlan *plan = vs_results_get_plan (results);
-  gboolean errors_changed = fresh;
-  double planned = 0;
-
-  if (fresh)
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    vs_chart_model_clear (models[k]);
+  for (guint t = 0; t < fill->n_targets; t++)
     {
-      for (guint k = 0; k < VS_N_CHARTS; k++)
-        vs_chart_model_clear (models[k]);
-      for (guint t = 0; t < fill->n_targets; t++)
-        {
-          const char *name = vs_results_get_target (results, t)->target->name;
-          g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
-          TargetFill *tf = &fill->targets[t];
+      const char *name = vs_results_get_target (results, t)->target->name;
+      g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
+      TargetFill *tf = &fill->targets[t];
 
-          tf->throughput = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t,
-                                                      FALSE, TRUE);
-          tf->p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
-          tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
-                                               FALSE);
-        }
-      /* what the two line styles of the latency chart mean */
-      vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL,
-                                 FALSE, TRUE);
-      vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL,
-                                 TRUE, TRUE);
+      tf->throughput = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t,
+                                                  FALSE, TRUE);
+      tf->p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
+      tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
+                                           FALSE);
     }
+  /* what the two line styles of the latency chart mean */
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL,
+                             FALSE, TRUE);
+  vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL,
+                             TRUE, TRUE);
+}
+
+/* The throughput and latency points of the intervals not yet drawn; counts the errors by
+ * class. TRUE when a class occurred for the first time (the error lines change). */
+static gboolean
+model_fill_append_intervals (VsModelFill  *fill,
+                             VsResults    *results,
+                             VsChartModel *models[VS_N_CHARTS])
+{
+  gboolean new_class = FALSE;
 
   for (guint t = 0; t < fill->n_targets; t++)
     {
@@ -403,7 +405,7 @@ model_fill_update (VsModelFill  *fill,
           for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
             {
               if (in->counters.errors[c] > 0 && tf->class_totals[c] == 0)
-                errors_changed = TRUE;
+                new_class = TRUE;
               tf->class_totals[c] += in->counters.errors[c];
             }
           if (in->phase == VS_PHASE_WARMUP)
@@ -411,35 +413,51 @@ model_fill_update (VsModelFill  *fill,
           fill->x_extent = MAX (fill->x_extent, in->end_s);
         }
     }
+  return new_class;
+}
 
-  /* the error lines: anew when a class first occurred, else the new points */
+/* The error lines: anew when the lines changed, else the new points; then every interval is
+ * drawn. */
+static void
+model_fill_append_errors (VsModelFill  *fill,
+                          VsResults    *results,
+                          VsChartModel *model,
+                          gboolean      rebuild)
+{
   for (guint t = 0; t < fill->n_targets; t++)
     {
       const VsTargetResult *r = vs_results_get_target (results, t);
       TargetFill *tf = &fill->targets[t];
 
-      if (!errors_changed)
+      if (!rebuild)
         for (guint i = tf->filled; i < r->intervals->len; i++)
           {
             const VsInterval *in = &g_array_index (r->intervals, VsInterval, i);
 
             if (tf->no_errors != NO_SERIES)
-              vs_chart_model_append (models[VS_CHART_ERRORS], tf->no_errors, in->end_s, 0);
+              vs_chart_model_append (model, tf->no_errors, in->end_s, 0);
             for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
               if (tf->errors[c] != NO_SERIES)
-                vs_chart_model_append (models[VS_CHART_ERRORS], tf->errors[c], in->end_s,
-                                       error_rate (in, c));
+                vs_chart_model_append (model, tf->errors[c], in->end_s, error_rate (in, c));
           }
       tf->filled = r->intervals->len;
     }
-  if (errors_changed)
-    rebuild_errors (fill, results, models[VS_CHART_ERRORS]);
+  if (rebuild)
+    rebuild_errors (fill, results, model);
+}
 
-  fill_spectrum (results, models[VS_CHART_SPECTRUM]);
+/* While it runs, the planned length, so that the time axis does not rescale on every tick
+ * (none when it is a count of requests: the chart's own minimum); once it has ended, what it
+ * lasted: a run stopped at 3 s of 30, or a 3 s run, is not drawn on a 10 s axis. The warm-up
+ * is shaded. */
+static void
+model_fill_fit_axes (VsModelFill  *fill,
+                     VsResults    *results,
+                     VsChartModel *models[VS_N_CHARTS])
+{
+  VsPlan *plan = vs_results_get_plan (results);
+  double planned = 0;
 
-  /* while it runs, the planned length, so that the time axis does not rescale on every tick
-   * (none when it is a count of requests: the chart's own minimum); once it has ended, what it
-   * lasted: a run stopped at 3 s of 30, or a 3 s run, is not drawn on a 10 s axis */
   if (plan != NULL && plan->load.duration_us > 0)
     planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
   fill->ended |= results_ended (results);
@@ -450,6 +468,24 @@ model_fill_update (VsModelFill  *fill,
       vs_chart_model_set_x_extent (models[k], fill->ended ? fill->x_extent : planned);
       vs_chart_model_set_shade (models[k], 0, fill->warmup_end);
     }
+}
+
+/* Appends the intervals that arrived since the last call; a fresh fill (filled 0 everywhere)
+ * starts the models over. The spectrum is of the whole run so far: always drawn anew. */
+static void
+model_fill_update (VsModelFill  *fill,
+                   VsResults    *results,
+                   VsChartModel *models[VS_N_CHARTS],
+                   gboolean      fresh)
+{
+  gboolean new_class;
+
+  if (fresh)
+    model_fill_start_series (fill, results, models);
+  new_class = model_fill_append_intervals (fill, results, models);
+  model_fill_append_errors (fill, results, models[VS_CHART_ERRORS], fresh || new_class);
+  fill_spectrum (results, models[VS_CHART_SPECTRUM]);
+  model_fill_fit_axes (fill, results, models);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     vs_chart_model_changed (models[k]);
 }
@@ -604,6 +640,8 @@ vs_dashboard_export_charts (VsDashboard  *self,
                             const char   *dir,
                             GError      **error)
 {
+  g_autoptr(GError) failures = NULL;
+
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -613,6 +651,7 @@ vs_dashboard_export_charts (VsDashboard  *self,
       return FALSE;
     }
 
+  /* every picture is tried, whatever becomes of the others; each failure is said */
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       const char *name = vs_chart_model_get_name (self->models[k]);
@@ -620,11 +659,19 @@ vs_dashboard_export_charts (VsDashboard  *self,
       g_autofree char *svg_name = g_strconcat (name, ".svg", NULL);
       g_autofree char *png = g_build_filename (dir, png_name, NULL);
       g_autofree char *svg = g_build_filename (dir, svg_name, NULL);
+      GError *png_error = NULL;
+      GError *svg_error = NULL;
 
       /* the exports' fixed style, whatever the window's */
-      if (!vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, error) ||
-          !vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, error))
-        return FALSE;
+      vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, &png_error);
+      vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, &svg_error);
+      vs_error_add (&failures, png_error);
+      vs_error_add (&failures, svg_error);
+    }
+  if (failures != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failures));
+      return FALSE;
     }
   return TRUE;
 }

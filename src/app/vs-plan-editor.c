@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-format.h"
 #include "vs-plan-editor.h"
 

@@ -20,15 +20,8 @@ void         vs_plan_editor_set_plan       (VsPlanEditor *self,
 VsPlan      *vs_plan_editor_get_plan       (VsPlanEditor *self);
 /* TRUE when the plan has no problem; "notify::valid" follows every change. */
 gboolean     vs_plan_editor_get_valid      (VsPlanEditor *self);
-/* The problems of the last check ("path: message"), for tests and the start button tooltip. */
+/* The problems of the last check ("path: message"), for the start button tooltip. */
 GStrv        vs_plan_editor_dup_problems   (VsPlanEditor *self);
 void         vs_plan_editor_add_target     (VsPlanEditor *self);
-guint        vs_plan_editor_get_n_targets  (VsPlanEditor *self);
-VsTargetRow *vs_plan_editor_get_target_row (VsPlanEditor *self,
-                                            guint         index);
-/* The load or mode field where a problem at path ("load.duration", "mode", …) is shown, or
- * NULL. */
-GtkWidget   *vs_plan_editor_get_field      (VsPlanEditor *self,
-                                            const char   *path);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-summary.h"
@@ -10,7 +11,9 @@
 struct _VsResultsTable
 {
   GtkWidget  parent_instance;
+  GtkWidget *scroller;  /* template children */
   GtkWidget *grid;
+  GtkWidget *corner;    /* the heading above the metric names */
 };
 
 G_DEFINE_FINAL_TYPE (VsResultsTable, vs_results_table, GTK_TYPE_WIDGET)
@@ -37,7 +40,7 @@ vs_results_table_dispose (GObject *object)
 {
   VsResultsTable *self = VS_RESULTS_TABLE (object);
 
-  g_clear_pointer (&self->grid, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_RESULTS_TABLE);
   G_OBJECT_CLASS (vs_results_table_parent_class)->dispose (object);
 }
 
@@ -50,12 +53,17 @@ vs_results_table_class_init (VsResultsTableClass *klass)
   object_class->dispose = vs_results_table_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "resultstable");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/versus/Versus/vs-results-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsResultsTable, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VsResultsTable, grid);
+  gtk_widget_class_bind_template_child (widget_class, VsResultsTable, corner);
 }
 
 static void
 vs_results_table_init (VsResultsTable *self)
 {
-  gtk_widget_add_css_class (GTK_WIDGET (self), "card");
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -72,14 +80,16 @@ vs_results_table_set_results (VsResultsTable *self,
   g_autoptr(GPtrArray) rows = NULL;
   GtkGrid *grid;
 
-  g_clear_pointer (&self->grid, gtk_widget_unparent);
-  self->grid = gtk_grid_new ();
-  gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
   grid = GTK_GRID (self->grid);
-  gtk_grid_set_column_spacing (grid, 24);
-  gtk_grid_set_row_spacing (grid, 6);
+  /* the rows and columns of the last results go; the skeleton stays */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->grid), *next; child != NULL;
+       child = next)
+    {
+      next = gtk_widget_get_next_sibling (child);
+      if (child != self->corner)
+        gtk_grid_remove (grid, child);
+    }
 
-  cell (grid, 0, 0, _("Whole run"), "heading");
   for (guint t = 0; t < n; t++)
     {
       const VsTargetResult *r = vs_results_get_target (results, t);

@@ -14,9 +14,5 @@ G_DECLARE_FINAL_TYPE (VsResultsTable, vs_results_table, VS, RESULTS_TABLE, GtkWi
 GtkWidget  *vs_results_table_new      (void);
 void        vs_results_table_set_results (VsResultsTable *self,
                                           VsResults      *results);
-/* The text of a cell (row 0 and column 0 are headings), for tests; NULL outside the table. */
-const char *vs_results_table_get_cell (VsResultsTable *self,
-                                       guint           row,
-                                       guint           column);
 
 G_END_DECLS

@@ -1,10 +1,11 @@
 /* vs-target-card.c: a card per target at the top of the dashboard */
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "vs-app-testing.h"
+#include "vs-chart.h"
 #include "vs-palette.h"
 #include "vs-protocols.h"
 #include "vs-summary.h"
@@ -35,39 +36,24 @@ struct _VsTargetCard
 
 G_DEFINE_FINAL_TYPE (VsTargetCard, vs_target_card, GTK_TYPE_WIDGET)
 
+/* The dot in the target's colour: the shade for the card's own style (dark or light, high
+ * contrast or not), as the charts pick it, from the widget's CSS. */
 static void
 update_title (VsTargetCard *self)
 {
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  g_autofree char *color = vs_palette_target_css (self->index, dark);
-  g_autofree char *escaped = g_markup_escape_text (self->name, -1);
-  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>  %s", color,
-                                             escaped);
+  VsChartStyle style;
+  g_autofree char *color = NULL;
+  g_autofree char *escaped = g_markup_escape_text (self->name ? self->name : "", -1);
+  g_autofree char *markup = NULL;
+
+  if (self->name == NULL)
+    return;
+  vs_chart_style_init_from_widget (&style, GTK_WIDGET (self));
+  color = vs_palette_target_css (self->index, style.dark);
+  vs_chart_style_clear (&style);
+  markup = g_strdup_printf ("<span foreground=\"%s\">●</span>  %s", color, escaped);
 
   gtk_label_set_markup (GTK_LABEL (self->title), markup);
-}
-
-static GtkWidget *
-add_figure (GtkGrid    *grid,
-            int         row,
-            int         column,
-            const char *caption,
-            GtkWidget **caption_label)
-{
-  GtkWidget *value = gtk_label_new ("–");
-  GtkWidget *label = gtk_label_new (caption);
-
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (value, "numeric");
-  gtk_widget_add_css_class (value, "figure");
-  gtk_label_set_xalign (GTK_LABEL (value), 0);
-  gtk_grid_attach (grid, value, column, row, 1, 1);
-  gtk_grid_attach (grid, label, column, row + 1, 1, 1);
-  if (caption_label != NULL)
-    *caption_label = label;
-  return value;
 }
 
 static void
@@ -75,9 +61,17 @@ vs_target_card_dispose (GObject *object)
 {
   VsTargetCard *self = VS_TARGET_CARD (object);
 
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_TARGET_CARD);
   g_clear_pointer (&self->name, g_free);
   G_OBJECT_CLASS (vs_target_card_parent_class)->dispose (object);
+}
+
+static void
+vs_target_card_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (vs_target_card_parent_class)->css_changed (widget, change);
+  update_title (VS_TARGET_CARD (widget));
 }
 
 static void
@@ -87,70 +81,32 @@ vs_target_card_class_init (VsTargetCardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vs_target_card_dispose;
+  widget_class->css_changed = vs_target_card_css_changed;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "targetcard");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/versus/Versus/vs-target-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, box);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, title);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, protocol);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, state);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, rps);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, rps_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, requests);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, requests_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, p50);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, p50_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, p99);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, p99_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, errors);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, errors_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, note);
 }
 
 static void
 vs_target_card_init (VsTargetCard *self)
 {
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-  gtk_widget_add_css_class (GTK_WIDGET (self), "card");
-
-  self->title = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (self->title, TRUE);
-  self->protocol = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->protocol, "caption");
-  gtk_widget_add_css_class (self->protocol, "dim-label");
-  gtk_widget_set_visible (self->protocol, FALSE);
-  self->state = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->state, "caption");
-  gtk_widget_add_css_class (self->state, "dim-label");
-  gtk_box_append (GTK_BOX (header), self->title);
-  gtk_box_append (GTK_BOX (header), self->protocol);
-  gtk_box_append (GTK_BOX (header), self->state);
-  gtk_box_append (GTK_BOX (self->box), header);
-
-  self->rps = gtk_label_new ("–");
-  gtk_widget_add_css_class (self->rps, "title-1");
-  gtk_widget_add_css_class (self->rps, "numeric");
-  gtk_label_set_xalign (GTK_LABEL (self->rps), 0);
-  gtk_box_append (GTK_BOX (self->box), self->rps);
-  self->rps_caption = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->rps_caption, "caption");
-  gtk_widget_add_css_class (self->rps_caption, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (self->rps_caption), 0);
-  gtk_box_append (GTK_BOX (self->box), self->rps_caption);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  self->requests = add_figure (GTK_GRID (grid), 0, 0, _("requests"), &self->requests_caption);
-  self->p50 = add_figure (GTK_GRID (grid), 0, 1, _("p50"), &self->p50_caption);
-  self->p99 = add_figure (GTK_GRID (grid), 0, 2, _("p99"), &self->p99_caption);
-  self->errors = add_figure (GTK_GRID (grid), 0, 3, _("errors"), &self->errors_caption);
-  gtk_box_append (GTK_BOX (self->box), grid);
-
-  self->note = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->note, "caption");
-  gtk_widget_add_css_class (self->note, "error");
-  gtk_label_set_xalign (GTK_LABEL (self->note), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->note), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (self->note), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (GTK_LABEL (self->note), 3);
-  gtk_label_set_ellipsize (GTK_LABEL (self->note), PANGO_ELLIPSIZE_END);
-  gtk_label_set_selectable (GTK_LABEL (self->note), TRUE);
-  gtk_widget_set_visible (self->note, FALSE);
-  gtk_box_append (GTK_BOX (self->box), self->note);
-
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -330,6 +286,8 @@ vs_target_card_get_figure (VsTargetCard *self,
 {
   GtkWidget *label = NULL;
 
+  if (g_str_equal (key, "title-markup"))
+    return gtk_label_get_label (GTK_LABEL (self->title));
   if (g_str_equal (key, "rps"))
     label = self->rps;
   else if (g_str_equal (key, "requests"))

@@ -16,11 +16,5 @@ GtkWidget  *vs_target_card_new        (guint                 index,
 void        vs_target_card_update     (VsTargetCard         *self,
                                        VsResults            *results,
                                        guint                 index);
-/* The figures as shown, for tests: "rps", "requests", "p50", "p99", "errors"; the captions
- * "rps-caption", "p50-caption", "requests-caption" and "errors-caption"; "note", the notes
- * about the target ("" when none);
- * "protocol", the HTTP version answered in ("" before any response). */
-const char *vs_target_card_get_figure (VsTargetCard         *self,
-                                       const char           *key);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-target-row.h"
 
@@ -40,12 +41,6 @@ G_DEFINE_FINAL_TYPE (VsTargetRow, vs_target_row, ADW_TYPE_EXPANDER_ROW)
 
 enum { CHANGED, MOVE, REMOVE, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* offered in the method field's menu; any other token may be typed (vs_plan_check() says
- * what is not a method) */
-static const char * const methods[] = {
-  "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", NULL
-};
 
 static void sync_field (VsTargetRow *self, GtkWidget *widget);
 
@@ -87,96 +82,6 @@ buffer_changed (GtkTextBuffer *buffer,
   entry_changed (view, self);
 }
 
-static GtkWidget *
-add_entry_row (VsTargetRow *self,
-               const char  *title)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  g_signal_connect (row, "changed", G_CALLBACK (entry_changed), self);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
-  return row;
-}
-
-/* A row holding a small multi-line text view: headers and bodies have lines. */
-static GtkWidget *
-add_text_row (VsTargetRow  *self,
-              const char   *title,
-              const char   *hint,
-              GtkWidget   **view_out)
-{
-  GtkWidget *row = adw_preferences_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *label = gtk_label_new (title);
-  GtkWidget *caption = gtk_label_new (hint);
-  GtkWidget *view = gtk_text_view_new ();
-  GtkWidget *frame = gtk_frame_new (NULL);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (box, "text-row");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_xalign (GTK_LABEL (caption), 0);
-  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
-  gtk_widget_add_css_class (caption, "caption");
-  gtk_widget_add_css_class (caption, "dim-label");
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_widget_set_size_request (view, -1, 56);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), frame);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
-                    G_CALLBACK (buffer_changed), self);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
-  *view_out = view;
-  return row;
-}
-
-static GtkWidget *
-add_button (GtkWidget  *box,
-            const char *icon,
-            const char *label)
-{
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon);
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
-  gtk_button_set_child (GTK_BUTTON (button), content);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_box_append (GTK_BOX (box), button);
-  return button;
-}
-
-/* Move and remove live inside the row, so the collapsed row shows one arrow: its own. */
-static GtkWidget *
-add_button_row (VsTargetRow  *self,
-                GtkWidget   **remove)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-
-  gtk_widget_add_css_class (box, "target-buttons");
-  self->up = add_button (box, "go-up-symbolic", _("Move Up"));
-  self->down = add_button (box, "go-down-symbolic", _("Move Down"));
-  gtk_widget_set_hexpand (spacer, TRUE);
-  gtk_box_append (GTK_BOX (box), spacer);
-  *remove = add_button (box, "user-trash-symbolic", _("Remove"));
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
-  return row;
-}
-
 static void
 up_clicked (VsTargetRow *self)
 {
@@ -216,31 +121,6 @@ method_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->method), g_variant_get_string (param, NULL));
 }
 
-/* The method is typed; a menu beside it offers the common ones. */
-static GtkWidget *
-add_method_row (VsTargetRow *self)
-{
-  GtkWidget *row = add_entry_row (self, _("Method"));
-  GtkWidget *button = gtk_menu_button_new ();
-  g_autoptr(GMenu) menu = g_menu_new ();
-
-  for (guint i = 0; methods[i] != NULL; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (methods[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "row.method",
-                                               g_variant_new_string (methods[i]));
-      g_menu_append_item (menu, item);
-    }
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Common Methods"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
-  return row;
-}
-
 /* dark or light, high contrast or not: the dot takes the shade for the row's own style */
 static void
 vs_target_row_css_changed (GtkWidget         *widget,
@@ -255,6 +135,7 @@ static void
 vs_target_row_class_init (VsTargetRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vs_target_row_dispose;
   GTK_WIDGET_CLASS (klass)->css_changed = vs_target_row_css_changed;
@@ -266,18 +147,32 @@ vs_target_row_class_init (VsTargetRowClass *klass)
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "row.method", "s", method_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/versus/Versus/vs-target-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, dot);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, up);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, down);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, name);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, url);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, method);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, expect_status);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, headers_row);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, headers);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, body_row);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, body);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetRow, body_file);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed);
+  gtk_widget_class_bind_template_callback (widget_class, up_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, down_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, remove_clicked);
 }
 
 static void
 vs_target_row_init (VsTargetRow *self)
 {
-  GtkWidget *remove;
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->marked = g_ptr_array_new ();
-
-  self->dot = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->dot, "target-dot");
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->dot);
 
   /* an "error" class on the row itself would paint every field inside it red */
   self->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
@@ -289,23 +184,10 @@ vs_target_row_init (VsTargetRow *self)
   adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->warning);
 #endif
 
-  self->name = add_entry_row (self, _("Name"));
-  self->url = add_entry_row (self, _("URL"));
-  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->url), GTK_INPUT_PURPOSE_URL);
-
-  self->method = add_method_row (self);
-
-  self->expect_status = add_entry_row (self, _("Expected Status"));
-  self->headers_row = add_text_row (self, _("Headers"), _("One “Name: value” per line"),
-                                    &self->headers);
-  self->body_row = add_text_row (self, _("Body"), _("Sent with every request; empty for none"),
-                                 &self->body);
-  self->body_file = add_entry_row (self, _("Body File"));
-
-  add_button_row (self, &remove);
-  g_signal_connect_swapped (self->up, "clicked", G_CALLBACK (up_clicked), self);
-  g_signal_connect_swapped (self->down, "clicked", G_CALLBACK (down_clicked), self);
-  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked), self);
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->headers)), "changed",
+                    G_CALLBACK (buffer_changed), self);
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->body)), "changed",
+                    G_CALLBACK (buffer_changed), self);
 }
 
 static void

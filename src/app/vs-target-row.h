@@ -25,9 +25,5 @@ gboolean   vs_target_row_show_problem   (VsTargetRow    *self,
                                          const char     *field,
                                          const char     *message);
 gboolean   vs_target_row_get_has_problem (VsTargetRow *self);
-/* The editable widget of a field ("url", "headers", or "headers[1]" for the headers field),
- * for tests. */
-GtkWidget *vs_target_row_get_field      (VsTargetRow    *self,
-                                         const char     *path);
 
 G_END_DECLS

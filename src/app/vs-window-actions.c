@@ -255,10 +255,11 @@ save_action (GtkWidget  *widget,
     choose (self, CHOOSE_SAVE, _("Save the Plan"), "plan.json", TRUE, save_chosen);
 }
 
+/* What the dashboard shows: the last run's, or an unfinished run opened after a crash. */
 static VsResults *
 current_results (VsWindow *self)
 {
-  return self->run != NULL ? vs_run_get_results (self->run) : NULL;
+  return vs_dashboard_get_results (self->dashboard);
 }
 
 /* What an export writes; the result files off the main thread, the charts on it (they are
@@ -294,10 +295,13 @@ exported_cb (GObject      *object,
   Exporting *exporting = data;
   g_autoptr(VsWindow) self = g_weak_ref_get (&exporting->window);
   g_autoptr(GError) error = NULL;
+  GError *charts_error = NULL;
 
-  if (vs_export_finish (result, &error) && self != NULL && self->dashboard != NULL &&
-      (exporting->parts & EXPORT_CHARTS) != 0)
-    vs_dashboard_export_charts (self->dashboard, exporting->path, &error);
+  /* the charts too when a result file failed: every output is written, each failure said */
+  vs_export_finish (result, &error);
+  if (self != NULL && self->dashboard != NULL && (exporting->parts & EXPORT_CHARTS) != 0)
+    vs_dashboard_export_charts (self->dashboard, exporting->path, &charts_error);
+  vs_error_add (&error, charts_error);
   if (self != NULL && self->dashboard != NULL)
     report (self, error, exporting->done);
   exporting_free (exporting);
@@ -372,6 +376,13 @@ everything_chosen (VsWindow *self,
 {
   run_export (self, file, EXPORT_CSV | EXPORT_JSON | EXPORT_CHARTS,
               _("Exported the results and charts"));
+}
+
+void
+_vs_window_export_everything (VsWindow *self,
+                              GFile    *folder)
+{
+  everything_chosen (self, folder);
 }
 
 /* An "s" parameter: a path to write to directly, or empty to ask. */
@@ -474,6 +485,8 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
+  gtk_widget_action_set_enabled (widget, "win.open-recovered",
+                                 self->recovered != NULL && !running);
 
   gtk_widget_set_visible (self->start_button, !running);
   gtk_widget_set_visible (self->stop_button, running);

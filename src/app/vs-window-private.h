@@ -1,6 +1,7 @@
 /* vs-window-private.h: what vs-window.c shares with vs-window-actions.c */
 #pragma once
 
+#include "vs-autosave.h"
 #include "vs-window.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,12 @@ struct _VsWindow
   GFile                *plan_file;       /* where the plan was loaded from / saved to */
   VsRun                *run;             /* the current or last run */
   VsFrameStats         *frame_stats;
+  VsAutosave           *autosave;        /* the running run's copy on disk */
+  GCancellable         *cancellable;     /* the search for an unfinished run */
+  VsResults            *recovered;       /* an unfinished run left by a crash, offered */
+  char                 *recovered_path;
+  guint                 recovery_searched : 1;
+  char                 *last_toast;      /* what the last toast said */
   guint                 close_timeout;
   guint                 close_pending : 1;
 };
@@ -39,5 +46,11 @@ void  _vs_window_toast              (VsWindow      *self,
 void  _vs_window_load_plan_async    (VsWindow      *self,
                                      GFile         *file,
                                      gboolean       remembered);
+
+/* What Export → Everything does once the folder is chosen: summary.csv, timeseries.csv,
+ * result.json and the charts, each whatever becomes of the others; one toast names every
+ * failure. */
+void  _vs_window_export_everything  (VsWindow      *self,
+                                     GFile         *folder);
 
 G_END_DECLS

@@ -24,6 +24,8 @@ _vs_window_toast (VsWindow   *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
@@ -81,6 +83,8 @@ run_tick_cb (VsWindow *self,
   double planned = vs_run_get_planned (run);
 
   vs_dashboard_update (self->dashboard);
+  if (self->autosave != NULL)
+    vs_autosave_tick (self->autosave);
   if (planned > 0)
     gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress),
                                    CLAMP (vs_run_get_elapsed (run) / planned, 0, 1));
@@ -108,6 +112,10 @@ run_finished_cb (VsWindow *self,
   const GError *error = vs_run_get_error (run);
 
   gtk_widget_set_visible (self->progress, FALSE);
+  /* the run ended: its copy is not an unfinished run any more */
+  if (self->autosave != NULL)
+    vs_autosave_finish (self->autosave);
+  g_clear_object (&self->autosave);
   vs_dashboard_show_summary (self->dashboard);
   vs_dashboard_set_error (self->dashboard, error != NULL ? error->message : NULL);
   print_frame_stats (self);
@@ -127,6 +135,17 @@ run_finished_cb (VsWindow *self,
     _vs_window_toast (self, vs_dashboard_get_notice (self->dashboard, "error"));
   else
     _vs_window_toast (self, _("Run finished"));
+}
+
+static void
+autosave_failed_cb (VsWindow   *self,
+                    const char *message)
+{
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: the run goes on, but a crash would lose it */
+  text = g_strdup_printf (_("The run is not being kept on disk: %s"), message);
+  _vs_window_toast (self, text);
 }
 
 /* The run's start is over: its preparation (body files, name resolution) ran on the run's
@@ -158,6 +177,10 @@ run_started_cb (GObject      *object,
 
   vs_frame_stats_reset (self->frame_stats);
   vs_dashboard_set_results (self->dashboard, vs_run_get_results (run));
+  g_clear_object (&self->autosave);
+  self->autosave = vs_autosave_new (vs_run_get_results (run));
+  g_signal_connect_object (self->autosave, "failed", G_CALLBACK (autosave_failed_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
   _vs_window_update_actions (self);
 }
@@ -274,6 +297,12 @@ vs_window_dispose (GObject *object)
   VsWindow *self = VS_WINDOW (object);
 
   g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->autosave);
+  g_clear_object (&self->recovered);
+  g_clear_pointer (&self->recovered_path, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
   if (self->run != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);
@@ -286,6 +315,85 @@ vs_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
+}
+
+static void
+recovery_found_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  results = vs_autosave_find_finish (result, &path, &error);
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->recovery_searched = TRUE;
+  if (results == NULL)
+    return;
+
+  g_set_object (&self->recovered, results);
+  g_free (self->recovered_path);
+  self->recovered_path = g_steal_pointer (&path);
+  _vs_window_update_actions (self);
+
+  local = g_date_time_to_local (vs_results_get_started (results));
+  when = g_date_time_format (local, "%x %X");
+  /* TRANSLATORS: offered at start after a crash; %s is when the run began */
+  title = g_strdup_printf (_("The run of %s did not end; its figures were kept"), when);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-recovered");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+recovered_renamed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_autosave_set_recovered_finish (result, &error))
+    g_message ("%s", error->message);
+}
+
+/* The unfinished run, shown as a finished one's results: its plan in the editor, its cards,
+ * charts and table as they were at its last copy. */
+static void
+open_recovered_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(VsResults) results = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->recovered == NULL || vs_window_is_running (self))
+    return;
+  results = g_steal_pointer (&self->recovered);
+  path = g_steal_pointer (&self->recovered_path);
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
+  vs_plan_editor_set_plan (self->editor, vs_results_get_plan (results));
+  _vs_window_set_plan_file (self, NULL);
+  vs_dashboard_set_results (self->dashboard, results);
+  vs_dashboard_update (self->dashboard);
+  vs_dashboard_show_summary (self->dashboard);
+  vs_dashboard_set_error (self->dashboard,
+                          _("This run did not end: these are its figures at its last copy."));
+  _vs_window_update_actions (self);
+  /* opened: not offered again */
+  vs_autosave_set_recovered_async (path, recovered_renamed_cb, NULL);
 }
 
 static void
@@ -314,6 +422,8 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, dashboard);
 
   _vs_window_class_actions_init (klass);
+  gtk_widget_class_install_action (widget_class, "win.open-recovered", NULL,
+                                   open_recovered_action);
 }
 
 static VsPlan *
@@ -367,6 +477,10 @@ vs_window_init (VsWindow *self)
           _vs_window_load_plan_async (self, file, TRUE);
         }
     }
+
+  /* a run that never ended (a crash, a kill) is offered back */
+  self->cancellable = g_cancellable_new ();
+  vs_autosave_find_async (self->cancellable, recovery_found_cb, g_object_ref (self));
 
   _vs_window_update_actions (self);
 }

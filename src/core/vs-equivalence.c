@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-equivalence.h"
+#include "vs-json-scan.h"
 #include "vs-error.h"
 
 #define EXCERPT_BYTES 24  /* of a non-JSON body, either side of the first difference */
@@ -342,66 +343,6 @@ media_type_is_json (const char *type)
                           g_str_has_suffix (type, "+json"));
 }
 
-/* What json-glib 1.6 cannot parse faithfully: nesting that would overflow its recursive
- * parser, integers outside int64 (kept as some other number), escaped NULs (strings cut). The
- * scan only looks at structure; the parser judges validity. */
-static gboolean
-json_representable (const char *text,
-                    gsize       length)
-{
-  const char *end = text + length;
-  guint depth = 0;
-
-  for (const char *p = text; p < end; p++)
-    {
-      switch (*p)
-        {
-        case '{':
-        case '[':
-          if (++depth > VS_EQUIVALENCE_MAX_DEPTH)
-            return FALSE;
-          break;
-        case '}':
-        case ']':
-          if (depth > 0)
-            depth--;
-          break;
-        case '"':
-          for (p++; p < end && *p != '"'; p++)
-            if (*p == '\\' && ++p < end && *p == 'u' && end - p > 4 &&
-                memcmp (p + 1, "0000", 4) == 0)
-              return FALSE;
-          break;
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          {
-            const char *start = p;
-            gboolean integer = TRUE;
-
-            while (p + 1 < end && strchr ("-+.eE0123456789", p[1]) != NULL)
-              {
-                p++;
-                integer = integer && g_ascii_isdigit (*p);
-              }
-            if (integer)
-              {
-                g_autofree char *number = g_strndup (start, p + 1 - start);
-                gint64 value;
-
-                if (!g_ascii_string_to_signed (number, 10, G_MININT64, G_MAXINT64, &value,
-                                               NULL))
-                  return FALSE;
-              }
-          }
-          break;
-        default:
-          break;
-        }
-    }
-  return TRUE;
-}
-
 /* The parsed body when it is JSON that can be compared structurally, else NULL; *note says
  * why a JSON body is compared byte for byte (NULL when it is not JSON at all). */
 static JsonNode *
@@ -418,7 +359,8 @@ parse_body (const VsAnswer  *answer,
     return NULL;
   if (!g_utf8_validate (data, length, NULL))
     return NULL;
-  if (!json_representable (data, length))
+  if (vs_json_scan (data, length, VS_EQUIVALENCE_MAX_DEPTH, NULL, NULL) !=
+      VS_JSON_SCAN_OK)
     {
       *note = _("JSON that nests too deep or holds an integer beyond 64 bits or a \\u0000: "
                 "compared byte for byte");

@@ -24,4 +24,9 @@ gboolean vs_error_set_field (GError    **error,
                              const char *format,
                              ...) G_GNUC_PRINTF (3, 4);
 
+/* Adds other (taken; NULL: nothing) to *error: set when it was not, else the messages joined
+ * ("a; b"), so that work that goes on past a failure reports every one. */
+void     vs_error_add       (GError    **error,
+                             GError     *other);
+
 G_END_DECLS

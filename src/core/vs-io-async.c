@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "vs-error.h"
 #include "vs-export.h"
 #include "vs-file.h"
 #include "vs-io-async.h"
@@ -132,9 +133,22 @@ export_thread (GTask        *task,
   Export *export = task_data;
   GError *error = NULL;
 
-  if ((export->csv_dir == NULL || vs_export_csv_dir (export->results, export->csv_dir, &error)) &&
-      (export->json_path == NULL ||
-       vs_export_json_file (export->results, export->json_path, &error)))
+  /* every output asked for is written, whatever becomes of the others; each failure is said */
+  if (export->csv_dir != NULL)
+    {
+      GError *csv_error = NULL;
+
+      vs_export_csv_dir (export->results, export->csv_dir, &csv_error);
+      vs_error_add (&error, csv_error);
+    }
+  if (export->json_path != NULL)
+    {
+      GError *json_error = NULL;
+
+      vs_export_json_file (export->results, export->json_path, &json_error);
+      vs_error_add (&error, json_error);
+    }
+  if (error == NULL)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -32,7 +32,8 @@ gboolean  vs_plan_save_finish  (GAsyncResult         *result,
                                 GError              **error);
 
 /* vs_export_csv_dir() into csv_dir and vs_export_json_file() to json_path, each when not NULL,
- * in that order. The results must not change until the callback (a finished run's). */
+ * in that order; both are written whatever becomes of the other, and the error names every
+ * failure. The results must not change until the callback (a finished run's). */
 void      vs_export_async      (VsResults            *results,
                                 const char           *csv_dir,
                                 const char           *json_path,

@@ -78,6 +78,7 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-json-scan.h"
 #include "vs-plan-private.h"
 #include "vs-format.h"
 
@@ -869,156 +870,33 @@ load_plan (JsonNode    *root,
  * text finds all three first, with the path of the value for the message; anything else that
  * is wrong is left to the parser, which says where. */
 
-typedef struct
-{
-  gboolean    array;
-  guint       index;     /* array: the element being read */
-  const char *key;       /* object: the member being read (raw text), or NULL */
-  gsize       key_len;
-  gboolean    want_key;  /* object: the next string is a member name */
-} Frame;
-
-static char *
-frames_path (const Frame *frames,
-             guint        depth)
-{
-  GString *path = g_string_new (NULL);
-
-  for (guint d = 0; d < depth; d++)
-    {
-      if (frames[d].array)
-        g_string_append_printf (path, "[%u]", frames[d].index);
-      else if (frames[d].key != NULL)
-        {
-          if (path->len > 0)
-            g_string_append_c (path, '.');
-          g_string_append_len (path, frames[d].key, frames[d].key_len);
-        }
-    }
-  if (path->len == 0)
-    g_string_append (path, _("the plan"));
-  return g_string_free (path, FALSE);
-}
-
-/* An integer literal JSON may hold but an int64 cannot. */
-static gboolean
-integer_too_large (const char *start,
-                   gsize       len)
-{
-  g_autofree char *text = NULL;
-  gint64 value;
-
-  for (gsize i = start[0] == '-' ? 1 : 0; i < len; i++)
-    if (!g_ascii_isdigit (start[i]))
-      return FALSE;
-  text = g_strndup (start, len);
-  return !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL) &&
-         g_ascii_isdigit (start[len - 1]);
-}
-
+/* What json-glib could not hold faithfully, named with its place in the plan. */
 static gboolean
 preflight (const char  *json,
            gsize        length,
            GError     **error)
 {
-  Frame frames[MAX_PLAN_DEPTH + 1];
-  const char *end = json + length;
-  guint depth = 0;
+  g_autofree char *where = NULL;
+  g_autofree char *literal = NULL;
+  const char *path;
 
-  for (const char *p = json; p < end; p++)
+  switch (vs_json_scan (json, length, MAX_PLAN_DEPTH, &where, &literal))
     {
-      Frame *top = depth > 0 ? &frames[depth - 1] : NULL;
-
-      switch (*p)
-        {
-        case '{':
-        case '[':
-          if (depth == MAX_PLAN_DEPTH)
-            {
-              g_autofree char *path = frames_path (frames, depth);
-
-              return vs_error_set_field (error, path,
-                                         _("nested more than %d levels deep; a plan needs 5"),
-                                         MAX_PLAN_DEPTH);
-            }
-          frames[depth++] = (Frame) { *p == '[', 0, NULL, 0, *p == '{' };
-          break;
-
-        case '}':
-        case ']':
-          if (depth > 0)
-            depth--;
-          break;
-
-        case ',':
-          if (top != NULL && top->array)
-            top->index++;
-          else if (top != NULL)
-            top->want_key = TRUE;
-          break;
-
-        case ':':
-          if (top != NULL)
-            top->want_key = FALSE;
-          break;
-
-        case '"':
-          {
-            const char *start = ++p;
-
-            for (; p < end && *p != '"'; p++)
-              {
-                if (*p != '\\' || ++p >= end)
-                  continue;
-                if (*p == 'u' && end - p > 4 && strncmp (p + 1, "0000", 4) == 0)
-                  {
-                    g_autofree char *path = NULL;
-
-                    if (top != NULL && top->want_key)
-                      {
-                        top->key = start;
-                        top->key_len = p - 1 - start;
-                      }
-                    path = frames_path (frames, depth);
-                    return vs_error_set_field (error, path,
-                                               _("holds a NUL character (\\u0000), which "
-                                                 "cannot be sent"));
-                  }
-              }
-            if (p >= end)
-              return TRUE;  /* unterminated: the parser says where */
-            if (top != NULL && !top->array && top->want_key)
-              {
-                top->key = start;
-                top->key_len = p - start;
-              }
-          }
-          break;
-
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          {
-            const char *start = p;
-
-            while (p + 1 < end && strchr ("-+.eE0123456789", p[1]) != NULL)
-              p++;
-            if (integer_too_large (start, p + 1 - start))
-              {
-                g_autofree char *path = frames_path (frames, depth);
-                g_autofree char *text = g_strndup (start, p + 1 - start);
-
-                return vs_error_set_field (error, path, _("%s is too large"), text);
-              }
-          }
-          break;
-
-        default:
-          break;
-        }
+    case VS_JSON_SCAN_OK:
+      return TRUE;
+    case VS_JSON_SCAN_TOO_DEEP:
+      path = where != NULL ? where : _("the plan");
+      return vs_error_set_field (error, path, _("nested more than %d levels deep; a plan needs 5"),
+                                 MAX_PLAN_DEPTH);
+    case VS_JSON_SCAN_NUL:
+      path = where != NULL ? where : _("the plan");
+      return vs_error_set_field (error, path,
+                                 _("holds a NUL character (\\u0000), which cannot be sent"));
+    case VS_JSON_SCAN_HUGE_INTEGER:
+    default:
+      path = where != NULL ? where : _("the plan");
+      return vs_error_set_field (error, path, _("%s is too large"), literal);
     }
-
-  return TRUE;
 }
 
 VsPlan *

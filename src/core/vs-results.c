@@ -1,5 +1,6 @@
 /* vs-results.c: everything a run produced, per target */
 #include "vs-results.h"
+#include "vs-results-private.h"
 
 struct _VsResults
 {
@@ -335,4 +336,25 @@ vs_target_result_at_cap_share (const VsTargetResult *self,
 
   return CLAMP (self->total->counters.at_cap_us / (self->measured_s * G_USEC_PER_SEC * n_workers),
                 0.0, 1.0);
+}
+
+VsTargetResult *
+_vs_results_get_target_mutable (VsResults *self,
+                                guint      index)
+{
+  g_return_val_if_fail (VS_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (index < self->n_targets, NULL);
+
+  return &self->targets[index];
+}
+
+void
+_vs_results_set_started (VsResults *self,
+                         GDateTime *started)
+{
+  g_return_if_fail (VS_IS_RESULTS (self));
+  g_return_if_fail (started != NULL);
+
+  g_date_time_unref (self->started);
+  self->started = g_date_time_ref (started);
 }
