@@ -8,33 +8,20 @@
 #include "vs-job.h"
 #include "vs-error.h"
 
-#define FAKE_TYPE_ENGINE (fake_engine_get_type ())
-G_DECLARE_FINAL_TYPE (FakeEngine, fake_engine, FAKE, ENGINE, GObject)
-
-struct _FakeEngine
+typedef struct
 {
-  GObject parent_instance;
+  VsEngine parent;
   guint64 recorded;  /* atomic: responses recorded by all workers */
   guint   pause_us;  /* between rounds: 0 keeps the worker's CPU busy */
-};
-
-static void fake_engine_iface_init (VsEngineInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FakeEngine, fake_engine, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE, fake_engine_iface_init))
-
-static const char *
-fake_get_name (VsEngine *engine)
-{
-  return "fake";
-}
+  guint64 connection_bytes;  /* what it says a connection costs; 0: the default */
+} FakeEngine;
 
 static void
 fake_run_worker (VsEngine *engine,
                  VsJob    *job,
                  VsWorker *worker)
 {
-  FakeEngine *self = FAKE_ENGINE (engine);
+  FakeEngine *self = (FakeEngine *) engine;
   VsStatusRule ok = { { 0 } };
 
   ok.accept[200 / 64] |= G_GUINT64_CONSTANT (1) << (200 % 64);
@@ -76,24 +63,38 @@ fake_wake_worker (VsEngine *engine,
 {
 }
 
-static void
-fake_engine_iface_init (VsEngineInterface *iface)
+static guint64
+fake_connection_bytes (VsEngine     *engine,
+                       const VsPlan *plan)
 {
-  iface->get_name = fake_get_name;
-  iface->run_worker = fake_run_worker;
-  iface->wake_worker = fake_wake_worker;
+  guint64 bytes = ((FakeEngine *) engine)->connection_bytes;
+
+  return bytes > 0 ? bytes : 16 * 1024;
 }
 
-static void
-fake_engine_class_init (FakeEngineClass *klass)
-{
-}
+static const VsEngineOps fake_ops = {
+  .name = "fake",
+  .connection_bytes = fake_connection_bytes,
+  .run_worker = fake_run_worker,
+  .wake_worker = fake_wake_worker,
+};
 
-static void
-fake_engine_init (FakeEngine *self)
+static FakeEngine *
+fake_engine_new (void)
 {
+  FakeEngine *self = (FakeEngine *) vs_engine_new (&fake_ops, sizeof (FakeEngine));
+
   self->pause_us = 20;
+  return self;
 }
+
+static void
+fake_engine_free (FakeEngine *self)
+{
+  vs_engine_free (&self->parent);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeEngine, fake_engine_free)
 
 static VsPlan *
 make_plan (guint n_targets)
@@ -145,7 +146,7 @@ static void
 test_job_budget_exact (void)
 {
   g_autoptr(VsPlan) plan = make_plan (2);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint indices[] = { 0, 1 };
   VsJob *job;
@@ -156,7 +157,7 @@ test_job_budget_exact (void)
   plan->load.duration_us = 0;
   plan->load.requests = 1001;
 
-  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  job = vs_job_new (&engine->parent, plan, indices, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (job->n_workers, ==, 3);
   g_assert_true (vs_job_start (job, &error));
@@ -178,7 +179,7 @@ static void
 test_job_warmup_by_send_time (void)
 {
   g_autoptr(VsPlan) plan = make_plan (1);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint index = 0;
   guint64 seen = 0, warmup_seen = 0;
@@ -190,7 +191,7 @@ test_job_warmup_by_send_time (void)
   plan->load.requests = 777;
   plan->load.warmup_us = 100 * 1000;
 
-  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
   g_assert_no_error (error);
   g_assert_true (vs_job_start (job, &error));
   /* collect only now and then, so that collects straddle the end of warm-up */
@@ -213,7 +214,7 @@ static void
 test_job_collect_while_running (void)
 {
   g_autoptr(VsPlan) plan = make_plan (1);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint index = 0;
   guint64 seen = 0;
@@ -224,7 +225,7 @@ test_job_collect_while_running (void)
   plan->load.connections = 4;
   plan->load.threads = 4;
 
-  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
   g_assert_no_error (error);
   g_assert_true (vs_job_start (job, &error));
 
@@ -249,7 +250,7 @@ static void
 test_job_shares (void)
 {
   g_autoptr(VsPlan) plan = make_plan (1);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint index = 0;
   guint total = 0;
@@ -257,7 +258,7 @@ test_job_shares (void)
 
   plan->load.connections = 3;
   plan->load.threads = 8;
-  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (job->n_workers, ==, 3);
   for (guint w = 0; w < job->n_workers; w++)
@@ -276,7 +277,7 @@ static void
 test_job_open_budgets_follow_rate (void)
 {
   g_autoptr(VsPlan) plan = make_plan (1);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint index = 0;
   guint64 total = 0;
@@ -288,7 +289,7 @@ test_job_open_budgets_follow_rate (void)
   plan->load.threads = 4;
   plan->load.duration_us = 0;
   plan->load.requests = 601;
-  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (job->n_workers, ==, 4);
   for (guint w = 0; w < job->n_workers; w++)
@@ -306,7 +307,7 @@ static void
 test_job_fd_limit (void)
 {
   g_autoptr(VsPlan) plan = make_plan (2);
-  g_autoptr(FakeEngine) engine = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
   g_autoptr(GError) error = NULL;
   guint indices[] = { 0, 1 };
   struct rlimit limit;
@@ -319,10 +320,51 @@ test_job_fd_limit (void)
     }
 
   plan->load.connections = G_MAXINT32;
-  job = vs_job_new (VS_ENGINE (engine), plan, indices, 2, &error);
+  job = vs_job_new (&engine->parent, plan, indices, 2, &error);
   g_assert_null (job);
   g_assert_error (error, VS_ERROR, VS_ERROR_LIMIT);
   g_assert_nonnull (strstr (error->message, "load.connections"));
+}
+
+/* Issue 13: a run that would not fit in the memory available is refused before anything is
+ * allocated, with the figures of the estimate (here an engine whose connections cost 1 TiB
+ * each, which no machine has twice over). */
+static void
+test_job_memory_limit (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (2);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *meminfo = NULL;
+  guint indices[] = { 0, 1 };
+  VsJob *job;
+
+  if (!g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL) ||
+      strstr (meminfo, "MemAvailable:") == NULL)
+    {
+      g_test_skip ("no MemAvailable in /proc/meminfo here");
+      return;
+    }
+
+  plan->load.connections = 2;
+  plan->load.threads = 2;
+  engine->connection_bytes = G_GUINT64_CONSTANT (1) << 40;
+  job = vs_job_new (&engine->parent, plan, indices, 2, &error);
+  g_assert_null (job);
+  g_assert_error (error, VS_ERROR, VS_ERROR_LIMIT);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "load: the run would need about 4"));
+  g_assert_nonnull (strstr (error->message, "(2 threads × 2 targets × 4.0 KiB, 2 targets × "
+                                            "256.0 KiB, 4 connections × 1.0 TiB)"));
+  g_assert_nonnull (strstr (error->message, "available (MemAvailable in /proc/meminfo)"));
+  g_clear_error (&error);
+
+  /* what fits runs */
+  engine->connection_bytes = 0;
+  job = vs_job_new (&engine->parent, plan, indices, 2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  vs_job_free (job);
 }
 
 static double
@@ -337,7 +379,7 @@ busy_over (FakeEngine *engine,
   gint64 until;
 
   plan->load.connections = 1;
-  job = vs_job_new (VS_ENGINE (engine), plan, &index, 1, &error);
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
   g_assert_no_error (error);
   g_assert_true (vs_job_start (job, &error));
 
@@ -359,8 +401,8 @@ busy_over (FakeEngine *engine,
 static void
 test_job_generator_busy (void)
 {
-  g_autoptr(FakeEngine) spinning = g_object_new (FAKE_TYPE_ENGINE, NULL);
-  g_autoptr(FakeEngine) waiting = g_object_new (FAKE_TYPE_ENGINE, NULL);
+  g_autoptr(FakeEngine) spinning = fake_engine_new ();
+  g_autoptr(FakeEngine) waiting = fake_engine_new ();
   double spinning_busy, waiting_busy;
 
   spinning->pause_us = 0;
@@ -386,6 +428,7 @@ main (int   argc,
   g_test_add_func ("/core/job/shares", test_job_shares);
   g_test_add_func ("/core/job/open-budgets-follow-rate", test_job_open_budgets_follow_rate);
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
+  g_test_add_func ("/core/job/memory-limit", test_job_memory_limit);
   g_test_add_func ("/core/job/generator-busy", test_job_generator_busy);
 
   return g_test_run ();

@@ -613,6 +613,56 @@ test_load_forms (void)
   g_assert_true (vs_plan_validate (plan, &error));
 }
 
+/* Issue 13: a body file is read once, however many targets send it, and one over the limit is
+ * refused with the field, its size and the limit (a sparse file: no disk is used). */
+static void
+test_body_file_shared (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("versus-plan-XXXXXX", &error);
+  g_autofree char *body = g_build_filename (dir, "body.bin", NULL);
+  g_autofree char *huge = g_build_filename (dir, "huge.bin", NULL);
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  FILE *file;
+
+  g_assert_no_error (error);
+  g_file_set_contents (body, "0123456789", -1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u", i);
+      VsTarget *target = vs_target_new (name, "http://127.0.0.1:9/");
+
+      target->body_file = g_strdup (body);
+      vs_plan_add_target (plan, target);
+    }
+  vs_plan_validate (plan, &error);
+  g_assert_no_error (error);
+  /* one GBytes for all three: the file's bytes are in memory once */
+  g_assert_true (vs_plan_get_target (plan, 0)->body_bytes ==
+                 vs_plan_get_target (plan, 1)->body_bytes);
+  g_assert_true (vs_plan_get_target (plan, 0)->body_bytes ==
+                 vs_plan_get_target (plan, 2)->body_bytes);
+  g_assert_cmpuint (g_bytes_get_size (vs_plan_get_target (plan, 2)->body_bytes), ==, 10);
+
+  file = g_fopen (huge, "w");
+  g_assert_nonnull (file);
+  g_assert_cmpint (ftruncate (fileno (file), (off_t) VS_PLAN_BODY_FILE_MAX + 1), ==, 0);
+  fclose (file);
+  g_free (vs_plan_get_target (plan, 1)->body_file);
+  vs_plan_get_target (plan, 1)->body_file = g_strdup (huge);
+  g_assert_false (vs_plan_validate (plan, &error));
+  g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "targets[1].body_file: "));
+  g_assert_nonnull (strstr (error->message, "is 1073741825 bytes"));
+  g_assert_nonnull (strstr (error->message, "at most 1073741824 bytes (1 GiB)"));
+
+  g_unlink (huge);
+  g_unlink (body);
+  g_rmdir (dir);
+}
+
 static void
 test_body_file (void)
 {
@@ -995,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/core/plan/version", test_version);
   g_test_add_func ("/core/plan/load-forms", test_load_forms);
   g_test_add_func ("/core/plan/body-file", test_body_file);
+  g_test_add_func ("/core/plan/body-file-shared", test_body_file_shared);
   g_test_add_func ("/core/plan/status-rules", test_status_rules);
   g_test_add_func ("/core/plan/enums", test_enums);
   g_test_add_func ("/core/plan/garbage", test_garbage);

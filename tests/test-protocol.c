@@ -408,6 +408,53 @@ test_reset_mid_body (gconstpointer data)
   g_assert_cmpuint (vs_counters_errors (&f.client), ==, 10);
 }
 
+/* Issue 13: a server that resets every connection at its second request. libsoup would re-send
+ * such a request on a new connection without telling (it was idempotent and the connection had
+ * been used before); both engines count what the server saw instead: every attempt a request,
+ * every reset an I/O error, and no request twice. */
+static void
+test_reset_reused (gconstpointer data)
+{
+  g_auto(Fixture) f = { 0 };
+
+  fixture_plan (&f, data, "GET", "/flaky", 2, 40);
+  if (!fixture_run (&f))
+    return;
+
+  g_assert_cmpuint (f.seen.requests, ==, 40);
+  g_assert_cmpuint (f.seen.resets, ==, 20);
+  g_assert_cmpuint (f.client.requests, ==, f.seen.requests);
+  g_assert_cmpuint (f.client.responses, ==, f.seen.requests - f.seen.resets);
+  g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_IO], ==, f.seen.resets);
+  g_assert_cmpuint (vs_counters_errors (&f.client), ==, f.seen.resets);
+}
+
+/* Issue 13: a response whose framing is broken is an I/O error in both engines (libsoup alone
+ * reads an invalid chunk size as the last chunk, takes one of two different Content-Lengths,
+ * and warns about a negative one), with no GLib warning (fatal in a test). */
+static void
+test_broken_framing (gconstpointer data)
+{
+  static const char * const paths[] = { "/bad-chunk", "/two-lengths", "/negative-length" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto(Fixture) f = { 0 };
+
+      fixture_plan (&f, data, "GET", paths[i], 2, 10);
+      if (!fixture_run (&f))
+        return;
+
+      g_test_message ("%s: %" G_GUINT64_FORMAT " responses, %" G_GUINT64_FORMAT " I/O errors",
+                      paths[i], f.client.responses, f.client.errors[VS_ERROR_CLASS_IO]);
+      g_assert_cmpuint (f.seen.requests, ==, 10);
+      g_assert_cmpuint (f.client.requests, ==, 10);
+      g_assert_cmpuint (f.client.responses, ==, 0);
+      g_assert_cmpuint (f.client.errors[VS_ERROR_CLASS_IO], ==, 10);
+      g_assert_cmpuint (vs_counters_errors (&f.client), ==, 10);
+    }
+}
+
 static void
 test_large_request_body (gconstpointer data)
 {
@@ -852,6 +899,8 @@ add_cases (const char *engine)
     { "no-body-304", test_no_body_304 },
     { "trickle", test_trickle },
     { "reset-mid-body", test_reset_mid_body },
+    { "reset-reused", test_reset_reused },
+    { "broken-framing", test_broken_framing },
     { "large-request-body", test_large_request_body },
     { "status-500", test_status_500 },
     { "timeout", test_timeout },

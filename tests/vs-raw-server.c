@@ -34,6 +34,7 @@ typedef struct
   gboolean      dead;        /* dropped; freed at the end of the round */
   guint         gated;       /* /gate requests waiting for the gate to open */
   guint         parsed_now;  /* requests parsed from the current read */
+  guint         n_requests;  /* requests parsed on this connection */
   GArray       *slow;        /* gint64: when each /slow response is due, in order */
   gint64        slow_free;   /* when the last /slow request queued is done */
 } Client;
@@ -75,6 +76,11 @@ static const char head_trickle[] =
   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nslow\r\n0\r\n\r\n";
 static const char head_reset[] = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
 static const char head_500[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\noops!";
+static const char head_bad_chunk[] =
+  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n";
+static const char head_two_lengths[] =
+  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 1\r\n\r\nok";
+static const char head_negative_length[] = "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nok";
 static const char head_404[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
 
 static void
@@ -147,6 +153,35 @@ respond (Client *client)
     }
   else if (g_str_equal (path, "/500"))
     ADD_LITERAL (client, head_500);
+  else if (g_str_equal (path, "/flaky"))
+    {
+      if (client->n_requests == 1)
+        ADD_LITERAL (client, head_ok);
+      else
+        {
+          /* the second request on a connection: reset, with no answer */
+          g_mutex_lock (&server->lock);
+          server->counts.resets++;
+          g_mutex_unlock (&server->lock);
+          client->closing = TRUE;
+          client->reset = TRUE;
+        }
+    }
+  else if (g_str_equal (path, "/bad-chunk"))
+    {
+      ADD_LITERAL (client, head_bad_chunk);
+      client->closing = TRUE;
+    }
+  else if (g_str_equal (path, "/two-lengths"))
+    {
+      ADD_LITERAL (client, head_two_lengths);
+      client->closing = TRUE;
+    }
+  else if (g_str_equal (path, "/negative-length"))
+    {
+      ADD_LITERAL (client, head_negative_length);
+      client->closing = TRUE;
+    }
   else if (g_str_equal (path, "/gate"))
     {
       if (server->gate_open)
@@ -206,6 +241,7 @@ on_message_complete (http_parser *parser)
   client->server->counts.requests++;
   g_mutex_unlock (&client->server->lock);
   client->parsed_now++;
+  client->n_requests++;
   respond (client);
   /* after a closing response the connection takes no more requests */
   if (client->closing)

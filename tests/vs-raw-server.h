@@ -14,6 +14,11 @@
  *   /trickle   a small response written one byte at a time
  *   /reset     announces 100000 body bytes, sends 1000, then resets (SO_LINGER 0)
  *   /500       500, Content-Length 5
+ *   /flaky     the first request on a connection is answered like /ok; the second is read
+ *              and the connection reset (SO_LINGER 0) without an answer (counted in resets)
+ *   /bad-chunk        chunked, with the invalid chunk size "zz"; then closes
+ *   /two-lengths      two different Content-Length headers; then closes
+ *   /negative-length  Content-Length: -5; then closes
  *   /hang      never answered (the connection stays open)
  *   /gate      200 like /ok, but held until the gate's number of connections are open at once
  *   /slow      200 like /ok, VS_RAW_SERVER_SLOW_MS after the request, one at a time per
@@ -45,6 +50,7 @@ typedef struct
   guint64 bytes_out;      /* response bytes written */
   guint   max_open;       /* most connections open at the same time */
   guint   max_pipelined;  /* most requests parsed from one read */
+  guint64 resets;         /* connections /flaky reset with a request unanswered */
 } VsRawServerCounts;
 
 VsRawServer *vs_raw_server_new        (void);

@@ -28,6 +28,8 @@
 #include "vs-cli-summary.h"
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-hgrm.h"
+#include "vs-hlog.h"
 #include "vs-run.h"
 #include "vs-server.h"
 
@@ -151,6 +153,8 @@ write_results (VsCliOptions *options,
 {
   g_autoptr(GError) csv_error = NULL;
   g_autoptr(GError) json_error = NULL;
+  g_autoptr(GError) hlog_error = NULL;
+  g_autoptr(GError) hgrm_error = NULL;
 
   /* every output asked for is written, whatever becomes of the others; each failure is said */
   if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &csv_error))
@@ -158,8 +162,82 @@ write_results (VsCliOptions *options,
   if (options->json_file != NULL &&
       !vs_export_json_file (results, options->json_file, &json_error))
     g_printerr ("versus: --json: %s\n", json_error->message);
+  if (options->hlog_file != NULL &&
+      !vs_hlog_write_file (results, options->hlog_file, &hlog_error))
+    g_printerr ("versus: --hlog: %s\n", hlog_error->message);
+  if (options->hgrm_dir != NULL && !vs_hgrm_write_dir (results, options->hgrm_dir, &hgrm_error))
+    g_printerr ("versus: --hgrm: %s\n", hgrm_error->message);
 
-  return csv_error != NULL || json_error != NULL ? EXIT_UNREACHABLE : 0;
+  return csv_error != NULL || json_error != NULL || hlog_error != NULL || hgrm_error != NULL
+           ? EXIT_UNREACHABLE : 0;
+}
+
+typedef struct
+{
+  GMainLoop  *loop;
+  const char *interrupted;
+} Wait;
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_wait_sigint (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGINT";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;  /* removed by wait_until() */
+}
+
+static gboolean
+on_wait_sigterm (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGTERM";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --start-at: waits on the wall clock until start_at_us (looking again at least every second, so
+ * that a clock set meanwhile is followed); FALSE when Ctrl+C or SIGTERM came first. */
+static gboolean
+wait_until (gint64 start_at_us)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL };
+  guint sigint_id, sigterm_id;
+  gint64 left = start_at_us - g_get_real_time ();
+
+  if (left < -G_USEC_PER_SEC)
+    g_printerr ("versus: --start-at: %s\n",
+                _("the time passed before Versus was ready; starting now, late"));
+
+  sigint_id = g_unix_signal_add (SIGINT, on_wait_sigint, &wait);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_wait_sigterm, &wait);
+  while (wait.interrupted == NULL && (left = start_at_us - g_get_real_time ()) >= 1000)
+    {
+      g_autoptr(GSource) timeout = g_timeout_source_new ((guint) MIN (left / 1000, 1000));
+
+      g_source_set_callback (timeout, on_wait_over, &wait, NULL);
+      g_source_attach (timeout, NULL);
+      g_main_loop_run (loop);
+      g_source_destroy (timeout);  /* when a signal came first */
+    }
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (wait.interrupted != NULL)
+    {
+      g_printerr ("versus: %s (%s)\n", _("interrupted while waiting for --start-at; nothing was "
+                                          "run"), wait.interrupted);
+      return FALSE;
+    }
+  if (left > 0)
+    g_usleep ((gulong) left);
+  return TRUE;
 }
 
 /* Nothing of a plan with commands runs before a person has agreed to exactly these. */
@@ -232,6 +310,12 @@ run_plan (VsCliOptions *options)
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
   /* check_consent() let it come this far */
   vs_run_set_allow_commands (run, TRUE);
+
+  if (options->start_at_us != 0 && !wait_until (options->start_at_us))
+    {
+      g_clear_pointer (&session.progress, vs_cli_progress_free);
+      return EXIT_UNREACHABLE;
+    }
 
   if (!vs_run_start (run, &error))
     {

@@ -19,6 +19,8 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-result-data.h"
+#include "vs-rounds.h"
 #include "vs-summary.h"
 
 typedef enum
@@ -27,6 +29,7 @@ typedef enum
   FIELD_STRING,
   FIELD_UINT,
   FIELD_DECIMAL,  /* printed with 3 decimals */
+  FIELD_PRECISE,  /* printed with 4 significant digits: ratios and p-values */
 } FieldKind;
 
 typedef struct
@@ -40,8 +43,27 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes",
+  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes", "round",
 };
+
+/* summary.csv's columns after the metrics': the trial's round (empty on the whole-run rows),
+ * then per compared figure (vs-rounds.h) its ratio to the first target with the interval and p
+ * (whole-run rows of mode rounds only) */
+static const char * const summary_round_columns[] = { "round" };
+static const char * const summary_verdict_suffixes[] = {
+  "_ratio", "_ratio_ci_low", "_ratio_ci_high", "_p_value",
+};
+
+#define PRECISE_FORMAT "%.4g"
+
+/* @value as the CSV prints it, so that both files carry the same figure. */
+static double
+precise (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT, value), NULL);
+}
 
 /* percentiles listed in the JSON result */
 static const double json_percentiles[] = { 50, 75, 90, 95, 99, 99.9, 99.99, 100 };
@@ -69,6 +91,15 @@ add_decimal (GArray *row,
              double  value)
 {
   Field field = { FIELD_DECIMAL, NULL, 0, value };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_precise (GArray *row,
+             double  value)
+{
+  Field field = { isfinite (value) ? FIELD_PRECISE : FIELD_EMPTY, NULL, 0, value };
 
   g_array_append_val (row, field);
 }
@@ -109,12 +140,25 @@ summary_columns (guint *n_columns)
 
   if (g_once_init_enter (&columns))
     {
-      const char **ids = g_new0 (const char *, vs_summary_get_n_metrics () + 1);
+      guint n_verdict = vs_rounds_get_n_compared () * G_N_ELEMENTS (summary_verdict_suffixes);
+      const char **ids = g_new0 (const char *, vs_summary_get_n_metrics () +
+                                               G_N_ELEMENTS (summary_round_columns) +
+                                               n_verdict + 1);
       guint k = 0;
 
       for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
         if (vs_summary_get_metric (i)->flags & VS_METRIC_FILE)
           ids[k++] = vs_summary_get_metric (i)->id;
+      for (guint i = 0; i < G_N_ELEMENTS (summary_round_columns); i++)
+        ids[k++] = summary_round_columns[i];
+      for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+        for (guint i = 0; i < G_N_ELEMENTS (summary_verdict_suffixes); i++)
+          {
+            g_autofree char *id = g_strconcat (vs_rounds_get_compared (c)->id,
+                                               summary_verdict_suffixes[i], NULL);
+
+            ids[k++] = g_intern_string (id);
+          }
       n = k;
       g_once_init_leave (&columns, ids);
     }
@@ -122,13 +166,36 @@ summary_columns (guint *n_columns)
   return columns;
 }
 
+/* The verdict columns of @index's whole-run row: empty for the first target, outside mode
+ * rounds, and where the figure could not be computed. */
+static void
+add_verdict_fields (GArray    *row,
+                    VsResults *results,
+                    guint      index)
+{
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    {
+      VsVerdict verdict;
+
+      if (!vs_rounds_verdict (results, index, vs_rounds_get_compared (c), &verdict))
+        verdict = (VsVerdict) { .ratio = NAN, .ci_low = NAN, .ci_high = NAN, .p_value = NAN };
+      add_precise (row, verdict.ratio);
+      add_precise (row, verdict.ci_low);
+      add_precise (row, verdict.ci_high);
+      add_precise (row, verdict.p_value);
+    }
+}
+
 /* One field per file metric, as the summary table says: its getter decides what is measured,
- * and nothing not measured becomes a zero. */
+ * and nothing not measured becomes a zero. @round 0: the whole run (with its verdicts);
+ * 1 … K: that round's trial alone. */
 static GArray *
-summary_row (VsResults *results,
-             guint      index)
+summary_row (VsResults *whole,
+             guint      index,
+             guint      round)
 {
   GArray *row = row_new ();
+  VsResults *results = round > 0 ? vs_results_get_round (whole, round) : whole;
 
   for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
     {
@@ -149,6 +216,17 @@ summary_row (VsResults *results,
       else
         add_decimal (row, value.number);
     }
+
+  if (round > 0)
+    add_uint (row, round);
+  else
+    add_empty (row);
+  if (round == 0)
+    add_verdict_fields (row, whole, index);
+  else
+    for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+      for (guint i = 0; i < G_N_ELEMENTS (summary_verdict_suffixes); i++)
+        add_empty (row);
 
   return row;
 }
@@ -191,6 +269,10 @@ timeseries_row (const VsTargetResult *target,
       add_empty (row);
       add_empty (row);
     }
+  if (interval->round > 0)
+    add_uint (row, interval->round);
+  else
+    add_empty (row);
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;
@@ -254,6 +336,10 @@ append_csv_line (GString            *csv,
           g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.3f",
                                                  g_array_index (row, Field, i).decimal));
           break;
+        case FIELD_PRECISE:
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT,
+                                                 g_array_index (row, Field, i).decimal));
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -272,10 +358,21 @@ summary_csv (VsResults *results)
   append_csv_line (csv, columns, n_columns, NULL);
   for (guint i = 0; i < n_targets; i++)
     {
-      g_autoptr(GArray) row = summary_row (results, i);
+      g_autoptr(GArray) row = summary_row (results, i, 0);
 
       append_csv_line (csv, columns, n_columns, row);
     }
+  /* mode rounds: then each trial, round by round, the targets in plan order */
+  for (guint r = 1; r <= vs_results_get_n_rounds (results); r++)
+    for (guint i = 0; i < n_targets; i++)
+      {
+        g_autoptr(GArray) row = NULL;
+
+        if (!vs_results_get_target (vs_results_get_round (results, r), i)->started)
+          continue;  /* a stopped run never got to it */
+        row = summary_row (results, i, r);
+        append_csv_line (csv, columns, n_columns, row);
+      }
 
   return csv;
 }
@@ -330,6 +427,9 @@ add_json_members (JsonBuilder        *builder,
         case FIELD_DECIMAL:
           json_builder_add_double_value (builder, round (field->decimal * 1000.0) / 1000.0);
           break;
+        case FIELD_PRECISE:
+          json_builder_add_double_value (builder, precise (field->decimal));
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -347,6 +447,49 @@ add_histogram_bucket (gint64   value_us,
   json_builder_add_int_value (builder, value_us);
   json_builder_add_int_value (builder, (gint64) MIN (count, (guint64) G_MAXINT64));
   json_builder_end_array (builder);
+}
+
+/* What `versus merge` needs beside the figures (vs-result-data.h): an interval's exact counters,
+ * latency histogram and figures the histogram does not carry. */
+static void
+add_json_interval_data (JsonBuilder          *builder,
+                        const VsTargetResult *target,
+                        guint                 index)
+{
+  const VsInterval *interval = &g_array_index (target->intervals, VsInterval, index);
+  GBytes *latency = g_ptr_array_index (target->interval_latency, index);
+  g_autofree char *hdr = g_base64_encode (g_bytes_get_data (latency, NULL),
+                                          g_bytes_get_size (latency));
+
+  json_builder_set_member_name (builder, "draining");
+  json_builder_add_boolean_value (builder, interval->draining);
+  json_builder_set_member_name (builder, "generator_busy");
+  json_builder_add_double_value (builder, interval->generator_busy);
+  json_builder_set_member_name (builder, "latency_min_us");
+  json_builder_add_int_value (builder, interval->min_us);
+  json_builder_set_member_name (builder, "latency_mean_us");
+  json_builder_add_double_value (builder, interval->mean_us);
+  json_builder_set_member_name (builder, "latency_max_us");
+  json_builder_add_int_value (builder, interval->max_us);
+  json_builder_set_member_name (builder, "latency_hdr");
+  json_builder_add_string_value (builder, hdr);
+  json_builder_set_member_name (builder, "counters");
+  vs_result_data_add_counters (builder, &interval->counters);
+}
+
+/* The whole measured phase as data: every counter and every histogram, whole. */
+static void
+add_json_target_data (JsonBuilder          *builder,
+                      const VsTargetResult *target)
+{
+  json_builder_set_member_name (builder, "load_started_us");
+  json_builder_add_int_value (builder, target->started_wall_us);
+  json_builder_set_member_name (builder, "measured_s");
+  json_builder_add_double_value (builder, target->measured_s);
+  json_builder_set_member_name (builder, "generator_busy_max");
+  json_builder_add_double_value (builder, target->generator_busy_max);
+  json_builder_set_member_name (builder, "stats");
+  vs_result_data_add_stats (builder, target->total);
 }
 
 static void
@@ -391,6 +534,101 @@ add_json_server (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+static const char *
+target_name (VsResults *results,
+             guint      index)
+{
+  const char *name = vs_results_get_target (results, index)->target->name;
+
+  return name != NULL ? name : "";
+}
+
+/* @value with 4 significant digits (ratios, p) or, @decimals, 3 decimals (figures), as the
+ * CSV writes them; null when not finite. */
+static void
+add_json_number (JsonBuilder *builder,
+                 const char  *name,
+                 double       value,
+                 gboolean     decimals)
+{
+  json_builder_set_member_name (builder, name);
+  if (!isfinite (value))
+    json_builder_add_null_value (builder);
+  else if (decimals)
+    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+  else
+    json_builder_add_double_value (builder, precise (value));
+}
+
+/* Mode rounds, each target after the first: per compared figure the verdict against the first
+ * target, its numbers and its sentence. */
+static void
+add_json_verdicts (JsonBuilder *builder,
+                   VsResults   *results,
+                   guint        index)
+{
+  static const char * const kinds[] = {
+    [VS_VERDICT_NOT_COMPUTED] = "not_computed", [VS_VERDICT_NO_DIFFERENCE] = "no_difference",
+    [VS_VERDICT_BETTER] = "better", [VS_VERDICT_WORSE] = "worse",
+  };
+
+  if (vs_results_get_n_rounds (results) == 0 || index == 0)
+    return;
+
+  json_builder_set_member_name (builder, "verdicts");
+  json_builder_begin_object (builder);
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    {
+      const VsCompared *compared = vs_rounds_get_compared (c);
+      g_autofree char *text = NULL;
+      VsVerdict v;
+      double scale;
+
+      if (!vs_rounds_has_figure (compared) || !vs_rounds_verdict (results, index, compared, &v))
+        continue;
+      text = vs_rounds_verdict_text (results, index, compared, &v, VS_FORMAT_C);
+      scale = vs_rounds_is_latency (compared) ? 1e-3 : 1.0;  /* the files write ms */
+
+      json_builder_set_member_name (builder, compared->id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "against");
+      json_builder_add_string_value (builder, target_name (results, 0));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, kinds[v.kind]);
+      add_json_number (builder, "median", v.median_other * scale, TRUE);
+      add_json_number (builder, "median_against", v.median_baseline * scale, TRUE);
+      add_json_number (builder, "ratio", v.ratio, FALSE);
+      add_json_number (builder, "ratio_ci_low", v.ci_low, FALSE);
+      add_json_number (builder, "ratio_ci_high", v.ci_high, FALSE);
+      add_json_number (builder, "p_value", v.p_value, FALSE);
+      json_builder_set_member_name (builder, "p_exact");
+      json_builder_add_boolean_value (builder, v.p_exact);
+      json_builder_set_member_name (builder, "n");
+      json_builder_add_int_value (builder, v.n_other);
+      json_builder_set_member_name (builder, "n_against");
+      json_builder_add_int_value (builder, v.n_baseline);
+      json_builder_set_member_name (builder, "not_measured");
+      json_builder_add_int_value (builder, v.skipped_other);
+      json_builder_set_member_name (builder, "not_measured_against");
+      json_builder_add_int_value (builder, v.skipped_baseline);
+      json_builder_set_member_name (builder, "resamples");
+      json_builder_add_int_value (builder, v.resamples);
+      json_builder_set_member_name (builder, "bootstrap_seed");
+      if (v.seed <= G_MAXINT64)
+        json_builder_add_int_value (builder, (gint64) v.seed);
+      else
+        {
+          g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, v.seed);
+
+          json_builder_add_string_value (builder, seed);
+        }
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 add_json_target (JsonBuilder *builder,
                  VsResults   *results,
@@ -398,7 +636,7 @@ add_json_target (JsonBuilder *builder,
 {
   const VsTargetResult *target = vs_results_get_target (results, index);
   const VsHistogram *latency = target->total->latency;
-  g_autoptr(GArray) summary = summary_row (results, index);
+  g_autoptr(GArray) summary = summary_row (results, index, 0);
   guint n_columns;
 
   json_builder_begin_object (builder);
@@ -442,9 +680,13 @@ add_json_target (JsonBuilder *builder,
       json_builder_begin_object (builder);
       /* column 0 is the target's name, which the enclosing object already carries */
       add_json_members (builder, timeseries_columns, 1, row);
+      add_json_interval_data (builder, target, j);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  add_json_target_data (builder, target);
+  add_json_verdicts (builder, results, index);
 
   json_builder_set_member_name (builder, "first_error");
   if (target->first_error != NULL)
@@ -507,6 +749,83 @@ add_json_notes (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* Mode rounds: the seed, the order of the trials, and each trial's summary (the keys of
+ * summary.csv, as on its trial rows). Nothing in the other modes. */
+static void
+add_json_rounds (JsonBuilder *builder,
+                 VsResults   *results)
+{
+  guint n_rounds = vs_results_get_n_rounds (results);
+  guint n_targets = vs_results_get_n_targets (results);
+  guint n_columns;
+  const char **columns = summary_columns (&n_columns);
+
+  if (n_rounds == 0)
+    return;
+
+  json_builder_set_member_name (builder, "rounds");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, n_rounds);
+  json_builder_set_member_name (builder, "seed");
+  if (vs_results_get_rounds_seed (results) <= G_MAXINT64)
+    json_builder_add_int_value (builder, (gint64) vs_results_get_rounds_seed (results));
+  else
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                               vs_results_get_rounds_seed (results));
+
+      json_builder_add_string_value (builder, seed);
+    }
+
+  json_builder_set_member_name (builder, "order");
+  json_builder_begin_array (builder);
+  for (guint r = 1; r <= n_rounds; r++)
+    {
+      const guint *order = vs_results_get_round_order (results, r);
+
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < n_targets; k++)
+        json_builder_add_string_value (builder, target_name (results, order[k]));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "trials");
+  json_builder_begin_array (builder);
+  for (guint r = 1; r <= n_rounds; r++)
+    {
+      VsResults *trials = vs_results_get_round (results, r);
+      const guint *order = vs_results_get_round_order (results, r);
+
+      for (guint k = 0; k < n_targets; k++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (trials, order[k]);
+          g_autoptr(GArray) row = NULL;
+
+          if (!trial->started)
+            continue;  /* a stopped run never got to it */
+          row = summary_row (results, order[k], r);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "round");
+          json_builder_add_int_value (builder, r);
+          json_builder_set_member_name (builder, "position");
+          json_builder_add_int_value (builder, k + 1);
+          json_builder_set_member_name (builder, "target");
+          json_builder_add_string_value (builder, target_name (results, order[k]));
+          json_builder_set_member_name (builder, "complete");
+          json_builder_add_boolean_value (builder, trial->finished && !trial->stopped);
+          json_builder_set_member_name (builder, "summary");
+          json_builder_begin_object (builder);
+          add_json_members (builder, columns, 0, row);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 static char *
 result_json (VsResults  *results,
              GError    **error)
@@ -542,6 +861,17 @@ result_json (VsResults  *results,
   json_builder_add_string_value (builder, vs_results_get_engine (results));
   json_builder_set_member_name (builder, "plan");
   json_builder_add_value (builder, json_parser_steal_root (parser));
+  if (vs_results_get_plan (results)->segment_count > 1)
+    {
+      /* --segment: the plan above is the whole one; this result is its share (vs-segment.h) */
+      json_builder_set_member_name (builder, "segment");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_index);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_count);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_array (builder);
@@ -549,6 +879,7 @@ result_json (VsResults  *results,
     add_json_target (builder, results, i);
   json_builder_end_array (builder);
 
+  add_json_rounds (builder, results);
   add_json_notes (builder, results);
   json_builder_end_object (builder);
 

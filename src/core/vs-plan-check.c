@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -108,6 +109,66 @@ resolve_body_file (VsPlan         *self,
   if (g_path_is_absolute (target->body_file) || self->base_dir == NULL)
     return g_strdup (target->body_file);
   return g_build_filename (self->base_dir, target->body_file, NULL);
+}
+
+/* A body is held in memory, once for every target and worker that sends it. */
+static void
+check_body_size (GPtrArray  *problems,
+                 const char *path,
+                 const char *file)
+{
+  GStatBuf st;
+
+  if (g_stat (file, &st) == 0 && (guint64) st.st_size > VS_PLAN_BODY_FILE_MAX)
+    add_problem (problems, path,
+                 _("“%s” is %" G_GUINT64_FORMAT " bytes; a body may be at most %" G_GUINT64_FORMAT
+                   " bytes (1 GiB), since Versus holds it in memory"),
+                 file, (guint64) st.st_size, VS_PLAN_BODY_FILE_MAX);
+}
+
+/* The body of a body_file, read once however many targets name the same file (the same
+ * device and inode). */
+static GBytes *
+read_body_file (GHashTable  *read,
+                const char  *file,
+                guint        index,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *key = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+  GStatBuf st;
+  GBytes *body;
+
+  if (g_stat (file, &st) == 0)
+    {
+      key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+      body = g_hash_table_lookup (read, key);
+      if (body != NULL)
+        return g_bytes_ref (body);
+    }
+
+  if (!g_file_get_contents (file, &contents, &length, &local_error))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, "targets[%u].body_file: %s", index,
+                   local_error->message);
+      return NULL;
+    }
+  /* the file grew past the limit since the check */
+  if (length > VS_PLAN_BODY_FILE_MAX)
+    {
+      g_free (contents);
+      g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
+                   _("targets[%u].body_file: a body may be at most %" G_GUINT64_FORMAT
+                     " bytes (1 GiB)"), index, VS_PLAN_BODY_FILE_MAX);
+      return NULL;
+    }
+
+  body = g_bytes_new_take (contents, length);
+  if (key != NULL)
+    g_hash_table_insert (read, g_steal_pointer (&key), g_bytes_ref (body));
+  return body;
 }
 
 static GUri *
@@ -246,6 +307,8 @@ check_target (VsPlan         *self,
                          g_strerror (errno));
           else if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
             add_problem (problems, body_file_path, _("“%s” is not a regular file"), file);
+          else
+            check_body_size (problems, body_file_path, file);
         }
     }
 
@@ -286,6 +349,32 @@ check_engine (VsPlan    *self,
     add_problem (problems, "load.pipeline",
                  _("targets[%d] is not plain http://, so the soup engine would run it, and it "
                    "cannot pipeline; use pipeline 1"), first_https);
+}
+
+/* Rounds: a count from 1 in rounds mode, none in the others (a count that would be ignored
+ * is a mistake, not a default). */
+static void
+check_rounds (VsPlan    *self,
+              GPtrArray *problems)
+{
+  if (self->mode == VS_MODE_ROUNDS && (self->rounds == 0 || self->rounds > MAX_ROUNDS))
+    {
+      if (self->rounds == 0)
+        add_problem (problems, "rounds",
+                     _("mode rounds needs a number of rounds; give 1 to %u (5 or more for a "
+                       "verdict)"), MAX_ROUNDS);
+      else
+        add_problem (problems, "rounds", _("%u is out of range; use 1 to %u"), self->rounds,
+                     MAX_ROUNDS);
+    }
+  else if (self->mode != VS_MODE_ROUNDS && self->rounds != 0)
+    add_problem (problems, "rounds",
+                 _("only mode rounds has rounds; set \"mode\": \"rounds\" or leave rounds "
+                   "out"));
+  if (self->mode != VS_MODE_ROUNDS && self->rounds_seed_set)
+    add_problem (problems, "rounds_seed",
+                 _("only mode rounds shuffles its trials; set \"mode\": \"rounds\" or "
+                   "leave rounds_seed out"));
 }
 
 GPtrArray *
@@ -374,6 +463,7 @@ vs_plan_check (VsPlan *self)
 
   if (vs_mode_to_string (self->mode) == NULL)
     add_problem (problems, "mode", _("unknown mode %d"), self->mode);
+  check_rounds (self, problems);
   if (vs_engine_kind_to_string (self->engine) == NULL)
     add_problem (problems, "engine", _("unknown engine %d"), self->engine);
   if (self->tick_us < MIN_TICK_US || self->tick_us > MAX_TICK_US)
@@ -389,6 +479,7 @@ vs_plan_validate (VsPlan  *self,
                   GError **error)
 {
   g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GHashTable) read = NULL;  /* body files read, by device and inode */
 
   g_return_val_if_fail (self != NULL, FALSE);
 
@@ -401,6 +492,17 @@ vs_plan_validate (VsPlan  *self,
       return FALSE;
     }
 
+  /* what an earlier validation resolved goes first, so that a body file is never in memory
+   * twice while it is read again */
+  for (guint i = 0; i < self->targets->len; i++)
+    {
+      VsTarget *target = g_ptr_array_index (self->targets, i);
+
+      g_clear_pointer (&target->request, vs_request_unref);
+      g_clear_pointer (&target->body_bytes, g_bytes_unref);
+    }
+  read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                (GDestroyNotify) g_bytes_unref);
   for (guint i = 0; i < self->targets->len; i++)
     {
       VsTarget *target = g_ptr_array_index (self->targets, i);
@@ -410,17 +512,10 @@ vs_plan_validate (VsPlan  *self,
       if (target->body_file != NULL)
         {
           g_autofree char *file = resolve_body_file (self, target);
-          g_autoptr(GError) local_error = NULL;
-          char *contents = NULL;
-          gsize length = 0;
 
-          if (!g_file_get_contents (file, &contents, &length, &local_error))
-            {
-              g_set_error (error, VS_ERROR, VS_ERROR_IO, "targets[%u].body_file: %s", i,
-                           local_error->message);
-              return FALSE;
-            }
-          body = g_bytes_new_take (contents, length);
+          body = read_body_file (read, file, i, error);
+          if (body == NULL)
+            return FALSE;
         }
       else if (target->body != NULL)
         body = g_bytes_new (target->body, strlen (target->body));

@@ -48,7 +48,10 @@
  *                                            compared with the first target's answer
  *       "ignore": ["/served_by"]             JSON pointers left out of the comparison
  *     },
- *     "mode": "parallel" | "sequential",     default parallel
+ *     "mode": "parallel" | "sequential" | "rounds",   default parallel
+ *     "rounds": 8,                           mode rounds: how many rounds (1 … 10000)
+ *     "rounds_seed": 42,                     mode rounds: seed of the trials' order; default a
+ *                                            fresh one per run, recorded in the results
  *     "engine": "auto" | "soup" | "native",  default auto
  *     "tick": "1s",                          snapshot interval, 50ms … 60s
  *     "insecure": false                      accept any TLS certificate
@@ -760,8 +763,30 @@ load_load (JsonNode    *node,
 }
 
 static const char * const plan_keys[] = {
-  "version", "targets", "load", "mode", "engine", "tick", "insecure", "compare", NULL
+  "version", "targets", "load", "mode", "engine", "tick", "insecure", "compare", "rounds",
+  "rounds_seed", NULL
 };
+
+/* "rounds" and "rounds_seed" (their ranges and their mode are the plan check's). */
+static gboolean
+load_rounds (JsonObject  *object,
+             VsPlan      *plan,
+             GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, "", "rounds", &member_path)) &&
+      !get_uint (member, member_path, &plan->rounds, error))
+    return FALSE;
+  if ((member = lookup (object, "", "rounds_seed", &member_path)))
+    {
+      if (!get_whole (member, member_path, G_MAXUINT64, TRUE, &plan->rounds_seed, error))
+        return FALSE;
+      plan->rounds_seed_set = TRUE;
+    }
+  return TRUE;
+}
 
 static VsPlan *
 load_plan (JsonNode    *root,
@@ -857,6 +882,9 @@ load_plan (JsonNode    *root,
     return NULL;
   if (!load_compare (object, plan, error))
     return NULL;
+  if (!load_rounds (object, plan, error))
+    return NULL;
+
 
   plan->base_dir = g_strdup (base_dir);
   return g_steal_pointer (&plan);
@@ -952,75 +980,6 @@ vs_plan_load_from_data (const char  *json,
 
 /* The whole file, when it is a regular file within the size limit. A device, a FIFO or a file
  * growing as it is read never makes Versus read more than MAX_PLAN_BYTES + 1. */
-static char *
-read_plan_file (const char  *path,
-                gsize       *length,
-                GError     **error)
-{
-  g_autofree char *contents = NULL;
-  struct stat st;
-  gsize filled = 0;
-  int fd;
-
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot open “%s”: %s"), path,
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is not a regular file"), path);
-      close (fd);
-      return NULL;
-    }
-  if (st.st_size > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      close (fd);
-      return NULL;
-    }
-
-  contents = g_malloc (MAX_PLAN_BYTES + 2);
-  while (filled <= MAX_PLAN_BYTES)
-    {
-      gssize n = read (fd, contents + filled, MAX_PLAN_BYTES + 1 - filled);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot read “%s”: %s"), path,
-                       g_strerror (saved_errno));
-          close (fd);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      filled += n;
-    }
-  close (fd);
-
-  if (filled > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      return NULL;
-    }
-
-  contents[filled] = '\0';
-  *length = filled;
-  return g_steal_pointer (&contents);
-}
 
 VsPlan *
 vs_plan_load_from_file (const char  *path,
@@ -1035,7 +994,7 @@ vs_plan_load_from_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  contents = read_plan_file (path, &length, error);
+  contents = vs_file_read (path, MAX_PLAN_BYTES, _("a plan"), &length, error);
   if (contents == NULL)
     return NULL;
 
@@ -1200,6 +1159,24 @@ add_server (JsonBuilder        *builder,
   json_builder_end_object (builder);
 }
 
+static void
+add_rounds (JsonBuilder  *builder,
+            const VsPlan *self)
+{
+  if (self->rounds != 0)
+    add_int (builder, "rounds", self->rounds);
+  if (!self->rounds_seed_set)
+    return;
+  if (self->rounds_seed <= G_MAXINT64)
+    add_int (builder, "rounds_seed", (gint64) self->rounds_seed);
+  else
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->rounds_seed);
+
+      add_string (builder, "rounds_seed", seed);
+    }
+}
+
 char *
 vs_plan_to_json (VsPlan *self)
 {
@@ -1295,6 +1272,7 @@ vs_plan_to_json (VsPlan *self)
   add_duration (builder, "tick", self->tick_us);
   json_builder_set_member_name (builder, "insecure");
   json_builder_add_boolean_value (builder, self->insecure);
+  add_rounds (builder, self);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -11,7 +11,7 @@
 
 const char * const _vs_load_model_names[] = { "closed", "open", NULL };
 const char * const _vs_arrival_names[] = { "uniform", "poisson", NULL };
-const char * const _vs_mode_names[] = { "parallel", "sequential", NULL };
+const char * const _vs_mode_names[] = { "parallel", "sequential", "rounds", NULL };
 const char * const _vs_engine_names[] = { "auto", "soup", "native", NULL };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -149,6 +149,11 @@ vs_plan_copy (VsPlan *self)
   copy->tick_us = self->tick_us;
   copy->insecure = self->insecure;
   copy->base_dir = g_strdup (self->base_dir);
+  copy->segment_index = self->segment_index;
+  copy->segment_count = self->segment_count;
+  copy->rounds = self->rounds;
+  copy->rounds_seed = self->rounds_seed;
+  copy->rounds_seed_set = self->rounds_seed_set;
 
   return copy;
 }

@@ -17,6 +17,9 @@
 G_BEGIN_DECLS
 
 #define VS_PLAN_VERSION 1
+/* The largest body_file (bytes): a body is held in memory, once however many targets and
+ * workers send it. */
+#define VS_PLAN_BODY_FILE_MAX (G_GUINT64_CONSTANT (1) << 30)
 
 typedef enum
 {
@@ -34,6 +37,7 @@ typedef enum
 {
   VS_MODE_PARALLEL,    /* all targets loaded at once */
   VS_MODE_SEQUENTIAL,  /* one target after the other, the same load each */
+  VS_MODE_ROUNDS,      /* K rounds; in each, every target one trial alone, in shuffled order */
 } VsMode;
 
 typedef enum
@@ -104,6 +108,14 @@ typedef struct
   gint64        tick_us;     /* snapshot interval */
   gboolean      insecure;    /* accept any TLS certificate */
   char         *base_dir;    /* where body_file paths are resolved; NULL: working directory */
+  /* `versus run --segment I/N` (vs-segment.h): this process runs share I (from 0) of N of the
+   * load. Not part of the plan file: every segment's result carries the same, whole plan. */
+  guint         segment_index;
+  guint         segment_count;  /* 0 or 1: the whole load */
+  /* rounds mode: how many rounds (0: not given), and the seed of the trials' order */
+  guint         rounds;
+  guint64       rounds_seed;
+  gboolean      rounds_seed_set;  /* FALSE: each run draws a fresh seed (and records it) */
 } VsPlan;
 
 /* One problem found by validation; path is like "targets[1].url" or "load.rate". */
@@ -151,7 +163,8 @@ VsPlanProblem *vs_plan_problem_new     (const char    *path,
 void         vs_plan_problem_free      (VsPlanProblem *problem);
 
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
-const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential" */
+const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential",
+                                                                 * "rounds" */
 const char  *vs_engine_kind_to_string  (VsEngineKind kind);    /* "auto", "soup", "native" */
 const char  *vs_arrival_to_string      (VsArrival    arrival); /* "uniform", "poisson" */
 gboolean     vs_load_model_from_string (const char *str, VsLoadModel  *out);

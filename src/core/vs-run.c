@@ -12,6 +12,7 @@
 #include "vs-engine.h"
 #include "vs-error.h"
 #include "vs-job.h"
+#include "vs-rounds.h"
 #include "vs-run.h"
 #include "vs-server-set.h"
 
@@ -44,6 +45,13 @@ struct _VsRun
   gint64        start_us;
   gint64        end_us;
   gboolean      running;
+
+  /* mode rounds: the trials in order, n_rounds × n_targets plan indices */
+  guint        *trials;
+  guint         n_trials;
+  guint         trial;         /* the one being driven */
+  guint         next_trial;    /* the first not started yet */
+  guint64       rounds_seed;
 
   GMutex        lock;
   GCond         cond;
@@ -94,6 +102,9 @@ deliver_cb (gpointer data)
       self->running = FALSE;
       if (delivery->error != NULL && self->error == NULL)
         self->error = g_steal_pointer (&delivery->error);
+      /* mode rounds: a target whose later trials a stop or an error cut off is done too */
+      if (self->trials != NULL)
+        vs_results_end (self->results);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
       /* the controller thread's reference; the delivery still holds one of its own */
       g_object_unref (self);
@@ -152,6 +163,33 @@ stop_requested (VsRun *self)
 
   return stop;
 }
+
+/* ---- mode rounds ------------------------------------------------------------------------ */
+
+/* The round (1 … K) of the trial being driven; 0 outside mode rounds. */
+static guint
+rounds_current (VsRun *self)
+{
+  if (self->trials == NULL)
+    return 0;
+  return self->trial / vs_plan_get_n_targets (self->plan) + 1;
+}
+
+/* Draws the order of every trial (from the plan's seed, or a fresh one). */
+static void
+rounds_prepare (VsRun *self)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+
+  self->rounds_seed = self->plan->rounds_seed_set ? self->plan->rounds_seed
+                                                  : vs_rounds_fresh_seed ();
+  self->trials = vs_rounds_order (self->rounds_seed, self->plan->rounds, n_targets);
+  self->n_trials = self->plan->rounds * n_targets;
+  self->trial = 0;
+  self->next_trial = 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 /* Ticks one started job until its duration is over, its request budgets are spent, or a stop
  * is requested. Returns FALSE when the run was stopped. */
@@ -244,6 +282,8 @@ drive_job (VsRun *self,
           snapshot->last = last;
           snapshot->server_sampled = sampled[t];
           snapshot->server = samples[t];
+          snapshot->stopped = last && stopped;
+          snapshot->round = rounds_current (self);
           if (last)
             snapshot->first_error = g_strdup (job->first_errors[t]);
           g_ptr_array_add (snapshots, snapshot);
@@ -254,6 +294,72 @@ drive_job (VsRun *self,
     }
 
   return !stopped;
+}
+
+/* A job for these targets, whose servers are ready, started; NULL with the reason. */
+static VsJob *
+start_job (VsRun        *self,
+           const guint  *targets,
+           guint         n_targets,
+           GError      **error)
+{
+  VsJob *job = vs_job_new (self->engine, self->plan, targets, n_targets, error);
+
+  if (job != NULL)
+    {
+      g_autofree VsProcSample *samples = g_new0 (VsProcSample, n_targets);
+      g_autofree gboolean *sampled = g_new0 (gboolean, n_targets);
+
+      /* the baseline: the first tick's sample covers the first tick only */
+      vs_server_set_sample (self->servers, targets, n_targets, samples, sampled);
+      if (!vs_job_start (job, error))
+        g_clear_pointer (&job, vs_job_free);
+    }
+  return job;
+}
+
+/* Do they answer alike? The same request once to each, before any load. */
+static void
+check_answers (VsRun       *self,
+               const guint *ready,
+               guint        n_ready)
+{
+  if (self->plan->compare.answers && vs_plan_get_n_targets (self->plan) > 1)
+    vs_server_set_check_answers (self->servers, self->plan, ready, n_ready, self->cancellable);
+}
+
+/* Mode rounds: every server is started (and the answers compared) before the first trial, and
+ * runs until the last; then each trial in its turn. A target whose server failed has no trials.
+ * NULL after the last trial, when the run was stopped, or with an error. */
+static VsJob *
+rounds_next_job (VsRun   *self,
+                 GError **error)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+
+  if (self->next_trial == 0)
+    {
+      g_autofree guint *all = g_new (guint, n_targets);
+      g_autofree guint *ready = g_new (guint, n_targets);
+      guint n_ready = 0;
+
+      for (guint t = 0; t < n_targets; t++)
+        all[t] = t;
+      vs_server_set_start (self->servers, all, n_targets, self->cancellable);
+      for (guint t = 0; t < n_targets; t++)
+        if (vs_server_set_is_ready (self->servers, t))
+          ready[n_ready++] = t;
+      if (n_ready > 0 && !stop_requested (self))
+        check_answers (self, ready, n_ready);
+    }
+
+  while (self->next_trial < self->n_trials && !stop_requested (self))
+    {
+      self->trial = self->next_trial++;
+      if (vs_server_set_is_ready (self->servers, self->trials[self->trial]))
+        return start_job (self, &self->trials[self->trial], 1, error);
+    }
+  return NULL;
 }
 
 /* The next phase: the targets no job has taken yet (all of them in parallel mode, the next one
@@ -267,6 +373,9 @@ next_job (VsRun   *self,
 {
   guint n_targets = vs_plan_get_n_targets (self->plan);
   g_autofree guint *ready = g_new (guint, n_targets);
+
+  if (self->trials != NULL)
+    return rounds_next_job (self, error);
 
   while (self->next_target < n_targets && !stop_requested (self))
     {
@@ -290,24 +399,9 @@ next_job (VsRun   *self,
           continue;
         }
 
-      /* do they answer alike? the same request once to each, before any load */
-      if (self->plan->compare.answers && n_targets > 1)
-        vs_server_set_check_answers (self->servers, self->plan, ready, n_ready,
-                                     self->cancellable);
+      check_answers (self, ready, n_ready);
 
-      job = vs_job_new (self->engine, self->plan, ready, n_ready, error);
-      if (job != NULL)
-        {
-          VsProcSample *samples = g_new0 (VsProcSample, n_ready);
-          gboolean *sampled = g_new0 (gboolean, n_ready);
-
-          /* the baseline: the first tick's sample covers the first tick only */
-          vs_server_set_sample (self->servers, ready, n_ready, samples, sampled);
-          g_free (samples);
-          g_free (sampled);
-          if (!vs_job_start (job, error))
-            g_clear_pointer (&job, vs_job_free);
-        }
+      job = start_job (self, ready, n_ready, error);
       if (job == NULL)
         vs_server_set_stop (self->servers, phase, count);
       return job;
@@ -338,6 +432,8 @@ prepare (VsRun   *self,
   self->engine = vs_engine_new_for_plan (self->plan);
   self->servers = vs_server_set_new (self->plan);
 
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    rounds_prepare (self);
   self->first_job = next_job (self, &local_error);
   if (local_error != NULL)
     {
@@ -348,6 +444,8 @@ prepare (VsRun   *self,
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
   vs_results_set_servers (self->results, self->servers);
+  if (self->trials != NULL)
+    vs_results_set_rounds (self->results, self->rounds_seed, self->plan->rounds, self->trials);
   /* every job of the run (one per target in sequential mode) has the same workers */
   if (self->first_job != NULL)
     {
@@ -443,7 +541,7 @@ controller_thread (gpointer data)
         vs_server_set_stop (self->servers, job->plan_indices, job->n_targets);
       g_clear_pointer (&job, vs_job_free);
 
-      if (go_on && self->plan->mode == VS_MODE_SEQUENTIAL)
+      if (go_on && self->plan->mode != VS_MODE_PARALLEL)
         job = next_job (self, &error);
     }
 
@@ -592,6 +690,8 @@ vs_run_get_planned (VsRun *self)
     return 0;
 
   phases = self->plan->mode == VS_MODE_SEQUENTIAL ? vs_plan_get_n_targets (self->plan) : 1;
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    phases = vs_plan_get_n_targets (self->plan) * self->plan->rounds;
   return phases * (load->warmup_us + load->duration_us) / 1e6;
 }
 
@@ -604,8 +704,9 @@ vs_run_finalize (GObject *object)
   g_assert (self->thread == NULL);
   g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);
+  g_clear_pointer (&self->trials, g_free);
   g_clear_object (&self->results);
-  g_clear_object (&self->engine);
+  g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_object (&self->servers);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);

@@ -33,6 +33,8 @@ typedef struct
   char       *first_error;   /* last only: the first transport error's message, or NULL */
   gboolean    server_sampled; /* the target's managed or attached server was sampled */
   VsProcSample server;       /* its whole process tree over this tick: CPU, memory */
+  guint       round;         /* mode rounds: the trial's round, 1 … K; 0 in the other modes */
+  gboolean    stopped;       /* last only: the load was ended early by vs_run_stop() */
 } VsSnapshot;
 
 VsSnapshot *vs_snapshot_new  (guint       target,

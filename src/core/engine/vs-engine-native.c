@@ -47,38 +47,41 @@
 /* What prepare resolves for a target, shared read-only by the job's workers. */
 typedef struct
 {
-  char                    *request;      /* the whole request: head and body */
-  gsize                    request_len;
+  char                    *head;         /* the request line and headers, with the blank line */
+  gsize                    head_len;
+  const char              *body;         /* the plan's body bytes, shared, not copied */
+  gsize                    body_len;
+  GBytes                  *body_bytes;   /* holds body */
+  gsize                    request_len;  /* head_len + body_len */
   struct sockaddr_storage  addr;
   socklen_t                addr_len;
   char                    *authority;    /* "host:port", for messages */
-  gboolean                 head;         /* HEAD: responses carry no body */
+  gboolean                 no_body;      /* HEAD: responses carry no body */
 } NativeTarget;
 
+/* A worker's own: its epoll set and the eventfd that wakes it. */
 typedef struct
 {
-  NativeTarget *targets;
-  guint         n_targets;
-} NativeShared;
-
-/* worker->engine_data */
-typedef struct
-{
-  NativeShared *shared;   /* a reference */
-  int           epoll_fd;
-  int           wake_fd;
+  int epoll_fd;
+  int wake_fd;
 } NativeWorker;
 
-struct _VsEngineNative
+/* What prepare makes for a job (job->engine_job), from prepare to release: the targets, read
+ * only and shared by the workers, and each worker's own. */
+typedef struct
 {
-  GObject parent_instance;
-};
+  VsEngineJob   parent;
+  guint         n_targets;
+  NativeTarget *targets;     /* parallel to the job's targets */
+  guint         n_workers;
+  NativeWorker *workers;     /* by worker index */
+} NativeJob;
 
-static void vs_engine_native_iface_init (VsEngineInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (VsEngineNative, vs_engine_native, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VS_TYPE_ENGINE,
-                                                      vs_engine_native_iface_init))
+static inline NativeJob *
+native_job (VsJob *job)
+{
+  return (NativeJob *) job->engine_job;
+}
 
 /* ---- the worker's loop ------------------------------------------------------------------ */
 
@@ -466,6 +469,33 @@ conn_queue (Loop   *loop,
   arm_deadline (loop, sent_us);
 }
 
+/* The iovecs of the queued requests, the first from write_off on (head and body are two parts
+ * of each request; the body is the plan's, shared by every connection). */
+static guint
+conn_iov (const NativeTarget *nt,
+          const Conn         *c,
+          struct iovec       *iov)
+{
+  gsize off = c->write_off;
+  guint n = 0;
+
+  for (guint r = 0; r < c->unwritten && n + 2 <= MAX_IOV; r++, off = 0)
+    {
+      if (off < nt->head_len)
+        {
+          iov[n].iov_base = nt->head + off;
+          iov[n++].iov_len = nt->head_len - off;
+          off = nt->head_len;
+        }
+      if (nt->body_len > 0)
+        {
+          iov[n].iov_base = (char *) nt->body + (off - nt->head_len);
+          iov[n++].iov_len = nt->request_len - off;
+        }
+    }
+  return n;
+}
+
 /* Writes what is queued, as far as the socket takes it. FALSE when the connection broke. */
 static gboolean
 conn_flush (Loop *loop,
@@ -477,23 +507,16 @@ conn_flush (Loop *loop,
     {
       ssize_t n;
 
-      if (c->unwritten == 1)
+      if (c->unwritten == 1 && nt->body_len == 0)
         {
-          n = send (c->fd, nt->request + c->write_off, nt->request_len - c->write_off,
-                    MSG_NOSIGNAL);
+          n = send (c->fd, nt->head + c->write_off, nt->head_len - c->write_off, MSG_NOSIGNAL);
         }
       else
         {
           struct iovec iov[MAX_IOV];
-          struct msghdr msg = { .msg_iov = iov, .msg_iovlen = MIN (c->unwritten, MAX_IOV) };
+          struct msghdr msg = { .msg_iov = iov };
 
-          iov[0].iov_base = nt->request + c->write_off;
-          iov[0].iov_len = nt->request_len - c->write_off;
-          for (guint i = 1; i < msg.msg_iovlen; i++)
-            {
-              iov[i].iov_base = nt->request;
-              iov[i].iov_len = nt->request_len;
-            }
+          msg.msg_iovlen = conn_iov (nt, c, iov);
           n = sendmsg (c->fd, &msg, MSG_NOSIGNAL);
         }
 
@@ -614,7 +637,7 @@ on_headers_complete (http_parser *parser)
 
   c->status = parser->status_code;
   /* 1: no body follows, whatever Content-Length says (RFC 9112 §6.3: HEAD, 1xx, 204, 304) */
-  return c->loop->ts[c->target].nt->head || c->status < 200 || c->status == 204 ||
+  return c->loop->ts[c->target].nt->no_body || c->status < 200 || c->status == 204 ||
          c->status == 304;
 }
 
@@ -1013,138 +1036,155 @@ loop_run (Loop *loop)
     }
 }
 
+/* Everything the worker's loop needs, allocated once: connections, their pipelines of slots,
+ * the targets' ready lists, the read buffer. */
 static void
-vs_engine_native_run_worker (VsEngine *engine,
-                             VsJob    *job,
-                             VsWorker *worker)
+loop_init (Loop     *loop,
+           VsJob    *job,
+           VsWorker *worker)
 {
-  NativeWorker *nw = worker->engine_data;
+  NativeJob *nj = native_job (job);
+  NativeWorker *nw = &nj->workers[worker->index];
   VsLoad *load = &job->plan->load;
-  Loop loop = { 0 };
+  gsize n_ready;
   guint n_conns = 0;
-  gint64 now;
 
-  /* the open model's sends are timed to the microsecond, not to the default 50 µs slack */
-  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-
-  loop.job = job;
-  loop.worker = worker;
-  loop.nw = nw;
-  loop.open_model = load->model == VS_LOAD_OPEN;
-  loop.pipeline = MAX (load->pipeline, 1);
-  loop.timeout_us = MAX (load->timeout_us, 0);
-  loop.next_check_us = G_MAXINT64;
-  loop.ts = g_new0 (TargetState, worker->n_targets);
-  loop.buf = g_malloc (READ_BUF_SIZE);
+  loop->job = job;
+  loop->worker = worker;
+  loop->nw = nw;
+  loop->open_model = load->model == VS_LOAD_OPEN;
+  loop->pipeline = MAX (load->pipeline, 1);
+  loop->timeout_us = MAX (load->timeout_us, 0);
+  loop->next_check_us = G_MAXINT64;
+  loop->ts = g_new0 (TargetState, worker->n_targets);
+  loop->buf = g_malloc (READ_BUF_SIZE);
 
   for (guint t = 0; t < worker->n_targets; t++)
     n_conns += worker->targets[t].connections;
 
-  loop.n_conns = n_conns;
-  loop.conns = g_new0 (Conn, MAX (n_conns, 1));
-
-  loop.slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop.pipeline);
-  loop.ready = g_new (guint, (gsize) MAX (worker->n_targets, 1) * loop.pipeline);
-  for (gsize i = 0; i < (gsize) MAX (worker->n_targets, 1) * loop.pipeline; i++)
-    loop.ready[i] = NO_CONN;
+  loop->n_conns = n_conns;
+  loop->conns = g_new0 (Conn, MAX (n_conns, 1));
+  loop->slots = g_new0 (Slot, (gsize) MAX (n_conns, 1) * loop->pipeline);
+  n_ready = (gsize) MAX (worker->n_targets, 1) * loop->pipeline;
+  loop->ready = g_new (guint, n_ready);
+  for (gsize i = 0; i < n_ready; i++)
+    loop->ready[i] = NO_CONN;
 
   for (guint t = 0, next = 0; t < worker->n_targets; t++)
     {
-      TargetState *ts = &loop.ts[t];
+      TargetState *ts = &loop->ts[t];
 
       ts->wt = &worker->targets[t];
-      ts->nt = &nw->shared->targets[t];
+      ts->nt = &nj->targets[t];
       ts->first = next;
       ts->n = ts->wt->connections;
-      ts->ready = loop.ready + (gsize) t * loop.pipeline;
+      ts->ready = loop->ready + (gsize) t * loop->pipeline;
       ts->n_closed = ts->n;
 
       for (guint i = next; i < next + ts->n; i++)
         {
-          Conn *c = &loop.conns[i];
+          Conn *c = &loop->conns[i];
 
-          c->loop = &loop;
+          c->loop = loop;
           c->fd = -1;
           c->target = t;
           c->state = CONN_CLOSED;
-          c->slots = loop.slots + (gsize) i * loop.pipeline;
+          c->slots = loop->slots + (gsize) i * loop->pipeline;
         }
       next += ts->n;
     }
+}
 
-  /* Every connection opens at once; in the closed model each carries its first request, in the
-   * open model they wait, connected, for the schedule. */
-  now = now_us ();
-  for (guint t = 0; t < worker->n_targets; t++)
+/* Every connection opens at once; in the closed model each carries its first request, in the
+ * open model they wait, connected, for the schedule. */
+static void
+loop_open (Loop *loop)
+{
+  gint64 now = now_us ();
+
+  for (guint t = 0; t < loop->worker->n_targets; t++)
     {
-      TargetState *ts = &loop.ts[t];
+      TargetState *ts = &loop->ts[t];
 
-      if (loop.open_model)
+      if (loop->open_model)
         {
           for (guint i = ts->first; i < ts->first + ts->n; i++)
-            conn_connect (&loop, &loop.conns[i], FALSE, 0);
+            conn_connect (loop, &loop->conns[i], FALSE, 0);
         }
       else
-        closed_reconnect (&loop, ts, now);
+        closed_reconnect (loop, ts, now);
     }
+}
 
-  loop_run (&loop);
-
-  /* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
-   * unless the drain after the end ran out of time: then it timed out. */
-  for (guint i = 0; i < loop.n_conns; i++)
+/* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
+ * unless the drain after the end ran out of time: then it timed out. Then frees what
+ * loop_init() made. */
+static void
+loop_finish (Loop *loop)
+{
+  for (guint i = 0; i < loop->n_conns; i++)
     {
-      Conn *c = &loop.conns[i];
+      Conn *c = &loop->conns[i];
 
-      if (g_atomic_int_get (&job->expired))
+      if (g_atomic_int_get (&loop->job->expired))
         {
           if (c->reserved)
             {
-              vs_stats_record_failure (conn_stats (&loop, c, c->reserved_intended_us),
+              vs_stats_record_failure (conn_stats (loop, c, c->reserved_intended_us),
                                        VS_ERROR_CLASS_TIMEOUT, 0);
               c->reserved = FALSE;
             }
           if (c->in_flight > 0)
-            conn_fail_in_flight (&loop, c, VS_ERROR_CLASS_TIMEOUT);
+            conn_fail_in_flight (loop, c, VS_ERROR_CLASS_TIMEOUT);
         }
       if (c->state != CONN_CLOSED)
         close (c->fd);
     }
 
-  g_free (loop.slots);
-  g_free (loop.ready);
-  g_free (loop.conns);
-  g_free (loop.ts);
-  g_free (loop.buf);
+  g_free (loop->slots);
+  g_free (loop->ready);
+  g_free (loop->conns);
+  g_free (loop->ts);
+  g_free (loop->buf);
+}
+
+static void
+native_run_worker (VsEngine *engine,
+                   VsJob    *job,
+                   VsWorker *worker)
+{
+  Loop loop = { 0 };
+
+  /* the open model's sends are timed to the microsecond, not to the default 50 µs slack */
+  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
+  loop_init (&loop, job, worker);
+  loop_open (&loop);
+  loop_run (&loop);
+  loop_finish (&loop);
 }
 
 /* ---- prepare, wake, release ------------------------------------------------------------- */
 
 static void
-native_shared_clear (gpointer data)
+native_job_free (NativeJob *nj)
 {
-  NativeShared *shared = data;
-
-  for (guint t = 0; t < shared->n_targets; t++)
+  for (guint t = 0; t < nj->n_targets; t++)
     {
-      g_free (shared->targets[t].request);
-      g_free (shared->targets[t].authority);
+      g_free (nj->targets[t].head);
+      g_clear_pointer (&nj->targets[t].body_bytes, g_bytes_unref);
+      g_free (nj->targets[t].authority);
     }
-  g_free (shared->targets);
-}
-
-static void
-native_worker_free (NativeWorker *nw)
-{
-  if (nw == NULL)
-    return;
-  if (nw->epoll_fd >= 0)
-    close (nw->epoll_fd);
-  if (nw->wake_fd >= 0)
-    close (nw->wake_fd);
-  if (nw->shared != NULL)
-    g_atomic_rc_box_release_full (nw->shared, native_shared_clear);
-  g_free (nw);
+  for (guint w = 0; w < nj->n_workers; w++)
+    {
+      if (nj->workers[w].epoll_fd >= 0)
+        close (nj->workers[w].epoll_fd);
+      if (nj->workers[w].wake_fd >= 0)
+        close (nj->workers[w].wake_fd);
+    }
+  g_free (nj->targets);
+  g_free (nj->workers);
+  g_free (nj);
 }
 
 /* The target's first address, through GIO's default resolver (which tests may replace): the
@@ -1211,45 +1251,50 @@ native_target_init (NativeTarget    *nt,
   if (vs_request_has_length (req))
     g_string_append_printf (request, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_len);
   g_string_append (request, "\r\n");
-  if (body_len > 0)
-    g_string_append_len (request, body, body_len);
 
-  nt->head = req->head;
-  nt->request_len = request->len;
-  nt->request = g_string_free (g_steal_pointer (&request), FALSE);
+  nt->no_body = req->head;
+  nt->head_len = request->len;
+  nt->head = g_string_free (g_steal_pointer (&request), FALSE);
+  nt->body_bytes = g_bytes_ref (req->body);
+  nt->body = body;
+  nt->body_len = body_len;
+  nt->request_len = nt->head_len + body_len;
   return TRUE;
 }
 
+/* Every target resolved and serialised once; each worker's epoll set and wake handle. */
 static gboolean
-vs_engine_native_prepare (VsEngine  *engine,
-                          VsJob     *job,
-                          GError   **error)
+native_prepare (VsEngine  *engine,
+                VsJob     *job,
+                GError   **error)
 {
-  NativeShared *shared = g_atomic_rc_box_new0 (NativeShared);
+  NativeJob *nj = g_new0 (NativeJob, 1);
 
-  shared->n_targets = job->n_targets;
-  shared->targets = g_new0 (NativeTarget, job->n_targets);
+  nj->n_targets = job->n_targets;
+  nj->targets = g_new0 (NativeTarget, job->n_targets);
+  nj->n_workers = job->n_workers;
+  nj->workers = g_new0 (NativeWorker, job->n_workers);
+  for (guint w = 0; w < job->n_workers; w++)
+    nj->workers[w].epoll_fd = nj->workers[w].wake_fd = -1;
+
   for (guint t = 0; t < job->n_targets; t++)
     {
       const VsTarget *target = vs_plan_get_target (job->plan, job->plan_indices[t]);
 
-      if (!native_target_init (&shared->targets[t], target, job->plan_indices[t], error))
+      if (!native_target_init (&nj->targets[t], target, job->plan_indices[t], error))
         {
-          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          native_job_free (nj);
           return FALSE;
         }
     }
 
   for (guint w = 0; w < job->n_workers; w++)
     {
-      NativeWorker *nw = g_new0 (NativeWorker, 1);
+      NativeWorker *nw = &nj->workers[w];
       struct epoll_event ev = { .events = EPOLLIN, .data.u32 = WAKE_ID };
 
-      nw->shared = g_atomic_rc_box_acquire (shared);
       nw->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
       nw->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
-      job->workers[w].engine_data = nw;
-
       if (nw->epoll_fd < 0 || nw->wake_fd < 0 ||
           epoll_ctl (nw->epoll_fd, EPOLL_CTL_ADD, nw->wake_fd, &ev) != 0)
         {
@@ -1257,75 +1302,48 @@ vs_engine_native_prepare (VsEngine  *engine,
 
           g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
                        _("load.threads: cannot set up worker %u: %s"), w, g_strerror (saved));
-          for (guint i = 0; i <= w; i++)
-            g_clear_pointer (&job->workers[i].engine_data, native_worker_free);
-          g_atomic_rc_box_release_full (shared, native_shared_clear);
+          native_job_free (nj);
           return FALSE;
         }
     }
 
-  g_atomic_rc_box_release_full (shared, native_shared_clear);
+  job->engine_job = &nj->parent;
   return TRUE;
 }
 
 static void
-vs_engine_native_wake_worker (VsEngine *engine,
-                              VsJob    *job,
-                              VsWorker *worker)
+native_wake_worker (VsEngine *engine,
+                    VsJob    *job,
+                    VsWorker *worker)
 {
-  NativeWorker *nw = worker->engine_data;
+  NativeJob *nj = native_job (job);
   guint64 one = 1;
 
-  if (nw != NULL && write (nw->wake_fd, &one, sizeof one) < 0)
+  if (nj != NULL && write (nj->workers[worker->index].wake_fd, &one, sizeof one) < 0)
     {
       /* EAGAIN: the counter is full, so a wake is pending anyway */
     }
 }
 
 static void
-vs_engine_native_release (VsEngine *engine,
-                          VsJob    *job)
+native_release (VsEngine *engine,
+                VsJob    *job)
 {
-  for (guint w = 0; w < job->n_workers; w++)
-    g_clear_pointer (&job->workers[w].engine_data, native_worker_free);
+  g_clear_pointer ((NativeJob **) &job->engine_job, native_job_free);
 }
 
-static const char *
-vs_engine_native_get_name (VsEngine *engine)
-{
-  return "native";
-}
-
-/* plain http://: no TLS handshake to time */
-static guint
-vs_engine_native_get_timings (VsEngine *engine)
-{
-  return (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE);
-}
-
-static void
-vs_engine_native_iface_init (VsEngineInterface *iface)
-{
-  iface->get_name = vs_engine_native_get_name;
-  iface->get_timings = vs_engine_native_get_timings;
-  iface->prepare = vs_engine_native_prepare;
-  iface->run_worker = vs_engine_native_run_worker;
-  iface->wake_worker = vs_engine_native_wake_worker;
-  iface->release = vs_engine_native_release;
-}
-
-static void
-vs_engine_native_class_init (VsEngineNativeClass *klass)
-{
-}
-
-static void
-vs_engine_native_init (VsEngineNative *self)
-{
-}
+static const VsEngineOps native_ops = {
+  .name = "native",
+  /* plain http://: no TLS handshake to time */
+  .timings = (1u << VS_TIMING_CONNECT) | (1u << VS_TIMING_FIRST_BYTE),
+  .prepare = native_prepare,
+  .run_worker = native_run_worker,
+  .wake_worker = native_wake_worker,
+  .release = native_release,
+};
 
 VsEngine *
 vs_engine_native_new (void)
 {
-  return g_object_new (VS_TYPE_ENGINE_NATIVE, NULL);
+  return vs_engine_new (&native_ops, sizeof (VsEngine));
 }

@@ -10,12 +10,15 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vs-error.h"
+#include "vs-format.h"
 #include "vs-job.h"
+#include "vs-segment.h"
 
 /* File descriptors beyond the connections: the process's own files, eventfds, epoll fds. */
 #define FD_SLACK 64
@@ -107,27 +110,82 @@ vs_job_available_cpus (void)
   return g_get_num_processors ();
 }
 
+/* What a run costs in memory besides its connections, measured on the native engine against
+ * nginx (resident set at the end of a 1 s run; the figures here are about 1.5 times those, so
+ * that the check refuses only what would not fit): a target ~150–200 KB (its results, the
+ * cumulative and per-tick histograms that recorded into), a worker ~100 KB (stack, read
+ * buffer), an idle worker × target ~1.5 KB (histograms are mapped and only the pages recorded
+ * into become resident); twice as many histograms with a warm-up. */
+#define MEMORY_PER_TARGET        (256 * 1024)
+#define MEMORY_PER_WORKER        (256 * 1024)
+#define MEMORY_PER_WORKER_TARGET (4 * 1024)
+
+/* MemAvailable from /proc/meminfo, in bytes; 0 when unknown. */
+static guint64
+memory_available (void)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+  guint64 kib;
+
+  if (!g_file_get_contents ("/proc/meminfo", &text, NULL, NULL))
+    return 0;
+  line = strstr (text, "MemAvailable:");
+  if (line == NULL || sscanf (line, "MemAvailable: %" SCNu64 " kB", &kib) != 1)
+    return 0;
+  return kib * 1024;
+}
+
+/* Refuses, before anything is allocated, a run that would not fit in the memory the machine
+ * has available, with the figures the estimate was made of. */
+static gboolean
+check_memory (VsEngine  *engine,
+              VsPlan    *plan,
+              guint      n_workers,
+              guint      n_targets,
+              GError   **error)
+{
+  guint64 available = memory_available ();
+  guint64 connections = (guint64) plan->load.connections * n_targets;
+  guint64 per_connection = vs_engine_get_connection_bytes (engine, plan);
+  guint64 per_worker_target = MEMORY_PER_WORKER_TARGET * (plan->load.warmup_us > 0 ? 2 : 1);
+  guint n_plan_targets = vs_plan_get_n_targets (plan);
+  long double needed;
+
+  needed = (long double) n_workers * MEMORY_PER_WORKER +
+           (long double) n_workers * n_targets * per_worker_target +
+           (long double) n_plan_targets * MEMORY_PER_TARGET +
+           (long double) connections * per_connection;
+  if (available == 0 || needed <= available)
+    return TRUE;
+
+  {
+    g_autofree char *needed_text = vs_format_bytes ((double) needed);
+    g_autofree char *available_text = vs_format_bytes ((double) available);
+    g_autofree char *worker_target_text = vs_format_bytes ((double) per_worker_target);
+    g_autofree char *target_text = vs_format_bytes (MEMORY_PER_TARGET);
+    g_autofree char *connection_text = vs_format_bytes ((double) per_connection);
+
+    g_set_error (error, VS_ERROR, VS_ERROR_LIMIT,
+                 _("load: the run would need about %s of memory (%u threads × %u targets × %s, "
+                   "%u targets × %s, %" PRIu64 " connections × %s) but the machine has %s "
+                   "available (MemAvailable in /proc/meminfo); ask for fewer threads, targets "
+                   "or connections"),
+                 needed_text, n_workers, n_targets, worker_target_text, n_plan_targets,
+                 target_text, connections, connection_text, available_text);
+  }
+  return FALSE;
+}
+
 static guint
 worker_count (VsPlan *plan,
-              guint   n_cpus)
+              guint   n_cpus,
+              guint   connections)
 {
   guint threads = plan->load.threads ? plan->load.threads : n_cpus;
 
   /* every worker needs at least one connection to each target */
-  return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
-}
-
-/* Splits total over n parts in proportion to weight/weight_total with no rounding loss. */
-static guint64
-share_of (guint64 total,
-          guint   weight_before,
-          guint   weight,
-          guint   weight_total)
-{
-  guint64 upto = (guint64) ((long double) total * (weight_before + weight) / weight_total);
-  guint64 before = (guint64) ((long double) total * weight_before / weight_total);
-
-  return upto - before;
+  return CLAMP (MIN (threads, connections), 1, 1024);
 }
 
 VsJob *
@@ -138,28 +196,38 @@ vs_job_new (VsEngine    *engine,
             GError     **error)
 {
   g_autofree VsJob *self = NULL;
-  guint connections = plan->load.connections;
+  VsSegmentShare segment;
+  guint connections;
   guint timings;
+  VsCpuList cpus = { 0 };
+  /* the plan check parsed the list already */
+  gboolean pinned = plan->load.generator_cpus != NULL &&
+                    vs_cpu_list_parse (plan->load.generator_cpus, NULL, &cpus, NULL);
+  guint n_cpus = pinned ? vs_cpu_list_count (&cpus) : vs_job_available_cpus ();
 
-  g_return_val_if_fail (VS_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (engine != NULL, NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
 
-  if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error))
+  /* this process's share of the plan (all of it unless --segment split it) */
+  vs_segment_share (plan, &segment);
+  connections = segment.connections;
+
+  if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error) ||
+      !check_memory (engine, plan, worker_count (plan, n_cpus, connections), n_targets, error))
     return NULL;
 
   /* the workers keep histograms only for the timings their engine records */
   timings = vs_engine_get_timings (engine);
   self = g_new0 (VsJob, 1);
-  self->engine = g_object_ref (engine);
+  self->engine = engine;
   self->plan = vs_plan_ref (plan);
   self->n_targets = n_targets;
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
-  /* the plan check parsed the list already */
-  self->pinned = plan->load.generator_cpus != NULL &&
-                 vs_cpu_list_parse (plan->load.generator_cpus, NULL, &self->cpus, NULL);
-  self->n_cpus = self->pinned ? vs_cpu_list_count (&self->cpus) : vs_job_available_cpus ();
-  self->n_workers = worker_count (plan, self->n_cpus);
+  self->pinned = pinned;
+  self->cpus = cpus;
+  self->n_cpus = n_cpus;
+  self->n_workers = worker_count (plan, n_cpus, connections);
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)
@@ -183,13 +251,14 @@ vs_job_new (VsEngine    *engine,
           if (plan->load.requests == 0)
             wt->budget = G_MAXUINT64;
           else if (plan->load.model == VS_LOAD_OPEN)
-            wt->budget = share_of (plan->load.requests, w, 1, self->n_workers);
+            wt->budget = vs_share_of (segment.requests, w, 1, self->n_workers);
           else
-            wt->budget = share_of (plan->load.requests, before, share, connections);
+            wt->budget = vs_share_of (segment.requests, before, share, connections);
           wt->open = plan->load.model == VS_LOAD_OPEN;
           if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
-                              w, self->n_workers, plan->load.seed);
+                              segment.index + segment.count * w,
+                              segment.count * self->n_workers, plan->load.seed);
           for (guint b = 0; b < 2; b++)
             {
               wt->stats[b] = vs_stats_new_for (timings);
@@ -481,6 +550,6 @@ vs_job_free (VsJob *self)
   g_free (self->first_errors);
   g_free (self->plan_indices);
   vs_plan_unref (self->plan);
-  g_object_unref (self->engine);
+  self->engine = NULL;
   g_free (self);
 }

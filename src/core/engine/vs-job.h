@@ -2,7 +2,9 @@
  *
  * The run controller makes a job per phase of loading (all targets in parallel mode, one target
  * at a time in sequential mode). The job splits each target's connections, rate and request
- * count over the workers, starts one thread per worker, and collects what they recorded.
+ * count over the workers, starts one thread per worker, and collects what they recorded. Under
+ * `--segment I/N` it splits only segment I's share (vs-segment.h): worker w of W then takes
+ * sends I + N·w, stride N·W, of the target's one schedule.
  *
  * Recording is lock-free: each worker writes into one of two VsStats per target. To collect,
  * the controller bumps the job's epoch and wakes the workers; a worker that sees the new epoch
@@ -53,13 +55,13 @@ struct _VsWorker
   int             done;         /* atomic: run_worker returned */
   gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
   gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
-  gpointer        engine_data;  /* the engine's, from prepare to release */
   GThread        *thread;
 };
 
 struct _VsJob
 {
-  VsEngine       *engine;
+  VsEngine       *engine;         /* the run's; outlives the job */
+  VsEngineJob    *engine_job;     /* the engine's state for this job, from prepare to release */
   VsPlan         *plan;
   guint           n_targets;
   guint          *plan_indices;
