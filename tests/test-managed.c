@@ -14,6 +14,7 @@
 
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-merge.h"
 #include "vs-run.h"
 #include "vs-summary.h"
 
@@ -286,6 +287,37 @@ test_parallel (void)
 
   for (guint t = 0; t < 2; t++)
     g_assert_true (group_gone (pids[t]));
+
+  /* a JSON result read back (the window opens one, or recovers it) shows the server figures */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("versus-managed-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "result.json", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VsResults) back = NULL;
+    const char *ids[] = { "server_cpu_mean_pct", "server_cpu_peak_pct",
+                          "server_memory_mean_bytes", "server_memory_peak_bytes",
+                          "server_cpu_us_per_request", "requests_per_server_cpu_s" };
+
+    g_assert_true (vs_export_json_file (results, path, &error));
+    back = vs_merge_read_file (path, &error);
+    g_assert_no_error (error);
+    for (guint t = 0; t < 2; t++)
+      for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+        {
+          VsMetricValue value = value_of (results, t, ids[i]);
+          VsMetricValue value_back = value_of (back, t, ids[i]);
+
+          /* rebuilt from the per-tick rows (3 decimals, tick lengths rather than the
+           * sampler's own intervals): the same within a percent */
+          g_assert_true (value_back.measured);
+          g_assert_cmpfloat_with_epsilon (value_back.number, value.number,
+                                          0.01 * value.number + 1e-9);
+        }
+    g_assert_true (g_array_index (vs_results_get_target (back, 0)->intervals, VsInterval, 0)
+                     .server_sampled);
+    g_remove (path);
+    g_rmdir (dir);
+  }
   watch_clear (&watch);
 }
 

@@ -50,6 +50,9 @@ typedef struct
   double      generator_busy;
   VsCounters  counters;
   VsHistogram *latency;
+  guint       server_rows;     /* input rows with a server sample (issue 11) */
+  double      server_cpu_percent;
+  guint64     server_memory_bytes;
 } Row;
 
 static void
@@ -332,7 +335,8 @@ add_intervals (GArray      *rows,
       row = find_row (rows, slot, phase);
       if (row == NULL)
         {
-          Row fresh = { slot, phase, start_s, end_s, FALSE, 0.0, { 0 }, vs_histogram_new () };
+          Row fresh = { slot, phase, start_s, end_s, FALSE, 0.0, { 0 }, vs_histogram_new (),
+                        0, 0.0, 0 };
 
           g_array_append_val (rows, fresh);
           row = &g_array_index (rows, Row, rows->len - 1);
@@ -343,6 +347,15 @@ add_intervals (GArray      *rows,
       row->generator_busy = MAX (row->generator_busy, member_double (interval, "generator_busy"));
       vs_counters_add (&row->counters, &counters);
       vs_histogram_merge (row->latency, latency);
+      /* the server's sample of the tick, as the time series wrote it */
+      if (json_object_has_member (interval, "server_cpu_pct") &&
+          !json_object_get_null_member (interval, "server_cpu_pct"))
+        {
+          row->server_rows++;
+          row->server_cpu_percent = member_double (interval, "server_cpu_pct");
+          row->server_memory_bytes = (guint64) MAX (0, member_int (interval,
+                                                                   "server_memory_bytes"));
+        }
     }
 
   return TRUE;
@@ -425,6 +438,18 @@ merge_target (VsResults  *results,
       snapshot = vs_snapshot_new (t, row->phase, row->start_s, row->end_s, stats);
       snapshot->draining = row->draining;
       snapshot->generator_busy = row->generator_busy;
+      /* one input's server figures come back as they were; segments that each sampled a
+       * server (the same one, or one each) do not add up to one server's, so a merge of
+       * several leaves them out */
+      if (n == 1 && row->server_rows == 1)
+        {
+          snapshot->server_sampled = TRUE;
+          snapshot->server.interval_s = row->end_s - row->start_s;
+          snapshot->server.cpu_percent = row->server_cpu_percent;
+          snapshot->server.memory_bytes = row->server_memory_bytes;
+          snapshot->server.memory_is_pss = TRUE;
+          snapshot->server.root_alive = TRUE;
+        }
       snapshot->last = i + 1 == rows->len;
       vs_results_add_snapshot (results, snapshot);
     }
