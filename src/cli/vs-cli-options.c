@@ -556,66 +556,62 @@ apply_slo (VsPlan  *plan,
   return TRUE;
 }
 
-gboolean
-vs_cli_options_parse (VsCliOptions  *options,
-                      int            argc,
-                      char         **argv,
-                      GError       **error)
+/* The flags, as GOption reads them into @flags and @options. The table is data: the rest of
+ * the parse is in vs_cli_options_parse(). */
+static void
+add_entries (GOptionContext *context,
+             Flags          *flags,
+             VsCliOptions   *options)
 {
-  g_auto(Flags) flags = { 0 };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) args = NULL;
-  g_autoptr(VsPlan) plan = NULL;
   const GOptionEntry entries[] = {
-    { "connections", 'c', 0, G_OPTION_ARG_STRING, &flags.connections,
+    { "connections", 'c', 0, G_OPTION_ARG_STRING, &flags->connections,
       N_("Connections per target (default 10)"), "N" },
-    { "duration", 'd', 0, G_OPTION_ARG_STRING, &flags.duration,
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &flags->duration,
       N_("Length of the measured phase, like 10s or 2m (default 10s)"), "TIME" },
-    { "requests", 'n', 0, G_OPTION_ARG_STRING, &flags.requests,
+    { "requests", 'n', 0, G_OPTION_ARG_STRING, &flags->requests,
       N_("Requests per target, instead of a duration"), "N" },
-    { "rate", 'r', 0, G_OPTION_ARG_STRING, &flags.rate,
+    { "rate", 'r', 0, G_OPTION_ARG_STRING, &flags->rate,
       N_("Requests/s per target on a fixed schedule (the open model)"), "R" },
-    { "threads", 't', 0, G_OPTION_ARG_STRING, &flags.threads,
+    { "threads", 't', 0, G_OPTION_ARG_STRING, &flags->threads,
       N_("Worker threads (default: one per CPU this process may use)"), "N" },
-    { "method", 'm', 0, G_OPTION_ARG_STRING, &flags.method,
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &flags->method,
       N_("HTTP method (default GET)"), "METHOD" },
-    { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &flags.headers,
+    { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &flags->headers,
       N_("Request header; repeatable"), "\"NAME: VALUE\"" },
-    { "body", 0, 0, G_OPTION_ARG_STRING, &flags.body,
+    { "body", 0, 0, G_OPTION_ARG_STRING, &flags->body,
       N_("Request body"), "TEXT" },
-    { "body-file", 0, 0, G_OPTION_ARG_FILENAME, &flags.body_file,
+    { "body-file", 0, 0, G_OPTION_ARG_FILENAME, &flags->body_file,
       N_("Send this file as the request body"), "FILE" },
-    { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.names,
+    { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags->names,
       N_("Labels for the targets, in URL order; repeatable or comma-separated"), "NAME" },
-    { "expect", 0, 0, G_OPTION_ARG_STRING, &flags.expect,
+    { "expect", 0, 0, G_OPTION_ARG_STRING, &flags->expect,
       N_("Statuses that count as success, like 2xx or 200-204,404 (default 2xx,3xx)"),
       "RULE" },
-    { "engine", 0, 0, G_OPTION_ARG_STRING, &flags.engine,
+    { "engine", 0, 0, G_OPTION_ARG_STRING, &flags->engine,
       N_("auto, soup or native (default auto)"), "ENGINE" },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &flags.timeout,
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, &flags->timeout,
       N_("Per-request timeout (default 10s)"), "TIME" },
-    { "warmup", 0, 0, G_OPTION_ARG_STRING, &flags.warmup,
+    { "warmup", 0, 0, G_OPTION_ARG_STRING, &flags->warmup,
       N_("Load before measuring, left out of the results"), "TIME" },
-    { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags.insecure,
+    { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags->insecure,
       N_("Accept any TLS certificate"), NULL },
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &flags->mode,
       N_("parallel (all targets at once, default), sequential, rounds or capacity"), "MODE" },
-    { "rounds", 0, 0, G_OPTION_ARG_STRING, &flags.rounds,
+    { "rounds", 0, 0, G_OPTION_ARG_STRING, &flags->rounds,
       N_("Mode rounds: K rounds, each giving every target one trial, in shuffled order"), "K" },
-    { "rounds-seed", 0, 0, G_OPTION_ARG_STRING, &flags.rounds_seed,
+    { "rounds-seed", 0, 0, G_OPTION_ARG_STRING, &flags->rounds_seed,
       N_("Seed of the rounds' order (default: a fresh one, printed and saved)"), "N" },
-    { "arrival", 0, 0, G_OPTION_ARG_STRING, &flags.arrival,
+    { "arrival", 0, 0, G_OPTION_ARG_STRING, &flags->arrival,
       N_("Open model: uniform (default) or poisson"), "ARRIVAL" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &flags.seed,
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &flags->seed,
       N_("Seed of the Poisson schedule (default 1)"), "N" },
-    { "tick", 0, 0, G_OPTION_ARG_STRING, &flags.tick,
+    { "tick", 0, 0, G_OPTION_ARG_STRING, &flags->tick,
       N_("Interval of the live figures and the time series (default 1s)"), "TIME" },
-    { "pipeline", 'p', 0, G_OPTION_ARG_STRING, &flags.pipeline,
+    { "pipeline", 'p', 0, G_OPTION_ARG_STRING, &flags->pipeline,
       N_("Native engine: requests in flight per connection (default 1)"), "N" },
-    { "streams", 0, 0, G_OPTION_ARG_STRING, &flags.streams,
+    { "streams", 0, 0, G_OPTION_ARG_STRING, &flags->streams,
       N_("Soup engine: HTTP/2 streams in flight per connection (default 1)"), "N" },
-    { "plan", 0, 0, G_OPTION_ARG_FILENAME, &flags.plan,
+    { "plan", 0, 0, G_OPTION_ARG_FILENAME, &flags->plan,
       N_("Load a plan file; flags given too override its values"), "FILE" },
     { "save-plan", 0, 0, G_OPTION_ARG_FILENAME, &options->save_plan,
       N_("Write the plan to FILE and exit without running"), "FILE" },
@@ -628,9 +624,9 @@ vs_cli_options_parse (VsCliOptions  *options,
       "FILE" },
     { "hgrm", 0, 0, G_OPTION_ARG_FILENAME, &options->hgrm_dir,
       N_("Write each target's percentile distribution (as wrk2 -L prints it) into DIR"), "DIR" },
-    { "segment", 0, 0, G_OPTION_ARG_STRING, &flags.segment,
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &flags->segment,
       N_("Run segment I (from 0) of N equal shares of the load (join them with “versus merge”)"), "I/N" },
-    { "start-at", 0, 0, G_OPTION_ARG_STRING, &flags.start_at,
+    { "start-at", 0, 0, G_OPTION_ARG_STRING, &flags->start_at,
       N_("Wait until this wall-clock time (RFC 3339 or epoch seconds), then start"), "TIME" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("No live progress"), NULL },
@@ -638,15 +634,85 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Let the plan start its servers (the commands of its server sections)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version"), NULL },
-    { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.thresholds,
+    { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags->thresholds,
       N_("SLO threshold every target must keep, like \"p99 < 50ms\" or \"error_rate < 1%\"; "
          "repeatable. A failed one makes the exit status 3"), "EXPR" },
-    { "capacity", 0, 0, G_OPTION_ARG_NONE, &flags.capacity,
+    { "capacity", 0, 0, G_OPTION_ARG_NONE, &flags->capacity,
       N_("Capacity search: per target, raise the open-model rate until a threshold fails"),
       NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.urls, NULL, N_("URL…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags->urls, NULL, N_("URL…") },
     { NULL }
   };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+/* The plan the flags start from: the --plan file, or an empty one for the URLs. */
+static VsPlan *
+base_plan (Flags   *flags,
+           GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  VsPlan *plan;
+
+  if (flags->plan != NULL)
+    {
+      plan = vs_plan_load_from_file (flags->plan, &local_error);
+      if (plan == NULL && local_error->code == VS_ERROR_IO)
+        vs_error_set_field (error, "--plan", "%s", local_error->message);
+      else if (plan == NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return plan;
+    }
+  if (flags->urls == NULL || flags->urls[0] == NULL)
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("give at least one URL, or --plan FILE (see versus run --help)"));
+      return NULL;
+    }
+  return vs_plan_new ();
+}
+
+/* Every flag applied to the plan, which is then checked as a whole. */
+static gboolean
+apply_flags (VsPlan        *plan,
+             Flags         *flags,
+             VsCliOptions  *options,
+             GError       **error)
+{
+  /* URLs given with --plan replace the plan's targets */
+  if (flags->urls != NULL && flags->urls[0] != NULL)
+    {
+      g_ptr_array_set_size (plan->targets, 0);
+      for (guint i = 0; flags->urls[i] != NULL; i++)
+        vs_plan_add_target (plan, vs_target_new (NULL, flags->urls[i]));
+    }
+
+  if (!apply_targets (plan, flags, error) || !apply_load (plan, flags, error) ||
+      !apply_slo (plan, flags, error) || !apply_rounds (plan, flags, error))
+    return FALSE;
+
+  vs_cli_name_targets (plan);
+
+  if (!validate (plan, flags, error))
+    return FALSE;
+
+  return (flags->segment == NULL || vs_segment_apply (plan, flags->segment, error)) &&
+         (flags->start_at == NULL ||
+          vs_segment_parse_start_at (flags->start_at, &options->start_at_us, error));
+}
+
+gboolean
+vs_cli_options_parse (VsCliOptions  *options,
+                      int            argc,
+                      char         **argv,
+                      GError       **error)
+{
+  g_auto(Flags) flags = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) args = NULL;
+  g_autoptr(VsPlan) plan = NULL;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (argc >= 1, FALSE);
@@ -662,7 +728,7 @@ vs_cli_options_parse (VsCliOptions  *options,
                                       "Exit status: 0 done, 1 the run failed (a target could "
                                       "not be reached, a file could not be written), 2 invalid "
                                       "input, 3 a threshold failed.\n"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_entries (context, &flags, options);
 
   /* a copy: parsing rearranges and frees what it consumes */
   args = g_new0 (char *, argc + 1);
@@ -679,48 +745,8 @@ vs_cli_options_parse (VsCliOptions  *options,
   if (options->version)
     return TRUE;
 
-  if (flags.plan != NULL)
-    {
-      plan = vs_plan_load_from_file (flags.plan, &local_error);
-      if (plan == NULL && local_error->code == VS_ERROR_IO)
-        return vs_error_set_field (error, "--plan", "%s", local_error->message);
-      if (plan == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-  else if (flags.urls == NULL || flags.urls[0] == NULL)
-    {
-      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
-                           _("give at least one URL, or --plan FILE (see versus run --help)"));
-      return FALSE;
-    }
-  else
-    plan = vs_plan_new ();
-
-  /* URLs given with --plan replace the plan's targets */
-  if (flags.urls != NULL && flags.urls[0] != NULL)
-    {
-      g_ptr_array_set_size (plan->targets, 0);
-      for (guint i = 0; flags.urls[i] != NULL; i++)
-        vs_plan_add_target (plan, vs_target_new (NULL, flags.urls[i]));
-    }
-
-  if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error) ||
-      !apply_slo (plan, &flags, error))
-    return FALSE;
-  if (!apply_rounds (plan, &flags, error))
-    return FALSE;
-
-  vs_cli_name_targets (plan);
-
-  if (!validate (plan, &flags, error))
-    return FALSE;
-
-  if ((flags.segment != NULL && !vs_segment_apply (plan, flags.segment, error)) ||
-      (flags.start_at != NULL &&
-       !vs_segment_parse_start_at (flags.start_at, &options->start_at_us, error)))
+  plan = base_plan (&flags, error);
+  if (plan == NULL || !apply_flags (plan, &flags, options, error))
     return FALSE;
 
   options->plan = g_steal_pointer (&plan);

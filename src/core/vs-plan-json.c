@@ -968,6 +968,89 @@ load_rounds (JsonObject  *object,
   return TRUE;
 }
 
+/* "version" first: a newer file's other keys may legitimately be unknown to us. */
+static gboolean
+load_version (JsonObject  *object,
+              VsPlan      *plan,
+              GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, "version");
+  guint64 version;
+
+  if (member == NULL)
+    return vs_error_set_field (error, "version",
+                               _("missing; a Versus plan starts with \"version\": %d"),
+                               VS_PLAN_VERSION);
+  if (!get_whole (member, "version", G_MAXINT, FALSE, &version, error))
+    return FALSE;
+  if (version > VS_PLAN_VERSION)
+    return vs_error_set_field (error, "version",
+                               _("this plan has version %" PRIu64 ", newer than this "
+                                 "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
+  if (version < 1)
+    return vs_error_set_field (error, "version", _("%" PRIu64 " is not a plan version"),
+                               version);
+  plan->version = (int) version;
+  return TRUE;
+}
+
+static gboolean
+load_targets (JsonObject  *object,
+              VsPlan      *plan,
+              GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member = lookup (object, "", "targets", &member_path);
+  JsonArray *array;
+
+  if (member == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    return vs_error_set_field (error, "targets", _("expected a list of targets"));
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("targets[%u]", i);
+      VsTarget *target = load_target (json_array_get_element (array, i), path, error);
+
+      if (target == NULL)
+        return FALSE;
+      vs_plan_add_target (plan, target);
+    }
+  return TRUE;
+}
+
+/* "mode", "engine", "tick", "insecure": how the plan runs. */
+static gboolean
+load_run_settings (JsonObject  *object,
+                   VsPlan      *plan,
+                   GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+  int value;
+
+  if ((member = lookup (object, "", "mode", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_mode_names, &value, error))
+        return FALSE;
+      plan->mode = value;
+    }
+  if ((member = lookup (object, "", "engine", &member_path)))
+    {
+      if (!get_enum (member, member_path, _vs_engine_names, &value, error))
+        return FALSE;
+      plan->engine = value;
+    }
+  if ((member = lookup (object, "", "tick", &member_path)) &&
+      !get_duration (member, member_path, &plan->tick_us, error))
+    return FALSE;
+  if ((member = lookup (object, "", "insecure", &member_path)) &&
+      !get_boolean (member, member_path, &plan->insecure, error))
+    return FALSE;
+  return TRUE;
+}
+
 static VsPlan *
 load_plan (JsonNode    *root,
            const char  *base_dir,
@@ -977,8 +1060,6 @@ load_plan (JsonNode    *root,
   g_autofree char *member_path = NULL;
   JsonObject *object = NULL;
   JsonNode *member;
-  guint64 version;
-  int value;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -989,84 +1070,15 @@ load_plan (JsonNode    *root,
     }
   object = json_node_get_object (root);
 
-  /* The version first: a newer file's other keys may legitimately be unknown to us. */
-  member = json_object_get_member (object, "version");
-  if (member == NULL)
-    {
-      vs_error_set_field (error, "version",
-                          _("missing; a Versus plan starts with \"version\": %d"),
-                          VS_PLAN_VERSION);
-      return NULL;
-    }
-  if (!get_whole (member, "version", G_MAXINT, FALSE, &version, error))
+  if (!load_version (object, plan, error) || !check_keys (object, "", plan_keys, error) ||
+      !load_targets (object, plan, error))
     return NULL;
-  if (version > VS_PLAN_VERSION)
-    {
-      vs_error_set_field (error, "version",
-                          _("this plan has version %" PRIu64 ", newer than this "
-                            "Versus reads (%d); update Versus"), version, VS_PLAN_VERSION);
-      return NULL;
-    }
-  if (version < 1)
-    {
-      vs_error_set_field (error, "version",
-                          _("%" PRIu64 " is not a plan version"), version);
-      return NULL;
-    }
-  plan->version = (int) version;
-
-  if (!check_keys (object, "", plan_keys, error))
-    return NULL;
-
-
-  if ((member = lookup (object, "", "targets", &member_path)))
-    {
-      JsonArray *array;
-
-      if (!JSON_NODE_HOLDS_ARRAY (member))
-        {
-          vs_error_set_field (error, "targets", _("expected a list of targets"));
-          return NULL;
-        }
-      array = json_node_get_array (member);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autofree char *path = g_strdup_printf ("targets[%u]", i);
-          VsTarget *target = load_target (json_array_get_element (array, i), path, error);
-
-          if (target == NULL)
-            return NULL;
-          vs_plan_add_target (plan, target);
-        }
-    }
   if ((member = lookup (object, "", "load", &member_path)) &&
       !load_load (member, &plan->load, plan->stages, error))
     return NULL;
-  if ((member = lookup (object, "", "mode", &member_path)))
-    {
-      if (!get_enum (member, member_path, _vs_mode_names, &value, error))
-        return NULL;
-      plan->mode = value;
-    }
-  if ((member = lookup (object, "", "engine", &member_path)))
-    {
-      if (!get_enum (member, member_path, _vs_engine_names, &value, error))
-        return NULL;
-      plan->engine = value;
-    }
-  if ((member = lookup (object, "", "tick", &member_path)) &&
-      !get_duration (member, member_path, &plan->tick_us, error))
+  if (!load_run_settings (object, plan, error) || !load_compare (object, plan, error) ||
+      !load_rounds (object, plan, error) || !load_slo_plan (object, plan, error))
     return NULL;
-  if ((member = lookup (object, "", "insecure", &member_path)) &&
-      !get_boolean (member, member_path, &plan->insecure, error))
-    return NULL;
-  if (!load_compare (object, plan, error))
-    return NULL;
-  if (!load_rounds (object, plan, error))
-    return NULL;
-  if (!load_slo_plan (object, plan, error))
-    return NULL;
-
 
   plan->base_dir = g_strdup (base_dir);
   return g_steal_pointer (&plan);
