@@ -92,20 +92,6 @@ vs_autosave_new (VsResults *results)
   return self;
 }
 
-const char *
-vs_autosave_get_path (VsAutosave *self)
-{
-  g_return_val_if_fail (VS_IS_AUTOSAVE (self), NULL);
-  return self->path;
-}
-
-guint
-vs_autosave_get_n_written (VsAutosave *self)
-{
-  g_return_val_if_fail (VS_IS_AUTOSAVE (self), 0);
-  return self->n_written;
-}
-
 /* The results as they are now, for the thread to write; the time the copy took sets the next
  * interval. */
 static VsResults *

@@ -30,13 +30,10 @@ char        *vs_autosave_dir            (void);
 /* Keeps results (a running run's) on disk from the first vs_autosave_tick(). "failed" (a
  * message) says once that a copy could not be written. */
 VsAutosave  *vs_autosave_new            (VsResults    *results);
-const char  *vs_autosave_get_path       (VsAutosave   *self);
 /* A new tick of the run: writes a copy when the last is old enough and none is being written. */
 void         vs_autosave_tick           (VsAutosave   *self);
 /* The run ended: the last copy goes to last-run.json, the unfinished one is removed. */
 void         vs_autosave_finish         (VsAutosave   *self);
-/* The copies written so far. */
-guint        vs_autosave_get_n_written  (VsAutosave   *self);
 
 /* The newest unfinished run left by a process that is gone, read back as results (off the
  * main thread); NULL without an error when there is none. */

@@ -36,15 +36,6 @@ vs_chart_style_init_export (VsChartStyle *style)
 }
 
 void
-vs_chart_style_copy (VsChartStyle       *dest,
-                     const VsChartStyle *src)
-{
-  *dest = *src;
-  dest->font = src->font ? pango_font_description_copy (src->font) : NULL;
-  dest->title_font = src->title_font ? pango_font_description_copy (src->title_font) : NULL;
-}
-
-void
 vs_chart_style_clear (VsChartStyle *style)
 {
   g_clear_pointer (&style->font, pango_font_description_free);

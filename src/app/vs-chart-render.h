@@ -37,8 +37,6 @@ typedef struct
 
 /* The exports' style, the same on every desktop: light, "Sans 9" at 96 dpi. */
 void     vs_chart_style_init_export (VsChartStyle       *style);
-void     vs_chart_style_copy        (VsChartStyle       *dest,
-                                     const VsChartStyle *src);
 void     vs_chart_style_clear       (VsChartStyle       *style);
 gboolean vs_chart_style_equal       (const VsChartStyle *a,
                                      const VsChartStyle *b);

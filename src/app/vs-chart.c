@@ -492,13 +492,6 @@ vs_chart_new (VsChartModel *model)
   return g_object_new (VS_TYPE_CHART, "model", model, NULL);
 }
 
-VsChartModel *
-vs_chart_get_model (VsChart *self)
-{
-  g_return_val_if_fail (VS_IS_CHART (self), NULL);
-  return self->model;
-}
-
 guint
 vs_chart_get_frame_draws (VsChart *self)
 {

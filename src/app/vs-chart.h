@@ -18,6 +18,5 @@ GtkWidget    *vs_chart_new              (VsChartModel *model);
  * it with vs_chart_style_clear(). */
 void          vs_chart_style_init_from_widget (VsChartStyle *style,
                                                GtkWidget    *widget);
-VsChartModel *vs_chart_get_model        (VsChart      *self);
 
 G_END_DECLS

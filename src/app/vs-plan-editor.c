@@ -546,12 +546,6 @@ vs_plan_editor_init (VsPlanEditor *self)
   vs_plan_editor_set_plan (self, plan);
 }
 
-GtkWidget *
-vs_plan_editor_new (void)
-{
-  return g_object_new (VS_TYPE_PLAN_EDITOR, NULL);
-}
-
 void
 vs_plan_editor_set_plan (VsPlanEditor *self,
                          VsPlan       *plan)

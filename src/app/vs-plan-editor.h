@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 #define VS_TYPE_PLAN_EDITOR (vs_plan_editor_get_type ())
 G_DECLARE_FINAL_TYPE (VsPlanEditor, vs_plan_editor, VS, PLAN_EDITOR, GtkWidget)
 
-GtkWidget   *vs_plan_editor_new            (void);
 /* Shows a copy of plan in the fields. */
 void         vs_plan_editor_set_plan       (VsPlanEditor *self,
                                             VsPlan       *plan);

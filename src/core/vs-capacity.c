@@ -344,13 +344,6 @@ vs_capacity_get_steps (VsCapacity *self)
   return self->steps;
 }
 
-gpointer
-vs_capacity_get_run (VsCapacity *self)
-{
-  g_return_val_if_fail (VS_IS_CAPACITY (self), NULL);
-  return self->run;
-}
-
 const GError *
 vs_capacity_get_error (VsCapacity *self)
 {

@@ -69,8 +69,6 @@ void                    vs_capacity_stop         (VsCapacity  *self);
 VsPlan                 *vs_capacity_get_plan     (VsCapacity  *self);
 /* Every step so far (VsCapacityStep*), in order. */
 GPtrArray              *vs_capacity_get_steps    (VsCapacity  *self);
-/* The run of the step going on, or NULL. */
-gpointer                vs_capacity_get_run      (VsCapacity  *self);  /* VsRun* */
 const VsCapacityResult *vs_capacity_get_result   (VsCapacity  *self,
                                                   guint        target);
 /* The step whose figures stand for the target: the one at its capacity, else its first; NULL

@@ -371,12 +371,6 @@ vs_proc_sampler_new (pid_t root)
   return self;
 }
 
-pid_t
-vs_proc_sampler_get_root (VsProcSampler *self)
-{
-  return self->root;
-}
-
 void
 vs_proc_sampler_free (VsProcSampler *self)
 {

@@ -46,7 +46,6 @@ typedef struct _VsProcSampler VsProcSampler;
 /* Takes the baseline sample at once; the first vs_proc_sampler_sample() covers the time since. */
 VsProcSampler *vs_proc_sampler_new      (pid_t          root);
 void           vs_proc_sampler_free     (VsProcSampler *self);
-pid_t          vs_proc_sampler_get_root (VsProcSampler *self);
 /* Fills @sample with the figures since the previous call (or since vs_proc_sampler_new()). */
 void           vs_proc_sampler_sample   (VsProcSampler *self,
                                          VsProcSample  *sample);

@@ -438,12 +438,6 @@ vs_server_is_attached (VsServer *self)
   return self->attached;
 }
 
-const VsServerSpec *
-vs_server_get_spec (VsServer *self)
-{
-  return self->spec;
-}
-
 const char *
 vs_server_get_log_path (VsServer *self)
 {

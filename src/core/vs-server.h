@@ -154,7 +154,6 @@ gboolean    vs_server_stop_finish   (VsServer            *self,
 /* The process (and group) id once launched, else 0; the attached PID. */
 pid_t       vs_server_get_pid       (VsServer            *self);
 gboolean    vs_server_is_attached   (VsServer            *self);
-const VsServerSpec *vs_server_get_spec (VsServer         *self);  /* NULL when attached */
 /* The file that holds the server's stdout and stderr (NULL when attached). */
 const char *vs_server_get_log_path  (VsServer            *self);
 /* The last @n_lines lines of the log (at most the last 64 KiB of it), "" when empty. */
