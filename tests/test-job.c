@@ -359,6 +359,20 @@ test_job_memory_limit (void)
   g_assert_nonnull (strstr (error->message, "available (MemAvailable in /proc/meminfo)"));
   g_clear_error (&error);
 
+  /* a segment (--segment 1/2) needs the memory of its own share of the connections: 2 of the
+   * plan's 4 per target, so 4 in all, not 8 */
+  plan->load.connections = 4;
+  plan->segment_index = 1;
+  plan->segment_count = 2;
+  job = vs_job_new (&engine->parent, plan, indices, 2, &error);
+  g_assert_null (job);
+  g_assert_error (error, VS_ERROR, VS_ERROR_LIMIT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, ", 4 connections × 1.0 TiB)"));
+  g_clear_error (&error);
+  plan->load.connections = 2;
+  plan->segment_count = 0;
+
   /* what fits runs */
   engine->connection_bytes = 0;
   job = vs_job_new (&engine->parent, plan, indices, 2, &error);

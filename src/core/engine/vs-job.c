@@ -142,12 +142,13 @@ memory_available (void)
 static gboolean
 check_memory (VsEngine  *engine,
               VsPlan    *plan,
+              guint      per_target, /* connections per target: a segment's share of them */
               guint      n_workers,
               guint      n_targets,
               GError   **error)
 {
   guint64 available = memory_available ();
-  guint64 connections = (guint64) plan->load.connections * n_targets;
+  guint64 connections = (guint64) per_target * n_targets;
   guint64 per_connection = vs_engine_get_connection_bytes (engine, plan);
   guint64 per_worker_target = MEMORY_PER_WORKER_TARGET * (plan->load.warmup_us > 0 ? 2 : 1);
   guint n_plan_targets = vs_plan_get_n_targets (plan);
@@ -214,7 +215,8 @@ vs_job_new (VsEngine    *engine,
   connections = segment.connections;
 
   if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error) ||
-      !check_memory (engine, plan, worker_count (plan, n_cpus, connections), n_targets, error))
+      !check_memory (engine, plan, connections, worker_count (plan, n_cpus, connections),
+                     n_targets, error))
     return NULL;
 
   /* the workers keep histograms only for the timings their engine records */
