@@ -65,19 +65,21 @@ if ! command -v npm >/dev/null; then
   dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q 'install ok installed' || missing+=(npm)
 fi
 
-# The Express and pg packages of the Node.js demo backends, exactly as package-lock.json pins
-# them, whenever node_modules is missing or older than the lock file (never committed).
+# npm packages exactly as each package-lock.json pins them, whenever node_modules is missing
+# or older than the lock file (never committed): data/demo/node has the Express and pg packages
+# of the Node.js demo backends; tests/hdr-js has hdr-histogram-js, an HdrHistogram
+# implementation no one here wrote, with which the tests read Versus's .hlog and .hgrm files.
 ensure_node_modules () {
   local dir
-  dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/data/demo/node
+  dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$1
   if [ -d "$dir/node_modules" ] && [ "$dir/node_modules" -nt "$dir/package-lock.json" ]; then
     return 0
   fi
-  echo "setup: npm ci in data/demo/node" >&2
+  echo "setup: npm ci in $1" >&2
   local log
   if ! log=$(cd "$dir" && npm ci --no-audit --no-fund 2>&1); then
     printf '%s\n' "$log" | tail -n 15 >&2
-    echo "setup: npm ci in data/demo/node failed (the npm registry must be reachable)" >&2
+    echo "setup: npm ci in $1 failed (the npm registry must be reachable)" >&2
     return 1
   fi
   touch "$dir/node_modules"
@@ -90,4 +92,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-upgrade --no-install-recommends "${missing[@]}" >/dev/null
 fi
 ensure_locale
-ensure_node_modules
+ensure_node_modules data/demo/node
+ensure_node_modules tests/hdr-js

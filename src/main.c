@@ -1,4 +1,5 @@
-/* main.c: `versus run …` is the headless command line; anything else opens the window. */
+/* main.c: `versus run …` and `versus merge …` are the headless command line; anything else
+ * opens the window. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "vs-cli.h"
+#include "vs-cli-merge.h"
 #ifdef VS_WITH_GUI
 # include "vs-application.h"
 #endif
@@ -30,6 +32,8 @@ main (int   argc,
 
   if (argc > 1 && strcmp (argv[1], "run") == 0)
     return vs_cli_main (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "merge") == 0)
+    return vs_cli_merge_main (argc - 1, argv + 1);
 
 #ifdef VS_WITH_GUI
   {

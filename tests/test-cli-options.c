@@ -173,7 +173,8 @@ test_invalid (void)
   assert_fails ("run http://127.0.0.1:1/ -d 1s -n 5", "load.duration: both");
   assert_fails ("run http://127.0.0.1:1/ --engine turbo",
                 "--engine: expected auto, soup or native, got “turbo”");
-  assert_fails ("run http://127.0.0.1:1/ --mode both", "--mode: expected parallel, sequential or capacity");
+  assert_fails ("run http://127.0.0.1:1/ --mode both",
+                "--mode: expected parallel, sequential, rounds or capacity");
   assert_fails ("run http://127.0.0.1:1/ --arrival burst", "--arrival: expected uniform or");
   assert_fails ("run http://127.0.0.1:1/ --tick 1ms", "tick: must be between");
   assert_fails ("run http://127.0.0.1:1/ -p 2 --engine soup", "load.pipeline: the soup engine");

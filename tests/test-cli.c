@@ -392,7 +392,7 @@ test_hostile_plans (void)
     for (guint i = 0; i < 31; i++)
       g_string_append (path_text, "[0]");
     deep_message = g_strdup_printf ("versus: %s: %s: nested more than 32 levels deep; a plan "
-                                    "needs 4\n", path, path_text->str);
+                                    "needs 5\n", path, path_text->str);
   }
 
   {
@@ -784,13 +784,13 @@ test_every_output (void)
 static void
 limit_file_size (gpointer data)
 {
-  struct rlimit limit = { 1024, 1024 };
+  struct rlimit limit = { 2048, 2048 };
 
   /* between fork and exec: only async-signal-safe calls */
   setrlimit (RLIMIT_FSIZE, &limit);
 }
 
-/* A disk that fills up while the JSON result is written (a file size limit of 1 KiB on the
+/* A disk that fills up while the JSON result is written (a file size limit of 2 KiB on the
  * process): the write fails, is reported, and the previous result survives intact. It used to
  * be left truncated. */
 static void
@@ -826,7 +826,7 @@ test_full_disk (void)
 
   g_assert_cmpint (status, ==, 1);
   /* the small CSV files fit under the limit (the time series of a run this short has a
-   * line or two; should it grow past 1 KiB, its failure is said too); the JSON does not */
+   * line or two; should it grow past 2 KiB, its failure is said too); the JSON does not */
   expected = g_strdup_printf ("versus: --json: Could not write “%s”: File too large\n", o.json);
   if (!g_str_equal (err, expected))
     {

@@ -17,12 +17,21 @@ static const char summary_header[] =
   "errors_http_5xx,unsent,late_sends,late_sends_at_cap,at_cap_pct,rps,latency_min_ms,latency_mean_ms,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_p999_ms,latency_max_ms,uncorrected_p50_ms,uncorrected_p99_ms,"
   "connect_p50_ms,connect_p99_ms,tls_p50_ms,tls_p99_ms,first_byte_p50_ms,first_byte_p99_ms,"
-  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,thresholds,thresholds_failed,"
-  "capacity_rps";
+  "bytes_in,bytes_out,generator_busy_max_pct,protocol,streams,server_cpus,server_cpu_mean_pct,"
+  "server_cpu_peak_pct,server_memory_mean_bytes,server_memory_peak_bytes,"
+  "server_cpu_us_per_request,requests_per_server_cpu_s,thresholds,thresholds_failed,"
+  "capacity_rps,round,"
+  "rps_ratio,rps_ratio_ci_low,rps_ratio_ci_high,rps_p_value,"
+  "p50_ratio,p50_ratio_ci_low,p50_ratio_ci_high,p50_p_value,"
+  "p99_ratio,p99_ratio_ci_low,p99_ratio_ci_high,p99_p_value,"
+  "error_rate_ratio,error_rate_ratio_ci_low,error_rate_ratio_ci_high,error_rate_p_value,"
+  "server_cpu_per_request_ratio,server_cpu_per_request_ratio_ci_low,"
+  "server_cpu_per_request_ratio_ci_high,server_cpu_per_request_p_value";
 
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
-  "latency_p99_ms,latency_max_ms,generator_busy_pct,planned_rps,planned_connections";
+  "latency_p99_ms,latency_max_ms,generator_busy_pct,server_cpu_pct,server_memory_bytes,round,"
+  "planned_rps,planned_connections";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
  * of 100 responses each with latencies 10, 20 … 1000 µs (exact in the histogram), one refused

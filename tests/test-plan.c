@@ -856,7 +856,7 @@ test_preflight (void)
 
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
-  expected_deep = g_strdup_printf ("targets%s: nested more than 32 levels deep; a plan needs 4",
+  expected_deep = g_strdup_printf ("targets%s: nested more than 32 levels deep; a plan needs 5",
                                    "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
                                    "[0][0][0][0][0][0][0][0][0][0][0]");
   assert_plan_error (deep->str, deep->len, expected_deep);
@@ -865,7 +865,7 @@ test_preflight (void)
     g_string_append (deep, "{\"a\":");
   assert_plan_error (deep->str, deep->len, "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
                                            "a.a.a.a.a.a: nested more than 32 levels deep; a plan "
-                                           "needs 4");
+                                           "needs 5");
 
   assert_plan_error ("{\"version\":1,\"targets\":[{\"url\":\"http://127.0.0.1:1/\","
                      "\"headers\":{\"X-A\":\"a\\u0000b\"}}]}", -1,

@@ -115,7 +115,8 @@ test_plan_thresholds (void)
   /* errors name the field */
   expect_plan_error ("{\"version\": 1, " TARGET ", \"thresholds\": [\"p99 < 50ms\", \"p98 < 1s\"]}",
                      "thresholds[1]: unknown metric “p98”");
-  expect_plan_error ("{\"version\": 1, \"targets\": [{\"url\": \"http://127.0.0.1:1/\", "
+  expect_plan_error ("{\"version\": 1, \"targets\": [{\"name\": \"a\", \"url\": "
+                     "\"http://127.0.0.1:1/\", "
                      "\"name\": \"a\", \"thresholds\": [\"p99 < 50\"]}]}",
                      "targets[0].thresholds[0]: “p99” is a latency");
   expect_plan_error ("{\"version\": 1, " TARGET ", \"thresholds\": \"p99 < 50ms\"}",
@@ -221,6 +222,11 @@ test_plan_stages_capacity (void)
                      "capacity.start: out of range");
   expect_plan_error ("{\"version\": 1, " TARGET ", \"capacity\": {\"steps\": 3}}",
                      "capacity.steps: unknown key");
+  expect_plan_error ("{\"version\": 1, \"targets\": [{\"name\": \"a\", \"url\": "
+                     "\"http://127.0.0.1:1/\", "
+                     "\"server\": {\"command\": [\"true\"]}}], \"mode\": \"capacity\", "
+                     "\"thresholds\": [\"p99 < 1s\"]}",
+                     "targets[0].server: a capacity search does not start servers");
 }
 
 /* ---- runs ------------------------------------------------------------------------------- */

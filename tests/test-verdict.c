@@ -320,6 +320,26 @@ test_median (void)
   g_assert_cmpfloat (vs_verdict_median (even, 4), ==, 2.5);
 }
 
+/* An interval is written in one notation: decimals when only its low end is below 1/100. */
+static void
+test_format_interval (void)
+{
+  static const struct { double low, high; const char *text; } cases[] = {
+    { 0.077, 0.085, "0.077–0.085×" },
+    { 0.008, 0.0253, "0.008–0.0253×" },
+    { 0.00125, 0.005, "1/800–1/200×" },
+    { 0.95, 1.25, "0.95–1.25×" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = vs_verdict_format_interval (cases[i].low, cases[i].high,
+                                                          VS_FORMAT_C);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/verdict/zero", test_zero);
   g_test_add_func ("/verdict/format-p", test_format_p);
   g_test_add_func ("/verdict/median", test_median);
+  g_test_add_func ("/verdict/format-interval", test_format_interval);
 
   return g_test_run ();
 }

@@ -16,6 +16,8 @@
 #include "vs-chart-render.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
+#include "vs-rounds.h"
+#include "vs-rounds-strip.h"
 #include "vs-slow-resolver.h"
 #include "vs-summary.h"
 #include "vs-test-server.h"
@@ -124,6 +126,21 @@ static gboolean
 has_plan_file (gpointer data)
 {
   return VS_WINDOW (data)->plan_file != NULL;
+}
+
+typedef struct
+{
+  VsDashboard *dashboard;
+  VsResults   *before;
+} Replacing;
+
+/* The dashboard shows other results than before. */
+static gboolean
+results_replaced (gpointer data)
+{
+  Replacing *replacing = data;
+
+  return vs_dashboard_get_results (replacing->dashboard) != replacing->before;
 }
 
 static char *
@@ -593,6 +610,7 @@ test_recover_killed_run (void)
   g_autoptr(GPtrArray) recovered = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *plan_path = NULL;
+  g_autofree char *runs_dir = NULL;
   g_autofree char *finished = NULL;
   Copy copy = { NULL, NULL, 0 };
   JsonArray *targets;
@@ -616,7 +634,8 @@ test_recover_killed_run (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   vs_test_iterate_until (not_running, window, 20);
   g_assert_false (vs_window_is_running (window));
-  finished = g_build_filename (vs_autosave_dir (), "last-run.json", NULL);
+  runs_dir = vs_autosave_dir ();
+  finished = g_build_filename (runs_dir, "last-run.json", NULL);
   vs_test_iterate_until (is_regular_file, finished, 10);
   g_assert_true (g_file_test (finished, G_FILE_TEST_IS_REGULAR));
   /* removed once last-run.json is in place */
@@ -890,6 +909,39 @@ test_run_and_export (void)
     g_assert_nonnull (strstr (json, "\"alpha\""));
   }
 
+  /* two result files opened at once are merged: the same run twice counts every request twice,
+   * and the exports then write what the dashboard shows */
+  {
+    g_autofree char *first = g_build_filename (dir, "result.json", NULL);
+    g_autofree char *second = g_build_filename (dir, "again.json", NULL);
+    const char *paths[] = { first, second, NULL };
+    Replacing replacing = { dashboard, vs_dashboard_get_results (dashboard) };
+    guint64 requests = vs_results_get_target (replacing.before, 0)->total->counters.requests;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
+                                               second));
+    vs_test_wait_for_file (dir, "again.json", 10);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-results", "^as",
+                                               paths));
+    vs_test_iterate_until (results_replaced, &replacing, 10);
+    g_assert_cmpuint (vs_results_get_target (vs_dashboard_get_results (dashboard),
+                                             0)->total->counters.requests, ==, 2 * requests);
+  }
+
+  /* the HdrHistogram interval log: one line per target and measured tick */
+  {
+    g_autofree char *hlog_path = g_build_filename (dir, "result.hlog", NULL);
+    g_autofree char *hlog = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-hlog", "s",
+                                               hlog_path));
+    vs_test_wait_for_file (dir, "result.hlog", 10);
+    hlog = read_file (dir, "result.hlog");
+    g_assert_nonnull (strstr (hlog, "\n#[Histogram log format version 1.3]\n"));
+    g_assert_nonnull (strstr (hlog, "\nTag=alpha,"));
+    g_assert_nonnull (strstr (hlog, "\nTag=beta,"));
+  }
+
   /* the charts, through the action and straight from the models: never blank */
   {
     g_autofree char *chart_dir = g_build_filename (dir, "charts", NULL);
@@ -1028,6 +1080,119 @@ test_dashboard_generator_busy (void)
   vs_dashboard_set_results (VS_DASHBOARD (dashboard), NULL);
   g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "generator"));
   g_object_unref (dashboard);
+}
+
+/* One complete trial of @target in @round: @n requests in one measured second. */
+static void
+add_trial (VsResults *results,
+           guint      target,
+           guint      round,
+           guint      n)
+{
+  g_autoptr(VsSnapshot) snapshot = vs_snapshot_new (target, VS_PHASE_MEASURE, 0, 1,
+                                                    make_stats (n, 1000, 0));
+
+  snapshot->round = round;
+  snapshot->last = TRUE;
+  vs_results_add_snapshot (results, snapshot);
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+/* Mode rounds: the strip holds a dot per complete trial, at the trial's throughput, and each
+ * target's median, as the trials come; the verdict lines are the ones `versus run` prints,
+ * "need ≥ 4 rounds" until there are enough. In the other modes neither shows. */
+static void
+test_dashboard_rounds (void)
+{
+  static const guint order[] = { 0, 1, 1, 0, 0, 1, 1, 0 };
+  g_autoptr(VsPlan) plan = make_plan (NULL, 1);
+  g_autoptr(VsResults) results = vs_results_new (plan, "native");
+  g_autoptr(VsResults) parallel = vs_results_new (plan, "native");
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *window, *dashboard, *strip;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan->mode = VS_MODE_ROUNDS;
+  plan->rounds = 4;
+  vs_results_set_rounds (results, 7, 4, order);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 1200);
+  dashboard = vs_dashboard_new ();
+  gtk_window_set_child (GTK_WINDOW (window), dashboard);
+  strip = vs_dashboard_get_rounds_strip (VS_DASHBOARD (dashboard));
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), results);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* round 1: alpha 101 req/s, beta 51 */
+  add_trial (results, 0, 1, 101);
+  add_trial (results, 1, 1, 51);
+  vs_dashboard_update (VS_DASHBOARD (dashboard));
+  g_assert_true (gtk_widget_get_visible (strip));
+  g_assert_cmpuint (vs_rounds_strip_get_n_dots (VS_ROUNDS_STRIP (strip)), ==, 2);
+  notice = vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "verdicts");
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "beta: need ≥ 4 rounds for a confidence interval"));
+
+  for (guint r = 2; r <= 4; r++)
+    {
+      add_trial (results, 0, r, 100 + r);
+      add_trial (results, 1, r, 50 + r);
+    }
+  vs_dashboard_update (VS_DASHBOARD (dashboard));
+  g_assert_cmpuint (vs_rounds_strip_get_n_dots (VS_ROUNDS_STRIP (strip)), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      guint round, target;
+      double value;
+
+      vs_rounds_strip_get_dot (VS_ROUNDS_STRIP (strip), i, &round, &target, &value);
+      g_assert_cmpfloat_with_epsilon (value, (target == 0 ? 100 : 50) + round, 1e-9);
+    }
+  g_assert_cmpfloat_with_epsilon (vs_rounds_strip_get_median (VS_ROUNDS_STRIP (strip), 0),
+                                  102.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (vs_rounds_strip_get_median (VS_ROUNDS_STRIP (strip), 1),
+                                  52.5, 1e-9);
+  lines = vs_rounds_verdict_lines (results, VS_FORMAT_LOCALE);
+  g_ptr_array_add (lines, NULL);
+  expected = g_strjoinv ("\n", (char **) lines->pdata);
+  notice = vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "verdicts");
+  g_test_message ("%s", notice);
+  g_assert_cmpstr (notice, ==, expected);
+  /* 4+4 trials that never overlap: a clear difference, beta the worse */
+  g_assert_true (g_str_has_prefix (notice, "beta: 0"));
+  g_assert_nonnull (strstr (notice, "× alpha throughput (95 % CI "));
+
+  /* it draws */
+  vs_test_iterate_until (is_mapped, strip, 10);
+  paintable = gtk_widget_paintable_new (strip);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (strip),
+                          gtk_widget_get_height (strip));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  /* another mode: neither */
+  add_trial (parallel, 0, 0, 10);
+  vs_dashboard_set_results (VS_DASHBOARD (dashboard), parallel);
+  vs_dashboard_update (VS_DASHBOARD (dashboard));
+  g_assert_false (gtk_widget_get_visible (strip));
+  g_assert_null (vs_dashboard_get_notice (VS_DASHBOARD (dashboard), "verdicts"));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -1690,6 +1855,7 @@ main (int   argc,
   g_test_add_func ("/ui/chart/planned", test_chart_planned);
   g_test_add_func ("/ui/dashboard/generator-busy", test_dashboard_generator_busy);
   g_test_add_func ("/ui/dashboard/incremental", test_dashboard_incremental);
+  g_test_add_func ("/ui/dashboard/rounds", test_dashboard_rounds);
   g_test_add_func ("/ui/window/invalid-url", test_invalid_url);
   g_test_add_func ("/ui/window/run-error", test_run_error);
   g_test_add_func ("/ui/window/slow-resolve", test_slow_resolve);

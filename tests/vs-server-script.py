@@ -10,6 +10,8 @@ Modes:
   crash MS        listen, then exit with status 3 after MS milliseconds
   ignore-term     like normal, but SIGTERM is ignored (only SIGKILL stops it)
   status CODE     listen and answer every request with CODE (for the HTTP ready check)
+  json TEXT       listen and answer every request 200 with TEXT as application/json (for the
+                  answer comparison)
   child-burn SEC  listen, 0.3 s later fork one child that burns CPU for SEC seconds and exits,
                   wait for it (so its time reaches the parent's cutime), print "child done
                   SECONDS-OF-CPU" (its rusage from wait4)
@@ -43,9 +45,10 @@ def burn(seconds):
     say(f"{os.getpid()} burned {seconds} s")
 
 
-def serve(sock, code):
+def serve(sock, code, json_body=None):
     reason = {200: "OK", 503: "Service Unavailable"}.get(code, "Status")
-    body = b"ok\n"
+    body = b"ok\n" if json_body is None else json_body.encode()
+    kind = b"" if json_body is None else b"Content-Type: application/json\r\n"
     while True:
         try:
             conn, _ = sock.accept()
@@ -67,8 +70,8 @@ def serve(sock, code):
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close"
                                  b"\r\n\r\n%s" % (len(text), text))
                 elif data:
-                    conn.sendall(b"HTTP/1.1 %d %s\r\nContent-Length: %d\r\nConnection: close"
-                                 b"\r\n\r\n%s" % (code, reason.encode(), len(body), body))
+                    conn.sendall(b"HTTP/1.1 %d %s\r\n%sContent-Length: %d\r\nConnection: close"
+                                 b"\r\n\r\n%s" % (code, reason.encode(), kind, len(body), body))
             except OSError:
                 pass
 
@@ -116,7 +119,7 @@ def main():
                 say(f"worker {os.getpid()}")
                 if mode == "burn":
                     threading.Thread(target=burn, args=(float(arg),), daemon=True).start()
-                serve(sock, code)
+                serve(sock, code, arg if mode == "json" else None)
                 os._exit(0)
             children.append(pid)
         say(f"listening on {host}:{port} with {workers} workers")
@@ -143,7 +146,7 @@ def main():
             _, _, usage = os.wait4(pid, 0)
             say("child done %.3f" % (usage.ru_utime + usage.ru_stime))
         threading.Thread(target=child, daemon=True).start()
-    serve(sock, code)
+    serve(sock, code, arg if mode == "json" else None)
 
 
 main()

@@ -29,6 +29,7 @@ struct _VsTestServer
   int              stall_seen;               /* atomic */
   int              stall_nth;
   int              stall_ms;
+  GArray          *segments;   /* VsTestSegment, under lock */
 };
 
 /* Responses */
@@ -99,7 +100,19 @@ static void
 wrote_body_cb (SoupServerMessage *msg,
                Answer            *answer)
 {
-  g_atomic_int_inc (&answer->self->counts[answer->path]);
+  VsTestServer *self = answer->self;
+  VsTestSegment *last;
+
+  g_atomic_int_inc (&self->counts[answer->path]);
+
+  g_mutex_lock (&self->lock);
+  last = self->segments->len > 0
+           ? &g_array_index (self->segments, VsTestSegment, self->segments->len - 1) : NULL;
+  if (last != NULL && last->path == answer->path)
+    last->count++;
+  else
+    g_array_append_val (self->segments, ((VsTestSegment) { answer->path, 1 }));
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -327,6 +340,7 @@ vs_test_server_new (GTlsCertificate *certificate)
   g_cond_init (&self->cond);
   self->context = g_main_context_new ();
   self->delayed = g_ptr_array_new_with_free_func (delayed_free);
+  self->segments = g_array_new (FALSE, FALSE, sizeof (VsTestSegment));
   self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->thread = g_thread_new ("vs-test-server", server_thread, self);
 
@@ -348,6 +362,7 @@ vs_test_server_free (VsTestServer *self)
   g_main_context_wakeup (self->context);
   g_thread_join (self->thread);
   g_ptr_array_unref (self->delayed);
+  g_array_unref (self->segments);
   g_main_context_unref (self->context);
   g_clear_object (&self->certificate);
   g_mutex_clear (&self->lock);
@@ -381,6 +396,17 @@ vs_test_server_count (VsTestServer *self,
                       VsTestPath    path)
 {
   return g_atomic_int_get (&self->counts[path]);
+}
+
+GArray *
+vs_test_server_segments (VsTestServer *self)
+{
+  GArray *copy;
+
+  g_mutex_lock (&self->lock);
+  copy = g_array_copy (self->segments);
+  g_mutex_unlock (&self->lock);
+  return copy;
 }
 
 void

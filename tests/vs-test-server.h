@@ -44,6 +44,15 @@ char         *vs_test_server_raw_url    (VsTestServer    *self);
 /* Requests answered completely on that path so far. */
 guint         vs_test_server_count      (VsTestServer    *self,
                                          VsTestPath       path);
+/* The answers in the order they were completed, as runs of the same path: what a client that
+ * loads one path at a time sent, one run per turn. */
+typedef struct
+{
+  VsTestPath path;
+  guint      count;
+} VsTestSegment;
+
+GArray       *vs_test_server_segments   (VsTestServer    *self);  /* VsTestSegment, a copy */
 /* The nth (from 1) request to /stall waits ms before its answer. */
 void          vs_test_server_stall      (VsTestServer    *self,
                                          guint            nth,

@@ -13,6 +13,15 @@
 #   data/demo/db.sh start DIR   create DIR (it must not exist), initdb, start, seed; prints
 #                               nothing else and returns when the database answers
 #   data/demo/db.sh stop DIR    stop the cluster and remove DIR
+#   data/demo/db.sh with -- CMD…
+#                               a database of its own for CMD: starts one in a fresh temporary
+#                               folder, runs CMD with VERSUS_DEMO_PGHOST pointing at it, and
+#                               when CMD ends — or this script gets SIGTERM or SIGINT, which it
+#                               passes on to CMD — stops the database and removes the folder.
+#                               The plans in data/plans/ start their DB backends this way, so
+#                               that Versus (which stops a server's process group with SIGTERM)
+#                               leaves no database behind. PostgreSQL itself runs outside the
+#                               group (pg_ctl detaches it): its CPU is not the backend's.
 #
 # Backends connect with host=DIR (the socket directory), dbname=versus, user=versus.
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user that
@@ -102,11 +111,33 @@ demo_db_stop () {
   rm -rf "$dir"
 }
 
+demo_db_with () {
+  local dir child status=0
+  [ "${1:-}" = -- ] && shift
+  [ $# -gt 0 ] || { _demo_db_say "usage: db.sh with -- CMD…"; return 2; }
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/versus-db-XXXXXX") || return 1
+  rmdir "$dir"
+  # The owner (postgres, when we are root) must reach the socket inside: the parent is /tmp.
+  demo_db_start "$dir" || return 1
+  _demo_db_say "database ready (10,000 users; socket directory $dir)"
+  VERSUS_DEMO_PGHOST=$dir "$@" &
+  child=$!
+  trap 'kill -TERM "$child" 2>/dev/null || true' TERM INT HUP
+  # wait returns early when a trapped signal arrives: wait again until the child is gone
+  while kill -0 "$child" 2>/dev/null; do
+    wait "$child" && status=0 || status=$?
+  done
+  trap - TERM INT HUP
+  demo_db_stop "$dir"
+  return "$status"
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  set -euo pipefail
+  set -uo pipefail
   case ${1:-} in
-    start) demo_db_start "${2:-}" ;;
-    stop) demo_db_stop "${2:-}" ;;
-    *) printf 'usage: %s start|stop DIR\n' "$0" >&2; exit 2 ;;
+    start) set -e; demo_db_start "${2:-}" ;;
+    stop) set -e; demo_db_stop "${2:-}" ;;
+    with) shift; demo_db_with "$@" ;;
+    *) printf 'usage: %s start|stop DIR, or %s with -- CMD…\n' "$0" "$0" >&2; exit 2 ;;
   esac
 fi

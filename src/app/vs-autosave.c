@@ -11,7 +11,7 @@
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-file.h"
-#include "vs-result-read.h"
+#include "vs-merge.h"
 
 #define UNFINISHED_PREFIX "unfinished-"
 #define RECOVERED_PREFIX  "recovered-"
@@ -26,7 +26,8 @@ struct _VsAutosave
   gint64     last_write;     /* monotonic, when the last copy was made */
   gint64     interval;
   gboolean   writing;
-  GBytes    *pending;        /* the last copy, made while another was being written */
+  VsResults *copy;           /* the copy the thread writes; brought up to date between writes */
+  gboolean   pending;        /* the last copy is due once the one under way is written */
   gboolean   finished;
   gboolean   failure_said;
   guint      n_written;
@@ -51,7 +52,7 @@ vs_autosave_finalize (GObject *object)
   g_clear_object (&self->results);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->finished_path, g_free);
-  g_clear_pointer (&self->pending, g_bytes_unref);
+  g_clear_object (&self->copy);
   G_OBJECT_CLASS (vs_autosave_parent_class)->finalize (object);
 }
 
@@ -105,25 +106,23 @@ vs_autosave_get_n_written (VsAutosave *self)
   return self->n_written;
 }
 
-/* The JSON result as it is now; the time it took sets the next interval. */
-static GBytes *
-make_copy (VsAutosave  *self,
-           GError     **error)
+/* The results as they are now, for the thread to write; the time the copy took sets the next
+ * interval. */
+static VsResults *
+make_copy (VsAutosave *self)
 {
-  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
   gint64 start = g_get_monotonic_time ();
+  VsResults *copy = vs_results_copy (self->results, self->copy);
 
-  if (!vs_export_json (self->results, stream, error) ||
-      !g_output_stream_close (stream, NULL, error))
-    return NULL;
+  g_set_object (&self->copy, copy);
   self->interval = MAX (VS_AUTOSAVE_INTERVAL_US, 20 * (g_get_monotonic_time () - start));
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+  return copy;
 }
 
 typedef struct
 {
   char         *path;
-  GBytes       *bytes;
+  VsResults    *results;  /* a copy, the thread's alone */
   char         *remove;  /* removed once path is written, or NULL */
   GApplication *held;    /* the last copy: kept running for it, or NULL */
 } Write;
@@ -132,7 +131,7 @@ static void
 write_free (Write *write)
 {
   g_free (write->path);
-  g_bytes_unref (write->bytes);
+  g_object_unref (write->results);
   g_free (write->remove);
   g_free (write);
 }
@@ -145,6 +144,7 @@ write_thread (GTask        *task,
 {
   Write *write = task_data;
   g_autofree char *dir = g_path_get_dirname (write->path);
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
   GError *error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -156,8 +156,13 @@ write_thread (GTask        *task,
                                g_strerror (saved_errno));
       return;
     }
-  if (!vs_file_replace (write->path, g_bytes_get_data (write->bytes, NULL),
-                        g_bytes_get_size (write->bytes), &error))
+  /* the JSON export, made here: for a long run it takes long */
+  if (!vs_export_json (write->results, stream, &error) ||
+      !g_output_stream_close (stream, NULL, &error) ||
+      !vs_file_replace (write->path,
+                        g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
+                        g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)),
+                        &error))
     {
       g_task_return_error (task, error);
       return;
@@ -173,7 +178,7 @@ write_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-static void start_write (VsAutosave *self, GBytes *bytes, gboolean last);
+static void start_write (VsAutosave *self, VsResults *copy, gboolean last);
 
 static void
 say_failure (VsAutosave   *self,
@@ -206,24 +211,25 @@ written_cb (GObject      *object,
   else
     say_failure (self, error);
 
-  if (self->pending != NULL)
+  if (self->pending)
     {
-      g_autoptr(GBytes) pending = g_steal_pointer (&self->pending);
+      g_autoptr(VsResults) copy = make_copy (self);
 
-      start_write (self, pending, TRUE);
+      self->pending = FALSE;
+      start_write (self, copy, TRUE);
     }
 }
 
 static void
 start_write (VsAutosave *self,
-             GBytes     *bytes,
+             VsResults  *copy,
              gboolean    last)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, NULL);
   Write *write = g_new0 (Write, 1);
 
   write->path = g_strdup (last ? self->finished_path : self->path);
-  write->bytes = g_bytes_ref (bytes);
+  write->results = g_object_ref (copy);
   write->remove = last ? g_strdup (self->path) : NULL;
   /* the window closed during the run: the application would quit before the last copy is
    * written, and the run be offered as unfinished */
@@ -241,8 +247,7 @@ start_write (VsAutosave *self,
 void
 vs_autosave_tick (VsAutosave *self)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(VsResults) copy = NULL;
   gint64 now = g_get_monotonic_time ();
 
   g_return_if_fail (VS_IS_AUTOSAVE (self));
@@ -251,38 +256,28 @@ vs_autosave_tick (VsAutosave *self)
       (self->last_write != 0 && now - self->last_write < self->interval))
     return;
   self->last_write = now;
-  bytes = make_copy (self, &error);
-  if (bytes == NULL)
-    say_failure (self, error);
-  else
-    start_write (self, bytes, FALSE);
+  copy = make_copy (self);
+  start_write (self, copy, FALSE);
 }
 
 void
 vs_autosave_finish (VsAutosave *self)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(VsResults) copy = NULL;
 
   g_return_if_fail (VS_IS_AUTOSAVE (self));
 
   if (self->finished)
     return;
   self->finished = TRUE;
-  bytes = make_copy (self, &error);
-  if (bytes == NULL)
-    {
-      say_failure (self, error);
-      return;
-    }
   if (self->writing)
     {
-      /* written after the one under way */
-      g_clear_pointer (&self->pending, g_bytes_unref);
-      self->pending = g_steal_pointer (&bytes);
+      /* the thread has the copy: brought up to date and written after the one under way */
+      self->pending = TRUE;
+      return;
     }
-  else
-    start_write (self, bytes, TRUE);
+  copy = make_copy (self);
+  start_write (self, copy, TRUE);
 }
 
 /* ---- recovery --------------------------------------------------------------------------- */
@@ -393,7 +388,7 @@ find_thread (GTask        *task,
       const Candidate *candidate = &g_array_index (candidates, Candidate, i);
       g_autoptr(GError) error = NULL;
 
-      found->results = vs_result_read_file (candidate->path, &error);
+      found->results = vs_merge_read_file (candidate->path, &error);
       if (found->results != NULL)
         found->path = g_strdup (candidate->path);
       else

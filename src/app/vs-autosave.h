@@ -5,8 +5,9 @@
  * vs_file_replace() (a temporary file, fsync, rename: a crash leaves the last whole copy), so a
  * crash or a killed process loses at most the last few seconds. When the run ends, the last
  * copy is written to runs/last-run.json and the unfinished one is removed: only runs that never
- * ended are offered on the next start. The JSON is made on the main thread (VsResults lives
- * there); the disk work runs in a thread, one write at a time.
+ * ended are offered on the next start. VsResults lives on the main thread: a copy of it is
+ * taken there (vs_results_copy(), about a millisecond), and the JSON and the disk work run in
+ * a thread, one copy at a time.
  */
 #pragma once
 
@@ -16,8 +17,8 @@
 
 G_BEGIN_DECLS
 
-/* The least time between two copies; more when making the JSON takes long (a long run), so
- * that it never takes more than a twentieth of the main thread. */
+/* The least time between two copies; more when taking the copy takes long, so that it never
+ * takes more than a twentieth of the main thread. */
 #define VS_AUTOSAVE_INTERVAL_US (3 * G_USEC_PER_SEC)
 
 #define VS_TYPE_AUTOSAVE (vs_autosave_get_type ())

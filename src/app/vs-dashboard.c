@@ -11,6 +11,8 @@
 #include "vs-dashboard.h"
 #include "vs-error.h"
 #include "vs-results-table.h"
+#include "vs-rounds.h"
+#include "vs-rounds-strip.h"
 #include "vs-summary.h"
 #include "vs-units.h"
 
@@ -32,6 +34,10 @@ struct _VsDashboard
   VsChartModel *models[VS_N_CHARTS];
   VsResults    *results;
   VsModelFill  *fill;           /* what of results the models hold; NULL: nothing yet */
+  /* mode rounds */
+  GtkWidget    *verdicts;       /* the verdict lines */
+  GtkWidget    *rounds_strip;   /* each trial a dot, each median a line */
+  guint         verdict_trials; /* complete trials the verdict lines were made from */
 };
 
 G_DEFINE_FINAL_TYPE (VsDashboard, vs_dashboard, GTK_TYPE_WIDGET)
@@ -120,6 +126,10 @@ vs_dashboard_init (VsDashboard *self)
   gtk_widget_add_css_class (self->cards, "cards");
   gtk_box_append (GTK_BOX (box), self->cards);
 
+  self->verdicts = add_notice (box, "verdicts");
+  self->rounds_strip = vs_rounds_strip_new ();
+  gtk_box_append (GTK_BOX (box), self->rounds_strip);
+
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -169,6 +179,9 @@ vs_dashboard_set_results (VsDashboard *self,
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), FALSE);
   set_notice (self->error_notice, NULL);
   set_notice (self->busy_notice, NULL);
+  set_notice (self->verdicts, NULL);
+  self->verdict_trials = 0;
+  vs_rounds_strip_set_results (VS_ROUNDS_STRIP (self->rounds_strip), results);
 
   if (results == NULL)
     {
@@ -447,7 +460,8 @@ model_fill_append_intervals (VsModelFill  *fill,
                 new_class = TRUE;
               tf->class_totals[c] += in->counters.errors[c];
             }
-          if (in->phase == VS_PHASE_WARMUP)
+          /* (mode rounds: every trial has its warm-up; the shade is the first one's) */
+          if (in->phase == VS_PHASE_WARMUP && in->round <= 1)
             fill->warmup_end = MAX (fill->warmup_end, in->end_s);
           fill->x_extent = MAX (fill->x_extent, in->end_s);
         }
@@ -499,6 +513,9 @@ model_fill_fit_axes (VsModelFill  *fill,
 
   if (plan != NULL && plan->load.duration_us > 0)
     planned = (plan->load.warmup_us + plan->load.duration_us) / (double) G_USEC_PER_SEC;
+  /* mode rounds: a target's trials follow each other on its time line */
+  if (plan != NULL && plan->mode == VS_MODE_ROUNDS)
+    planned *= plan->rounds;
   fill->ended |= results_ended (results);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
@@ -564,6 +581,28 @@ update_busy_notice (VsDashboard *self)
   set_notice (self->busy_notice, text->len > 0 ? text->str : NULL);
 }
 
+/* Mode rounds: the verdict lines, made again only when another trial has ended (10,000
+ * resamples per figure are not for every tick). */
+static void
+update_verdicts (VsDashboard *self)
+{
+  VsRoundsStrip *strip = VS_ROUNDS_STRIP (self->rounds_strip);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *text = NULL;
+
+  vs_rounds_strip_update (strip);
+  if (vs_results_get_n_rounds (self->results) == 0 ||
+      vs_rounds_strip_get_n_dots (strip) == self->verdict_trials)
+    return;
+  self->verdict_trials = vs_rounds_strip_get_n_dots (strip);
+
+  lines = vs_rounds_verdict_lines (self->results, VS_FORMAT_LOCALE);
+  g_ptr_array_add (lines, NULL);
+  if (lines->len > 1)
+    text = g_strjoinv ("\n", (char **) lines->pdata);
+  set_notice (self->verdicts, text);
+}
+
 void
 vs_dashboard_update (VsDashboard *self)
 {
@@ -580,6 +619,7 @@ vs_dashboard_update (VsDashboard *self)
   else
     model_fill_update (self->fill, self->results, self->models, FALSE);
   update_busy_notice (self);
+  update_verdicts (self);
   for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
     {
       VsTargetCard *card = vs_dashboard_get_card (self, t);
@@ -628,8 +668,18 @@ vs_dashboard_get_notice (VsDashboard *self,
     notice = self->error_notice;
   else if (g_str_equal (key, "generator"))
     notice = self->busy_notice;
+  else if (g_str_equal (key, "verdicts"))
+    notice = self->verdicts;
   g_return_val_if_fail (notice != NULL, NULL);
   return gtk_widget_get_visible (notice) ? gtk_label_get_text (GTK_LABEL (notice)) : NULL;
+}
+
+GtkWidget *
+vs_dashboard_get_rounds_strip (VsDashboard *self)
+{
+  g_return_val_if_fail (VS_IS_DASHBOARD (self), NULL);
+
+  return self->rounds_strip;
 }
 
 VsChartModel *

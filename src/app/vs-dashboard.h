@@ -25,7 +25,7 @@ void          vs_dashboard_show_summary    (VsDashboard  *self);
 void          vs_dashboard_set_error       (VsDashboard  *self,
                                             const char   *message);
 /* The notice shown above the cards, or NULL: "error" (set_error), "generator" (the load
- * generator was saturated). */
+ * generator was saturated); below them, "verdicts" (mode rounds: the verdict lines). */
 const char   *vs_dashboard_get_notice      (VsDashboard  *self,
                                             const char   *key);
 
@@ -37,6 +37,8 @@ guint         vs_dashboard_get_n_cards     (VsDashboard  *self);
 VsTargetCard *vs_dashboard_get_card        (VsDashboard  *self,
                                             guint         index);
 GtkWidget    *vs_dashboard_get_table       (VsDashboard  *self);
+/* Mode rounds: the strip of the trials (VsRoundsStrip), hidden in the other modes. */
+GtkWidget    *vs_dashboard_get_rounds_strip (VsDashboard *self);
 
 /* Writes NAME.png and NAME.svg for every chart into dir. */
 gboolean      vs_dashboard_export_charts   (VsDashboard  *self,

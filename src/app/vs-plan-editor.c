@@ -160,8 +160,13 @@ field_edited (VsPlanEditor *self,
   else if (widget == self->threads)
     load->threads = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
   else if (widget == self->mode_row)
-    plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 1
-                 ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
+    {
+      plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 1
+                   ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
+      /* a plan file's rounds go with its mode rounds, which the editor does not offer yet */
+      plan->rounds = 0;
+      plan->rounds_seed_set = FALSE;
+    }
   else if (widget == self->engine_row)
     switch (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)))
       {

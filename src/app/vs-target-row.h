@@ -20,7 +20,8 @@ void       vs_target_row_set_position   (VsTargetRow    *self,
 VsTarget  *vs_target_row_build          (VsTargetRow    *self);
 void       vs_target_row_clear_problems (VsTargetRow    *self);
 /* field: "name", "url", "method", "headers", "body", "body_file", "expect_status"; or anything
- * else for the target as a whole. FALSE when the row had no such field (the message still shows). */
+ * else for the target as a whole. FALSE when the row had no such field (the message still
+ * shows). */
 gboolean   vs_target_row_show_problem   (VsTargetRow    *self,
                                          const char     *field,
                                          const char     *message);

@@ -5,10 +5,15 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
+#include "vs-hlog.h"
 #include "vs-io-async.h"
+#include "vs-merge.h"
 #include "vs-window-private.h"
 
 typedef void (*ChosenFunc) (VsWindow *self,
@@ -255,11 +260,168 @@ save_action (GtkWidget  *widget,
     choose (self, CHOOSE_SAVE, _("Save the Plan"), "plan.json", TRUE, save_chosen);
 }
 
-/* What the dashboard shows: the last run's, or an unfinished run opened after a crash. */
+/* What the dashboard shows: the current or last run's results, or results opened since. */
 static VsResults *
 current_results (VsWindow *self)
 {
-  return vs_dashboard_get_results (self->dashboard);
+  if (self->dashboard != NULL && vs_dashboard_get_results (self->dashboard) != NULL)
+    return vs_dashboard_get_results (self->dashboard);
+  return self->run != NULL ? vs_run_get_results (self->run) : NULL;
+}
+
+/* Opening result files: one is shown as it is, several are merged first (vs-merge.h): the
+ * segments of one --segment split, or runs of one plan. Read and merged off the main thread. */
+static void
+merge_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  GStrv paths = data;
+  GError *error = NULL;
+  VsResults *results = vs_merge_files ((const char * const *) paths, g_strv_length (paths),
+                                       &error);
+
+  if (results != NULL)
+    g_task_return_pointer (task, results, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+merged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  GWeakRef *window = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsResults) results = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* a run started meanwhile keeps the dashboard */
+  if (self != NULL && self->dashboard != NULL && !vs_window_is_running (self))
+    {
+      if (results != NULL)
+        {
+          vs_dashboard_set_results (self->dashboard, results);
+          vs_dashboard_show_summary (self->dashboard);
+          _vs_window_update_actions (self);
+        }
+      report (self, error, _("Opened the results"));
+    }
+  g_weak_ref_clear (window);
+  g_free (window);
+}
+
+static void
+open_results (VsWindow           *self,
+              const char * const *paths)
+{
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *window;
+
+  if (paths == NULL || paths[0] == NULL)
+    return;
+  window = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window, self);
+  task = g_task_new (NULL, NULL, merged_cb, window);
+  g_task_set_task_data (task, g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, merge_thread);
+}
+
+/* The local paths of a list of GFiles; a file that is not local is left out. */
+static void
+open_result_files (VsWindow   *self,
+                   GListModel *files)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) paths = NULL;
+
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        g_strv_builder_add (builder, path);
+    }
+  paths = g_strv_builder_end (builder);
+  open_results (self, (const char * const *) paths);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+results_dialog_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  g_autoptr(GListModel) files = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (source),
+                                                                      result, NULL);
+
+  open_result_files (self, files);
+}
+
+static void
+choose_results (VsWindow *self)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+
+  gtk_file_dialog_set_title (dialog, _("Open Results (several are merged)"));
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (self), NULL, results_dialog_done,
+                                 g_object_ref (self));
+}
+#else
+static void
+results_native_response (GtkNativeDialog *native,
+                         int              response,
+                         gpointer         user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+
+      open_result_files (self, files);
+    }
+  g_object_unref (native);
+}
+
+static void
+choose_results (VsWindow *self)
+{
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+
+  native = gtk_file_chooser_native_new (_("Open Results (several are merged)"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  g_signal_connect (native, "response", G_CALLBACK (results_native_response),
+                    g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+#endif
+
+/* An "as" parameter: the result files to open, or none to ask. */
+static void
+open_results_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  g_autofree const char **paths = param != NULL ? g_variant_get_strv (param, NULL) : NULL;
+
+  if (paths != NULL && paths[0] != NULL)
+    open_results (VS_WINDOW (widget), paths);
+  else
+    choose_results (VS_WINDOW (widget));
 }
 
 /* What an export writes; the result files off the main thread, the charts on it (they are
@@ -385,6 +547,83 @@ _vs_window_export_everything (VsWindow *self,
   everything_chosen (self, folder);
 }
 
+/* The HdrHistogram interval log: made from the results here (they live on the main thread),
+ * written off it. */
+typedef struct
+{
+  char *path;
+  char *text;
+} HlogWrite;
+
+static void
+hlog_write_free (HlogWrite *write)
+{
+  g_free (write->path);
+  g_free (write->text);
+  g_free (write);
+}
+
+static void
+hlog_write_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  HlogWrite *write = data;
+  GError *error = NULL;
+
+  if (vs_file_replace (write->path, write->text, strlen (write->text), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+hlog_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GWeakRef *window = data;
+  g_autoptr(VsWindow) self = g_weak_ref_get (window);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (self != NULL && self->dashboard != NULL)
+    report (self, error, _("Exported the HdrHistogram log"));
+  g_weak_ref_clear (window);
+  g_free (window);
+}
+
+static void
+hlog_chosen (VsWindow *self,
+             GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GWeakRef *window;
+  HlogWrite *write;
+
+  if (current_results (self) == NULL)
+    return;
+  write = g_new0 (HlogWrite, 1);
+  write->path = g_file_get_path (file);
+  if (write->path == NULL)
+    {
+      hlog_write_free (write);
+      g_set_error (&error, VS_ERROR, VS_ERROR_IO,
+                   _("Results can only be exported to local files"));
+      report (self, error, NULL);
+      return;
+    }
+  write->text = vs_hlog_render (current_results (self));
+
+  window = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window, self);
+  task = g_task_new (NULL, NULL, hlog_written_cb, window);
+  g_task_set_task_data (task, write, (GDestroyNotify) hlog_write_free);
+  g_task_run_in_thread (task, hlog_write_thread);
+}
+
 /* An "s" parameter: a path to write to directly, or empty to ask. */
 static void
 export_with_param (VsWindow   *self,
@@ -434,6 +673,15 @@ export_json_action (GtkWidget  *widget,
 }
 
 static void
+export_hlog_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  export_with_param (VS_WINDOW (widget), param, CHOOSE_SAVE, _("Export the HdrHistogram Log"),
+                     "result.hlog", hlog_chosen);
+}
+
+static void
 export_charts_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
@@ -451,9 +699,11 @@ _vs_window_class_actions_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.open-results", "as", open_results_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", "s", export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.export-json", "s", export_json_action);
+  gtk_widget_class_install_action (widget_class, "win.export-hlog", "s", export_hlog_action);
   gtk_widget_class_install_action (widget_class, "win.export-charts", "s",
                                    export_charts_action);
 
@@ -481,9 +731,11 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.start", !running && valid && !self->close_pending);
   gtk_widget_action_set_enabled (widget, "win.stop", running);
   gtk_widget_action_set_enabled (widget, "win.open", !running);
+  gtk_widget_action_set_enabled (widget, "win.open-results", !running);
   gtk_widget_action_set_enabled (widget, "win.export", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
+  gtk_widget_action_set_enabled (widget, "win.export-hlog", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
   gtk_widget_action_set_enabled (widget, "win.open-recovered",
                                  self->recovered != NULL && !running);

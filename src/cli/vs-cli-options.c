@@ -12,6 +12,7 @@
 #include "vs-cli-options.h"
 #include "vs-error.h"
 #include "vs-format.h"
+#include "vs-segment.h"
 #include "vs-threshold.h"
 
 /* Every flag as typed; NULL when not given. Numbers are parsed by us, not by GOption, so that
@@ -40,7 +41,11 @@ typedef struct
   char     *pipeline;
   char     *streams;
   char     *plan;
+  char     *segment;
+  char     *start_at;
   char    **urls;
+  char     *rounds;
+  char     *rounds_seed;
   char    **thresholds;
   gboolean  capacity;
 } Flags;
@@ -69,7 +74,11 @@ flags_clear (Flags *flags)
   g_free (flags->pipeline);
   g_free (flags->streams);
   g_free (flags->plan);
+  g_free (flags->segment);
+  g_free (flags->start_at);
   g_strfreev (flags->urls);
+  g_free (flags->rounds);
+  g_free (flags->rounds_seed);
   g_strfreev (flags->thresholds);
 }
 
@@ -82,8 +91,12 @@ vs_cli_options_clear (VsCliOptions *options)
   g_clear_pointer (&options->save_plan, g_free);
   g_clear_pointer (&options->csv_dir, g_free);
   g_clear_pointer (&options->json_file, g_free);
+  g_clear_pointer (&options->hlog_file, g_free);
+  g_clear_pointer (&options->hgrm_dir, g_free);
   options->quiet = FALSE;
+  options->allow_commands = FALSE;
   options->version = FALSE;
+  options->start_at_us = 0;
 }
 
 static gboolean
@@ -475,13 +488,50 @@ apply_load (VsPlan  *plan,
     return FALSE;
   if (flags->mode != NULL &&
       !parse_choice ("--mode", flags->mode, (FromString) vs_mode_from_string,
-                     _("parallel, sequential or capacity"), &plan->mode, error))
+                     _("parallel, sequential, rounds or capacity"), &plan->mode, error))
     return FALSE;
   if (flags->tick != NULL && !parse_duration ("--tick", flags->tick, &plan->tick_us, error))
     return FALSE;
   if (flags->insecure)
     plan->insecure = TRUE;
 
+  return TRUE;
+}
+
+/* --rounds K chooses mode rounds; another --mode drops a plan file's rounds, which only that
+ * mode has. */
+static gboolean
+apply_rounds (VsPlan  *plan,
+              Flags   *flags,
+              GError **error)
+{
+  if (flags->rounds != NULL)
+    {
+      if (flags->mode != NULL && plan->mode != VS_MODE_ROUNDS)
+        return vs_error_set_field (error, "--rounds",
+                                   _("--rounds runs mode rounds, but --mode %s is given too; "
+                                     "keep one of them"), flags->mode);
+      if (!parse_uint ("--rounds", flags->rounds, &plan->rounds, error))
+        return FALSE;
+      plan->mode = VS_MODE_ROUNDS;
+    }
+  else if (flags->mode != NULL && plan->mode != VS_MODE_ROUNDS)
+    {
+      plan->rounds = 0;
+      plan->rounds_seed_set = FALSE;
+    }
+
+  if (flags->rounds_seed != NULL)
+    {
+      if (!parse_whole ("--rounds-seed", flags->rounds_seed, G_MAXUINT64, &plan->rounds_seed,
+                        error))
+        return FALSE;
+      if (plan->mode != VS_MODE_ROUNDS)
+        return vs_error_set_field (error, "--rounds-seed",
+                                   _("only mode rounds shuffles its trials; give --rounds K "
+                                     "too"));
+      plan->rounds_seed_set = TRUE;
+    }
   return TRUE;
 }
 
@@ -550,7 +600,11 @@ vs_cli_options_parse (VsCliOptions  *options,
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &flags.insecure,
       N_("Accept any TLS certificate"), NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
-      N_("parallel (all targets at once, default), sequential or capacity"), "MODE" },
+      N_("parallel (all targets at once, default), sequential, rounds or capacity"), "MODE" },
+    { "rounds", 0, 0, G_OPTION_ARG_STRING, &flags.rounds,
+      N_("Mode rounds: K rounds, each giving every target one trial, in shuffled order"), "K" },
+    { "rounds-seed", 0, 0, G_OPTION_ARG_STRING, &flags.rounds_seed,
+      N_("Seed of the rounds' order (default: a fresh one, printed and saved)"), "N" },
     { "arrival", 0, 0, G_OPTION_ARG_STRING, &flags.arrival,
       N_("Open model: uniform (default) or poisson"), "ARRIVAL" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &flags.seed,
@@ -569,8 +623,19 @@ vs_cli_options_parse (VsCliOptions  *options,
       N_("Write summary.csv and timeseries.csv into DIR"), "DIR" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &options->json_file,
       N_("Write the whole result as JSON"), "FILE" },
+    { "hlog", 0, 0, G_OPTION_ARG_FILENAME, &options->hlog_file,
+      N_("Write an HdrHistogram interval log (latency in µs, one line per interval and target)"),
+      "FILE" },
+    { "hgrm", 0, 0, G_OPTION_ARG_FILENAME, &options->hgrm_dir,
+      N_("Write each target's percentile distribution (as wrk2 -L prints it) into DIR"), "DIR" },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &flags.segment,
+      N_("Run segment I (from 0) of N equal shares of the load (join them with “versus merge”)"), "I/N" },
+    { "start-at", 0, 0, G_OPTION_ARG_STRING, &flags.start_at,
+      N_("Wait until this wall-clock time (RFC 3339 or epoch seconds), then start"), "TIME" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("No live progress"), NULL },
+    { "allow-commands", 0, 0, G_OPTION_ARG_NONE, &options->allow_commands,
+      N_("Let the plan start its servers (the commands of its server sections)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version"), NULL },
     { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags.thresholds,
@@ -645,10 +710,17 @@ vs_cli_options_parse (VsCliOptions  *options,
   if (!apply_targets (plan, &flags, error) || !apply_load (plan, &flags, error) ||
       !apply_slo (plan, &flags, error))
     return FALSE;
+  if (!apply_rounds (plan, &flags, error))
+    return FALSE;
 
   vs_cli_name_targets (plan);
 
   if (!validate (plan, &flags, error))
+    return FALSE;
+
+  if ((flags.segment != NULL && !vs_segment_apply (plan, flags.segment, error)) ||
+      (flags.start_at != NULL &&
+       !vs_segment_parse_start_at (flags.start_at, &options->start_at_us, error)))
     return FALSE;
 
   options->plan = g_steal_pointer (&plan);

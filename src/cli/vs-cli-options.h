@@ -15,7 +15,11 @@ typedef struct
   char     *save_plan;   /* --save-plan FILE */
   char     *csv_dir;     /* --csv DIR */
   char     *json_file;   /* --json FILE */
+  char     *hlog_file;   /* --hlog FILE: HdrHistogram interval log */
+  char     *hgrm_dir;    /* --hgrm DIR: a percentile distribution per target */
+  gint64    start_at_us; /* --start-at TIME: wall clock (µs since the epoch); 0: at once */
   gboolean  quiet;
+  gboolean  allow_commands; /* --allow-commands: the plan's servers may be started */
   gboolean  version;     /* --version: print it and stop; nothing else is set */
 } VsCliOptions;
 

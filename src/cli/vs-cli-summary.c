@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n.h>
 
 #include "vs-cli-summary.h"
 #include "vs-cli-table.h"
 #include "vs-format.h"
+#include "vs-rounds.h"
 #include "vs-slo.h"
 #include "vs-summary.h"
 
@@ -16,15 +18,53 @@ typedef struct
   VsResults  *results;
   guint       n;            /* targets */
   VsCliTable *table;
-  char      **cells;        /* scratch, label + targets + ratios */
+  char      **cells;        /* scratch, label + targets + ratios (+ intervals) */
+  guint       n_columns;
+  gboolean    rounds;       /* mode rounds with two targets or more: a 95 % CI column each */
 } Summary;
 
 static void
 flush_row (Summary *summary)
 {
   vs_cli_table_add_row (summary->table, (const char * const *) summary->cells);
-  for (guint c = 0; c < 2 * summary->n; c++)
+  for (guint c = 0; c < summary->n_columns; c++)
     g_clear_pointer (&summary->cells[c], g_free);
+}
+
+/* The compared figure read from @metric's trials, or NULL. */
+static const VsCompared *
+compared_of (const VsMetric *metric)
+{
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    if (g_strcmp0 (vs_rounds_get_compared (c)->metric, metric->id) == 0)
+      return vs_rounds_get_compared (c);
+  return NULL;
+}
+
+/* Mode rounds, a compared row: the 95 % interval of the ratio of the trials' medians (the
+ * ratio itself is in the verdict lines; the B/A column stays the whole-run ratio, as in the
+ * window's table); "–" where there is none. */
+static void
+add_verdict_cells (Summary        *summary,
+                   const VsMetric *metric)
+{
+  const VsCompared *compared = compared_of (metric);
+  guint n = summary->n;
+
+  for (guint i = 1; i < n; i++)
+    {
+      VsVerdict verdict;
+
+      if (compared == NULL)
+        summary->cells[2 * n - 1 + i] = g_strdup ("");
+      else if (vs_rounds_verdict (summary->results, i, compared, &verdict) &&
+               isfinite (verdict.ci_low))
+        summary->cells[2 * n - 1 + i] = vs_verdict_format_interval (verdict.ci_low,
+                                                                    verdict.ci_high,
+                                                                    VS_FORMAT_C);
+      else
+        summary->cells[2 * n - 1 + i] = g_strdup ("–");
+    }
 }
 
 /* One row of the summary table: every cell as vs-summary renders it, '.' decimals. */
@@ -42,6 +82,8 @@ add_metric_row (Summary        *summary,
     summary->cells[1 + i] = vs_summary_format_cell (summary->results, i, metric, VS_FORMAT_C);
   for (guint i = 1; i < n; i++)
     summary->cells[n + i] = vs_summary_format_ratio (summary->results, i, metric, VS_FORMAT_C);
+  if (summary->rounds)
+    add_verdict_cells (summary, metric);
   flush_row (summary);
 }
 
@@ -62,6 +104,8 @@ add_header (Summary *summary)
     }
   for (guint i = 1; i < n; i++)
     summary->cells[n + i] = g_strdup_printf ("%c/A", 'A' + i % 26);
+  for (guint i = 1; summary->rounds && i < n; i++)
+    summary->cells[2 * n - 1 + i] = g_strdup_printf (_("%c/A 95 %% CI"), 'A' + i % 26);
   flush_row (summary);
 }
 
@@ -111,6 +155,25 @@ append_notes (Summary *summary,
       if (note->kind != VS_NOTE_UNREACHABLE && note->kind != VS_NOTE_THRESHOLDS)
         append_wrapped (out, note->text, 90);
     }
+}
+
+/* Mode rounds: a verdict line per target after the first and compared figure the run has. */
+static void
+append_verdicts (Summary *summary,
+                 GString *out)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+
+  if (!summary->rounds)
+    return;
+
+  g_string_append_c (out, '\n');
+  append_wrapped (out, _("Over the rounds' trials: the ratio of the medians, its 95 % bootstrap "
+                         "confidence interval (the CI column; B/A is the whole run's ratio) and "
+                         "the Mann–Whitney U test."), 90);
+  lines = vs_rounds_verdict_lines (summary->results, VS_FORMAT_C);
+  for (guint i = 0; i < lines->len; i++)
+    append_wrapped (out, g_ptr_array_index (lines, i), 90);
 }
 
 /* One line per threshold and target, unwrapped, so that a script can grep them:
@@ -170,7 +233,17 @@ append_load (Summary *summary,
 
       g_string_append_printf (out, _(" after a %s warm-up"), warmup);
     }
-  if (summary->n > 1)
+  if (plan->mode == VS_MODE_ROUNDS)
+    {
+      g_autofree char *seed =
+        g_strdup_printf ("%" G_GUINT64_FORMAT, vs_results_get_rounds_seed (summary->results));
+
+      /* TRANSLATORS: "8 rounds, each target alone in an order shuffled per round (seed 42)" */
+      g_string_append_printf (out, _(", %u rounds, each target alone in an order shuffled per "
+                                     "round (seed %s)"), vs_results_get_n_rounds (summary->results),
+                              seed);
+    }
+  else if (summary->n > 1)
     g_string_append_printf (out, ", %s", plan->mode == VS_MODE_SEQUENTIAL
                                          ? _("one target after the other")
                                          : _("all targets at once"));
@@ -192,8 +265,10 @@ vs_cli_summary_render (VsResults *results)
   if (summary.n == 0)
     return g_strdup ("");
 
-  summary.table = vs_cli_table_new (2 * summary.n);
-  summary.cells = g_new0 (char *, 2 * summary.n + 1);
+  summary.rounds = vs_results_get_n_rounds (results) > 0 && summary.n > 1;
+  summary.n_columns = 2 * summary.n + (summary.rounds ? summary.n - 1 : 0);
+  summary.table = vs_cli_table_new (summary.n_columns);
+  summary.cells = g_new0 (char *, summary.n_columns + 1);
 
   add_header (&summary);
   rows = vs_summary_table_rows (results);
@@ -204,6 +279,7 @@ vs_cli_summary_render (VsResults *results)
   out = g_string_new (NULL);
   append_load (&summary, out);
   g_string_append (out, table_text);
+  append_verdicts (&summary, out);
   append_thresholds (&summary, out);
   append_notes (&summary, out);
 

@@ -9,7 +9,9 @@
  * run and still reports and writes what was measured; a second one ends the process at once.
  * SIGPIPE is ignored, so that `versus run … | head` still writes its files (the broken stdout
  * is said on stderr), and so is SIGXFSZ, so that a file size limit fails the write (the old
- * file is kept) instead of killing the process.
+ * file is kept) instead of killing the process. The servers the run started are stopped when it
+ * ends, also after the first signal; a second one stops whatever is still running of them
+ * (vs_server_emergency_stop_all()) before the process ends by that signal.
  */
 #include "config.h"
 
@@ -30,7 +32,10 @@
 #include "vs-cli-summary.h"
 #include "vs-error.h"
 #include "vs-export.h"
+#include "vs-hgrm.h"
+#include "vs-hlog.h"
 #include "vs-run.h"
+#include "vs-server.h"
 #include "vs-slo.h"
 #include "vs-summary.h"
 
@@ -66,6 +71,26 @@ on_finished (VsRun   *run,
 /* The first Ctrl+C or SIGTERM ends the run and still reports what was measured; both
  * handlers are then removed (GLib restores the default actions), so a second signal ends the
  * process at once. */
+/* The second signal: no server the run started outlives Versus. */
+static void
+on_second_signal (int sig)
+{
+  vs_server_emergency_stop_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* After the first signal's source is gone (GLib restores the default action when the
+ * dispatch that removed it returns, so not from inside it): a second signal ends the process
+ * at once, the servers stopped first. */
+static gboolean
+arm_second_signal (gpointer data)
+{
+  signal (SIGINT, on_second_signal);
+  signal (SIGTERM, on_second_signal);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 interrupt (Session    *session,
            const char *signal_name)
@@ -73,6 +98,7 @@ interrupt (Session    *session,
   session->interrupted = signal_name;
   g_clear_handle_id (&session->sigint_id, g_source_remove);
   g_clear_handle_id (&session->sigterm_id, g_source_remove);
+  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
   vs_run_stop (session->run);
 }
 
@@ -134,6 +160,8 @@ write_results (VsCliOptions *options,
 {
   g_autoptr(GError) csv_error = NULL;
   g_autoptr(GError) json_error = NULL;
+  g_autoptr(GError) hlog_error = NULL;
+  g_autoptr(GError) hgrm_error = NULL;
 
   /* every output asked for is written, whatever becomes of the others; each failure is said */
   if (options->csv_dir != NULL && !vs_export_csv_dir (results, options->csv_dir, &csv_error))
@@ -141,8 +169,128 @@ write_results (VsCliOptions *options,
   if (options->json_file != NULL &&
       !vs_export_json_file (results, options->json_file, &json_error))
     g_printerr ("versus: --json: %s\n", json_error->message);
+  if (options->hlog_file != NULL &&
+      !vs_hlog_write_file (results, options->hlog_file, &hlog_error))
+    g_printerr ("versus: --hlog: %s\n", hlog_error->message);
+  if (options->hgrm_dir != NULL && !vs_hgrm_write_dir (results, options->hgrm_dir, &hgrm_error))
+    g_printerr ("versus: --hgrm: %s\n", hgrm_error->message);
 
-  return csv_error != NULL || json_error != NULL ? EXIT_UNREACHABLE : 0;
+  return csv_error != NULL || json_error != NULL || hlog_error != NULL || hgrm_error != NULL
+           ? EXIT_UNREACHABLE : 0;
+}
+
+typedef struct
+{
+  GMainLoop  *loop;
+  const char *interrupted;
+} Wait;
+
+static gboolean
+on_wait_over (gpointer data)
+{
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_wait_sigint (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGINT";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;  /* removed by wait_until() */
+}
+
+static gboolean
+on_wait_sigterm (gpointer data)
+{
+  ((Wait *) data)->interrupted = "SIGTERM";
+  g_main_loop_quit (((Wait *) data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --start-at: waits on the wall clock until start_at_us (looking again at least every second, so
+ * that a clock set meanwhile is followed); FALSE when Ctrl+C or SIGTERM came first. */
+static gboolean
+wait_until (gint64 start_at_us)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL };
+  guint sigint_id, sigterm_id;
+  gint64 left = start_at_us - g_get_real_time ();
+
+  if (left < -G_USEC_PER_SEC)
+    g_printerr ("versus: --start-at: %s\n",
+                _("the time passed before Versus was ready; starting now, late"));
+
+  sigint_id = g_unix_signal_add (SIGINT, on_wait_sigint, &wait);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_wait_sigterm, &wait);
+  while (wait.interrupted == NULL && (left = start_at_us - g_get_real_time ()) >= 1000)
+    {
+      g_autoptr(GSource) timeout = g_timeout_source_new ((guint) MIN (left / 1000, 1000));
+
+      g_source_set_callback (timeout, on_wait_over, &wait, NULL);
+      g_source_attach (timeout, NULL);
+      g_main_loop_run (loop);
+      g_source_destroy (timeout);  /* when a signal came first */
+    }
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (wait.interrupted != NULL)
+    {
+      g_printerr ("versus: %s (%s)\n", _("interrupted while waiting for --start-at; nothing was "
+                                          "run"), wait.interrupted);
+      return FALSE;
+    }
+  if (left > 0)
+    g_usleep ((gulong) left);
+  return TRUE;
+}
+
+/* Nothing of a plan with commands runs before a person has agreed to exactly these. */
+static gboolean
+check_consent (VsCliOptions *options)
+{
+  g_autoptr(GPtrArray) commands = NULL;
+
+  if (options->allow_commands || !vs_plan_has_commands (options->plan))
+    return TRUE;
+
+  commands = vs_plan_list_commands (options->plan);
+  g_printerr ("versus: %s\n",
+              ngettext ("the plan starts a server with this command; run it again with "
+                        "--allow-commands to agree:",
+                        "the plan starts servers with these commands; run it again with "
+                        "--allow-commands to agree:", commands->len));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      g_autofree char *text = vs_plan_command_describe (g_ptr_array_index (commands, i));
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint l = 0; lines[l] != NULL; l++)
+        g_printerr ("  %s\n", lines[l]);
+    }
+  return FALSE;
+}
+
+/* Each failed server with its log's last lines; TRUE when there was one. */
+static gboolean
+print_server_failures (VsResults *results)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  gboolean any = FALSE;
+
+  for (guint t = 0; servers != NULL && t < vs_server_set_get_n_targets (servers); t++)
+    {
+      g_autofree char *failure = vs_server_set_dup_failure (servers, t);
+
+      if (failure == NULL)
+        continue;
+      g_printerr ("versus: %s: %s\n", vs_results_get_target (results, t)->target->name,
+                  failure);
+      any = TRUE;
+    }
+  return any;
 }
 
 static int
@@ -156,13 +304,25 @@ run_plan (VsCliOptions *options)
   Session session = { loop, run, NULL, 0, 0, NULL };
   VsResults *results;
   gboolean printed;
+  gboolean servers_failed;
   int status;
+
+  if (!check_consent (options))
+    return EXIT_INVALID;
 
   if (!options->quiet && isatty (STDERR_FILENO))
     session.progress = vs_cli_progress_new (run, stderr);
 
   g_signal_connect (run, "tick", G_CALLBACK (on_tick), &session);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &session);
+  /* check_consent() let it come this far */
+  vs_run_set_allow_commands (run, TRUE);
+
+  if (options->start_at_us != 0 && !wait_until (options->start_at_us))
+    {
+      g_clear_pointer (&session.progress, vs_cli_progress_free);
+      return EXIT_UNREACHABLE;
+    }
 
   if (!vs_run_start (run, &error))
     {
@@ -197,9 +357,11 @@ run_plan (VsCliOptions *options)
   unreachable = vs_cli_summary_unreachable (results);
   for (guint i = 0; i < unreachable->len; i++)
     g_printerr ("versus: %s\n", (const char *) g_ptr_array_index (unreachable, i));
+  servers_failed = print_server_failures (results);
 
   status = write_results (options, results);
-  if (status == 0 && (unreachable->len > 0 || vs_run_get_error (run) != NULL || !printed))
+  if (status == 0 && (unreachable->len > 0 || servers_failed || vs_run_get_error (run) != NULL ||
+                      !printed))
     status = EXIT_UNREACHABLE;
   if (status == 0 && vs_slo_any_failed (results))
     status = EXIT_THRESHOLD;

@@ -20,6 +20,8 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-result-data.h"
+#include "vs-rounds.h"
 #include "vs-summary.h"
 
 typedef enum
@@ -28,6 +30,7 @@ typedef enum
   FIELD_STRING,
   FIELD_UINT,
   FIELD_DECIMAL,  /* printed with 3 decimals */
+  FIELD_PRECISE,  /* printed with 4 significant digits: ratios and p-values */
 } FieldKind;
 
 typedef struct
@@ -41,8 +44,28 @@ typedef struct
 static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-  "generator_busy_pct", "planned_rps", "planned_connections",
+  "generator_busy_pct", "server_cpu_pct", "server_memory_bytes", "round", "planned_rps",
+  "planned_connections",
 };
+
+/* summary.csv's columns after the metrics': the trial's round (empty on the whole-run rows),
+ * then per compared figure (vs-rounds.h) its ratio to the first target with the interval and p
+ * (whole-run rows of mode rounds only) */
+static const char * const summary_round_columns[] = { "round" };
+static const char * const summary_verdict_suffixes[] = {
+  "_ratio", "_ratio_ci_low", "_ratio_ci_high", "_p_value",
+};
+
+#define PRECISE_FORMAT "%.4g"
+
+/* @value as the CSV prints it, so that both files carry the same figure. */
+static double
+precise (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT, value), NULL);
+}
 
 /* percentiles listed in the JSON result */
 static const double json_percentiles[] = { 50, 75, 90, 95, 99, 99.9, 99.99, 100 };
@@ -70,6 +93,15 @@ add_decimal (GArray *row,
              double  value)
 {
   Field field = { FIELD_DECIMAL, NULL, 0, value };
+
+  g_array_append_val (row, field);
+}
+
+static void
+add_precise (GArray *row,
+             double  value)
+{
+  Field field = { isfinite (value) ? FIELD_PRECISE : FIELD_EMPTY, NULL, 0, value };
 
   g_array_append_val (row, field);
 }
@@ -110,12 +142,25 @@ summary_columns (guint *n_columns)
 
   if (g_once_init_enter (&columns))
     {
-      const char **ids = g_new0 (const char *, vs_summary_get_n_metrics () + 1);
+      guint n_verdict = vs_rounds_get_n_compared () * G_N_ELEMENTS (summary_verdict_suffixes);
+      const char **ids = g_new0 (const char *, vs_summary_get_n_metrics () +
+                                               G_N_ELEMENTS (summary_round_columns) +
+                                               n_verdict + 1);
       guint k = 0;
 
       for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
         if (vs_summary_get_metric (i)->flags & VS_METRIC_FILE)
           ids[k++] = vs_summary_get_metric (i)->id;
+      for (guint i = 0; i < G_N_ELEMENTS (summary_round_columns); i++)
+        ids[k++] = summary_round_columns[i];
+      for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+        for (guint i = 0; i < G_N_ELEMENTS (summary_verdict_suffixes); i++)
+          {
+            g_autofree char *id = g_strconcat (vs_rounds_get_compared (c)->id,
+                                               summary_verdict_suffixes[i], NULL);
+
+            ids[k++] = g_intern_string (id);
+          }
       n = k;
       g_once_init_leave (&columns, ids);
     }
@@ -123,13 +168,36 @@ summary_columns (guint *n_columns)
   return columns;
 }
 
+/* The verdict columns of @index's whole-run row: empty for the first target, outside mode
+ * rounds, and where the figure could not be computed. */
+static void
+add_verdict_fields (GArray    *row,
+                    VsResults *results,
+                    guint      index)
+{
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    {
+      VsVerdict verdict;
+
+      if (!vs_rounds_verdict (results, index, vs_rounds_get_compared (c), &verdict))
+        verdict = (VsVerdict) { .ratio = NAN, .ci_low = NAN, .ci_high = NAN, .p_value = NAN };
+      add_precise (row, verdict.ratio);
+      add_precise (row, verdict.ci_low);
+      add_precise (row, verdict.ci_high);
+      add_precise (row, verdict.p_value);
+    }
+}
+
 /* One field per file metric, as the summary table says: its getter decides what is measured,
- * and nothing not measured becomes a zero. */
+ * and nothing not measured becomes a zero. @round 0: the whole run (with its verdicts);
+ * 1 … K: that round's trial alone. */
 static GArray *
-summary_row (VsResults *results,
-             guint      index)
+summary_row (VsResults *whole,
+             guint      index,
+             guint      round)
 {
   GArray *row = row_new ();
+  VsResults *results = round > 0 ? vs_results_get_round (whole, round) : whole;
 
   for (guint i = 0; i < vs_summary_get_n_metrics (); i++)
     {
@@ -143,13 +211,24 @@ summary_row (VsResults *results,
         add_empty (row);
       else if (metric->unit == VS_METRIC_TEXT)
         add_string (row, value.text);
-      else if (metric->unit == VS_METRIC_COUNT)
+      else if (metric->unit == VS_METRIC_COUNT || metric->unit == VS_METRIC_BYTES)
         add_uint (row, (guint64) value.number);
       else if (metric->unit == VS_METRIC_LATENCY)
         add_decimal (row, value.number / 1000.0);  /* the files write ms */
       else
         add_decimal (row, value.number);
     }
+
+  if (round > 0)
+    add_uint (row, round);
+  else
+    add_empty (row);
+  if (round == 0)
+    add_verdict_fields (row, whole, index);
+  else
+    for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+      for (guint i = 0; i < G_N_ELEMENTS (summary_verdict_suffixes); i++)
+        add_empty (row);
 
   return row;
 }
@@ -186,6 +265,20 @@ timeseries_row (VsPlan               *plan,
       add_ms (row, interval->max_us);
     }
   add_decimal (row, 100.0 * interval->generator_busy);
+  if (interval->server_sampled)
+    {
+      add_decimal (row, interval->server_cpu_percent);
+      add_uint (row, interval->server_memory_bytes);
+    }
+  else
+    {
+      add_empty (row);
+      add_empty (row);
+    }
+  if (interval->round > 0)
+    add_uint (row, interval->round);
+  else
+    add_empty (row);
   if (open)
     add_decimal (row, planned), add_empty (row);
   else
@@ -253,6 +346,10 @@ append_csv_line (GString            *csv,
           g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.3f",
                                                  g_array_index (row, Field, i).decimal));
           break;
+        case FIELD_PRECISE:
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT,
+                                                 g_array_index (row, Field, i).decimal));
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -271,10 +368,21 @@ summary_csv (VsResults *results)
   append_csv_line (csv, columns, n_columns, NULL);
   for (guint i = 0; i < n_targets; i++)
     {
-      g_autoptr(GArray) row = summary_row (results, i);
+      g_autoptr(GArray) row = summary_row (results, i, 0);
 
       append_csv_line (csv, columns, n_columns, row);
     }
+  /* mode rounds: then each trial, round by round, the targets in plan order */
+  for (guint r = 1; r <= vs_results_get_n_rounds (results); r++)
+    for (guint i = 0; i < n_targets; i++)
+      {
+        g_autoptr(GArray) row = NULL;
+
+        if (!vs_results_get_target (vs_results_get_round (results, r), i)->started)
+          continue;  /* a stopped run never got to it */
+        row = summary_row (results, i, r);
+        append_csv_line (csv, columns, n_columns, row);
+      }
 
   return csv;
 }
@@ -330,6 +438,9 @@ add_json_members (JsonBuilder        *builder,
         case FIELD_DECIMAL:
           json_builder_add_double_value (builder, round (field->decimal * 1000.0) / 1000.0);
           break;
+        case FIELD_PRECISE:
+          json_builder_add_double_value (builder, precise (field->decimal));
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -347,6 +458,186 @@ add_histogram_bucket (gint64   value_us,
   json_builder_add_int_value (builder, value_us);
   json_builder_add_int_value (builder, (gint64) MIN (count, (guint64) G_MAXINT64));
   json_builder_end_array (builder);
+}
+
+/* What `versus merge` needs beside the figures (vs-result-data.h): an interval's exact counters,
+ * latency histogram and figures the histogram does not carry. */
+static void
+add_json_interval_data (JsonBuilder          *builder,
+                        const VsTargetResult *target,
+                        guint                 index)
+{
+  const VsInterval *interval = &g_array_index (target->intervals, VsInterval, index);
+  GBytes *latency = g_ptr_array_index (target->interval_latency, index);
+  g_autofree char *hdr = g_base64_encode (g_bytes_get_data (latency, NULL),
+                                          g_bytes_get_size (latency));
+
+  json_builder_set_member_name (builder, "draining");
+  json_builder_add_boolean_value (builder, interval->draining);
+  json_builder_set_member_name (builder, "generator_busy");
+  json_builder_add_double_value (builder, interval->generator_busy);
+  json_builder_set_member_name (builder, "latency_min_us");
+  json_builder_add_int_value (builder, interval->min_us);
+  json_builder_set_member_name (builder, "latency_mean_us");
+  json_builder_add_double_value (builder, interval->mean_us);
+  json_builder_set_member_name (builder, "latency_max_us");
+  json_builder_add_int_value (builder, interval->max_us);
+  json_builder_set_member_name (builder, "latency_hdr");
+  json_builder_add_string_value (builder, hdr);
+  json_builder_set_member_name (builder, "counters");
+  vs_result_data_add_counters (builder, &interval->counters);
+}
+
+/* The whole measured phase as data: every counter and every histogram, whole. */
+static void
+add_json_target_data (JsonBuilder          *builder,
+                      const VsTargetResult *target)
+{
+  json_builder_set_member_name (builder, "load_started_us");
+  json_builder_add_int_value (builder, target->started_wall_us);
+  json_builder_set_member_name (builder, "measured_s");
+  json_builder_add_double_value (builder, target->measured_s);
+  json_builder_set_member_name (builder, "generator_busy_max");
+  json_builder_add_double_value (builder, target->generator_busy_max);
+  json_builder_set_member_name (builder, "stats");
+  vs_result_data_add_stats (builder, target->total);
+}
+
+static void
+add_json_text (JsonBuilder *builder,
+               const char  *key,
+               const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* "server": the target's managed or attached server (null without one): how it ran, and why
+ * it failed, with its log's last lines. */
+static void
+add_json_server (JsonBuilder *builder,
+                 VsResults   *results,
+                 guint        index)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  g_autofree char *failure = NULL;
+  g_autofree char *stop_note = NULL;
+
+  json_builder_set_member_name (builder, "server");
+  if (servers == NULL || !vs_server_set_has_server (servers, index))
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  failure = vs_server_set_dup_failure (servers, index);
+  stop_note = vs_server_set_dup_stop_note (servers, index);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "managed");
+  json_builder_add_boolean_value (builder, vs_server_set_is_managed (servers, index));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, vs_server_set_get_pid (servers, index));
+  add_json_text (builder, "cpus", vs_server_set_get_cpus (servers, index));
+  add_json_text (builder, "failure", failure);
+  add_json_text (builder, "stop_note", stop_note);
+  json_builder_end_object (builder);
+}
+
+static const char *
+target_name (VsResults *results,
+             guint      index)
+{
+  const char *name = vs_results_get_target (results, index)->target->name;
+
+  return name != NULL ? name : "";
+}
+
+/* @value with 4 significant digits (ratios, p) or, @decimals, 3 decimals (figures), as the
+ * CSV writes them; null when not finite. */
+static void
+add_json_number (JsonBuilder *builder,
+                 const char  *name,
+                 double       value,
+                 gboolean     decimals)
+{
+  json_builder_set_member_name (builder, name);
+  if (!isfinite (value))
+    json_builder_add_null_value (builder);
+  else if (decimals)
+    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+  else
+    json_builder_add_double_value (builder, precise (value));
+}
+
+/* Mode rounds, each target after the first: per compared figure the verdict against the first
+ * target, its numbers and its sentence. */
+static void
+add_json_verdicts (JsonBuilder *builder,
+                   VsResults   *results,
+                   guint        index)
+{
+  static const char * const kinds[] = {
+    [VS_VERDICT_NOT_COMPUTED] = "not_computed", [VS_VERDICT_NO_DIFFERENCE] = "no_difference",
+    [VS_VERDICT_BETTER] = "better", [VS_VERDICT_WORSE] = "worse",
+  };
+
+  if (vs_results_get_n_rounds (results) == 0 || index == 0)
+    return;
+
+  json_builder_set_member_name (builder, "verdicts");
+  json_builder_begin_object (builder);
+  for (guint c = 0; c < vs_rounds_get_n_compared (); c++)
+    {
+      const VsCompared *compared = vs_rounds_get_compared (c);
+      g_autofree char *text = NULL;
+      VsVerdict v;
+      double scale;
+
+      if (!vs_rounds_has_figure (compared) || !vs_rounds_verdict (results, index, compared, &v))
+        continue;
+      text = vs_rounds_verdict_text (results, index, compared, &v, VS_FORMAT_C);
+      scale = vs_rounds_is_latency (compared) ? 1e-3 : 1.0;  /* the files write ms */
+
+      json_builder_set_member_name (builder, compared->id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "against");
+      json_builder_add_string_value (builder, target_name (results, 0));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, kinds[v.kind]);
+      add_json_number (builder, "median", v.median_other * scale, TRUE);
+      add_json_number (builder, "median_against", v.median_baseline * scale, TRUE);
+      add_json_number (builder, "ratio", v.ratio, FALSE);
+      add_json_number (builder, "ratio_ci_low", v.ci_low, FALSE);
+      add_json_number (builder, "ratio_ci_high", v.ci_high, FALSE);
+      add_json_number (builder, "p_value", v.p_value, FALSE);
+      json_builder_set_member_name (builder, "p_exact");
+      json_builder_add_boolean_value (builder, v.p_exact);
+      json_builder_set_member_name (builder, "n");
+      json_builder_add_int_value (builder, v.n_other);
+      json_builder_set_member_name (builder, "n_against");
+      json_builder_add_int_value (builder, v.n_baseline);
+      json_builder_set_member_name (builder, "not_measured");
+      json_builder_add_int_value (builder, v.skipped_other);
+      json_builder_set_member_name (builder, "not_measured_against");
+      json_builder_add_int_value (builder, v.skipped_baseline);
+      json_builder_set_member_name (builder, "resamples");
+      json_builder_add_int_value (builder, v.resamples);
+      json_builder_set_member_name (builder, "bootstrap_seed");
+      if (v.seed <= G_MAXINT64)
+        json_builder_add_int_value (builder, (gint64) v.seed);
+      else
+        {
+          g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, v.seed);
+
+          json_builder_add_string_value (builder, seed);
+        }
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
 }
 
 /* "thresholds": [{"threshold": "p99 < 50ms", "outcome": "pass", "value": 42.1, "unit": "ms",
@@ -399,7 +690,7 @@ add_json_target (JsonBuilder *builder,
 {
   const VsTargetResult *target = vs_results_get_target (results, index);
   const VsHistogram *latency = target->total->latency;
-  g_autoptr(GArray) summary = summary_row (results, index);
+  g_autoptr(GArray) summary = summary_row (results, index, 0);
   guint n_columns;
 
   json_builder_begin_object (builder);
@@ -444,9 +735,13 @@ add_json_target (JsonBuilder *builder,
       json_builder_begin_object (builder);
       /* column 0 is the target's name, which the enclosing object already carries */
       add_json_members (builder, timeseries_columns, 1, row);
+      add_json_interval_data (builder, target, j);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  add_json_target_data (builder, target);
+  add_json_verdicts (builder, results, index);
 
   json_builder_set_member_name (builder, "first_error");
   if (target->first_error != NULL)
@@ -454,6 +749,7 @@ add_json_target (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 
+  add_json_server (builder, results, index);
   json_builder_end_object (builder);
 }
 
@@ -468,7 +764,8 @@ add_json_notes (JsonBuilder *builder,
     [VS_NOTE_GENERATOR] = "generator", [VS_NOTE_OPEN_MODEL] = "open_model",
     [VS_NOTE_SATURATED] = "saturated", [VS_NOTE_PROTOCOL] = "protocol",
     [VS_NOTE_UNREACHABLE] = "unreachable", [VS_NOTE_FIRST_ERROR] = "first_error",
-    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_THRESHOLDS] = "thresholds",
+    [VS_NOTE_UNSENT] = "unsent", [VS_NOTE_LATE] = "late", [VS_NOTE_SERVER] = "server",
+    [VS_NOTE_ANSWERS] = "answers", [VS_NOTE_THRESHOLDS] = "thresholds",
     [VS_NOTE_STOPPED] = "stopped",
   };
 
@@ -510,6 +807,83 @@ add_json_notes (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* Mode rounds: the seed, the order of the trials, and each trial's summary (the keys of
+ * summary.csv, as on its trial rows). Nothing in the other modes. */
+static void
+add_json_rounds (JsonBuilder *builder,
+                 VsResults   *results)
+{
+  guint n_rounds = vs_results_get_n_rounds (results);
+  guint n_targets = vs_results_get_n_targets (results);
+  guint n_columns;
+  const char **columns = summary_columns (&n_columns);
+
+  if (n_rounds == 0)
+    return;
+
+  json_builder_set_member_name (builder, "rounds");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, n_rounds);
+  json_builder_set_member_name (builder, "seed");
+  if (vs_results_get_rounds_seed (results) <= G_MAXINT64)
+    json_builder_add_int_value (builder, (gint64) vs_results_get_rounds_seed (results));
+  else
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                               vs_results_get_rounds_seed (results));
+
+      json_builder_add_string_value (builder, seed);
+    }
+
+  json_builder_set_member_name (builder, "order");
+  json_builder_begin_array (builder);
+  for (guint r = 1; r <= n_rounds; r++)
+    {
+      const guint *order = vs_results_get_round_order (results, r);
+
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < n_targets; k++)
+        json_builder_add_string_value (builder, target_name (results, order[k]));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "trials");
+  json_builder_begin_array (builder);
+  for (guint r = 1; r <= n_rounds; r++)
+    {
+      VsResults *trials = vs_results_get_round (results, r);
+      const guint *order = vs_results_get_round_order (results, r);
+
+      for (guint k = 0; k < n_targets; k++)
+        {
+          const VsTargetResult *trial = vs_results_get_target (trials, order[k]);
+          g_autoptr(GArray) row = NULL;
+
+          if (!trial->started)
+            continue;  /* a stopped run never got to it */
+          row = summary_row (results, order[k], r);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "round");
+          json_builder_add_int_value (builder, r);
+          json_builder_set_member_name (builder, "position");
+          json_builder_add_int_value (builder, k + 1);
+          json_builder_set_member_name (builder, "target");
+          json_builder_add_string_value (builder, target_name (results, order[k]));
+          json_builder_set_member_name (builder, "complete");
+          json_builder_add_boolean_value (builder, trial->finished && !trial->stopped);
+          json_builder_set_member_name (builder, "summary");
+          json_builder_begin_object (builder);
+          add_json_members (builder, columns, 0, row);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 static char *
 result_json (VsResults  *results,
              GError    **error)
@@ -545,6 +919,17 @@ result_json (VsResults  *results,
   json_builder_add_string_value (builder, vs_results_get_engine (results));
   json_builder_set_member_name (builder, "plan");
   json_builder_add_value (builder, json_parser_steal_root (parser));
+  if (vs_results_get_plan (results)->segment_count > 1)
+    {
+      /* --segment: the plan above is the whole one; this result is its share (vs-segment.h) */
+      json_builder_set_member_name (builder, "segment");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_index);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, vs_results_get_plan (results)->segment_count);
+      json_builder_end_object (builder);
+    }
 
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_array (builder);
@@ -552,6 +937,7 @@ result_json (VsResults  *results,
     add_json_target (builder, results, i);
   json_builder_end_array (builder);
 
+  add_json_rounds (builder, results);
   add_json_notes (builder, results);
   json_builder_end_object (builder);
 
@@ -764,7 +1150,7 @@ capacity_summary_csv (VsCapacity *capacity)
 
       if (step == NULL)
         continue;
-      row = summary_row (step->results, 0);
+      row = summary_row (step->results, 0, 0);
       append_csv_line (csv, columns, n_columns, row);
     }
   return csv;
@@ -786,7 +1172,7 @@ capacity_steps_csv (VsCapacity *capacity)
     {
       const VsCapacityStep *step = g_ptr_array_index (steps, i);
       g_autoptr(GArray) row = row_new ();
-      g_autoptr(GArray) figures = summary_row (step->results, 0);
+      g_autoptr(GArray) figures = summary_row (step->results, 0, 0);
 
       add_uint (row, step->step);
       add_string (row, step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect");

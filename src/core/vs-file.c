@@ -183,3 +183,88 @@ failed:
   g_unlink (tmp);
   return set_error (error, path, g_strerror (saved_errno));
 }
+
+char *
+vs_file_read (const char  *path,
+              gsize        max_bytes,
+              const char  *what,
+              gsize       *length,
+              GError     **error)
+{
+  g_autofree char *contents = NULL;
+  /* 1024 KiB as the plan's limit has always been written; large limits in MiB */
+  g_autofree char *limit = max_bytes >= 16 * 1024 * 1024 && max_bytes % (1024 * 1024) == 0
+                             ? g_strdup_printf (_("%" G_GSIZE_FORMAT " MiB"), max_bytes >> 20)
+                             : g_strdup_printf (_("%" G_GSIZE_FORMAT " KiB"), max_bytes >> 10);
+  struct stat st;
+  gsize filled = 0, capacity;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && length != NULL, NULL);
+
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot open “%s”: %s"), path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is not a regular file"), path);
+      close (fd);
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_bytes)
+    {
+      /* TRANSLATORS: the path, the size limit ("1024 KiB"), what the file is ("a plan") */
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is larger than %s, the limit for %s"),
+                   path, limit, what);
+      close (fd);
+      return NULL;
+    }
+
+  /* read to one byte past the limit: a file that grew since fstat is still caught */
+  capacity = (gsize) st.st_size + 1;
+  contents = g_malloc (capacity + 1);
+  while (filled <= max_bytes)
+    {
+      gssize n;
+
+      if (filled == capacity)
+        {
+          capacity = MIN (capacity * 2, max_bytes + 1);
+          contents = g_realloc (contents, capacity + 1);
+        }
+      n = read (fd, contents + filled, capacity - filled);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot read “%s”: %s"), path,
+                       g_strerror (saved_errno));
+          close (fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      filled += n;
+    }
+  close (fd);
+
+  if (filled > max_bytes)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is larger than %s, the limit for %s"),
+                   path, limit, what);
+      return NULL;
+    }
+
+  contents[filled] = '\0';
+  *length = filled;
+  return g_steal_pointer (&contents);
+}

@@ -35,4 +35,34 @@ struct _VsHistogram
   guint64     counts[VS_HISTOGRAM_COUNTS_LEN];
 };
 
+/* The slot of a value in [0, VS_HISTOGRAM_HIGHEST_US]. */
+static inline guint
+_vs_histogram_counts_index (gint64 value)
+{
+  guint64 v = (guint64) value;
+  /* bit length of v, at least 11 so that values below 2048 land in bucket 0 */
+  int pow2ceiling = 64 - __builtin_clzll (v | VS_HISTOGRAM_SUB_MASK);
+  int bucket = pow2ceiling - (VS_HISTOGRAM_SUB_HALF_MAG + 1);
+  guint64 sub_bucket = v >> bucket;
+
+  return ((guint) (bucket + 1) << VS_HISTOGRAM_SUB_HALF_MAG) + (guint) sub_bucket -
+         VS_HISTOGRAM_SUB_HALF;
+}
+
+/* The highest value slot @index holds. */
+static inline gint64
+_vs_histogram_highest_equivalent (guint index)
+{
+  int bucket = (int) (index >> VS_HISTOGRAM_SUB_HALF_MAG) - 1;
+  guint64 sub_bucket = (index & (VS_HISTOGRAM_SUB_HALF - 1)) + VS_HISTOGRAM_SUB_HALF;
+
+  if (bucket < 0)
+    {
+      sub_bucket -= VS_HISTOGRAM_SUB_HALF;
+      bucket = 0;
+    }
+
+  return (gint64) (((sub_bucket + 1) << bucket) - 1);
+}
+
 G_END_DECLS

@@ -10,35 +10,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static inline guint
-counts_index (gint64 value)
-{
-  guint64 v = (guint64) value;
-  /* bit length of v, at least 11 so that values below 2048 land in bucket 0 */
-  int pow2ceiling = 64 - __builtin_clzll (v | VS_HISTOGRAM_SUB_MASK);
-  int bucket = pow2ceiling - (VS_HISTOGRAM_SUB_HALF_MAG + 1);
-  guint64 sub_bucket = v >> bucket;
-
-  return ((guint) (bucket + 1) << VS_HISTOGRAM_SUB_HALF_MAG) + (guint) sub_bucket -
-         VS_HISTOGRAM_SUB_HALF;
-}
-
-/* The highest value slot @index holds. */
-static inline gint64
-highest_equivalent (guint index)
-{
-  int bucket = (int) (index >> VS_HISTOGRAM_SUB_HALF_MAG) - 1;
-  guint64 sub_bucket = (index & (VS_HISTOGRAM_SUB_HALF - 1)) + VS_HISTOGRAM_SUB_HALF;
-
-  if (bucket < 0)
-    {
-      sub_bucket -= VS_HISTOGRAM_SUB_HALF;
-      bucket = 0;
-    }
-
-  return (gint64) (((sub_bucket + 1) << bucket) - 1);
-}
-
 /* The slots a non-empty histogram can have counts in: those of min to max. Reset and merge
  * touch only these, so the pages of slots never recorded into stay untouched (and, as they
  * came from calloc, never become resident): a histogram takes the memory of the latencies it
@@ -48,8 +19,8 @@ used_range (const VsHistogram *self,
             guint             *first,
             guint             *last)
 {
-  *first = counts_index (MIN (self->min, VS_HISTOGRAM_HIGHEST_US));
-  *last = counts_index (MIN (self->max, VS_HISTOGRAM_HIGHEST_US));
+  *first = _vs_histogram_counts_index (MIN (self->min, VS_HISTOGRAM_HIGHEST_US));
+  *last = _vs_histogram_counts_index (MIN (self->max, VS_HISTOGRAM_HIGHEST_US));
 }
 
 /* Mapped on its own rather than from malloc: a mapping's pages are zero and not resident until
@@ -118,7 +89,7 @@ record (VsHistogram *self,
   if (G_UNLIKELY (value_us < 0))
     value_us = 0;
 
-  self->counts[counts_index (MIN (value_us, VS_HISTOGRAM_HIGHEST_US))] += count;
+  self->counts[_vs_histogram_counts_index (MIN (value_us, VS_HISTOGRAM_HIGHEST_US))] += count;
   self->total += count;
 
   if (value_us < self->min)
@@ -252,7 +223,7 @@ vs_histogram_percentile (const VsHistogram *self,
     {
       running += self->counts[i];
       if (running >= count_at)
-        return CLAMP (highest_equivalent (i), self->min, self->max);
+        return CLAMP (_vs_histogram_highest_equivalent (i), self->min, self->max);
     }
 
   g_assert_not_reached ();
@@ -276,6 +247,6 @@ vs_histogram_foreach (const VsHistogram *self,
   for (guint i = first; i <= last; i++)
     {
       if (self->counts[i] != 0)
-        func (MIN (highest_equivalent (i), self->max), self->counts[i], user_data);
+        func (MIN (_vs_histogram_highest_equivalent (i), self->max), self->counts[i], user_data);
     }
 }

@@ -351,6 +351,32 @@ check_engine (VsPlan    *self,
                    "cannot pipeline; use pipeline 1"), first_https);
 }
 
+/* Rounds: a count from 1 in rounds mode, none in the others (a count that would be ignored
+ * is a mistake, not a default). */
+static void
+check_rounds (VsPlan    *self,
+              GPtrArray *problems)
+{
+  if (self->mode == VS_MODE_ROUNDS && (self->rounds == 0 || self->rounds > MAX_ROUNDS))
+    {
+      if (self->rounds == 0)
+        add_problem (problems, "rounds",
+                     _("mode rounds needs a number of rounds; give 1 to %u (5 or more for a "
+                       "verdict)"), MAX_ROUNDS);
+      else
+        add_problem (problems, "rounds", _("%u is out of range; use 1 to %u"), self->rounds,
+                     MAX_ROUNDS);
+    }
+  else if (self->mode != VS_MODE_ROUNDS && self->rounds != 0)
+    add_problem (problems, "rounds",
+                 _("only mode rounds has rounds; set \"mode\": \"rounds\" or leave rounds "
+                   "out"));
+  if (self->mode != VS_MODE_ROUNDS && self->rounds_seed_set)
+    add_problem (problems, "rounds_seed",
+                 _("only mode rounds shuffles its trials; set \"mode\": \"rounds\" or "
+                   "leave rounds_seed out"));
+}
+
 GPtrArray *
 vs_plan_check (VsPlan *self)
 {
@@ -437,11 +463,13 @@ vs_plan_check (VsPlan *self)
 
   if (vs_mode_to_string (self->mode) == NULL)
     add_problem (problems, "mode", _("unknown mode %d"), self->mode);
+  check_rounds (self, problems);
   if (vs_engine_kind_to_string (self->engine) == NULL)
     add_problem (problems, "engine", _("unknown engine %d"), self->engine);
   if (self->tick_us < MIN_TICK_US || self->tick_us > MAX_TICK_US)
     add_problem (problems, "tick", _("must be between 50ms and 60s"));
   check_engine (self, first_https, problems);
+  _vs_plan_check_backends (self, problems);
   _vs_plan_check_slo (self, problems);
 
   return problems;

@@ -12,7 +12,19 @@
  *         "headers": {"Accept": "application/json"},   or ["Accept: application/json"]
  *         "body": "…",                       inline request body, or
  *         "body_file": "payload.json",       a file, relative to the plan file's folder
- *         "expect_status": "2xx"             default "2xx,3xx"; "200", "200-204,404" …
+ *         "expect_status": "2xx",            default "2xx,3xx"; "200", "200-204,404" …
+ *         "server": {                        a backend Versus starts, watches and stops itself
+ *           "command": ["node", "server.js", "8081"],   argv; argv[0] is looked up in PATH
+ *           "cwd": "../demo/node",           relative to the plan file's folder (the default)
+ *           "env": {"NODE_ENV": "production"},          added to Versus's environment
+ *           "ready": {"port": 8081, "host": "127.0.0.1", "timeout": "10s"}
+ *                                            a TCP port accepting, or {"url": "http://…"}
+ *                                            answering 2xx; default: the port of "url"
+ *           "stop_grace": "5s",              SIGTERM to the process group, SIGKILL after this
+ *           "cpus": "1",                     pinned there with all its children
+ *           "log": "node.log"                its stdout and stderr (default: a temporary file)
+ *         },
+ *         "attach": 1234                     or a running process by PID: sampled, not stopped
  *       }
  *     ],
  *     "load": {
@@ -29,15 +41,24 @@
  *       "threads": 0,                        worker threads; 0: one per core
  *       "pipeline": 1,                       native engine: requests in flight per connection
  *       "streams": 1,                        soup engine: HTTP/2 streams in flight per connection
+ *       "generator_cpus": "0",               the worker threads are pinned to these CPUs
  *       "stages": [                          instead of duration/rate: the level over time
  *         { "ramp": "10s", "duration": "30s", "rate": 2000 }    (or "connections": 100)
  *       ]
+ *     },
+ *     "compare": {                           do the backends answer alike?
+ *       "answers": true,                     before the load, the request once to each target,
+ *                                            compared with the first target's answer
+ *       "ignore": ["/served_by"]             JSON pointers left out of the comparison
  *     },
  *     "thresholds": ["p99 < 50ms",           every target's SLO (vs-threshold.h); a target's
  *       { "threshold": "error_rate < 1%",    own "thresholds" apply to it alone
  *         "abort_on_fail": true, "grace": "10s" }],
  *     "capacity": { "start": 100, "factor": 2, "step": "10s", "bisections": 3, "max": 1e6 },
- *     "mode": "parallel" | "sequential" | "capacity",   default parallel
+ *     "mode": "parallel" | "sequential" | "rounds" | "capacity",   default parallel
+ *     "rounds": 8,                           mode rounds: how many rounds (1 … 10000)
+ *     "rounds_seed": 42,                     mode rounds: seed of the trials' order; default a
+ *                                            fresh one per run, recorded in the results
  *     "engine": "auto" | "soup" | "native",  default auto
  *     "tick": "1s",                          snapshot interval, 50ms … 60s
  *     "insecure": false                      accept any TLS certificate
@@ -360,6 +381,123 @@ load_headers (JsonNode    *node,
   return TRUE;
 }
 
+/* A CPU list: "1", "2-3", or a number. Its meaning is the plan check's. */
+static gboolean
+get_cpu_list (JsonNode    *node,
+              const char  *path,
+              char       **out,
+              GError     **error)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type == G_TYPE_INT64 && json_node_get_int (node) >= 0)
+    {
+      g_free (*out);
+      *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      return TRUE;
+    }
+  if (type != G_TYPE_STRING && !JSON_NODE_HOLDS_NULL (node))
+    return vs_error_set_field (error, path, _("expected a CPU list like \"1\" or \"2-3\""));
+  return get_optional_string (node, path, out, error);
+}
+
+/* A list of strings (at least one when @nonempty). */
+static gboolean
+get_string_list (JsonNode    *node,
+                 const char  *path,
+                 gboolean     nonempty,
+                 GStrv       *out,
+                 GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return vs_error_set_field (error, path, _("expected a list of strings"));
+  array = json_node_get_array (node);
+  if (nonempty && json_array_get_length (array) == 0)
+    return vs_error_set_field (error, path, _("expected at least one string"));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
+      const char *value;
+
+      if (!get_string (json_array_get_element (array, i), element_path, &value, error))
+        return FALSE;
+      g_strv_builder_add (builder, value);
+    }
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* A duration in whole milliseconds, saturated at G_MAXUINT (the plan check says the limit). */
+static gboolean
+get_duration_ms (JsonNode    *node,
+                 const char  *path,
+                 guint       *out,
+                 GError     **error)
+{
+  gint64 us;
+
+  if (!get_duration (node, path, &us, error))
+    return FALSE;
+  if (us <= 0)
+    return vs_error_set_field (error, path, _("must be longer than 0"));
+  *out = (guint) MIN ((us + 999) / 1000, (gint64) G_MAXUINT);
+  return TRUE;
+}
+
+static const char * const ready_keys[] = { "port", "host", "url", "timeout", NULL };
+
+static gboolean
+load_ready (JsonNode      *node,
+            const char    *path,
+            VsServerSpec  *spec,
+            GError       **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+
+  if (!get_object (node, path, &object, error) ||
+      !check_keys (object, path, ready_keys, error))
+    return FALSE;
+
+  if (json_object_has_member (object, "url") &&
+      (json_object_has_member (object, "port") || json_object_has_member (object, "host")))
+    {
+      g_autofree char *url_path = child_path (path, "url");
+
+      return vs_error_set_field (error, url_path,
+                                 _("give either a TCP port (port, host) or an HTTP url, not "
+                                   "both"));
+    }
+  if ((member = lookup (object, path, "url", &member_path)))
+    {
+      spec->ready_kind = VS_SERVER_READY_HTTP;
+      if (!get_optional_string (member, member_path, &spec->ready_url, error))
+        return FALSE;
+    }
+  if ((member = lookup (object, path, "port", &member_path)))
+    {
+      guint64 port;
+
+      if (!get_whole (member, member_path, 65535, FALSE, &port, error))
+        return FALSE;
+      if (port == 0)
+        return vs_error_set_field (error, member_path, _("use a port from 1 to 65535"));
+      spec->ready_port = (guint16) port;
+    }
+  if ((member = lookup (object, path, "host", &member_path)) &&
+      !get_optional_string (member, member_path, &spec->ready_host, error))
+    return FALSE;
+  if ((member = lookup (object, path, "timeout", &member_path)) &&
+      !get_duration_ms (member, member_path, &spec->ready_timeout_ms, error))
+    return FALSE;
+  return TRUE;
+}
+
 /* ---- thresholds, stages, capacity search (vs-plan-slo.c) ---------------------------------- */
 
 static const char * const threshold_keys[] = {
@@ -427,6 +565,142 @@ load_slo_target (JsonObject  *object,
 
   if ((member = lookup (object, path, "thresholds", &member_path)) &&
       !load_thresholds (member, member_path, target->thresholds, error))
+    return FALSE;
+  return TRUE;
+}
+
+static const char * const server_keys[] = {
+  "command", "cwd", "env", "ready", "stop_grace", "cpus", "log", NULL
+};
+
+static gboolean
+load_server (JsonNode    *node,
+             const char  *path,
+             VsTarget    *target,
+             GError     **error)
+{
+  g_autoptr(VsServerSpec) spec = vs_server_spec_new ();
+  g_autofree char *member_path = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+
+  if (!get_object (node, path, &object, error) ||
+      !check_keys (object, path, server_keys, error))
+    return FALSE;
+
+  if (!(member = lookup (object, path, "command", &member_path)))
+    return vs_error_set_field (error, member_path,
+                               _("missing; give the program and its arguments as a list"));
+  if (!get_string_list (member, member_path, TRUE, &spec->argv, error))
+    return FALSE;
+  if ((member = lookup (object, path, "cwd", &member_path)) &&
+      !get_optional_string (member, member_path, &spec->cwd, error))
+    return FALSE;
+  if ((member = lookup (object, path, "env", &member_path)))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_autoptr(GList) names = NULL;
+      JsonObject *env = NULL;
+
+      if (!get_object (member, member_path, &env, error))
+        return FALSE;
+      names = json_object_get_members (env);
+      for (const GList *l = names; l != NULL; l = l->next)
+        {
+          g_autofree char *name_path = child_path (member_path, l->data);
+          g_autofree char *entry = NULL;
+          const char *value;
+
+          if (!get_string (json_object_get_member (env, l->data), name_path, &value, error))
+            return FALSE;
+          if (*(const char *) l->data == '\0' || strchr (l->data, '=') != NULL)
+            return vs_error_set_field (error, name_path,
+                                       _("not a variable name (empty, or holds “=”)"));
+          entry = g_strdup_printf ("%s=%s", (const char *) l->data, value);
+          g_strv_builder_add (builder, entry);
+        }
+      spec->env = g_strv_builder_end (builder);
+    }
+  if ((member = lookup (object, path, "ready", &member_path)) &&
+      !load_ready (member, member_path, spec, error))
+    return FALSE;
+  if ((member = lookup (object, path, "stop_grace", &member_path)) &&
+      !get_duration_ms (member, member_path, &spec->stop_grace_ms, error))
+    return FALSE;
+  if ((member = lookup (object, path, "cpus", &member_path)) &&
+      !get_cpu_list (member, member_path, &spec->cpus, error))
+    return FALSE;
+  if ((member = lookup (object, path, "log", &member_path)) &&
+      !get_optional_string (member, member_path, &spec->log_path, error))
+    return FALSE;
+
+  g_clear_pointer (&target->server, vs_server_spec_free);
+  target->server = g_steal_pointer (&spec);
+  return TRUE;
+}
+
+/* The target's "server" and "attach" (issue 11: managed backends). */
+static gboolean
+load_target_backend (JsonObject  *object,
+                     const char  *path,
+                     VsTarget    *target,
+                     GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, path, "server", &member_path)) &&
+      !JSON_NODE_HOLDS_NULL (member) && !load_server (member, member_path, target, error))
+    return FALSE;
+  if ((member = lookup (object, path, "attach", &member_path)) && !JSON_NODE_HOLDS_NULL (member))
+    {
+      guint64 pid;
+
+      if (!get_whole (member, member_path, G_MAXINT, FALSE, &pid, error))
+        return FALSE;
+      if (pid == 0)
+        return vs_error_set_field (error, member_path, _("expected the PID of a process"));
+      target->attach = (pid_t) pid;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_generator_cpus (JsonObject  *object,
+                     VsLoad      *load,
+                     GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, "load", "generator_cpus", &member_path)) &&
+      !JSON_NODE_HOLDS_NULL (member) &&
+      !get_cpu_list (member, member_path, &load->generator_cpus, error))
+    return FALSE;
+  return TRUE;
+}
+
+static const char * const compare_keys[] = { "answers", "ignore", NULL };
+
+static gboolean
+load_compare (JsonObject  *plan_object,
+              VsPlan      *plan,
+              GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonObject *object = NULL;
+  JsonNode *member;
+
+  if (!(member = lookup (plan_object, "", "compare", &member_path)))
+    return TRUE;
+  if (!get_object (member, "compare", &object, error) ||
+      !check_keys (object, "compare", compare_keys, error))
+    return FALSE;
+  if ((member = lookup (object, "compare", "answers", &member_path)) &&
+      !get_boolean (member, member_path, &plan->compare.answers, error))
+    return FALSE;
+  if ((member = lookup (object, "compare", "ignore", &member_path)) &&
+      !get_string_list (member, member_path, FALSE, &plan->compare.ignore, error))
     return FALSE;
   return TRUE;
 }
@@ -529,7 +803,8 @@ load_slo_plan (JsonObject  *object,
 }
 
 static const char * const target_keys[] = {
-  "name", "url", "method", "headers", "body", "body_file", "expect_status", "thresholds", NULL
+  "name", "url", "method", "headers", "body", "body_file", "expect_status", "server", "attach",
+  "thresholds", NULL
 };
 
 static VsTarget *
@@ -584,13 +859,15 @@ load_target (JsonNode    *node,
     if (!load_slo_target (object, path, target, error))
       return NULL;
   }
+  if (!load_target_backend (object, path, target, error))
+    return NULL;
 
   return g_steal_pointer (&target);
 }
 
 static const char * const load_keys[] = {
   "model", "connections", "rate", "arrival", "seed", "duration", "requests", "warmup",
-  "timeout", "threads", "pipeline", "streams", "stages", NULL
+  "timeout", "threads", "pipeline", "streams", "generator_cpus", "stages", NULL
 };
 
 static gboolean
@@ -657,6 +934,8 @@ load_load (JsonNode    *node,
   if ((member = lookup (object, "load", "streams", &member_path)) &&
       !get_uint (member, member_path, &load->streams, error))
     return FALSE;
+  if (!load_generator_cpus (object, load, error))
+    return FALSE;
   if (!load_slo_load (object, load, stages, error))
     return FALSE;
 
@@ -664,9 +943,30 @@ load_load (JsonNode    *node,
 }
 
 static const char * const plan_keys[] = {
-  "version", "targets", "load", "mode", "engine", "tick", "insecure", "thresholds", "capacity",
-  NULL
+  "version", "targets", "load", "mode", "engine", "tick", "insecure", "compare", "rounds",
+  "rounds_seed", "thresholds", "capacity", NULL
 };
+
+/* "rounds" and "rounds_seed" (their ranges and their mode are the plan check's). */
+static gboolean
+load_rounds (JsonObject  *object,
+             VsPlan      *plan,
+             GError     **error)
+{
+  g_autofree char *member_path = NULL;
+  JsonNode *member;
+
+  if ((member = lookup (object, "", "rounds", &member_path)) &&
+      !get_uint (member, member_path, &plan->rounds, error))
+    return FALSE;
+  if ((member = lookup (object, "", "rounds_seed", &member_path)))
+    {
+      if (!get_whole (member, member_path, G_MAXUINT64, TRUE, &plan->rounds_seed, error))
+        return FALSE;
+      plan->rounds_seed_set = TRUE;
+    }
+  return TRUE;
+}
 
 static VsPlan *
 load_plan (JsonNode    *root,
@@ -760,6 +1060,10 @@ load_plan (JsonNode    *root,
   if ((member = lookup (object, "", "insecure", &member_path)) &&
       !get_boolean (member, member_path, &plan->insecure, error))
     return NULL;
+  if (!load_compare (object, plan, error))
+    return NULL;
+  if (!load_rounds (object, plan, error))
+    return NULL;
   if (!load_slo_plan (object, plan, error))
     return NULL;
 
@@ -792,7 +1096,7 @@ preflight (const char  *json,
       return TRUE;
     case VS_JSON_SCAN_TOO_DEEP:
       path = where != NULL ? where : _("the plan");
-      return vs_error_set_field (error, path, _("nested more than %d levels deep; a plan needs 4"),
+      return vs_error_set_field (error, path, _("nested more than %d levels deep; a plan needs 5"),
                                  MAX_PLAN_DEPTH);
     case VS_JSON_SCAN_NUL:
       path = where != NULL ? where : _("the plan");
@@ -858,75 +1162,6 @@ vs_plan_load_from_data (const char  *json,
 
 /* The whole file, when it is a regular file within the size limit. A device, a FIFO or a file
  * growing as it is read never makes Versus read more than MAX_PLAN_BYTES + 1. */
-static char *
-read_plan_file (const char  *path,
-                gsize       *length,
-                GError     **error)
-{
-  g_autofree char *contents = NULL;
-  struct stat st;
-  gsize filled = 0;
-  int fd;
-
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot open “%s”: %s"), path,
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO, _("“%s” is not a regular file"), path);
-      close (fd);
-      return NULL;
-    }
-  if (st.st_size > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      close (fd);
-      return NULL;
-    }
-
-  contents = g_malloc (MAX_PLAN_BYTES + 2);
-  while (filled <= MAX_PLAN_BYTES)
-    {
-      gssize n = read (fd, contents + filled, MAX_PLAN_BYTES + 1 - filled);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, VS_ERROR, VS_ERROR_IO, _("cannot read “%s”: %s"), path,
-                       g_strerror (saved_errno));
-          close (fd);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      filled += n;
-    }
-  close (fd);
-
-  if (filled > MAX_PLAN_BYTES)
-    {
-      g_set_error (error, VS_ERROR, VS_ERROR_IO,
-                   _("“%s” is larger than %d KiB, the limit for a plan"), path,
-                   MAX_PLAN_BYTES / 1024);
-      return NULL;
-    }
-
-  contents[filled] = '\0';
-  *length = filled;
-  return g_steal_pointer (&contents);
-}
 
 VsPlan *
 vs_plan_load_from_file (const char  *path,
@@ -941,7 +1176,7 @@ vs_plan_load_from_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  contents = read_plan_file (path, &length, error);
+  contents = vs_file_read (path, MAX_PLAN_BYTES, _("a plan"), &length, error);
   if (contents == NULL)
     return NULL;
 
@@ -1047,6 +1282,18 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *key,
+          const char * const *values)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
 /* Thresholds save as plain strings unless they carry options. */
 static void
 add_thresholds (JsonBuilder *builder,
@@ -1073,6 +1320,71 @@ add_thresholds (JsonBuilder *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+static void
+add_server (JsonBuilder        *builder,
+            const VsServerSpec *spec)
+{
+  json_builder_set_member_name (builder, "server");
+  json_builder_begin_object (builder);
+  add_strv (builder, "command", (const char * const *) spec->argv);
+  add_string (builder, "cwd", spec->cwd);
+  if (spec->env != NULL && spec->env[0] != NULL)
+    {
+      json_builder_set_member_name (builder, "env");
+      json_builder_begin_object (builder);
+      for (guint i = 0; spec->env[i] != NULL; i++)
+        {
+          const char *equals = strchr (spec->env[i], '=');
+          g_autofree char *name = equals ? g_strndup (spec->env[i], equals - spec->env[i])
+                                         : g_strdup (spec->env[i]);
+
+          json_builder_set_member_name (builder, name);
+          json_builder_add_string_value (builder, equals ? equals + 1 : "");
+        }
+      json_builder_end_object (builder);
+    }
+  if (spec->ready_kind == VS_SERVER_READY_HTTP || spec->ready_port != 0 ||
+      spec->ready_host != NULL || spec->ready_timeout_ms != 0)
+    {
+      json_builder_set_member_name (builder, "ready");
+      json_builder_begin_object (builder);
+      if (spec->ready_kind == VS_SERVER_READY_HTTP)
+        add_string (builder, "url", spec->ready_url ? spec->ready_url : "");
+      else
+        {
+          if (spec->ready_port != 0)
+            add_int (builder, "port", spec->ready_port);
+          add_string (builder, "host", spec->ready_host);
+        }
+      if (spec->ready_timeout_ms != 0)
+        add_duration (builder, "timeout", spec->ready_timeout_ms * (gint64) 1000);
+      json_builder_end_object (builder);
+    }
+  if (spec->stop_grace_ms != 0)
+    add_duration (builder, "stop_grace", spec->stop_grace_ms * (gint64) 1000);
+  add_string (builder, "cpus", spec->cpus);
+  add_string (builder, "log", spec->log_path);
+  json_builder_end_object (builder);
+}
+
+static void
+add_rounds (JsonBuilder  *builder,
+            const VsPlan *self)
+{
+  if (self->rounds != 0)
+    add_int (builder, "rounds", self->rounds);
+  if (!self->rounds_seed_set)
+    return;
+  if (self->rounds_seed <= G_MAXINT64)
+    add_int (builder, "rounds_seed", (gint64) self->rounds_seed);
+  else
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->rounds_seed);
+
+      add_string (builder, "rounds_seed", seed);
+    }
 }
 
 static void
@@ -1155,6 +1467,10 @@ vs_plan_to_json (VsPlan *self)
       add_string (builder, "body", target->body);
       add_string (builder, "body_file", target->body_file);
       add_string (builder, "expect_status", target->expect_status);
+      if (target->server != NULL)
+        add_server (builder, target->server);
+      if (target->attach != 0)
+        add_int (builder, "attach", target->attach);
       add_thresholds (builder, target->thresholds);
       json_builder_end_object (builder);
     }
@@ -1198,14 +1514,26 @@ vs_plan_to_json (VsPlan *self)
   add_int (builder, "threads", load->threads);
   add_int (builder, "pipeline", load->pipeline);
   add_int (builder, "streams", load->streams);
+  add_string (builder, "generator_cpus", load->generator_cpus);
   add_stages (builder, self->stages);
   json_builder_end_object (builder);
+  if (self->compare.answers || self->compare.ignore != NULL)
+    {
+      json_builder_set_member_name (builder, "compare");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "answers");
+      json_builder_add_boolean_value (builder, self->compare.answers);
+      if (self->compare.ignore != NULL)
+        add_strv (builder, "ignore", (const char * const *) self->compare.ignore);
+      json_builder_end_object (builder);
+    }
 
   add_string (builder, "mode", vs_mode_to_string (self->mode));
   add_string (builder, "engine", vs_engine_kind_to_string (self->engine));
   add_duration (builder, "tick", self->tick_us);
   json_builder_set_member_name (builder, "insecure");
   json_builder_add_boolean_value (builder, self->insecure);
+  add_rounds (builder, self);
   add_thresholds (builder, self->thresholds);
   add_capacity (builder, self);
   json_builder_end_object (builder);

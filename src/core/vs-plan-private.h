@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 #define MAX_STREAMS     1024
 #define MIN_TICK_US     (50 * 1000)
 #define MAX_TICK_US     (60 * G_USEC_PER_SEC)
+/* rounds mode: far more than any comparison needs (the verdict wants 5 to 30) */
+#define MAX_ROUNDS      10000
 /* duration, warm-up and timeout: far past any run, far below any overflow of the clock */
 #define MAX_DURATION_US (G_GINT64_CONSTANT (30) * 24 * 3600 * G_USEC_PER_SEC)
 /* open model, requests/s per target: the slowest keeps the schedule's gap (threads / rate)
@@ -45,5 +47,9 @@ void       _vs_plan_resolve_stages  (VsPlan    *self);
 gboolean _vs_name_to_enum (const char * const *names,
                            const char         *str,
                            int                *out);
+
+/* The servers, attached PIDs, CPU lists and compare section (vs-plan-backends.c). */
+void     _vs_plan_check_backends (VsPlan    *self,
+                                  GPtrArray *problems);
 
 G_END_DECLS

@@ -323,6 +323,17 @@ check_capacity (VsPlan    *self,
       VsTarget *target = g_ptr_array_index (self->targets, i);
 
       any |= target->thresholds != NULL && target->thresholds->len > 0;
+      /* each step is a run of its own: a managed server would be started and stopped per
+       * step, and warm up anew each time */
+      if (target->server != NULL)
+        {
+          g_autofree char *path = g_strdup_printf ("targets[%u].server", i);
+
+          problem (problems, path,
+                   g_strdup (_("a capacity search does not start servers (each of its steps "
+                               "is a run of its own); start the server yourself and give its "
+                               "PID as attach")));
+        }
     }
   if (!any)
     problem (problems, "thresholds",

@@ -11,7 +11,8 @@
 
 const char * const _vs_load_model_names[] = { "closed", "open", NULL };
 const char * const _vs_arrival_names[] = { "uniform", "poisson", NULL };
-const char * const _vs_mode_names[] = { "parallel", "sequential", "capacity", NULL };
+const char * const _vs_mode_names[] = { "parallel", "sequential", "rounds", "capacity",
+                                        NULL };
 const char * const _vs_engine_names[] = { "auto", "soup", "native", NULL };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -48,6 +49,8 @@ vs_target_copy (const VsTarget *self)
   copy->body = g_strdup (self->body);
   copy->body_file = g_strdup (self->body_file);
   copy->expect_status = g_strdup (self->expect_status);
+  copy->server = self->server ? vs_server_spec_copy (self->server) : NULL;
+  copy->attach = self->attach;
   copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
   copy->uri = self->uri ? g_uri_ref (self->uri) : NULL;
   copy->body_bytes = self->body_bytes ? g_bytes_ref (self->body_bytes) : NULL;
@@ -70,6 +73,7 @@ vs_target_free (VsTarget *self)
   g_free (self->body);
   g_free (self->body_file);
   g_free (self->expect_status);
+  g_clear_pointer (&self->server, vs_server_spec_free);
   g_clear_pointer (&self->thresholds, g_ptr_array_unref);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->body_bytes, g_bytes_unref);
@@ -126,6 +130,8 @@ vs_plan_unref (VsPlan *self)
     return;
 
   g_ptr_array_unref (self->targets);
+  g_free (self->load.generator_cpus);
+  g_strfreev (self->compare.ignore);
   g_ptr_array_unref (self->thresholds);
   g_array_unref (self->stages);
   g_free (self->base_dir);
@@ -144,11 +150,19 @@ vs_plan_copy (VsPlan *self)
   for (guint i = 0; i < self->targets->len; i++)
     vs_plan_add_target (copy, vs_target_copy (g_ptr_array_index (self->targets, i)));
   copy->load = self->load;
+  copy->load.generator_cpus = g_strdup (self->load.generator_cpus);
+  copy->compare.answers = self->compare.answers;
+  copy->compare.ignore = g_strdupv (self->compare.ignore);
   copy->mode = self->mode;
   copy->engine = self->engine;
   copy->tick_us = self->tick_us;
   copy->insecure = self->insecure;
   copy->base_dir = g_strdup (self->base_dir);
+  copy->segment_index = self->segment_index;
+  copy->segment_count = self->segment_count;
+  copy->rounds = self->rounds;
+  copy->rounds_seed = self->rounds_seed;
+  copy->rounds_seed_set = self->rounds_seed_set;
   g_ptr_array_unref (copy->thresholds);
   copy->thresholds = _vs_plan_thresholds_copy (self->thresholds);
   g_array_append_vals (copy->stages, self->stages->data, self->stages->len);

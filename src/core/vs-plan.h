@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "vs-request.h"
+#include "vs-server.h"
 #include "vs-stats.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ typedef enum
 {
   VS_MODE_PARALLEL,    /* all targets loaded at once */
   VS_MODE_SEQUENTIAL,  /* one target after the other, the same load each */
+  VS_MODE_ROUNDS,      /* K rounds; in each, every target one trial alone, in shuffled order */
   VS_MODE_CAPACITY,    /* per target, open-model steps of rising rate until a threshold
                         * fails, then bisection (vs-capacity.h) */
 } VsMode;
@@ -89,6 +91,9 @@ typedef struct
   char         *body;           /* inline request body, or NULL */
   char         *body_file;      /* or a file to send (relative to the plan file), or NULL */
   char         *expect_status;  /* "2xx,3xx" (default), "200", "200-204,404" … */
+  VsServerSpec *server;         /* a backend Versus starts and stops itself, or NULL; its cwd
+                                 * and log are relative to the plan's base_dir */
+  pid_t         attach;         /* or a running process (PID) sampled, never stopped; 0: none */
   GPtrArray    *thresholds;     /* VsPlanThreshold*: this target's, besides the plan's */
 
   /* resolved by vs_plan_validate() */
@@ -112,7 +117,15 @@ typedef struct
   guint       threads;       /* worker threads; 0: one per core */
   guint       pipeline;      /* native engine: requests in flight per connection (1: none) */
   guint       streams;       /* soup engine: HTTP/2 streams in flight per connection (1: one) */
+  char       *generator_cpus;/* CPU list the worker threads are pinned to ("0"), or NULL */
 } VsLoad;
+
+typedef struct
+{
+  gboolean    answers;       /* before the load, send each target the request once and compare
+                              * the answers with the first target's */
+  GStrv       ignore;        /* JSON pointers (RFC 6901) left out of the comparison, or NULL */
+} VsCompare;
 
 typedef struct
 {
@@ -120,11 +133,20 @@ typedef struct
   int           version;
   GPtrArray    *targets;     /* VsTarget* */
   VsLoad        load;
+  VsCompare     compare;
   VsMode        mode;
   VsEngineKind  engine;
   gint64        tick_us;     /* snapshot interval */
   gboolean      insecure;    /* accept any TLS certificate */
   char         *base_dir;    /* where body_file paths are resolved; NULL: working directory */
+  /* `versus run --segment I/N` (vs-segment.h): this process runs share I (from 0) of N of the
+   * load. Not part of the plan file: every segment's result carries the same, whole plan. */
+  guint         segment_index;
+  guint         segment_count;  /* 0 or 1: the whole load */
+  /* rounds mode: how many rounds (0: not given), and the seed of the trials' order */
+  guint         rounds;
+  guint64       rounds_seed;
+  gboolean      rounds_seed_set;  /* FALSE: each run draws a fresh seed (and records it) */
   GPtrArray    *thresholds;  /* VsPlanThreshold*: every target's */
   /* load.stages (VsStage); empty: none. vs_plan_validate() resolves load.model, the
    * duration (stages minus warm-up) and, closed model, the connections (the most of any
@@ -198,13 +220,38 @@ double       vs_plan_planned_load      (VsPlan      *self,
                                         gboolean    *open);
 
 const char  *vs_load_model_to_string   (VsLoadModel  model);   /* "closed", "open" */
-const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential" */
+const char  *vs_mode_to_string         (VsMode       mode);    /* "parallel", "sequential",
+                                                                 * "rounds" */
 const char  *vs_engine_kind_to_string  (VsEngineKind kind);    /* "auto", "soup", "native" */
 const char  *vs_arrival_to_string      (VsArrival    arrival); /* "uniform", "poisson" */
 gboolean     vs_load_model_from_string (const char *str, VsLoadModel  *out);
 gboolean     vs_mode_from_string       (const char *str, VsMode       *out);
 gboolean     vs_engine_kind_from_string(const char *str, VsEngineKind *out);
 gboolean     vs_arrival_from_string    (const char *str, VsArrival    *out);
+
+/* A command the plan would run (a target's server), for a person to agree to first. */
+typedef struct
+{
+  guint  index;    /* the target's */
+  char  *target;   /* its name */
+  char **argv;
+  char  *cwd;      /* resolved: where it runs */
+  char **env;      /* "NAME=value" added to Versus's environment; never NULL */
+} VsPlanCommand;
+
+/* Every command the plan would run, in target order (VsPlanCommand*; empty when none). The
+ * window shows them in its consent dialog, the command line lists them without
+ * --allow-commands. Nothing runs until a person has agreed. */
+GPtrArray   *vs_plan_list_commands     (VsPlan      *self);
+gboolean     vs_plan_has_commands      (VsPlan      *self);
+/* "node: node server.js 8081", then "  in DIR" and "  with NAME=value" lines. */
+char        *vs_plan_command_describe  (const VsPlanCommand *command);
+void         vs_plan_command_free      (VsPlanCommand *command);
+/* The target's server spec as a run launches it: cwd (default: the plan's folder) and log
+ * resolved against the plan's folder, readiness defaulting to the target URL's host and port.
+ * NULL when the target has no server. */
+VsServerSpec *vs_plan_server_spec      (VsPlan      *self,
+                                        guint        index);
 
 /* NULL when @header is a request header line a plan may carry ("Name: value", a token name,
  * no line break, not a framing header Versus computes itself: Content-Length,
@@ -227,6 +274,7 @@ vs_status_rule_accepts (const VsStatusRule *rule,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlan, vs_plan_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTarget, vs_target_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanProblem, vs_plan_problem_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanCommand, vs_plan_command_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPlanThreshold, vs_plan_threshold_free)
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* vs-results-private.h: what a reader of saved results needs to put them back (vs-result-read) */
+/* vs-results-private.h: what rebuilds results from files needs (vs-merge.c) */
 #pragma once
 
 #include "vs-results.h"

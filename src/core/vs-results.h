@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "vs-plan.h"
+#include "vs-server-set.h"
 #include "vs-snapshot.h"
 
 G_BEGIN_DECLS
@@ -32,7 +33,24 @@ typedef struct
   gint64     p999_us;
   gint64     max_us;
   double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
+  gboolean   server_sampled; /* the target's server was sampled over the interval */
+  double     server_cpu_percent;  /* its process tree's CPU, % of one core */
+  guint64    server_memory_bytes; /* its tree's memory (PSS, or RSS) at the interval's end */
+  guint      round;          /* mode rounds: the trial's round (1 … K); 0 otherwise */
 } VsInterval;
+
+/* The target's server over the measured phase (the drain included: the requests that finish
+ * then are in the totals), from the tick samples of its whole process tree. */
+typedef struct
+{
+  guint      samples;        /* measured intervals with a sample; 0: no server figures */
+  double     sampled_s;      /* their length */
+  double     cpu_s;          /* CPU seconds the tree used in them */
+  double     cpu_peak_percent;
+  double     memory_byte_s;  /* memory × seconds, for the time-weighted mean */
+  guint64    memory_peak_bytes;
+  gboolean   memory_is_pss;  /* every sample was PSS */
+} VsServerTotals;
 
 /* A worker thread runnable for more than this share of an interval had no time to wait for the
  * servers: the generator was saturated, and the figures may show its limit, not the server's. */
@@ -42,12 +60,19 @@ typedef struct
 {
   const VsTarget *target;       /* owned by the results' plan */
   GArray         *intervals;    /* VsInterval, in time order */
+  GPtrArray      *interval_latency; /* GBytes per interval, beside intervals: the latency
+                                     * histogram of its row, HdrHistogram V2 compressed (vs-hdr.h),
+                                     * for the .hlog and the JSON result */
+  gint64          started_wall_us;  /* wall clock (µs since the epoch) the target's load started,
+                                     * placed by its first snapshot; 0 before one */
   VsStats        *total;        /* measured phase, cumulative */
   double          measured_s;   /* length of the measured phase so far */
   double          generator_busy_max; /* measured phase: the highest interval generator_busy */
   gboolean        started;      /* a snapshot arrived */
   gboolean        finished;     /* the last snapshot arrived */
   char           *first_error;
+  VsServerTotals  server;
+  gboolean        stopped;      /* the last snapshot came from a stop, not from the end */
 } VsTargetResult;
 
 #define VS_TYPE_RESULTS (vs_results_get_type ())
@@ -67,6 +92,37 @@ guint                 vs_results_get_n_cpus     (VsResults      *self);
 guint                 vs_results_get_n_targets  (VsResults      *self);
 const VsTargetResult *vs_results_get_target     (VsResults      *self,
                                                  guint           index);
+/* The run's servers (managed or attached), for their failures, CPUs and logs; NULL for
+ * results without a run. The results keep a reference. */
+void                  vs_results_set_servers    (VsResults      *self,
+                                                 VsServerSet    *servers);
+VsServerSet          *vs_results_get_servers    (VsResults      *self);
+/* Mode rounds: @n_rounds rounds in @order (n_rounds × n_targets plan indices, copied), shuffled
+ * from @seed. From then on each snapshot also goes into its round's own results, so that every
+ * trial has the whole summary of its own; the whole-run figures stay those of all trials
+ * together, and a target's intervals follow each other on one time line (a trial's start_s
+ * goes on from where the target's previous trial ended). */
+void                  vs_results_set_rounds     (VsResults      *self,
+                                                 guint64         seed,
+                                                 guint           n_rounds,
+                                                 const guint    *order);
+guint                 vs_results_get_n_rounds   (VsResults      *self);  /* 0: not rounds */
+guint64               vs_results_get_rounds_seed (VsResults     *self);
+/* The plan indices of the targets in the order of their trials in @round (1 … n). */
+const guint          *vs_results_get_round_order (VsResults     *self,
+                                                 guint           round);
+/* The results of the trials of @round (1 … n) alone, or NULL. */
+VsResults            *vs_results_get_round      (VsResults      *self,
+                                                 guint           round);
+/* The run is over (the controller says so when it ends, stopped or failed too): every target
+ * that started counts as finished, even one whose later trials of mode rounds never ran. */
+void                  vs_results_end            (VsResults      *self);
+/* A copy as the results are now, which later snapshots do not change: for work on another
+ * thread (the window's copy on disk). Shares the plan. previous: an earlier copy of these
+ * results that nothing else uses now, brought up to date in place (only the intervals since
+ * are copied, so the cost does not grow with the run), or NULL. */
+VsResults            *vs_results_copy           (VsResults      *self,
+                                                 VsResults      *previous);
 /* Does not take the snapshot: what it needs is copied or merged out of it. */
 void                  vs_results_add_snapshot   (VsResults      *self,
                                                  VsSnapshot     *snapshot);

@@ -12,7 +12,9 @@
 #include "vs-engine.h"
 #include "vs-error.h"
 #include "vs-job.h"
+#include "vs-rounds.h"
 #include "vs-run.h"
+#include "vs-server-set.h"
 #include "vs-slo.h"
 
 /* How often a request-count job (or one draining after its end) is checked for having finished
@@ -37,9 +39,20 @@ struct _VsRun
   VsJob        *first_job;     /* made by prepare, so that its errors reach the caller */
   GTask        *start_task;    /* vs_run_start_async(): prepared on the controller thread */
   GError       *error;         /* what stopped the run, if anything went wrong midway */
+  VsServerSet  *servers;       /* the targets' managed and attached servers */
+  GCancellable *cancellable;   /* vs_run_stop(): ends a server start that waits for ready */
+  guint         next_target;   /* the first target no job has taken yet */
+  gboolean      allow_commands;
   gint64        start_us;
   gint64        end_us;
   gboolean      running;
+
+  /* mode rounds: the trials in order, n_rounds × n_targets plan indices */
+  guint        *trials;
+  guint         n_trials;
+  guint         trial;         /* the one being driven */
+  guint         next_trial;    /* the first not started yet */
+  guint64       rounds_seed;
 
   GMutex        lock;
   GCond         cond;
@@ -90,6 +103,9 @@ deliver_cb (gpointer data)
       self->running = FALSE;
       if (delivery->error != NULL && self->error == NULL)
         self->error = g_steal_pointer (&delivery->error);
+      /* mode rounds: a target whose later trials a stop or an error cut off is done too */
+      if (self->trials != NULL)
+        vs_results_end (self->results);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
       /* the controller thread's reference; the delivery still holds one of its own */
       g_object_unref (self);
@@ -149,6 +165,33 @@ stop_requested (VsRun *self)
   return stop;
 }
 
+/* ---- mode rounds ------------------------------------------------------------------------ */
+
+/* The round (1 … K) of the trial being driven; 0 outside mode rounds. */
+static guint
+rounds_current (VsRun *self)
+{
+  if (self->trials == NULL)
+    return 0;
+  return self->trial / vs_plan_get_n_targets (self->plan) + 1;
+}
+
+/* Draws the order of every trial (from the plan's seed, or a fresh one). */
+static void
+rounds_prepare (VsRun *self)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+
+  self->rounds_seed = self->plan->rounds_seed_set ? self->plan->rounds_seed
+                                                  : vs_rounds_fresh_seed ();
+  self->trials = vs_rounds_order (self->rounds_seed, self->plan->rounds, n_targets);
+  self->n_trials = self->plan->rounds * n_targets;
+  self->trial = 0;
+  self->next_trial = 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
 /* Ticks one started job until its duration is over, its request budgets are spent, or a stop
  * is requested. Returns FALSE when the run was stopped. */
 static gboolean
@@ -165,6 +208,8 @@ drive_job (VsRun *self,
   /* measured-phase requests that ended in a warm-up tick (the collect comes a little after the
    * boundary): they go with the first measured tick, so that its rows hold them */
   g_autofree VsStats **carried = g_new0 (VsStats *, job->n_targets);
+  g_autofree VsProcSample *samples = g_new0 (VsProcSample, job->n_targets);
+  g_autofree gboolean *sampled = g_new0 (gboolean, job->n_targets);
 
   while (!last)
     {
@@ -206,6 +251,8 @@ drive_job (VsRun *self,
       else if (last)
         vs_job_stop (job);
       busy = vs_job_collect (job, measured, warmup);
+      /* the servers' cost on the same tick as the load it served */
+      vs_server_set_sample (self->servers, job->plan_indices, job->n_targets, samples, sampled);
 
       for (guint t = 0; t < job->n_targets; t++)
         {
@@ -234,6 +281,10 @@ drive_job (VsRun *self,
           snapshot->draining = draining;
           snapshot->generator_busy = busy;
           snapshot->last = last;
+          snapshot->server_sampled = sampled[t];
+          snapshot->server = samples[t];
+          snapshot->stopped = last && stopped;
+          snapshot->round = rounds_current (self);
           if (last)
             snapshot->first_error = g_strdup (job->first_errors[t]);
           g_ptr_array_add (snapshots, snapshot);
@@ -246,41 +297,165 @@ drive_job (VsRun *self,
   return !stopped;
 }
 
-/* Validates the plan (reading body_file), picks the engine and starts the first job, whose
- * prepare resolves the targets' names: on the controller thread when started asynchronously,
- * so that none of it blocks the caller's main loop. */
+/* A job for these targets, whose servers are ready, started; NULL with the reason. */
+static VsJob *
+start_job (VsRun        *self,
+           const guint  *targets,
+           guint         n_targets,
+           GError      **error)
+{
+  VsJob *job = vs_job_new (self->engine, self->plan, targets, n_targets, error);
+
+  if (job != NULL)
+    {
+      g_autofree VsProcSample *samples = g_new0 (VsProcSample, n_targets);
+      g_autofree gboolean *sampled = g_new0 (gboolean, n_targets);
+
+      /* the baseline: the first tick's sample covers the first tick only */
+      vs_server_set_sample (self->servers, targets, n_targets, samples, sampled);
+      if (!vs_job_start (job, error))
+        g_clear_pointer (&job, vs_job_free);
+    }
+  return job;
+}
+
+/* Do they answer alike? The same request once to each, before any load. */
+static void
+check_answers (VsRun       *self,
+               const guint *ready,
+               guint        n_ready)
+{
+  if (self->plan->compare.answers && vs_plan_get_n_targets (self->plan) > 1)
+    vs_server_set_check_answers (self->servers, self->plan, ready, n_ready, self->cancellable);
+}
+
+/* Mode rounds: every server is started (and the answers compared) before the first trial, and
+ * runs until the last; then each trial in its turn. A target whose server failed has no trials.
+ * NULL after the last trial, when the run was stopped, or with an error. */
+static VsJob *
+rounds_next_job (VsRun   *self,
+                 GError **error)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+
+  if (self->next_trial == 0)
+    {
+      g_autofree guint *all = g_new (guint, n_targets);
+      g_autofree guint *ready = g_new (guint, n_targets);
+      guint n_ready = 0;
+
+      for (guint t = 0; t < n_targets; t++)
+        all[t] = t;
+      vs_server_set_start (self->servers, all, n_targets, self->cancellable);
+      for (guint t = 0; t < n_targets; t++)
+        if (vs_server_set_is_ready (self->servers, t))
+          ready[n_ready++] = t;
+      if (n_ready > 0 && !stop_requested (self))
+        check_answers (self, ready, n_ready);
+    }
+
+  while (self->next_trial < self->n_trials && !stop_requested (self))
+    {
+      self->trial = self->next_trial++;
+      if (vs_server_set_is_ready (self->servers, self->trials[self->trial]))
+        return start_job (self, &self->trials[self->trial], 1, error);
+    }
+  return NULL;
+}
+
+/* The next phase: the targets no job has taken yet (all of them in parallel mode, the next one
+ * in sequential mode) get their servers started and waited for; those whose server failed are
+ * left out (their target fails, the rest go on), and a job for the others is started. NULL
+ * when no target is left, or the run was stopped (no error), or with an error when a job
+ * could not start. */
+static VsJob *
+next_job (VsRun   *self,
+          GError **error)
+{
+  guint n_targets = vs_plan_get_n_targets (self->plan);
+  g_autofree guint *ready = g_new (guint, n_targets);
+
+  if (self->trials != NULL)
+    return rounds_next_job (self, error);
+
+  while (self->next_target < n_targets && !stop_requested (self))
+    {
+      guint first = self->next_target;
+      guint count = self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets - first;
+      g_autofree guint *phase = g_new (guint, count);
+      guint n_ready = 0;
+      VsJob *job;
+
+      for (guint i = 0; i < count; i++)
+        phase[i] = first + i;
+      self->next_target += count;
+
+      vs_server_set_start (self->servers, phase, count, self->cancellable);
+      for (guint i = 0; i < count; i++)
+        if (vs_server_set_is_ready (self->servers, phase[i]))
+          ready[n_ready++] = phase[i];
+      if (n_ready == 0 || stop_requested (self))
+        {
+          vs_server_set_stop (self->servers, phase, count);
+          continue;
+        }
+
+      check_answers (self, ready, n_ready);
+
+      job = start_job (self, ready, n_ready, error);
+      if (job == NULL)
+        vs_server_set_stop (self->servers, phase, count);
+      return job;
+    }
+
+  return NULL;
+}
+
+/* Validates the plan (reading body_file), picks the engine, starts the first phase's servers
+ * and its job, whose prepare resolves the targets' names: on the controller thread when
+ * started asynchronously, so that none of it blocks the caller's main loop. */
 static gboolean
 prepare (VsRun   *self,
          GError **error)
 {
-  guint n_targets;
-  g_autofree guint *first = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (!vs_plan_validate (self->plan, error))
     return FALSE;
+  if (vs_plan_has_commands (self->plan) && !self->allow_commands)
+    {
+      g_set_error_literal (error, VS_ERROR, VS_ERROR_INVALID,
+                           _("the plan starts servers, and nobody has agreed to their commands "
+                             "yet"));
+      return FALSE;
+    }
 
   self->engine = vs_engine_new_for_plan (self->plan);
+  self->servers = vs_server_set_new (self->plan);
 
-  n_targets = vs_plan_get_n_targets (self->plan);
-  first = g_new (guint, n_targets);
-  for (guint t = 0; t < n_targets; t++)
-    first[t] = t;
-
-  self->first_job = vs_job_new (self->engine, self->plan, first,
-                                self->plan->mode == VS_MODE_SEQUENTIAL ? 1 : n_targets, error);
-  if (self->first_job == NULL)
-    return FALSE;
-
-  if (!vs_job_start (self->first_job, error))
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    rounds_prepare (self);
+  self->first_job = next_job (self, &local_error);
+  if (local_error != NULL)
     {
-      g_clear_pointer (&self->first_job, vs_job_free);
+      vs_server_set_stop_all (self->servers);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   self->results = vs_results_new (self->plan, vs_engine_get_name (self->engine));
+  vs_results_set_servers (self->results, self->servers);
+  if (self->trials != NULL)
+    vs_results_set_rounds (self->results, self->rounds_seed, self->plan->rounds, self->trials);
   /* every job of the run (one per target in sequential mode) has the same workers */
-  vs_results_set_generator (self->results, self->first_job->n_workers, self->first_job->n_cpus);
-  self->start_us = self->first_job->start_us;
+  if (self->first_job != NULL)
+    {
+      vs_results_set_generator (self->results, self->first_job->n_workers,
+                                self->first_job->n_cpus);
+      self->start_us = self->first_job->start_us;
+    }
+  else
+    self->start_us = g_get_monotonic_time ();
   return TRUE;
 }
 
@@ -344,11 +519,8 @@ static gpointer
 controller_thread (gpointer data)
 {
   VsRun *self = data;
-  guint n_targets = vs_plan_get_n_targets (self->plan);
-  g_autofree guint *all = g_new (guint, n_targets);
   GError *error = NULL;
   VsJob *job;
-  guint next_target = 1;
 
   if (self->start_task != NULL)
     {
@@ -361,24 +533,21 @@ controller_thread (gpointer data)
     }
   job = g_steal_pointer (&self->first_job);
 
-  for (guint t = 0; t < n_targets; t++)
-    all[t] = t;
-
   while (job != NULL)
     {
       gboolean go_on = drive_job (self, job);
 
+      /* sequential mode: a target's server runs for its own load only */
+      if (self->plan->mode == VS_MODE_SEQUENTIAL)
+        vs_server_set_stop (self->servers, job->plan_indices, job->n_targets);
       g_clear_pointer (&job, vs_job_free);
 
-      if (go_on && self->plan->mode == VS_MODE_SEQUENTIAL && next_target < n_targets &&
-          !stop_requested (self))
-        {
-          job = vs_job_new (self->engine, self->plan, &all[next_target++], 1, &error);
-          if (job != NULL && !vs_job_start (job, &error))
-            g_clear_pointer (&job, vs_job_free);
-        }
+      if (go_on && self->plan->mode != VS_MODE_PARALLEL)
+        job = next_job (self, &error);
     }
 
+  /* whatever ended the run: nothing it started is left running */
+  vs_server_set_stop_all (self->servers);
   deliver (self, NULL, TRUE, error);
   return NULL;
 }
@@ -440,6 +609,7 @@ vs_run_stop (VsRun *self)
   self->stop_requested = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  g_cancellable_cancel (self->cancellable);
 }
 
 gboolean
@@ -467,6 +637,16 @@ vs_run_get_results (VsRun *self)
   if (self->start_task != NULL)
     return NULL;
   return self->results;
+}
+
+VsServerSet *
+vs_run_get_servers (VsRun *self)
+{
+  g_return_val_if_fail (VS_IS_RUN (self), NULL);
+
+  if (self->start_task != NULL)
+    return NULL;
+  return self->servers;
 }
 
 const char *
@@ -511,6 +691,8 @@ vs_run_get_planned (VsRun *self)
     return 0;
 
   phases = self->plan->mode == VS_MODE_SEQUENTIAL ? vs_plan_get_n_targets (self->plan) : 1;
+  if (self->plan->mode == VS_MODE_ROUNDS)
+    phases = vs_plan_get_n_targets (self->plan) * self->plan->rounds;
   return phases * (load->warmup_us + load->duration_us) / 1e6;
 }
 
@@ -523,8 +705,11 @@ vs_run_finalize (GObject *object)
   g_assert (self->thread == NULL);
   g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);
+  g_clear_pointer (&self->trials, g_free);
   g_clear_object (&self->results);
   g_clear_pointer (&self->engine, vs_engine_free);
+  g_clear_object (&self->servers);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->plan, vs_plan_unref);
   g_clear_error (&self->error);
@@ -556,6 +741,16 @@ vs_run_init (VsRun *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  self->cancellable = g_cancellable_new ();
+}
+
+void
+vs_run_set_allow_commands (VsRun    *self,
+                           gboolean  allow)
+{
+  g_return_if_fail (VS_IS_RUN (self));
+
+  self->allow_commands = allow;
 }
 
 VsRun *

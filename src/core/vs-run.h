@@ -15,6 +15,7 @@
 
 #include "vs-plan.h"
 #include "vs-results.h"
+#include "vs-server-set.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VsRun, vs_run, VS, RUN, GObject)
 
 VsRun      *vs_run_new            (VsPlan   *plan);
+/* A plan with commands (targets' server sections) starts nothing unless the person has seen
+ * them (vs_plan_list_commands()) and agreed: then call this before starting. Without it such a
+ * run fails to start with a VS_ERROR_INVALID that says so. */
+void        vs_run_set_allow_commands (VsRun *self,
+                                       gboolean allow);
 /* Validates the plan (reading body_file), picks the engine, resolves the targets' names and
  * opens the workers, all on the controller thread, then calls back on the caller's
  * thread-default main context, where the signals are emitted too. The run counts as running
@@ -45,6 +51,10 @@ gboolean    vs_run_is_running     (VsRun    *self);
 VsPlan     *vs_run_get_plan       (VsRun    *self);
 VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL until started */
 const char *vs_run_get_engine     (VsRun    *self);   /* NULL until started */
+/* The targets' managed and attached servers (failures, CPUs, logs); NULL until started. The
+ * run starts each server before its target's load and stops it after (on vs_run_stop() too);
+ * a target whose server failed gets no load, and the others go on. */
+VsServerSet *vs_run_get_servers   (VsRun    *self);
 /* What ended the run early (a later phase could not start), or NULL. */
 const GError *vs_run_get_error    (VsRun    *self);
 /* Seconds since the run started, for progress displays. */

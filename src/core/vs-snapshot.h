@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "vs-proc-sample.h"
 #include "vs-stats.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,10 @@ typedef struct
   double      generator_busy; /* the busiest worker thread's runnable time over wall time, 0…1 */
   gboolean    last;          /* the target's load has ended; no snapshot follows */
   char       *first_error;   /* last only: the first transport error's message, or NULL */
+  gboolean    server_sampled; /* the target's managed or attached server was sampled */
+  VsProcSample server;       /* its whole process tree over this tick: CPU, memory */
+  guint       round;         /* mode rounds: the trial's round, 1 … K; 0 in the other modes */
+  gboolean    stopped;       /* last only: the load was ended early by vs_run_stop() */
 } VsSnapshot;
 
 VsSnapshot *vs_snapshot_new  (guint       target,

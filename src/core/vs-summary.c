@@ -287,6 +287,106 @@ get_percentile (VsResults *results,
   return measured (vs_histogram_percentile (histogram, percentile));
 }
 
+/* ---- the servers' figures (issue 11) --------------------------------------------------- */
+
+static const VsServerTotals *
+server_of (VsResults *results,
+           guint      target)
+{
+  const VsServerTotals *totals = &target_of (results, target)->server;
+
+  return totals->samples > 0 && totals->sampled_s > 0 ? totals : NULL;
+}
+
+/* arg: 0 the time-weighted mean, 1 the peak tick */
+static VsMetricValue
+get_server_cpu (VsResults *results,
+                guint      target,
+                double     arg)
+{
+  const VsServerTotals *totals = server_of (results, target);
+
+  if (totals == NULL)
+    return not_measured ();
+  return measured (arg == 0 ? 100.0 * totals->cpu_s / totals->sampled_s
+                            : totals->cpu_peak_percent);
+}
+
+static VsMetricValue
+get_server_memory (VsResults *results,
+                   guint      target,
+                   double     arg)
+{
+  const VsServerTotals *totals = server_of (results, target);
+
+  if (totals == NULL)
+    return not_measured ();
+  return measured (arg == 0 ? totals->memory_byte_s / totals->sampled_s
+                            : (double) totals->memory_peak_bytes);
+}
+
+/* µs of server CPU per response received: what one answer cost the backend */
+static VsMetricValue
+get_server_cpu_per_request (VsResults *results,
+                            guint      target,
+                            double     arg)
+{
+  const VsServerTotals *totals = server_of (results, target);
+  guint64 responses = target_of (results, target)->total->counters.responses;
+
+  if (totals == NULL || responses == 0)
+    return not_measured ();
+  return measured (totals->cpu_s * 1e6 / responses);
+}
+
+/* responses per second of server CPU: the figure that compares one Node process with four
+ * gunicorn workers fairly */
+static VsMetricValue
+get_requests_per_cpu_s (VsResults *results,
+                        guint      target,
+                        double     arg)
+{
+  const VsServerTotals *totals = server_of (results, target);
+
+  if (totals == NULL || !(totals->cpu_s > 0))
+    return not_measured ();
+  return measured (target_of (results, target)->total->counters.responses / totals->cpu_s);
+}
+
+/* the cores the server had: its pinned list, or every CPU Versus may use */
+static VsMetricValue
+get_server_cpus (VsResults *results,
+                 guint      target,
+                 double     arg)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  const char *cpus;
+  g_autofree char *all = NULL;
+  VsCpuList available;
+
+  if (servers == NULL || !vs_server_set_has_server (servers, target))
+    return not_measured ();
+  cpus = vs_server_set_get_cpus (servers, target);
+  if (cpus != NULL)
+    return text_value (g_intern_string (cpus));
+  if (!vs_server_set_is_managed (servers, target))
+    return not_measured ();  /* attached: its own affinity, which Versus did not set */
+  vs_cpu_list_available (&available);
+  all = vs_cpu_list_format (&available);
+  return text_value (g_intern_string (all));
+}
+
+static gboolean
+has_servers (VsResults *results)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+
+  for (guint t = 0; servers != NULL && t < vs_server_set_get_n_targets (servers); t++)
+    if (vs_server_set_has_server (servers, t))
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- shares ----------------------------------------------------------------------------- */
 
 static double
@@ -405,6 +505,21 @@ static const VsMetric metrics[] = {
     get_busy, 0 },
   { "protocol", N_("protocol"), VS_METRIC_TEXT, FALSE, FT, NULL, get_protocol, 0 },
   { "streams", N_("streams per connection"), VS_METRIC_COUNT, FALSE, F, NULL, get_streams, 0 },
+
+  { "server_cpus", N_("server CPUs"), VS_METRIC_TEXT, FALSE, FT | VS_METRIC_IF_SERVER, NULL,
+    get_server_cpus, 0 },
+  { "server_cpu_mean_pct", N_("server CPU mean"), VS_METRIC_PERCENT, FALSE,
+    FT | VS_METRIC_IF_SERVER, NULL, get_server_cpu, 0 },
+  { "server_cpu_peak_pct", N_("server CPU peak"), VS_METRIC_PERCENT, FALSE,
+    FT | VS_METRIC_IF_SERVER, NULL, get_server_cpu, 1 },
+  { "server_memory_mean_bytes", N_("server memory mean"), VS_METRIC_BYTES, FALSE,
+    FT | VS_METRIC_IF_SERVER, NULL, get_server_memory, 0 },
+  { "server_memory_peak_bytes", N_("server memory peak"), VS_METRIC_BYTES, FALSE,
+    FT | VS_METRIC_IF_SERVER, NULL, get_server_memory, 1 },
+  { "server_cpu_us_per_request", N_("server CPU per request"), VS_METRIC_CPU_TIME, FALSE,
+    FT | VS_METRIC_IF_SERVER, NULL, get_server_cpu_per_request, 0 },
+  { "requests_per_server_cpu_s", N_("requests per server CPU-second"), VS_METRIC_PER_CPU_S,
+    TRUE, FT | VS_METRIC_IF_SERVER, NULL, get_requests_per_cpu_s, 0 },
   { "thresholds", N_("thresholds"), VS_METRIC_TEXT, FALSE, FT | VS_METRIC_IF_MEASURED, NULL,
     get_thresholds, 0 },
   { "thresholds_failed", N_("thresholds failed"), VS_METRIC_TEXT, FALSE, F, NULL,
@@ -425,6 +540,8 @@ static const char * const table_order[] = {
   "latency_p999_ms", "latency_max_ms", "uncorrected_p99_ms", "late_sends", "unsent",
   "connect_p50_ms", "connect_p99_ms", "tls_p50_ms", "tls_p99_ms", "first_byte_p50_ms",
   "first_byte_p99_ms", "received_per_s",
+  "server_cpus", "server_cpu_mean_pct", "server_cpu_peak_pct", "server_memory_mean_bytes",
+  "server_memory_peak_bytes", "server_cpu_us_per_request", "requests_per_server_cpu_s",
 };
 
 guint
@@ -467,6 +584,8 @@ shows_row (VsResults      *results,
   guint n = vs_results_get_n_targets (results);
 
   if ((metric->flags & VS_METRIC_OPEN_ONLY) && !is_open (results))
+    return FALSE;
+  if ((metric->flags & VS_METRIC_IF_SERVER) && !has_servers (results))
     return FALSE;
   if (metric->flags & VS_METRIC_IF_MEASURED)
     {
@@ -544,6 +663,17 @@ vs_metric_format (const VsMetric *metric,
     case VS_METRIC_BYTE_RATE:
       number = vs_format_bytes_full (value.number, flags);
       return g_strdup_printf ("%s/s", number);
+
+    case VS_METRIC_BYTES:
+      return vs_format_bytes_full (value.number, flags);
+
+    case VS_METRIC_CPU_TIME:
+      return vs_format_latency_full (value.number, flags | VS_FORMAT_SPACE);
+
+    case VS_METRIC_PER_CPU_S:
+      number = vs_format_count_full (value.number, flags);
+      /* TRANSLATORS: requests per second of server CPU time, e.g. "12.3k req/CPU-s" */
+      return g_strdup_printf (_("%s req/CPU-s"), number);
 
     default:
       g_return_val_if_reached (NULL);
@@ -660,6 +790,20 @@ add_generator_note (GPtrArray *notes,
       /* TRANSLATORS: the second half of "3 worker threads on 2 CPUs." */
       g_string_append_printf (text, ngettext ("on %u CPU.", "on %u CPUs.", n_cpus), n_cpus);
     }
+  if (vs_results_get_plan (results)->load.generator_cpus != NULL)
+    {
+      VsCpuList list;
+
+      if (vs_cpu_list_parse (vs_results_get_plan (results)->load.generator_cpus, NULL, &list,
+                             NULL))
+        {
+          g_autofree char *cpus = vs_cpu_list_format (&list);
+
+          g_string_append_c (text, ' ');
+          /* TRANSLATORS: load.generator_cpus, e.g. "Its threads were pinned to CPUs 0." */
+          g_string_append_printf (text, _("Its threads were pinned to CPUs %s."), cpus);
+        }
+    }
   if (crowded)
     g_string_append_printf (text, " %s",
                             _("More workers than CPUs: they compete for them, which adds to the "
@@ -774,6 +918,52 @@ add_late_note (GPtrArray *notes,
   add_note (notes, VS_NOTE_LATE, i, TRUE, g_string_free (text, FALSE));
 }
 
+/* A failed server (its first line: the log's lines are for the CLI's stderr and the window's
+ * log view), or what stopping it took. */
+static void
+add_server_notes (GPtrArray *notes,
+                  VsResults *results,
+                  guint      i)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  const char *name = target_of (results, i)->target->name;
+  g_autofree char *failure = NULL;
+  g_autofree char *stop_note = NULL;
+
+  if (servers == NULL)
+    return;
+  {
+    g_autofree char *difference = vs_server_set_dup_answer_difference (servers, i);
+
+    if (difference != NULL)
+      add_note (notes, VS_NOTE_ANSWERS, i, TRUE,
+                g_strdup_printf (_("%s does not answer like %s: %s. A backend that is faster "
+                                   "because it answers something else is no win."),
+                                 name, target_of (results, 0)->target->name, difference));
+  }
+  if (!vs_server_set_has_server (servers, i))
+    return;
+
+  failure = vs_server_set_dup_failure (servers, i);
+  if (failure != NULL)
+    {
+      g_autofree char *first = g_strndup (failure, strcspn (failure, "\n"));
+      const VsTarget *target = target_of (results, i)->target;
+      /* a log the plan named outlives the run; a temporary one goes with the results */
+      const char *log = target->server != NULL && target->server->log_path != NULL
+                          ? vs_server_set_get_log_path (servers, i) : NULL;
+
+      if (log != NULL)
+        add_note (notes, VS_NOTE_SERVER, i, TRUE,
+                  g_strdup_printf (_("%s: %s. Its log: %s"), name, first, log));
+      else
+        add_note (notes, VS_NOTE_SERVER, i, TRUE, g_strdup_printf (_("%s: %s."), name, first));
+    }
+  stop_note = vs_server_set_dup_stop_note (servers, i);
+  if (stop_note != NULL)
+    add_note (notes, VS_NOTE_SERVER, i, FALSE, g_strdup_printf (_("%s: %s."), name, stop_note));
+}
+
 /* "node: p99 < 50ms: passed (p99 = 1.2ms); rps > 1000: failed (rps = 500/s)." */
 static void
 add_thresholds_note (GPtrArray *notes,
@@ -841,6 +1031,7 @@ vs_summary_notes (VsResults *results)
                                    counters->requests + counters->unsent));
 
       add_late_note (notes, results, i);
+      add_server_notes (notes, results, i);
       add_thresholds_note (notes, results, i);
     }
 

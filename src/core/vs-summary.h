@@ -27,6 +27,9 @@ typedef enum
   VS_METRIC_PERCENT,    /* 0…100 */
   VS_METRIC_SECONDS,
   VS_METRIC_BYTE_RATE,  /* bytes per second */
+  VS_METRIC_BYTES,      /* the files write whole bytes */
+  VS_METRIC_CPU_TIME,   /* µs of CPU; the files write µs */
+  VS_METRIC_PER_CPU_S,  /* requests per CPU-second */
 } VsMetricUnit;
 
 typedef enum
@@ -36,7 +39,9 @@ typedef enum
   VS_METRIC_OPEN_ONLY = 1 << 2,  /* table: only in the open model */
   VS_METRIC_IF_ANY    = 1 << 3,  /* table: only when some target has a figure other than 0 */
   VS_METRIC_SUB       = 1 << 4,  /* table: a part of the row above (indented) */
-  VS_METRIC_IF_MEASURED = 1 << 5, /* table: only when some target has a figure */
+  VS_METRIC_IF_SERVER = 1 << 5,  /* table: only when some target has a managed or attached
+                                  * server */
+  VS_METRIC_IF_MEASURED = 1 << 6, /* table: only when some target has a figure */
 } VsMetricFlags;
 
 typedef struct
@@ -108,6 +113,8 @@ typedef enum
   VS_NOTE_FIRST_ERROR,  /* the first transport error of a target that did answer */
   VS_NOTE_UNSENT,       /* requests due that never left */
   VS_NOTE_LATE,         /* sends that left late, with their cause */
+  VS_NOTE_SERVER,       /* a target's server failed (never ready, exited), or needed SIGKILL */
+  VS_NOTE_ANSWERS,      /* the targets do not answer alike (or could not be compared) */
   VS_NOTE_THRESHOLDS,   /* each threshold of a target, passed or failed, with its figure */
   VS_NOTE_STOPPED,      /* a threshold with abort_on_fail ended the run early */
   VS_N_NOTE_KINDS       /* (the JSON names every kind: vs-export.c) */

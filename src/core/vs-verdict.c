@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-random.h"
 #include "vs-verdict.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -157,26 +158,6 @@ vs_mann_whitney_p (const double *x,
 /* ---------------------------------------------------------------------------------------- */
 /* Bootstrap                                                                                */
 
-/* splitmix64 (Steele, Lea, Flood 2014): small, fast, and the same on every machine, which
- * GRand does not promise across GLib versions. */
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-/* An index below @n from the high 32 bits (multiply-shift; the bias is n / 2^32). */
-static guint
-draw_index (guint64 *state,
-            guint    n)
-{
-  return (guint) (((splitmix64 (state) >> 32) * (guint64) n) >> 32);
-}
-
 static double
 resample_median (guint64      *state,
                  const double *values,
@@ -184,7 +165,7 @@ resample_median (guint64      *state,
                  double       *scratch)
 {
   for (guint i = 0; i < n; i++)
-    scratch[i] = values[draw_index (state, n)];
+    scratch[i] = values[vs_random_below (state, n)];
   return vs_verdict_median (scratch, n);
 }
 
@@ -311,12 +292,26 @@ vs_verdict_compute (const double *baseline,
 /* ---------------------------------------------------------------------------------------- */
 /* Words                                                                                    */
 
+/* "0.4100" → "0.41", "1.000" → "1": a decimal number's trailing zeros, and its separator when
+ * nothing follows it. */
+static void
+trim_zeros (char *number)
+{
+  char *end = number + strlen (number);
+
+  if (strpbrk (number, ".,") == NULL)
+    return;
+  while (end > number && end[-1] == '0')
+    *--end = '\0';
+  if (end > number && (end[-1] == '.' || end[-1] == ','))
+    *--end = '\0';
+}
+
 char *
 vs_verdict_format_p (double        p,
                      VsFormatFlags flags)
 {
   g_autofree char *number = NULL;
-  char *end;
   int decimals;
 
   if (!isfinite (p))
@@ -329,23 +324,26 @@ vs_verdict_format_p (double        p,
   /* two significant digits: 0.41, 0.041, 0.0012 */
   decimals = MAX (2, 1 - (int) floor (log10 (p)));
   number = vs_format_decimal (MIN (p, 1.0), decimals, flags);
-  end = number + strlen (number);
-  while (end > number && end[-1] == '0')
-    *--end = '\0';
-  if (end > number && (end[-1] == '.' || end[-1] == ','))
-    *--end = '\0';
+  trim_zeros (number);
   return g_strconcat ("p = ", number, NULL);
 }
 
-/* "0.077–0.085×": the interval's low end without its own ×. */
-static char *
-format_interval (double        low,
-                 double        high,
-                 VsFormatFlags flags)
+char *
+vs_verdict_format_interval (double        low,
+                            double        high,
+                            VsFormatFlags flags)
 {
   g_autofree char *lo = vs_format_ratio (low, flags);
   g_autofree char *hi = vs_format_ratio (high, flags);
 
+  /* one notation in one interval: not "1/125–0.0253×" but "0.008–0.0253×" */
+  if (g_str_has_prefix (lo, "1/") && !g_str_has_prefix (hi, "1/") && low > 0)
+    {
+      g_free (lo);
+      lo = vs_format_decimal (low, vs_format_decimals (low, 6), flags);
+      /* as vs_format_ratio() writes its numbers: "0.008", not "0.00800" */
+      trim_zeros (lo);
+    }
   if (g_str_has_suffix (lo, "×"))
     lo[strlen (lo) - strlen ("×")] = '\0';
   return g_strconcat (lo, "–", hi, NULL);
@@ -383,7 +381,7 @@ vs_verdict_format (const VsVerdict *v,
   else if (isfinite (v->ci_low))
     {
       g_autofree char *ratio = vs_format_ratio (v->ratio, flags);
-      g_autofree char *interval = format_interval (v->ci_low, v->ci_high, flags);
+      g_autofree char *interval = vs_verdict_format_interval (v->ci_low, v->ci_high, flags);
 
       /* TRANSLATORS: "0.0812× Node.js throughput (95 % CI 0.077–0.085×, p < 0.001, n = 8+8)" */
       body = g_strdup_printf (_("%s %s %s (95 %% CI %s, %s, %s)"), ratio, baseline_name,

@@ -95,6 +95,11 @@ double    vs_verdict_median         (double       *values,
 char     *vs_verdict_format_p       (double        p,
                                      VsFormatFlags flags);
 
+/* "0.077–0.085×": an interval of ratios, the × once. */
+char     *vs_verdict_format_interval (double        low,
+                                      double        high,
+                                      VsFormatFlags flags);
+
 /* The verdict line: "<name>: <ratio> <baseline> <metric> (95 % CI …, p …, n = a+b)", or
  * "<name>: no clear difference from <baseline> <metric> (p = …, n = a+b)", or, with too few
  * trials, "<name>: need ≥ 4 rounds for a confidence interval (n = a+b)". Skipped trials are

@@ -19,6 +19,7 @@
 #include "vs-error.h"
 #include "vs-format.h"
 #include "vs-job.h"
+#include "vs-segment.h"
 
 /* File descriptors beyond the connections: the process's own files, eventfds, epoll fds. */
 #define FD_SLACK 64
@@ -178,25 +179,14 @@ check_memory (VsEngine  *engine,
 }
 
 static guint
-worker_count (VsPlan *plan)
+worker_count (VsPlan *plan,
+              guint   n_cpus,
+              guint   connections)
 {
-  guint threads = plan->load.threads ? plan->load.threads : vs_job_available_cpus ();
+  guint threads = plan->load.threads ? plan->load.threads : n_cpus;
 
   /* every worker needs at least one connection to each target */
-  return CLAMP (MIN (threads, plan->load.connections), 1, 1024);
-}
-
-/* Splits total over n parts in proportion to weight/weight_total with no rounding loss. */
-static guint64
-share_of (guint64 total,
-          guint   weight_before,
-          guint   weight,
-          guint   weight_total)
-{
-  guint64 upto = (guint64) ((long double) total * (weight_before + weight) / weight_total);
-  guint64 before = (guint64) ((long double) total * weight_before / weight_total);
-
-  return upto - before;
+  return CLAMP (MIN (threads, connections), 1, 1024);
 }
 
 VsJob *
@@ -207,14 +197,24 @@ vs_job_new (VsEngine    *engine,
             GError     **error)
 {
   g_autofree VsJob *self = NULL;
-  guint connections = plan->load.connections;
+  VsSegmentShare segment;
+  guint connections;
   guint timings;
+  VsCpuList cpus = { 0 };
+  /* the plan check parsed the list already */
+  gboolean pinned = plan->load.generator_cpus != NULL &&
+                    vs_cpu_list_parse (plan->load.generator_cpus, NULL, &cpus, NULL);
+  guint n_cpus = pinned ? vs_cpu_list_count (&cpus) : vs_job_available_cpus ();
 
   g_return_val_if_fail (engine != NULL, NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
 
+  /* this process's share of the plan (all of it unless --segment split it) */
+  vs_segment_share (plan, &segment);
+  connections = segment.connections;
+
   if (!ensure_fd_limit ((guint64) connections * n_targets + FD_SLACK, error) ||
-      !check_memory (engine, plan, worker_count (plan), n_targets, error))
+      !check_memory (engine, plan, worker_count (plan, n_cpus, connections), n_targets, error))
     return NULL;
 
   /* the workers keep histograms only for the timings their engine records */
@@ -225,8 +225,10 @@ vs_job_new (VsEngine    *engine,
   self->n_targets = n_targets;
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
-  self->n_workers = worker_count (plan);
-  self->n_cpus = vs_job_available_cpus ();
+  self->pinned = pinned;
+  self->cpus = cpus;
+  self->n_cpus = n_cpus;
+  self->n_workers = worker_count (plan, n_cpus, connections);
   self->workers = g_new0 (VsWorker, self->n_workers);
 
   for (guint w = 0, before = 0; w < self->n_workers; w++)
@@ -250,9 +252,9 @@ vs_job_new (VsEngine    *engine,
           if (plan->load.requests == 0)
             wt->budget = G_MAXUINT64;
           else if (plan->load.model == VS_LOAD_OPEN)
-            wt->budget = share_of (plan->load.requests, w, 1, self->n_workers);
+            wt->budget = vs_share_of (segment.requests, w, 1, self->n_workers);
           else
-            wt->budget = share_of (plan->load.requests, before, share, connections);
+            wt->budget = vs_share_of (segment.requests, before, share, connections);
           wt->open = plan->load.model == VS_LOAD_OPEN;
           wt->staged = !wt->open && plan->stages->len > 0;
           if (plan->load.model == VS_LOAD_OPEN && plan->stages->len > 0)
@@ -261,7 +263,8 @@ vs_job_new (VsEngine    *engine,
                                      w, self->n_workers, plan->load.seed);
           else if (plan->load.model == VS_LOAD_OPEN)
             vs_schedule_init (&wt->schedule, plan->load.arrival, plan->load.rate,
-                              w, self->n_workers, plan->load.seed);
+                              segment.index + segment.count * w,
+                              segment.count * self->n_workers, plan->load.seed);
           for (guint b = 0; b < 2; b++)
             {
               wt->stats[b] = vs_stats_new_for (timings);
@@ -286,6 +289,12 @@ static gpointer
 worker_thread (gpointer data)
 {
   WorkerStart *start = data;
+
+  /* load.generator_cpus: the generator keeps off the backends' cores (a thread's own affinity;
+   * the list was checked against the process's, so this cannot fail but by a race with
+   * taskset, which then leaves the thread where it was) */
+  if (start->job->pinned && vs_cpu_list_apply (&start->job->cpus, 0) != 0)
+    g_warning ("could not pin worker thread %u: %s", start->worker->index, g_strerror (errno));
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
   __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);

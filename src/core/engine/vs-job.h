@@ -2,7 +2,9 @@
  *
  * The run controller makes a job per phase of loading (all targets in parallel mode, one target
  * at a time in sequential mode). The job splits each target's connections, rate and request
- * count over the workers, starts one thread per worker, and collects what they recorded.
+ * count over the workers, starts one thread per worker, and collects what they recorded. Under
+ * `--segment I/N` it splits only segment I's share (vs-segment.h): worker w of W then takes
+ * sends I + N·w, stride N·W, of the target's one schedule.
  *
  * Recording is lock-free: each worker writes into one of two VsStats per target. To collect,
  * the controller bumps the job's epoch and wakes the workers; a worker that sees the new epoch
@@ -11,6 +13,7 @@
  */
 #pragma once
 
+#include "vs-cpu-list.h"
 #include "vs-engine.h"
 #include "vs-schedule.h"
 #include "vs-stats.h"
@@ -64,7 +67,10 @@ struct _VsJob
   guint           n_targets;
   guint          *plan_indices;
   guint           n_workers;
-  guint           n_cpus;         /* the CPUs the process may run on, when the job was made */
+  guint           n_cpus;         /* the CPUs the process may run on, when the job was made, or
+                                   * those of load.generator_cpus */
+  gboolean        pinned;         /* load.generator_cpus: each worker thread pins itself to cpus */
+  VsCpuList       cpus;
   VsWorker       *workers;
   gint64          start_us;       /* monotonic time the workers were started */
   gint64          warmup_end_us;  /* monotonic time the measured phase starts */
