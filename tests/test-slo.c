@@ -229,6 +229,31 @@ test_plan_stages_capacity (void)
                      "targets[0].server: a capacity search does not start servers");
 }
 
+
+/* Every threshold metric that names a figure of the summary table names one that exists (a
+ * misspelt id would leave the threshold "not measured" for ever), in the unit it compares:
+ * latencies and CPU times in µs, rates in requests/s. */
+static void
+test_summary_ids (void)
+{
+  for (guint i = 0; i < VS_N_THRESHOLD_METRICS; i++)
+    {
+      const char *id = vs_threshold_metric_summary_id (i);
+      const VsMetric *metric;
+
+      if (id == NULL)
+        continue;
+      metric = vs_summary_find_metric (id);
+      if (metric == NULL)
+        g_error ("%s: no summary metric “%s”", vs_threshold_metric_name (i), id);
+      if (vs_threshold_metric_kind (i) == VS_THRESHOLD_RATE)
+        g_assert_cmpint (metric->unit, ==, VS_METRIC_RATE);
+      else if (vs_threshold_metric_kind (i) == VS_THRESHOLD_LATENCY)
+        g_assert_true (metric->unit == VS_METRIC_LATENCY || metric->unit == VS_METRIC_CPU_TIME);
+    }
+  g_assert_nonnull (vs_threshold_metric_summary_id (VS_THRESHOLD_SERVER_CPU_PER_REQUEST));
+}
+
 /* ---- runs ------------------------------------------------------------------------------- */
 
 typedef struct
@@ -964,6 +989,7 @@ main (int    argc,
 
   server = vs_test_server_new (NULL);
   g_test_add_func ("/core/slo/plan-thresholds", test_plan_thresholds);
+  g_test_add_func ("/core/slo/summary-ids", test_summary_ids);
   g_test_add_func ("/core/slo/plan-stages-capacity", test_plan_stages_capacity);
   g_test_add_func ("/engine/slo/pass-fail", test_run_pass_fail);
   g_test_add_func ("/engine/slo/abort", test_run_abort);
