@@ -8,9 +8,6 @@
 #include "vs-slo.h"
 #include "vs-summary.h"
 
-/* Managed servers' CPU per request, in the summary table once they measure it. */
-#define SERVER_CPU_PER_REQUEST_ID "server_cpu_per_request_us"
-
 typedef struct
 {
   VsResults *results;
@@ -72,7 +69,7 @@ vs_slo_figure (VsResults          *results,
       return TRUE;
 
     case VS_THRESHOLD_SERVER_CPU_PER_REQUEST:
-      if (summary_figure (results, target, SERVER_CPU_PER_REQUEST_ID, value))
+      if (summary_figure (results, target, id, value))
         return TRUE;
       *why = _("the server's CPU is only measured for managed servers");
       return FALSE;

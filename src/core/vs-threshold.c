@@ -23,7 +23,7 @@ static const struct
   [VS_THRESHOLD_MEAN] = { "mean", VS_THRESHOLD_LATENCY, "latency_mean_ms" },
   [VS_THRESHOLD_MAX] = { "max", VS_THRESHOLD_LATENCY, "latency_max_ms" },
   [VS_THRESHOLD_SERVER_CPU_PER_REQUEST] = { "server_cpu_per_request", VS_THRESHOLD_LATENCY,
-                                            NULL },
+                                            "server_cpu_us_per_request" },
   [VS_THRESHOLD_RPS] = { "rps", VS_THRESHOLD_RATE, "rps" },
   [VS_THRESHOLD_ERROR_RATE] = { "error_rate", VS_THRESHOLD_SHARE, NULL },
   [VS_THRESHOLD_UNSENT] = { "unsent", VS_THRESHOLD_SHARE, NULL },
