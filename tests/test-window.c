@@ -14,6 +14,7 @@
 #include "vs-application.h"
 #include "vs-autosave.h"
 #include "vs-chart-render.h"
+#include "vs-consent.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-rounds.h"
@@ -1828,6 +1829,228 @@ test_app_actions (void)
   }
 }
 
+/* ---- managed servers (issue 11) ------------------------------------------------------- */
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static char *
+server_script (void)
+{
+  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");   /* set by meson test */
+
+  g_assert_nonnull (source_dir);
+  return g_build_filename (source_dir, "tests", "vs-server-script.py", NULL);
+}
+
+/* How many processes run the test server script on this port, from /proc: the witness that
+ * nothing was started, or that something was. */
+static guint
+count_script_processes (guint16 port)
+{
+  g_autofree char *script = server_script ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint found = 0;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length = 0;
+      gboolean has_script = FALSE, has_port = FALSE;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "cmdline", NULL);
+      if (!g_file_get_contents (path, &cmdline, &length, NULL))
+        continue;  /* gone meanwhile */
+      for (gsize at = 0; at < length; at += strlen (cmdline + at) + 1)
+        {
+          has_script |= g_str_equal (cmdline + at, script);
+          has_port |= g_str_equal (cmdline + at, port_text);
+        }
+      found += has_script && has_port;
+    }
+  return found;
+}
+
+/* Two targets whose servers are the test script ("normal" or "burn S"), each on a fresh port
+ * (ports[2]), the first one run in /tmp with GREETING set. */
+static VsPlan *
+managed_plan (const char *mode,
+              double      seconds,
+              const char *greeting,
+              guint16    *ports)
+{
+  g_autofree char *script = server_script ();
+  g_auto(GStrv) words = g_strsplit (mode, " ", -1);
+  g_autoptr(GString) args = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  VsPlan *plan;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    g_string_append_printf (args, ", \"%s\"", words[i]);
+  ports[0] = free_port ();
+  do
+    ports[1] = free_port ();
+  while (ports[1] == ports[0]);
+  json = g_strdup_printf (
+    "{\"version\": 1, \"engine\": \"native\", \"tick\": \"250ms\","
+    " \"load\": {\"connections\": 2, \"threads\": 1, \"duration\": \"%gs\"},"
+    " \"targets\": ["
+    "  {\"name\": \"node\", \"url\": \"http://127.0.0.1:%u/\","
+    "   \"server\": {\"command\": [\"python3\", \"%s\", \"%u\"%s], \"cwd\": \"/tmp\","
+    "                \"env\": {\"GREETING\": \"%s\"}, \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"flask\", \"url\": \"http://127.0.0.1:%u/\","
+    "   \"server\": {\"command\": [\"python3\", \"%s\", \"%u\"%s], \"stop_grace\": \"3s\"}}]}",
+    seconds, ports[0], script, ports[0], args->str, greeting, ports[1], script, ports[1],
+    args->str);
+  plan = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static gboolean
+script_started (gpointer data)
+{
+  return count_script_processes (*(guint16 *) data) > 0;
+}
+
+/* The text the consent dialog lists. */
+static const char *
+consent_text (VsWindow *window)
+{
+  GtkWidget *child = adw_message_dialog_get_extra_child (window->consent_dialog);
+  GtkWidget *label = vs_test_find_descendant (child, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* A plan with commands runs nothing before the person agrees: Start shows each command with
+ * its folder and variables; Cancel starts no process (none in /proc with the script and its
+ * port); Run Commands starts both servers and the run. The agreement holds for exactly those
+ * commands: the same plan starts at once, a changed variable asks again. */
+static void
+test_consent (void)
+{
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsPlan) changed = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *script = server_script ();
+  guint16 ports[2], changed_ports[2];
+  const VsResults *results;
+  const char *text;
+  VsWindow *window;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = managed_plan ("normal", 1, "hi there", ports);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_null (vs_window_get_run (window));
+  text = consent_text (window);
+  g_test_message ("%s", text);
+  commands = vs_plan_list_commands (plan);
+  expected = vs_consent_describe (commands);
+  g_assert_cmpstr (text, ==, expected);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: python3 %s %u normal",
+                                               i == 0 ? "node" : "flask", script, ports[i]);
+
+      g_assert_nonnull (strstr (text, line));
+    }
+  g_assert_nonnull (strstr (text, "in /tmp"));
+  g_assert_nonnull (strstr (text, "with GREETING=hi there"));
+
+  /* Cancel: nothing runs, now or a moment later */
+  adw_message_dialog_response (window->consent_dialog, "cancel");
+  g_assert_null (window->consent_dialog);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  g_assert_null (vs_window_get_run (window));
+  g_assert_cmpuint (count_script_processes (ports[0]), ==, 0);
+  g_assert_cmpuint (count_script_processes (ports[1]), ==, 0);
+
+  /* a cancelled dialog agreed to nothing: Start asks again; Run Commands starts both */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  adw_message_dialog_response (window->consent_dialog, "run");
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_test_iterate_until (script_started, &ports[0], 10);
+  g_assert_cmpuint (count_script_processes (ports[0]), >=, 1);
+  vs_test_iterate_until (not_running, window, 30);
+  results = vs_run_get_results (vs_window_get_run (window));
+  g_assert_nonnull (results);
+  for (guint i = 0; i < 2; i++)
+    {
+      const VsTargetResult *tr = vs_results_get_target ((VsResults *) results, i);
+
+      g_assert_cmpuint (tr->total->counters.responses, >, 0);
+      g_assert_cmpuint (tr->server.samples, >, 0);
+      /* stopped with the run */
+      g_assert_cmpuint (count_script_processes (ports[i]), ==, 0);
+    }
+
+  /* the same commands again: no question */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_window_stop (window);
+  vs_test_iterate_until (not_running, window, 30);
+
+  /* one variable changed: asked again, and Cancel runs nothing */
+  changed = managed_plan ("normal", 1, "hi here", changed_ports);
+  vs_plan_editor_set_plan (window->editor, changed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  g_assert_nonnull (strstr (consent_text (window), "hi here"));
+  adw_message_dialog_response (window->consent_dialog, "cancel");
+  g_assert_false (vs_window_is_running (window));
+  g_assert_cmpuint (count_script_processes (changed_ports[0]), ==, 0);
+
+  /* the command line's --allow-commands: consent to the plan in the editor */
+  vs_window_allow_commands (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_window_stop (window);
+  vs_test_iterate_until (not_running, window, 30);
+  g_assert_cmpuint (count_script_processes (changed_ports[0]), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1867,6 +2090,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/large-text-fits", test_large_text_fits);
   g_test_add_func ("/ui/window/recover-killed-run", test_recover_killed_run);
   g_test_add_func ("/ui/app/actions", test_app_actions);
+  g_test_add_func ("/ui/window/consent", test_consent);
   status = g_test_run ();
   remove_dir (data_home);
   return status;

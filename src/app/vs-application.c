@@ -1,6 +1,8 @@
 /* vs-application.c: VsApplication
  *
- * `versus` opens a window; `versus --plan FILE [--start]` opens it with that plan and starts it.
+ * `versus` opens a window; `versus --plan FILE [--start]` opens it with that plan and starts it;
+ * `--allow-commands` is the person's consent to the plan's commands (its servers), which the
+ * window asks for otherwise.
  * The color scheme follows the "color-scheme" setting.
  */
 #include "config.h"
@@ -90,10 +92,12 @@ vs_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree char *plan = NULL;
   gboolean start = FALSE;
+  gboolean allow_commands = FALSE;
   VsWindow *window;
 
   g_variant_dict_lookup (options, "plan", "^ay", &plan);
   g_variant_dict_lookup (options, "start", "b", &start);
+  g_variant_dict_lookup (options, "allow-commands", "b", &allow_commands);
 
   window = get_window (self, plan != NULL);
   gtk_window_present (GTK_WINDOW (window));
@@ -108,6 +112,9 @@ vs_application_command_line (GApplication            *app,
           g_application_command_line_printerr (command_line, "versus: %s\n", error->message);
           return 1;
         }
+      /* whoever typed the command line has seen the plan it names */
+      if (allow_commands)
+        vs_window_allow_commands (window);
     }
 
   if (start)
@@ -335,6 +342,8 @@ vs_application_init (VsApplication *self)
   static const GOptionEntry entries[] = {
     { "plan", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the plan FILE"), N_("FILE") },
     { "start", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Start the plan at once"), NULL },
+    { "allow-commands", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run the plan’s commands (its servers) without asking"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };
