@@ -2107,7 +2107,7 @@ test_managed_run (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *script = server_script ();
   g_autofree char *json = NULL;
-  guint16 ports[3];
+  guint16 ports[4];
   VsWindow *window;
   VsDashboard *dashboard;
   VsResults *results;
@@ -2128,6 +2128,9 @@ test_managed_run (void)
   do
     ports[2] = free_port ();
   while (ports[2] == ports[0] || ports[2] == ports[1]);
+  do
+    ports[3] = free_port ();
+  while (ports[3] == ports[0] || ports[3] == ports[1] || ports[3] == ports[2]);
   json = g_strdup_printf (
     "{\"version\": 1, \"engine\": \"native\", \"tick\": \"250ms\","
     " \"load\": {\"connections\": 2, \"threads\": 1, \"duration\": \"2s\"},"
@@ -2138,8 +2141,12 @@ test_managed_run (void)
     "  {\"name\": \"flask\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
     "   {\"command\": [\"python3\", \"%s\", \"%u\", \"json\", \"BODY\"], \"stop_grace\": \"3s\"}},"
     "  {\"name\": \"crashing\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
-    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"crash\", \"900\"], \"stop_grace\": \"3s\"}}"
-    "]}", ports[0], script, ports[0], ports[1], script, ports[1], ports[2], script, ports[2]);
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"crash\", \"900\"], \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"never\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"never-ready\"],"
+    "    \"ready\": {\"port\": %u, \"timeout\": \"1s\"}, \"stop_grace\": \"3s\"}}"
+    "]}", ports[0], script, ports[0], ports[1], script, ports[1], ports[2], script, ports[2],
+    ports[3], script, ports[3], ports[3]);
   plan = vs_plan_load_from_data (json, -1, NULL, &error);
   g_assert_no_error (error);
   set_server_arg (plan, 0, 4, "{\"id\": 42, \"name\": \"User 42\"}");
@@ -2154,7 +2161,7 @@ test_managed_run (void)
   vs_test_iterate_until (not_running, window, 40);
   results = vs_run_get_results (vs_window_get_run (window));
   g_assert_nonnull (results);
-  for (guint t = 0; t < 3; t++)
+  for (guint t = 0; t < 4; t++)
     g_assert_cmpuint (count_script_processes (ports[t]), ==, 0);
 
   /* the server charts: shown, a line per target, the intervals' own figures */
@@ -2255,6 +2262,17 @@ test_managed_run (void)
     g_assert_nonnull (strstr (note, "crashing: server exited during the run (exit status 3)"));
     /* the script's own first line: "script PID mode crash" */
     g_assert_nonnull (strstr (log, " mode crash"));
+  }
+
+  /* the server that never became ready: no load, and why on its card */
+  {
+    VsTargetCard *card = vs_dashboard_get_card (dashboard, 3);
+    const char *note = vs_target_card_get_figure (card, "note");
+
+    g_test_message ("never: %s | %s", vs_target_card_get_figure (card, "state"), note);
+    g_assert_cmpstr (vs_target_card_get_figure (card, "state"), ==, "server failed");
+    g_assert_nonnull (strstr (note, "never: server was not ready within 1.0 s"));
+    g_assert_nonnull (strstr (vs_target_card_get_figure (card, "log"), " mode never-ready"));
   }
 
   /* the answers differ: said under the cards, with how */
