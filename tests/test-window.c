@@ -55,6 +55,12 @@ let_connections_close (void)
 }
 
 static gboolean
+has_width (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
 has_frames (gpointer data)
 {
   return vs_frame_stats_get_count (vs_window_get_frame_stats (data)) > 0;
@@ -474,6 +480,8 @@ test_large_text_fits (void)
   vs_dashboard_show_summary (window->dashboard);
   until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   vs_test_iterate_until (time_passed, &until, 2);
+  /* a slow machine (the sanitizer build, unwinding every malloc) maps it later */
+  vs_test_iterate_until (has_width, window, 20);
 
   gtk_widget_measure (GTK_WIDGET (window->editor), GTK_ORIENTATION_HORIZONTAL, -1, &editor,
                       NULL, NULL, NULL);
