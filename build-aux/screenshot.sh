@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Renders data/screenshots/main.png: a real run of the demo (data/demo/demo.json against the
-# Node.js and Python backends of data/demo/backends.sh, on 127.0.0.1) in the real window under
-# Xvfb. The window pictures itself when the run ends (VERSUS_SCREENSHOT) and quits.
+# Renders data/screenshots/main.png: a real run of the demo (data/plans/node-vs-flask.json, which
+# starts the Node.js and Python backends on 127.0.0.1 itself, as build-aux/demo.sh runs it) in
+# the real window under Xvfb. The window pictures itself when the run ends (VERSUS_SCREENSHOT)
+# and quits; Versus stops the backends.
 #
 #   build-aux/screenshot.sh [BUILD_DIR] [OUTPUT]
 #
@@ -13,17 +14,10 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=$(realpath "${1:-$source_dir/build}")
 output=$(realpath -m "${2:-$source_dir/data/screenshots/main.png}")
 versus="$build_dir/src/versus"
-plan="$source_dir/data/demo/demo.json"
+plan="$source_dir/data/plans/node-vs-flask.json"
 
 [ -x "$versus" ] || { echo "screenshot: build first: $versus is missing" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "screenshot: xvfb-run is missing (build-aux/setup.sh)" >&2; exit 1; }
-
-# The two backends of data/demo/demo.json, which needs no database.
-export VERSUS_DEMO_BACKENDS="node python" VERSUS_DEMO_DB=0
-. "$source_dir/data/demo/backends.sh"
-trap demo_backends_stop EXIT
-trap 'exit 130' INT TERM
-demo_backends_start
 
 mkdir -p "$(dirname "$output")"
 rm -f "$output"
@@ -34,7 +28,7 @@ xvfb-run -a -s "-screen 0 1400x900x24" \
       GSK_RENDERER="${GSK_RENDERER:-cairo}" \
       ADW_DEBUG_COLOR_SCHEME="${ADW_DEBUG_COLOR_SCHEME:-prefer-light}" \
       VERSUS_SCREENSHOT="$output" VERSUS_DEBUG_FRAMES=1 \
-  timeout 90 "$versus" --plan "$plan" --start
+  timeout 90 "$versus" --plan "$plan" --allow-commands --start
 
 [ -s "$output" ] || { echo "screenshot: no picture was written" >&2; exit 1; }
 echo "screenshot: wrote $output" >&2

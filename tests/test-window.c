@@ -14,6 +14,8 @@
 #include "vs-application.h"
 #include "vs-autosave.h"
 #include "vs-chart-render.h"
+#include "vs-consent.h"
+#include "vs-cpu-list.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-rounds.h"
@@ -50,6 +52,12 @@ let_connections_close (void)
   gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
 
   vs_test_iterate_until (time_passed, &until, 1);
+}
+
+static gboolean
+has_width (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
 }
 
 static gboolean
@@ -472,6 +480,8 @@ test_large_text_fits (void)
   vs_dashboard_show_summary (window->dashboard);
   until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   vs_test_iterate_until (time_passed, &until, 2);
+  /* a slow machine (the sanitizer build, unwinding every malloc) maps it later */
+  vs_test_iterate_until (has_width, window, 20);
 
   gtk_widget_measure (GTK_WIDGET (window->editor), GTK_ORIENTATION_HORIZONTAL, -1, &editor,
                       NULL, NULL, NULL);
@@ -839,11 +849,18 @@ test_run_and_export (void)
       g_assert_cmpstr (vs_target_card_get_figure (card, "p50"), !=, "—");
     }
 
-  /* every chart has points for every target */
+  /* every chart shown has points for every target; without servers, the server charts have
+   * no lines and are not shown */
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
       VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
 
+      if (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY)
+        {
+          g_assert_false (vs_dashboard_chart_shown (dashboard, k));
+          g_assert_cmpuint (vs_chart_model_get_n_series (model), ==, 0);
+          continue;
+        }
       for (guint t = 0; t < 2; t++)
         {
           const VsChartSeries *s = find_series (model, names[t]);
@@ -955,8 +972,17 @@ test_run_and_export (void)
         g_autofree char *svg_name = g_strconcat (vs_chart_model_get_name (model), ".svg", NULL);
         g_autofree char *png = g_build_filename (chart_dir, png_name, NULL);
         g_autofree char *svg = g_build_filename (chart_dir, svg_name, NULL);
-        double variance = vs_test_png_variance (png);
+        double variance;
 
+        if (!vs_dashboard_chart_shown (dashboard, k))
+          {
+            /* no target has a server: no server charts, on screen or written */
+            g_assert_true (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY);
+            g_assert_false (gtk_widget_get_visible (vs_dashboard_get_chart (dashboard, k)));
+            g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+            continue;
+          }
+        variance = vs_test_png_variance (png);
         g_test_message ("%s: pixel variance %.1f", png_name, variance);
         g_assert_cmpfloat (variance, >, 50);
         g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
@@ -993,7 +1019,8 @@ test_run_and_export (void)
                                               vs_dashboard_get_chart_model (dashboard, k)),
                                             ".png", NULL);
 
-        vs_test_wait_for_file (all_dir, png, 1);
+        if (vs_dashboard_chart_shown (dashboard, k))
+          vs_test_wait_for_file (all_dir, png, 1);
       }
   }
 
@@ -1828,6 +1855,446 @@ test_app_actions (void)
   }
 }
 
+/* ---- managed servers (issue 11) ------------------------------------------------------- */
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static char *
+server_script (void)
+{
+  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");   /* set by meson test */
+
+  g_assert_nonnull (source_dir);
+  return g_build_filename (source_dir, "tests", "vs-server-script.py", NULL);
+}
+
+/* How many processes run the test server script on this port, from /proc: the witness that
+ * nothing was started, or that something was. */
+static guint
+count_script_processes (guint16 port)
+{
+  g_autofree char *script = server_script ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint found = 0;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length = 0;
+      gboolean has_script = FALSE, has_port = FALSE;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "cmdline", NULL);
+      if (!g_file_get_contents (path, &cmdline, &length, NULL))
+        continue;  /* gone meanwhile */
+      for (gsize at = 0; at < length; at += strlen (cmdline + at) + 1)
+        {
+          has_script |= g_str_equal (cmdline + at, script);
+          has_port |= g_str_equal (cmdline + at, port_text);
+        }
+      found += has_script && has_port;
+    }
+  return found;
+}
+
+/* Two targets whose servers are the test script ("normal" or "burn S"), each on a fresh port
+ * (ports[2]), the first one run in /tmp with GREETING set. */
+static VsPlan *
+managed_plan (const char *mode,
+              double      seconds,
+              const char *greeting,
+              guint16    *ports)
+{
+  g_autofree char *script = server_script ();
+  g_auto(GStrv) words = g_strsplit (mode, " ", -1);
+  g_autoptr(GString) args = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  VsPlan *plan;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    g_string_append_printf (args, ", \"%s\"", words[i]);
+  ports[0] = free_port ();
+  do
+    ports[1] = free_port ();
+  while (ports[1] == ports[0]);
+  json = g_strdup_printf (
+    "{\"version\": 1, \"engine\": \"native\", \"tick\": \"250ms\","
+    " \"load\": {\"connections\": 2, \"threads\": 1, \"duration\": \"%gs\"},"
+    " \"targets\": ["
+    "  {\"name\": \"node\", \"url\": \"http://127.0.0.1:%u/\","
+    "   \"server\": {\"command\": [\"python3\", \"%s\", \"%u\"%s], \"cwd\": \"/tmp\","
+    "                \"env\": {\"GREETING\": \"%s\"}, \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"flask\", \"url\": \"http://127.0.0.1:%u/\","
+    "   \"server\": {\"command\": [\"python3\", \"%s\", \"%u\"%s], \"stop_grace\": \"3s\"}}]}",
+    seconds, ports[0], script, ports[0], args->str, greeting, ports[1], script, ports[1],
+    args->str);
+  plan = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static gboolean
+script_started (gpointer data)
+{
+  return count_script_processes (*(guint16 *) data) > 0;
+}
+
+/* The text the consent dialog lists. */
+static const char *
+consent_text (VsWindow *window)
+{
+  GtkWidget *child = adw_message_dialog_get_extra_child (window->consent_dialog);
+  GtkWidget *label = vs_test_find_descendant (child, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* A plan with commands runs nothing before the person agrees: Start shows each command with
+ * its folder and variables; Cancel starts no process (none in /proc with the script and its
+ * port); Run Commands starts both servers and the run. The agreement holds for exactly those
+ * commands: the same plan starts at once, a changed variable asks again. */
+static void
+test_consent (void)
+{
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(VsPlan) changed = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *script = server_script ();
+  guint16 ports[2], changed_ports[2];
+  const VsResults *results;
+  const char *text;
+  VsWindow *window;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  plan = managed_plan ("normal", 1, "hi there", ports);
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_null (vs_window_get_run (window));
+  text = consent_text (window);
+  g_test_message ("%s", text);
+  commands = vs_plan_list_commands (plan);
+  expected = vs_consent_describe (commands);
+  g_assert_cmpstr (text, ==, expected);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: python3 %s %u normal",
+                                               i == 0 ? "node" : "flask", script, ports[i]);
+
+      g_assert_nonnull (strstr (text, line));
+    }
+  g_assert_nonnull (strstr (text, "in /tmp"));
+  g_assert_nonnull (strstr (text, "with GREETING=hi there"));
+
+  /* Cancel: nothing runs, now or a moment later */
+  adw_message_dialog_response (window->consent_dialog, "cancel");
+  g_assert_null (window->consent_dialog);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  g_assert_null (vs_window_get_run (window));
+  g_assert_cmpuint (count_script_processes (ports[0]), ==, 0);
+  g_assert_cmpuint (count_script_processes (ports[1]), ==, 0);
+
+  /* a cancelled dialog agreed to nothing: Start asks again; Run Commands starts both */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  adw_message_dialog_response (window->consent_dialog, "run");
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_test_iterate_until (script_started, &ports[0], 10);
+  g_assert_cmpuint (count_script_processes (ports[0]), >=, 1);
+  vs_test_iterate_until (not_running, window, 30);
+  results = vs_run_get_results (vs_window_get_run (window));
+  g_assert_nonnull (results);
+  for (guint i = 0; i < 2; i++)
+    {
+      const VsTargetResult *tr = vs_results_get_target ((VsResults *) results, i);
+
+      g_assert_cmpuint (tr->total->counters.responses, >, 0);
+      g_assert_cmpuint (tr->server.samples, >, 0);
+      /* stopped with the run */
+      g_assert_cmpuint (count_script_processes (ports[i]), ==, 0);
+    }
+
+  /* the same commands again: no question */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_window_stop (window);
+  vs_test_iterate_until (not_running, window, 30);
+
+  /* one variable changed: asked again, and Cancel runs nothing */
+  changed = managed_plan ("normal", 1, "hi here", changed_ports);
+  vs_plan_editor_set_plan (window->editor, changed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_nonnull (window->consent_dialog);
+  g_assert_nonnull (strstr (consent_text (window), "hi here"));
+  adw_message_dialog_response (window->consent_dialog, "cancel");
+  g_assert_false (vs_window_is_running (window));
+  g_assert_cmpuint (count_script_processes (changed_ports[0]), ==, 0);
+
+  /* the command line's --allow-commands: consent to the plan in the editor */
+  vs_window_allow_commands (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_null (window->consent_dialog);
+  g_assert_true (vs_window_is_running (window));
+  vs_window_stop (window);
+  vs_test_iterate_until (not_running, window, 30);
+  g_assert_cmpuint (count_script_processes (changed_ports[0]), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+}
+
+/* Replaces argument @i of target @t's server command (after the plan was made from JSON, so
+ * that a JSON body needs no escaping in escaping). */
+static void
+set_server_arg (VsPlan     *plan,
+                guint       t,
+                guint       i,
+                const char *value)
+{
+  VsServerSpec *server = vs_plan_get_target (plan, t)->server;
+
+  g_assert_cmpuint (g_strv_length (server->argv), >, i);
+  g_free (server->argv[i]);
+  server->argv[i] = g_strdup (value);
+}
+
+static const char *
+table_cell_of (VsResultsTable *table,
+               const char     *heading,
+               guint           column)
+{
+  for (guint row = 1; vs_results_table_get_cell (table, row, 0) != NULL; row++)
+    if (g_str_equal (vs_results_table_get_cell (table, row, 0), heading))
+      return vs_results_table_get_cell (table, row, column);
+  return NULL;
+}
+
+/* A managed run in the window: the server charts (a line per target with a server, the points
+ * those of the intervals), the cards' server CPU, memory and cores with their interval, the
+ * table's server rows; a server that crashes during the load fails its target on its card,
+ * whose Log button shows the server's own lines; backends that answer differently are a
+ * warning with the difference under the cards. */
+static void
+test_managed_run (void)
+{
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = server_script ();
+  g_autofree char *json = NULL;
+  guint16 ports[4];
+  VsWindow *window;
+  VsDashboard *dashboard;
+  VsResults *results;
+  VsCpuList available;
+  g_autofree char *all_cpus = NULL;
+  const char *notice;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  ports[0] = free_port ();
+  do
+    ports[1] = free_port ();
+  while (ports[1] == ports[0]);
+  do
+    ports[2] = free_port ();
+  while (ports[2] == ports[0] || ports[2] == ports[1]);
+  do
+    ports[3] = free_port ();
+  while (ports[3] == ports[0] || ports[3] == ports[1] || ports[3] == ports[2]);
+  json = g_strdup_printf (
+    "{\"version\": 1, \"engine\": \"native\", \"tick\": \"250ms\","
+    " \"load\": {\"connections\": 2, \"threads\": 1, \"duration\": \"2s\"},"
+    " \"compare\": {\"answers\": true},"
+    " \"targets\": ["
+    "  {\"name\": \"node\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"json\", \"BODY\"], \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"flask\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"json\", \"BODY\"], \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"crashing\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"crash\", \"900\"], \"stop_grace\": \"3s\"}},"
+    "  {\"name\": \"never\", \"url\": \"http://127.0.0.1:%u/\", \"server\":"
+    "   {\"command\": [\"python3\", \"%s\", \"%u\", \"never-ready\"],"
+    "    \"ready\": {\"port\": %u, \"timeout\": \"1s\"}, \"stop_grace\": \"3s\"}}"
+    "]}", ports[0], script, ports[0], ports[1], script, ports[1], ports[2], script, ports[2],
+    ports[3], script, ports[3], ports[3]);
+  plan = vs_plan_load_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  set_server_arg (plan, 0, 4, "{\"id\": 42, \"name\": \"User 42\"}");
+  set_server_arg (plan, 1, 4, "{\"id\": 42, \"name\": \"user 42\"}");
+
+  window = make_window ();
+  dashboard = window->dashboard;
+  vs_plan_editor_set_plan (window->editor, plan);
+  vs_window_allow_commands (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_null (window->consent_dialog);
+  vs_test_iterate_until (not_running, window, 40);
+  results = vs_run_get_results (vs_window_get_run (window));
+  g_assert_nonnull (results);
+  for (guint t = 0; t < 4; t++)
+    g_assert_cmpuint (count_script_processes (ports[t]), ==, 0);
+
+  /* the server charts: shown, a line per target, the intervals' own figures */
+  for (guint k = VS_CHART_SERVER_CPU; k <= VS_CHART_SERVER_MEMORY; k++)
+    {
+      VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
+
+      g_assert_true (vs_dashboard_chart_shown (dashboard, k));
+      g_assert_true (gtk_widget_get_visible (vs_dashboard_get_chart (dashboard, k)));
+      for (guint t = 0; t < 2; t++)
+        {
+          const VsTargetResult *tr = vs_results_get_target (results, t);
+          const VsChartSeries *s = find_series (model, tr->target->name);
+          guint n = 0;
+          double top = 0;
+
+          g_assert_nonnull (s);
+          g_assert_cmpuint (s->color, ==, t);
+          for (guint i = 0; i < tr->intervals->len; i++)
+            {
+              const VsInterval *in = &g_array_index (tr->intervals, VsInterval, i);
+              double y = k == VS_CHART_SERVER_CPU ? in->server_cpu_percent
+                                                  : in->server_memory_bytes / 1048576.0;
+
+              if (!in->server_sampled)
+                continue;
+              g_assert_cmpuint (n, <, s->x->len);
+              g_assert_cmpfloat (g_array_index (s->x, double, n), ==, in->end_s);
+              g_assert_cmpfloat (g_array_index (s->y, double, n), ==, y);
+              top = MAX (top, y);
+              n++;
+            }
+          g_assert_cmpuint (n, ==, s->x->len);
+          g_assert_cmpuint (n, >, 2);
+          /* a Python server answering a closed loop uses CPU; its memory is megabytes */
+          g_test_message ("%s %s: %u points, peak %.2f", vs_chart_model_get_name (model),
+                          tr->target->name, n, top);
+          g_assert_cmpfloat (top, >, k == VS_CHART_SERVER_CPU ? 0 : 1);
+        }
+    }
+
+  /* the cards: the whole run's server figures, labelled so; the cores */
+  vs_cpu_list_available (&available);
+  all_cpus = vs_cpu_list_format (&available);
+  for (guint t = 0; t < 2; t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (dashboard, t);
+      g_autofree char *cpu = vs_summary_format_cell (results, t,
+                                                     vs_summary_find_metric ("server_cpu_mean_pct"),
+                                                     VS_FORMAT_LOCALE);
+
+      g_test_message ("card %u: server CPU %s (%s), memory %s (%s), cores %s, generator %s", t,
+                      vs_target_card_get_figure (card, "server-cpu"),
+                      vs_target_card_get_figure (card, "server-cpu-caption"),
+                      vs_target_card_get_figure (card, "server-memory"),
+                      vs_target_card_get_figure (card, "server-memory-caption"),
+                      vs_target_card_get_figure (card, "server-cores"),
+                      vs_target_card_get_figure (card, "generator-cores"));
+      g_assert_cmpstr (vs_target_card_get_figure (card, "server-cpu"), ==, cpu);
+      g_assert_cmpstr (vs_target_card_get_figure (card, "server-cpu-caption"), ==,
+                       "server CPU, whole-run mean");
+      g_assert_nonnull (strstr (vs_target_card_get_figure (card, "server-memory"), "iB"));
+      g_assert_cmpstr (vs_target_card_get_figure (card, "server-memory-caption"), ==,
+                       "server memory, whole-run mean");
+      g_assert_cmpstr (vs_target_card_get_figure (card, "server-cores"), ==, all_cpus);
+      g_assert_cmpstr (vs_target_card_get_figure (card, "generator-cores"), ==, all_cpus);
+      /* the answers' difference is about the run: under the cards, not on them */
+      g_assert_null (strstr (vs_target_card_get_figure (card, "note"), "does not answer"));
+    }
+
+  /* the results table: the metric table's server rows, with figures for the servers */
+  {
+    VsResultsTable *table = VS_RESULTS_TABLE (vs_dashboard_get_table (dashboard));
+    static const char * const rows[] = { "server CPUs", "server CPU mean", "server CPU peak",
+                                         "server memory mean", "server memory peak",
+                                         "server CPU per request",
+                                         "requests per server CPU-second" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      {
+        const char *cell = table_cell_of (table, rows[i], 1);
+
+        g_test_message ("table: %s: %s", rows[i], cell);
+        g_assert_nonnull (cell);
+        g_assert_cmpstr (cell, !=, "–");
+      }
+  }
+
+  /* the crashed server: failed on its card, its log one click away */
+  {
+    VsTargetCard *card = vs_dashboard_get_card (dashboard, 2);
+    const char *note = vs_target_card_get_figure (card, "note");
+    const char *log = vs_target_card_get_figure (card, "log");
+
+    g_test_message ("crashing: %s | %s", vs_target_card_get_figure (card, "state"), note);
+    g_test_message ("its log:\n%s", log);
+    g_assert_cmpstr (vs_target_card_get_figure (card, "state"), ==, "server failed");
+    g_assert_nonnull (strstr (note, "crashing: server exited during the run (exit status 3)"));
+    /* the script's own first line: "script PID mode crash" */
+    g_assert_nonnull (strstr (log, " mode crash"));
+  }
+
+  /* the server that never became ready: no load, and why on its card */
+  {
+    VsTargetCard *card = vs_dashboard_get_card (dashboard, 3);
+    const char *note = vs_target_card_get_figure (card, "note");
+
+    g_test_message ("never: %s | %s", vs_target_card_get_figure (card, "state"), note);
+    g_assert_cmpstr (vs_target_card_get_figure (card, "state"), ==, "server failed");
+    g_assert_nonnull (strstr (note, "never: server was not ready within 1.0 s"));
+    g_assert_nonnull (strstr (vs_target_card_get_figure (card, "log"), " mode never-ready"));
+  }
+
+  /* the answers differ: said under the cards, with how */
+  notice = vs_dashboard_get_notice (dashboard, "generator");
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, "flask does not answer like node: "));
+  g_assert_nonnull (strstr (notice, "/name"));
+  g_assert_nonnull (strstr (notice, "\"User 42\""));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  let_connections_close ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1867,6 +2334,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/large-text-fits", test_large_text_fits);
   g_test_add_func ("/ui/window/recover-killed-run", test_recover_killed_run);
   g_test_add_func ("/ui/app/actions", test_app_actions);
+  g_test_add_func ("/ui/window/consent", test_consent);
+  g_test_add_func ("/ui/window/managed-run", test_managed_run);
   status = g_test_run ();
   remove_dir (data_home);
   return status;

@@ -26,7 +26,9 @@ const char  *vs_results_table_get_cell     (VsResultsTable *self,
  * "rps-caption", "p50-caption", "requests-caption" and "errors-caption"; "note", the notes
  * about the target ("" when none); "protocol", the HTTP version answered in ("" before any
  * response); "title-markup", the title with its coloured dot; "thresholds", the pass/fail
- * mark of its thresholds ("" without). */
+ * mark of its thresholds ("" without); "state" (waiting, measuring, done, server failed);
+ * "server-cpu", "server-memory" and their "-caption"s, "server-cores", "generator-cores";
+ * "log", what the Log button's popover shows ("" without the button). */
 const char  *vs_target_card_get_figure     (VsTargetCard   *self,
                                             const char     *key);
 

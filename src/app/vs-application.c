@@ -1,19 +1,33 @@
 /* vs-application.c: VsApplication
  *
- * `versus` opens a window; `versus --plan FILE [--start]` opens it with that plan and starts it.
+ * `versus` opens a window; `versus --plan FILE [--start]` opens it with that plan and starts it;
+ * `--allow-commands` is the person's consent to the plan's commands (its servers), which the
+ * window asks for otherwise.
  * The color scheme follows the "color-scheme" setting.
+ *
+ * Signals: the first SIGINT (Ctrl+C in the terminal that started it), SIGTERM or SIGHUP quits
+ * as app.quit does — each window stops its run, whose servers are stopped, then closes; a
+ * second one stops whatever is still running of the servers (vs_server_emergency_stop_all())
+ * and ends the process by that signal. The servers run in sessions of their own, so the
+ * terminal's Ctrl+C does not reach them: without this they would outlive the window.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "vs-application.h"
+#include "vs-server.h"
 #include "vs-window.h"
+
+static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 struct _VsApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  guint           signal_ids[G_N_ELEMENTS (quit_signals)];
 };
 
 G_DEFINE_FINAL_TYPE (VsApplication, vs_application, ADW_TYPE_APPLICATION)
@@ -90,10 +104,12 @@ vs_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree char *plan = NULL;
   gboolean start = FALSE;
+  gboolean allow_commands = FALSE;
   VsWindow *window;
 
   g_variant_dict_lookup (options, "plan", "^ay", &plan);
   g_variant_dict_lookup (options, "start", "b", &start);
+  g_variant_dict_lookup (options, "allow-commands", "b", &allow_commands);
 
   window = get_window (self, plan != NULL);
   gtk_window_present (GTK_WINDOW (window));
@@ -108,6 +124,9 @@ vs_application_command_line (GApplication            *app,
           g_application_command_line_printerr (command_line, "versus: %s\n", error->message);
           return 1;
         }
+      /* whoever typed the command line has seen the plan it names */
+      if (allow_commands)
+        vs_window_allow_commands (window);
     }
 
   if (start)
@@ -279,6 +298,44 @@ static const GActionEntry app_actions[] = {
   { "new-window", new_window_action },
 };
 
+/* The second signal: no server a run started outlives Versus. */
+static void
+on_second_signal (int sig)
+{
+  vs_server_emergency_stop_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* Once the first signal's sources are gone (GLib restores the default actions when the
+ * dispatch that removed them returns, so not from inside it). */
+static gboolean
+arm_second_signal (gpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
+    signal (quit_signals[i], on_second_signal);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_signal_sources (VsApplication *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
+}
+
+static gboolean
+on_quit_signal (gpointer data)
+{
+  VsApplication *self = data;
+
+  /* (the source being dispatched is removed here, before it returns) */
+  remove_signal_sources (self);
+  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 vs_application_startup (GApplication *app)
 {
@@ -305,6 +362,9 @@ vs_application_startup (GApplication *app)
     g_signal_connect_object (self->settings, "changed::color-scheme",
                              G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
+    self->signal_ids[i] = g_unix_signal_add (quit_signals[i], on_quit_signal, self);
 }
 
 static void
@@ -312,6 +372,7 @@ vs_application_dispose (GObject *object)
 {
   VsApplication *self = VS_APPLICATION (object);
 
+  remove_signal_sources (self);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (vs_application_parent_class)->dispose (object);
 }
@@ -335,6 +396,8 @@ vs_application_init (VsApplication *self)
   static const GOptionEntry entries[] = {
     { "plan", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the plan FILE"), N_("FILE") },
     { "start", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Start the plan at once"), NULL },
+    { "allow-commands", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run the plan’s commands (its servers) without asking"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

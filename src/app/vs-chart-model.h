@@ -19,6 +19,8 @@ typedef enum
   VS_CHART_LATENCY,
   VS_CHART_SPECTRUM,
   VS_CHART_ERRORS,
+  VS_CHART_SERVER_CPU,     /* the targets' servers (issue 11): shown when one has a server */
+  VS_CHART_SERVER_MEMORY,
   VS_N_CHARTS
 } VsChartKind;
 

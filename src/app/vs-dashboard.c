@@ -93,6 +93,12 @@ set_notice (GtkWidget  *notice,
   gtk_widget_set_visible (notice, text != NULL);
 }
 
+static gboolean
+is_server_chart (guint kind)
+{
+  return kind == VS_CHART_SERVER_CPU || kind == VS_CHART_SERVER_MEMORY;
+}
+
 static void
 vs_dashboard_init (VsDashboard *self)
 {
@@ -141,6 +147,8 @@ vs_dashboard_init (VsDashboard *self)
       gtk_widget_set_hexpand (self->charts[i], TRUE);
       gtk_widget_set_vexpand (self->charts[i], TRUE);
       gtk_grid_attach (GTK_GRID (grid), self->charts[i], i % 2, i / 2, 1, 1);
+      /* the server charts only when a target has a server */
+      gtk_widget_set_visible (self->charts[i], !is_server_chart (i));
     }
   gtk_widget_set_vexpand (grid, TRUE);
   gtk_box_append (GTK_BOX (box), grid);
@@ -242,6 +250,7 @@ typedef struct
   guint   errors[VS_N_ERROR_CLASSES];           /* series per class that occurred, or NO_SERIES */
   guint   no_errors;                            /* the flat line while there are none */
   guint64 class_totals[VS_N_ERROR_CLASSES];
+  guint   server_cpu, server_memory;            /* series, or NO_SERIES without a server */
 } TargetFill;
 
 #define NO_SERIES G_MAXUINT
@@ -250,6 +259,7 @@ struct _VsModelFill
 {
   guint       n_targets;
   TargetFill *targets;
+  gboolean    servers;    /* some target has a server: the server charts are shown */
   double      warmup_end;
   double      x_extent;
   gboolean    ended;      /* the run is over: the time axis fits what it drew */
@@ -400,6 +410,24 @@ add_planned (VsPlan       *plan,
     }
 }
 
+/* The target has a server Versus samples: managed or attached, or figures of one read back. */
+static gboolean
+target_has_server (VsResults *results,
+                   guint      t)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  const VsTargetResult *r = vs_results_get_target (results, t);
+
+  if (servers != NULL && vs_server_set_has_server (servers, t))
+    return TRUE;
+  if (r->target->server != NULL || r->target->attach != 0 || r->server.samples > 0)
+    return TRUE;
+  for (guint i = 0; i < r->intervals->len; i++)
+    if (g_array_index (r->intervals, VsInterval, i).server_sampled)
+      return TRUE;
+  return FALSE;
+}
+
 /* A fresh fill: the models start over with a throughput line and a p50 and p99 line per
  * target, and the legend of the latency chart's two line styles. */
 static void
@@ -420,6 +448,15 @@ model_fill_start_series (VsModelFill  *fill,
       tf->p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
       tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
                                            FALSE);
+      tf->server_cpu = tf->server_memory = NO_SERIES;
+      if (target_has_server (results, t))
+        {
+          tf->server_cpu = vs_chart_model_add_series (models[VS_CHART_SERVER_CPU], name, t,
+                                                      FALSE, TRUE);
+          tf->server_memory = vs_chart_model_add_series (models[VS_CHART_SERVER_MEMORY], name,
+                                                         t, FALSE, TRUE);
+          fill->servers = TRUE;
+        }
     }
   /* what the two line styles of the latency chart mean */
   vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p50"), VS_CHART_COLOR_NEUTRAL,
@@ -453,6 +490,13 @@ model_fill_append_intervals (VsModelFill  *fill,
             {
               vs_chart_model_append (models[VS_CHART_LATENCY], tf->p50, in->end_s, in->p50_us);
               vs_chart_model_append (models[VS_CHART_LATENCY], tf->p99, in->end_s, in->p99_us);
+            }
+          if (in->server_sampled && tf->server_cpu != NO_SERIES)
+            {
+              vs_chart_model_append (models[VS_CHART_SERVER_CPU], tf->server_cpu, in->end_s,
+                                     in->server_cpu_percent);
+              vs_chart_model_append (models[VS_CHART_SERVER_MEMORY], tf->server_memory,
+                                     in->end_s, in->server_memory_bytes / 1048576.0);
             }
           for (guint c = 0; c < VS_N_ERROR_CLASSES; c++)
             {
@@ -556,8 +600,9 @@ vs_dashboard_fill_models (VsResults    *results,
 }
 
 /* The run-wide warnings of the summary's notes, in the words `versus run` prints: the
- * generator saturated or crowded, sends that left late and why, protocols that differ. The
- * notes about one target (its first error, unsent requests) are on its card. */
+ * generator saturated or crowded, sends that left late and why, protocols that differ, backends
+ * that do not answer alike (and how). The notes about one target (its first error, unsent
+ * requests, its server's failure) are on its card. */
 static void
 update_busy_notice (VsDashboard *self)
 {
@@ -570,6 +615,7 @@ update_busy_notice (VsDashboard *self)
       gboolean shown = note->kind == VS_NOTE_SATURATED || note->kind == VS_NOTE_LATE ||
                        note->kind == VS_NOTE_STOPPED ||
                        note->kind == VS_NOTE_PROTOCOL ||
+                       note->kind == VS_NOTE_ANSWERS ||
                        (note->kind == VS_NOTE_GENERATOR && note->warning);
 
       if (!shown)
@@ -618,6 +664,9 @@ vs_dashboard_update (VsDashboard *self)
     }
   else
     model_fill_update (self->fill, self->results, self->models, FALSE);
+  for (guint k = 0; k < VS_N_CHARTS; k++)
+    if (is_server_chart (k))
+      gtk_widget_set_visible (self->charts[k], self->fill->servers);
   update_busy_notice (self);
   update_verdicts (self);
   for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
@@ -726,6 +775,14 @@ vs_dashboard_get_table (VsDashboard *self)
 }
 
 gboolean
+vs_dashboard_chart_shown (VsDashboard *self,
+                          guint        kind)
+{
+  g_return_val_if_fail (kind < VS_N_CHARTS, FALSE);
+  return !is_server_chart (kind) || (self->fill != NULL && self->fill->servers);
+}
+
+gboolean
 vs_dashboard_export_charts (VsDashboard  *self,
                             const char   *dir,
                             GError      **error)
@@ -752,6 +809,8 @@ vs_dashboard_export_charts (VsDashboard  *self,
       GError *png_error = NULL;
       GError *svg_error = NULL;
 
+      if (!vs_dashboard_chart_shown (self, k))
+        continue;
       /* the exports' fixed style, whatever the window's */
       vs_chart_render_to_png (self->models[k], png, EXPORT_WIDTH, EXPORT_HEIGHT, &png_error);
       vs_chart_render_to_svg (self->models[k], svg, EXPORT_WIDTH, EXPORT_HEIGHT, &svg_error);

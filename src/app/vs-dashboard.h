@@ -1,4 +1,5 @@
-/* vs-dashboard.h: the live view of a run — target cards, four charts, the results table */
+/* vs-dashboard.h: the live view of a run — target cards, the charts (four, and two of the
+ * servers when a target has one), the results table */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -40,7 +41,10 @@ GtkWidget    *vs_dashboard_get_table       (VsDashboard  *self);
 /* Mode rounds: the strip of the trials (VsRoundsStrip), hidden in the other modes. */
 GtkWidget    *vs_dashboard_get_rounds_strip (VsDashboard *self);
 
-/* Writes NAME.png and NAME.svg for every chart into dir. */
+/* The chart is shown (the server charts only when some target has a server). */
+gboolean      vs_dashboard_chart_shown     (VsDashboard  *self,
+                                            guint         kind);
+/* Writes NAME.png and NAME.svg for every chart shown into dir. */
 gboolean      vs_dashboard_export_charts   (VsDashboard  *self,
                                             const char   *dir,
                                             GError      **error);

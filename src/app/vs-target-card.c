@@ -5,6 +5,8 @@
 #include <math.h>
 
 #include "vs-app-testing.h"
+#include "vs-cpu-list.h"
+#include "vs-format.h"
 #include "vs-chart.h"
 #include "vs-palette.h"
 #include "vs-protocols.h"
@@ -34,6 +36,19 @@ struct _VsTargetCard
   GtkWidget *state;
   GtkWidget *note;     /* the first transport error, when there was one */
   GtkWidget *slo;      /* pass/fail of the target's thresholds, when it has any */
+  /* its server (managed or attached), when it has one */
+  GtkWidget *server_grid;
+  GtkWidget *server_cpu;
+  GtkWidget *server_cpu_caption;
+  GtkWidget *server_memory;
+  GtkWidget *server_memory_caption;
+  GtkWidget *server_cores;
+  GtkWidget *server_cores_caption;
+  GtkWidget *generator_cores;
+  GtkWidget *generator_cores_caption;
+  GtkWidget *log_button;   /* opens the server's log (a managed server's) */
+  GtkWidget *log_label;
+  VsServerSet *servers;    /* the run's, for the log */
 };
 
 G_DEFINE_FINAL_TYPE (VsTargetCard, vs_target_card, GTK_TYPE_WIDGET)
@@ -65,6 +80,7 @@ vs_target_card_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_TARGET_CARD);
   g_clear_pointer (&self->name, g_free);
+  g_clear_object (&self->servers);
   G_OBJECT_CLASS (vs_target_card_parent_class)->dispose (object);
 }
 
@@ -74,6 +90,30 @@ vs_target_card_css_changed (GtkWidget         *widget,
 {
   GTK_WIDGET_CLASS (vs_target_card_parent_class)->css_changed (widget, change);
   update_title (VS_TARGET_CARD (widget));
+}
+
+#define LOG_LINES 200
+
+/* The log as it is when the popover opens: its last lines, and where the whole of it is. */
+static void
+log_shown_cb (VsTargetCard *self)
+{
+  g_autofree char *tail = NULL;
+  g_autofree char *text = NULL;
+  const char *path;
+
+  if (self->servers == NULL)
+    return;
+  tail = vs_server_set_get_log_tail (self->servers, self->index, LOG_LINES);
+  path = vs_server_set_get_log_path (self->servers, self->index);
+  if (path != NULL)
+    /* TRANSLATORS: the server log's popover: its last lines, then where the whole log is */
+    text = g_strdup_printf (_("%s\n— the whole log: %s"),
+                            tail != NULL && *tail != '\0' ? tail : _("(nothing written yet)"),
+                            path);
+  else
+    text = g_strdup (tail != NULL ? tail : "");
+  gtk_label_set_text (GTK_LABEL (self->log_label), text);
 }
 
 static void
@@ -104,6 +144,18 @@ vs_target_card_class_init (VsTargetCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, errors_caption);
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, note);
   gtk_widget_class_bind_template_child (widget_class, VsTargetCard, slo);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_grid);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_cpu);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_cpu_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_memory);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_memory_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_cores);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, server_cores_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, generator_cores);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, generator_cores_caption);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, log_button);
+  gtk_widget_class_bind_template_child (widget_class, VsTargetCard, log_label);
+  gtk_widget_class_bind_template_callback (widget_class, log_shown_cb);
 }
 
 static void
@@ -193,6 +245,82 @@ update_rate_and_latency (VsTargetCard     *self,
   gtk_label_set_text (GTK_LABEL (self->p99_caption), p99);
 }
 
+/* The cores the load generator had: its pinned list, or every CPU Versus may use. */
+static char *
+generator_cores (VsResults *results)
+{
+  VsPlan *plan = vs_results_get_plan (results);
+  VsCpuList list;
+
+  if (plan == NULL || plan->load.generator_cpus == NULL ||
+      !vs_cpu_list_parse (plan->load.generator_cpus, NULL, &list, NULL))
+    vs_cpu_list_available (&list);
+  return vs_cpu_list_format (&list);
+}
+
+/* The server's CPU and memory (the last interval's while the run goes on, the whole run's mean
+ * once the target is done, as the results table says it), its cores and the generator's. */
+static void
+update_server (VsTargetCard     *self,
+               VsResults        *results,
+               guint             index,
+               const VsInterval *last)
+{
+  VsServerSet *servers = vs_results_get_servers (results);
+  const VsTargetResult *result = vs_results_get_target (results, index);
+  gboolean has_server = (servers != NULL && vs_server_set_has_server (servers, index)) ||
+                        result->server.samples > 0;
+  g_autofree char *cpu_caption = NULL;
+  g_autofree char *memory_caption = NULL;
+
+  g_set_object (&self->servers, servers);
+  gtk_widget_set_visible (self->server_grid, has_server);
+  gtk_widget_set_visible (self->log_button,
+                          servers != NULL && vs_server_set_get_log_path (servers, index) != NULL);
+  if (!has_server)
+    return;
+
+  if (result->finished && result->server.samples > 0)
+    {
+      set_metric (self->server_cpu, results, index, "server_cpu_mean_pct");
+      set_metric (self->server_memory, results, index, "server_memory_mean_bytes");
+      /* TRANSLATORS: a card's caption: the server's CPU as % of one core, whole-run mean */
+      cpu_caption = g_strdup (_("server CPU, whole-run mean"));
+      /* TRANSLATORS: a card's caption */
+      memory_caption = g_strdup (_("server memory, whole-run mean"));
+    }
+  else
+    {
+      g_autofree char *length = NULL;
+
+      if (last != NULL && last->server_sampled)
+        {
+          set_text (self->server_cpu, vs_format_percent (last->server_cpu_percent,
+                                                         VS_FORMAT_LOCALE));
+          set_text (self->server_memory,
+                    vs_format_bytes_full ((double) last->server_memory_bytes, VS_FORMAT_LOCALE));
+        }
+      else
+        {
+          gtk_label_set_text (GTK_LABEL (self->server_cpu), "–");
+          gtk_label_set_text (GTK_LABEL (self->server_memory), "–");
+        }
+      if (last != NULL)
+        length = vs_format_duration ((gint64) llround ((last->end_s - last->start_s) *
+                                                       G_USEC_PER_SEC));
+      /* TRANSLATORS: a card's caption: "server CPU, last 250ms" (% of one core) */
+      cpu_caption = length != NULL ? g_strdup_printf (_("server CPU, last %s"), length)
+                                   : g_strdup (_("server CPU"));
+      /* TRANSLATORS: a card's caption: "server memory, last 250ms" */
+      memory_caption = length != NULL ? g_strdup_printf (_("server memory, last %s"), length)
+                                      : g_strdup (_("server memory"));
+    }
+  gtk_label_set_text (GTK_LABEL (self->server_cpu_caption), cpu_caption);
+  gtk_label_set_text (GTK_LABEL (self->server_memory_caption), memory_caption);
+  set_metric (self->server_cores, results, index, "server_cpus");
+  set_text (self->generator_cores, generator_cores (results));
+}
+
 /* What went wrong, in the summary's words: why a card says 100 % errors (the first error, or
  * that the target was never reached), requests that were due and never left, sends that left
  * late: the notes about this target. */
@@ -209,7 +337,9 @@ update_note (VsTargetCard *self,
       const VsNote *note = g_ptr_array_index (notes, i);
 
       /* the thresholds have a mark of their own (update_slo) */
-      if (note->target != (int) index || note->kind == VS_NOTE_THRESHOLDS)
+      /* … and how the answers differ is a note about the run, under the cards */
+      if (note->target != (int) index || note->kind == VS_NOTE_THRESHOLDS ||
+          note->kind == VS_NOTE_ANSWERS)
         continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');
@@ -277,7 +407,13 @@ vs_target_card_update (VsTargetCard *self,
   result = vs_results_get_target (results, index);
   if (result->intervals->len == 0)
     {
-      gtk_label_set_text (GTK_LABEL (self->state), _("waiting"));
+      VsServerSet *servers = vs_results_get_servers (results);
+      gboolean failed = servers != NULL && !vs_server_set_is_ready (servers, index);
+
+      /* a target whose server failed gets no load: why is on its card */
+      gtk_label_set_text (GTK_LABEL (self->state), failed ? _("server failed") : _("waiting"));
+      update_server (self, results, index, NULL);
+      update_note (self, results, index);
       return;
     }
   last = &g_array_index (result->intervals, VsInterval, result->intervals->len - 1);
@@ -315,6 +451,11 @@ vs_target_card_update (VsTargetCard *self,
   else
     gtk_label_set_text (GTK_LABEL (self->state), _("measuring"));
 
+  if (vs_results_get_servers (results) != NULL &&
+      !vs_server_set_is_ready (vs_results_get_servers (results), index))
+    gtk_label_set_text (GTK_LABEL (self->state), _("server failed"));
+
+  update_server (self, results, index, last);
   update_note (self, results, index);
   update_slo (self, results, index, measuring);
 }
@@ -351,6 +492,28 @@ vs_target_card_get_figure (VsTargetCard *self,
     label = self->protocol;
   else if (g_str_equal (key, "thresholds"))
     label = self->slo;
+  else if (g_str_equal (key, "state"))
+    label = self->state;
+  else if (g_str_equal (key, "server-cpu"))
+    label = self->server_cpu;
+  else if (g_str_equal (key, "server-cpu-caption"))
+    label = self->server_cpu_caption;
+  else if (g_str_equal (key, "server-memory"))
+    label = self->server_memory;
+  else if (g_str_equal (key, "server-memory-caption"))
+    label = self->server_memory_caption;
+  else if (g_str_equal (key, "server-cores"))
+    label = self->server_cores;
+  else if (g_str_equal (key, "generator-cores"))
+    label = self->generator_cores;
+  else if (g_str_equal (key, "log"))
+    {
+      /* as the Log button's popover shows it; "" without the button */
+      if (!gtk_widget_get_visible (self->log_button))
+        return "";
+      log_shown_cb (self);
+      label = self->log_label;
+    }
   g_return_val_if_fail (label != NULL, NULL);
   return gtk_label_get_text (GTK_LABEL (label));
 }

@@ -105,6 +105,9 @@ vs_units_format_tick (double value,
     case VS_UNIT_PERCENT:
       return g_strdup_printf ("%.*f %%", decimals_for_step (step, 1), value);
 
+    case VS_UNIT_MEBIBYTES:
+      return g_strdup_printf ("%.*f MiB", decimals_for_step (step, 1), value);
+
     case VS_UNIT_NINES:
       return format_percentile (round (vs_units_percentile (value) * 1e4) / 1e4);
 
@@ -146,6 +149,9 @@ vs_units_format (double value,
 
     case VS_UNIT_PERCENT:
       return vs_format_percent (value, flags);
+
+    case VS_UNIT_MEBIBYTES:
+      return vs_format_bytes_full (value * 1048576.0, flags);
 
     case VS_UNIT_NINES:
       return format_percentile (round (vs_units_percentile (value) * 1e4) / 1e4);

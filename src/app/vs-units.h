@@ -20,6 +20,7 @@ typedef enum
   VS_UNIT_SECONDS,     /* the time axis */
   VS_UNIT_PERCENT,     /* value 0…100 */
   VS_UNIT_NINES,       /* spectrum axis: log10 (1 / (1 − p)) printed as a percentile */
+  VS_UNIT_MEBIBYTES,   /* memory in MiB (2²⁰ bytes), so that axis steps are round in MiB */
 } VsUnit;
 
 char   *vs_units_format      (double  value,

@@ -728,7 +728,8 @@ _vs_window_update_actions (VsWindow *self)
   gboolean has_results = current_results (self) != NULL && !running;
   GtkWidget *widget = GTK_WIDGET (self);
 
-  gtk_widget_action_set_enabled (widget, "win.start", !running && valid && !self->close_pending);
+  gtk_widget_action_set_enabled (widget, "win.start", !running && valid && !self->close_pending
+                                 && self->consent_dialog == NULL);
   gtk_widget_action_set_enabled (widget, "win.stop", running);
   gtk_widget_action_set_enabled (widget, "win.open", !running);
   gtk_widget_action_set_enabled (widget, "win.open-results", !running);

@@ -33,6 +33,8 @@ struct _VsWindow
   char                 *last_toast;      /* what the last toast said */
   guint                 close_timeout;
   guint                 close_pending : 1;
+  char                 *consented;       /* the commands agreed to (vs_consent_key()), or NULL */
+  AdwMessageDialog     *consent_dialog;  /* asking for consent before a start, or NULL */
 };
 
 void  _vs_window_class_actions_init (VsWindowClass *klass);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-application.h"
+#include "vs-consent.h"
 #include "vs-error.h"
 #include "vs-file.h"
 #include "vs-io-async.h"
@@ -185,6 +186,51 @@ run_started_cb (GObject      *object,
   _vs_window_update_actions (self);
 }
 
+/* Starts a checked copy of the plan. */
+static void
+start_plan (VsWindow *self,
+            VsPlan   *plan)
+{
+  g_autoptr(VsRun) run = vs_run_new (plan);
+
+  /* only reached with the person's consent to the plan's commands, when it has any */
+  vs_run_set_allow_commands (run, vs_plan_has_commands (plan));
+  g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_set_object (&self->run, run);
+
+  vs_run_start_async (run, NULL, run_started_cb, g_object_ref (self));
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
+  gtk_widget_set_visible (self->progress, TRUE);
+  _vs_window_update_actions (self);
+}
+
+static void
+consent_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  VsWindow *self = VS_WINDOW (user_data);
+  VsPlan *plan = g_object_get_data (G_OBJECT (dialog), "plan");
+  const char *key = g_object_get_data (G_OBJECT (dialog), "key");
+
+  if (self->consent_dialog == dialog)
+    self->consent_dialog = NULL;
+  _vs_window_update_actions (self);
+  if (!g_str_equal (response, "run") || self->close_pending || vs_window_is_running (self))
+    return;
+
+  g_free (self->consented);
+  self->consented = g_strdup (key);
+  start_plan (self, plan);
+}
+
 gboolean
 vs_window_start (VsWindow  *self,
                  GError   **error)
@@ -192,11 +238,12 @@ vs_window_start (VsWindow  *self,
   g_autoptr(VsPlan) edited = NULL;
   g_autoptr(VsPlan) plan = NULL;
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(VsRun) run = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autofree char *key = NULL;
 
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
 
-  if (vs_window_is_running (self))
+  if (vs_window_is_running (self) || self->consent_dialog != NULL)
     return TRUE;
 
   edited = vs_plan_editor_get_plan (self->editor);
@@ -221,22 +268,39 @@ vs_window_start (VsWindow  *self,
                                _("the capacity search runs from the command line: versus run "
                                  "--plan FILE (with mode “capacity”)"));
 
-  run = vs_run_new (plan);
-  g_signal_connect_object (run, "tick", G_CALLBACK (run_tick_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* nothing runs on this computer before the person has seen exactly what */
+  commands = vs_plan_list_commands (plan);
+  key = vs_consent_key (commands);
+  if (key != NULL && g_strcmp0 (key, self->consented) != 0)
+    {
+      AdwMessageDialog *dialog = vs_consent_dialog_new (GTK_WINDOW (self), commands);
 
-  if (self->run != NULL)
-    g_signal_handlers_disconnect_by_data (self->run, self);
-  g_set_object (&self->run, run);
+      g_object_set_data_full (G_OBJECT (dialog), "plan", g_steal_pointer (&plan),
+                              (GDestroyNotify) vs_plan_unref);
+      g_object_set_data_full (G_OBJECT (dialog), "key", g_steal_pointer (&key), g_free);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (consent_response_cb), self, 0);
+      self->consent_dialog = dialog;
+      _vs_window_update_actions (self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
-  vs_run_start_async (run, NULL, run_started_cb, g_object_ref (self));
-
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
-  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
-  gtk_widget_set_visible (self->progress, TRUE);
-  _vs_window_update_actions (self);
+  start_plan (self, plan);
   return TRUE;
+}
+
+void
+vs_window_allow_commands (VsWindow *self)
+{
+  g_autoptr(VsPlan) plan = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+
+  g_return_if_fail (VS_IS_WINDOW (self));
+
+  plan = vs_plan_editor_get_plan (self->editor);
+  commands = vs_plan_list_commands (plan);
+  g_free (self->consented);
+  self->consented = vs_consent_key (commands);
 }
 
 void
@@ -309,6 +373,9 @@ vs_window_dispose (GObject *object)
   g_clear_object (&self->recovered);
   g_clear_pointer (&self->recovered_path, g_free);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->consented, g_free);
+  if (self->consent_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->consent_dialog)));
   if (self->run != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);

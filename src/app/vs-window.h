@@ -18,9 +18,14 @@ VsWindow     *vs_window_new            (AdwApplication *application);
 gboolean      vs_window_load_plan      (VsWindow       *self,
                                         GFile          *file,
                                         GError        **error);
-/* Starts the edited plan; FALSE with the reason when it cannot. */
+/* Starts the edited plan; FALSE with the reason when it cannot. A plan with commands (server
+ * sections) first shows them in a dialog, and starts only once the person agrees (TRUE while
+ * the dialog is open): the agreement holds for exactly those commands. */
 gboolean      vs_window_start          (VsWindow       *self,
                                         GError        **error);
+/* The person agreed to the commands of the plan now in the editor (`versus --plan FILE
+ * --allow-commands`): a start runs them without asking, as long as they stay the same. */
+void          vs_window_allow_commands (VsWindow       *self);
 void          vs_window_stop           (VsWindow       *self);
 gboolean      vs_window_is_running     (VsWindow       *self);
 VsRun        *vs_window_get_run        (VsWindow       *self);  /* the last run, or NULL */
