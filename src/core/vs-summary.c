@@ -321,7 +321,9 @@ get_server_memory (VsResults *results,
 
   if (totals == NULL)
     return not_measured ();
-  return measured (arg == 0 ? totals->memory_byte_s / totals->sampled_s
+  /* the time-weighted mean, which rounding must not lift above the peak it is a mean of */
+  return measured (arg == 0 ? MIN (totals->memory_byte_s / totals->sampled_s,
+                                   (double) totals->memory_peak_bytes)
                             : (double) totals->memory_peak_bytes);
 }
 
