@@ -91,7 +91,10 @@ with open(sys.argv[1]) as f:
     run = json.load(f)
 for t in run.get("targets", []):
     s = t.get("summary", t)
-    print("requests: %s, errors: %s" % (s.get("requests"), s.get("errors")))
+    classes = ", ".join("%s %s" % (k[len("errors_"):], v) for k, v in sorted(s.items())
+                        if k.startswith("errors_") and v)
+    print("requests: %s, errors: %s%s" % (s.get("requests"), s.get("errors"),
+                                          " (%s)" % classes if classes else ""))
 PY
 }
 
