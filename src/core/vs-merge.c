@@ -61,27 +61,8 @@ row_clear (gpointer data)
   g_clear_pointer (&((Row *) data)->latency, vs_histogram_free);
 }
 
-static gboolean
-refuse (GError    **error,
-        const char *path,
-        const char *format,
-        ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-refuse (GError    **error,
-        const char *path,
-        const char *format,
-        ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, VS_ERROR, VS_ERROR_INVALID, "%s: %s", path, message);
-  return FALSE;
-}
+/* A refusal names the file: "FILE: reason" (vs-error.h's field form). */
+#define refuse vs_error_set_field
 
 /* The path of the first member in which a and b differ ("load.rate"), or NULL when equal. */
 static char *
