@@ -1958,11 +1958,24 @@ script_started (gpointer data)
   return count_script_processes (*(guint16 *) data) > 0;
 }
 
+/* AdwMessageDialog is deprecated in the Flatpak runtime's libadwaita; Debian 12's 1.2 has no
+ * AdwAlertDialog (1.5) to replace it. */
+static void
+consent_respond (VsWindow   *window,
+                 const char *response)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  adw_message_dialog_response (window->consent_dialog, response);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
 /* The text the consent dialog lists. */
 static const char *
 consent_text (VsWindow *window)
 {
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   GtkWidget *child = adw_message_dialog_get_extra_child (window->consent_dialog);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   GtkWidget *label = vs_test_find_descendant (child, GTK_TYPE_LABEL);
 
   g_assert_nonnull (label);
@@ -2018,7 +2031,7 @@ test_consent (void)
   g_assert_nonnull (strstr (text, "with GREETING=hi there"));
 
   /* Cancel: nothing runs, now or a moment later */
-  adw_message_dialog_response (window->consent_dialog, "cancel");
+  consent_respond (window, "cancel");
   g_assert_null (window->consent_dialog);
   until = g_get_monotonic_time () + G_USEC_PER_SEC;
   vs_test_iterate_until (time_passed, &until, 2);
@@ -2029,7 +2042,7 @@ test_consent (void)
   /* a cancelled dialog agreed to nothing: Start asks again; Run Commands starts both */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   g_assert_nonnull (window->consent_dialog);
-  adw_message_dialog_response (window->consent_dialog, "run");
+  consent_respond (window, "run");
   g_assert_null (window->consent_dialog);
   g_assert_true (vs_window_is_running (window));
   vs_test_iterate_until (script_started, &ports[0], 10);
@@ -2060,7 +2073,7 @@ test_consent (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   g_assert_nonnull (window->consent_dialog);
   g_assert_nonnull (strstr (consent_text (window), "hi here"));
-  adw_message_dialog_response (window->consent_dialog, "cancel");
+  consent_respond (window, "cancel");
   g_assert_false (vs_window_is_running (window));
   g_assert_cmpuint (count_script_processes (changed_ports[0]), ==, 0);
 

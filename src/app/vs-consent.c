@@ -6,6 +6,10 @@
 
 #include "vs-consent.h"
 
+/* AdwMessageDialog is deprecated in the Flatpak runtime's libadwaita; Debian 12's 1.2 has no
+ * AdwAlertDialog (1.5) to replace it. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
 static void
 append_field (GString    *key,
               const char *field)
@@ -102,3 +106,5 @@ vs_consent_dialog_new (GtkWindow *parent,
   adw_message_dialog_set_close_response (dialog, "cancel");
   return dialog;
 }
+
+G_GNUC_END_IGNORE_DEPRECATIONS
