@@ -17,6 +17,7 @@
 #include "vs-palette.h"
 #include "vs-units.h"
 #include "vs-test-image.h"
+#include "vs-test-quarks.h"
 
 static gboolean have_display;
 
@@ -688,16 +689,16 @@ main (int   argc,
   if (have_display)
     adw_init ();
 
-  g_test_add_func ("/ui/units/steps", test_units_steps);
-  g_test_add_func ("/ui/units/format", test_units_format);
-  g_test_add_func ("/ui/units/locale", test_units_locale);
-  g_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
-  g_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
-  g_test_add_func ("/ui/chart/render-style", test_render_style);
-  g_test_add_func ("/ui/chart/render-hover", test_render_hover);
-  g_test_add_func ("/ui/chart/palette", test_palette);
-  g_test_add_func ("/ui/chart/widget-style", test_widget_style);
-  g_test_add_func ("/ui/chart/widget-caches", test_widget_caches);
-  g_test_add_func ("/ui/chart/frame-time", test_frame_time);
+  vs_test_add_func ("/ui/units/steps", test_units_steps);
+  vs_test_add_func ("/ui/units/format", test_units_format);
+  vs_test_add_func ("/ui/units/locale", test_units_locale);
+  vs_test_add_func ("/ui/chart/model-ranges", test_model_ranges);
+  vs_test_add_func ("/ui/chart/render-png-svg", test_render_png_svg);
+  vs_test_add_func ("/ui/chart/render-style", test_render_style);
+  vs_test_add_func ("/ui/chart/render-hover", test_render_hover);
+  vs_test_add_func ("/ui/chart/palette", test_palette);
+  vs_test_add_func ("/ui/chart/widget-style", test_widget_style);
+  vs_test_add_func ("/ui/chart/widget-caches", test_widget_caches);
+  vs_test_add_func ("/ui/chart/frame-time", test_frame_time);
   return g_test_run ();
 }

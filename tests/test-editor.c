@@ -16,6 +16,7 @@
 #include "vs-app-testing.h"
 #include "vs-window.h"
 #include "vs-test-ui.h"
+#include "vs-test-quarks.h"
 
 static gboolean have_display;
 
@@ -421,9 +422,9 @@ main (int   argc,
     adw_init ();
   g_main_context_acquire (g_main_context_default ());
 
-  g_test_add_func ("/ui/editor/round-trip", test_round_trip);
-  g_test_add_func ("/ui/editor/method-typed", test_method_typed);
-  g_test_add_func ("/ui/editor/body-file", test_body_file);
-  g_test_add_func ("/ui/editor/load-field", test_load_field);
+  vs_test_add_func ("/ui/editor/round-trip", test_round_trip);
+  vs_test_add_func ("/ui/editor/method-typed", test_method_typed);
+  vs_test_add_func ("/ui/editor/body-file", test_body_file);
+  vs_test_add_func ("/ui/editor/load-field", test_load_field);
   return g_test_run ();
 }

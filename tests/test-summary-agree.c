@@ -18,6 +18,7 @@
 #include "vs-test-server.h"
 #include "vs-test-ui.h"
 #include "vs-window-private.h"
+#include "vs-test-quarks.h"
 
 static gboolean have_display;
 
@@ -363,7 +364,7 @@ main (int   argc,
    * from: own it, as g_main_loop_run() does in the app */
   g_main_context_acquire (g_main_context_default ());
 
-  g_test_add_func ("/ui/summary/outputs-agree", test_agree);
+  vs_test_add_func ("/ui/summary/outputs-agree", test_agree);
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@
 #include "vs-test-image.h"
 #include "vs-units.h"
 #include "vs-test-ui.h"
+#include "vs-test-quarks.h"
 
 static gboolean have_display;
 
@@ -2308,10 +2309,8 @@ test_managed_run (void)
   let_connections_close ();
 }
 
-/* The tests run as two programs (test-window and test-window-runs, the tests that run loads):
- * GLib drops its first quark table, on purpose (gquark.c: lockless lookups), when a process
- * makes its 2,048th quark, and LeakSanitizer — whose fast unwinder cannot name the frame inside
- * GLib — reports those 16 KiB; every test in one program made 2,061. */
+/* The tests run as two programs, test-window and test-window-runs (the tests that run loads,
+ * with a longer timeout). */
 #ifdef VS_TEST_WINDOW_RUNS
 #define RUNS_PART TRUE
 #else
@@ -2369,7 +2368,7 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     if (tests[i].runs == RUNS_PART)
-      g_test_add_func (tests[i].path, tests[i].func);
+      vs_test_add_func (tests[i].path, tests[i].func);
   status = g_test_run ();
   remove_dir (data_home);
   return status;
