@@ -189,6 +189,24 @@ test_plan_stages_capacity (void)
   g_assert_cmpuint (again->capacity.bisections, ==, 2);
   g_assert_cmpfloat (again->capacity.max_rate, ==, 5000);
 
+  /* closed-model stages run on both engines: on soup too, and so over https:// */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(VsPlan) closed = vs_plan_load_from_data (
+        i == 0 ? "{\"version\": 1, " TARGET ", \"engine\": \"soup\", \"load\": {\"streams\": 4,"
+                 " \"stages\": [{\"duration\": \"1s\", \"connections\": 10}]}}"
+               : "{\"version\": 1, \"targets\": [{\"name\": \"a\", \"url\": "
+                 "\"https://127.0.0.1:1/\"}], \"load\": {\"stages\": [{\"ramp\": \"1s\", "
+                 "\"connections\": 3}, {\"duration\": \"1s\", \"connections\": 10}]}}",
+        -1, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (vs_plan_validate (closed, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (closed->load.model, ==, VS_LOAD_CLOSED);
+      g_assert_cmpuint (closed->load.connections, ==, 10);
+    }
+
   expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"stages\": [{\"duration\": "
                      "\"1s\", \"rate\": 10}, {\"duration\": \"1s\", \"connections\": 5}]}}",
                      "load.stages: every stage gives a rate");
@@ -209,9 +227,6 @@ test_plan_stages_capacity (void)
   expect_plan_error ("{\"version\": 1, " TARGET ", \"load\": {\"model\": \"closed\", "
                      "\"stages\": [{\"duration\": \"1s\", \"rate\": 10}]}}",
                      "load.model: the stages are for the open model");
-  expect_plan_error ("{\"version\": 1, " TARGET ", \"engine\": \"soup\", \"load\": {"
-                     "\"stages\": [{\"duration\": \"1s\", \"connections\": 10}]}}",
-                     "load.stages: closed-model stages need the native engine");
   expect_plan_error ("{\"version\": 1, " TARGET ", \"mode\": \"capacity\"}",
                      "thresholds: a capacity search needs at least one threshold");
   expect_plan_error ("{\"version\": 1, " TARGET ", \"mode\": \"capacity\", \"thresholds\": "

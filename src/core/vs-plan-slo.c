@@ -271,22 +271,6 @@ check_stages (VsPlan    *self,
   else if (load->duration_us != 0 && load->duration_us != total - load->warmup_us)
     problem (problems, "load.duration",
              g_strdup (_("the stages set the length of the run; remove the duration")));
-  if (closed && self->engine == VS_ENGINE_KIND_SOUP)
-    problem (problems, "load.stages",
-             g_strdup (_("closed-model stages need the native engine; use rates (the open "
-                         "model) with the soup engine")));
-  for (guint i = 0; closed && self->engine == VS_ENGINE_KIND_AUTO && i < self->targets->len; i++)
-    {
-      VsTarget *target = g_ptr_array_index (self->targets, i);
-
-      if (target->url != NULL && g_ascii_strncasecmp (target->url, "https:", 6) == 0)
-        {
-          problem (problems, "load.stages",
-                   g_strdup (_("closed-model stages need the native engine, which has no "
-                               "https://; use rates (the open model) instead")));
-          break;
-        }
-    }
   if (self->mode == VS_MODE_CAPACITY)
     problem (problems, "load.stages",
              g_strdup (_("a capacity search sets the rate itself; remove the stages")));

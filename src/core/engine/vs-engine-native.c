@@ -1028,7 +1028,10 @@ loop_run (Loop *loop)
           else if (ts->n_closed > 0)
             wake_at = MIN (wake_at, closed_reconnect (loop, ts, now));
           if (ts->wt->staged)
-            closed_staged_fill (loop, ts, now);
+            {
+              closed_staged_fill (loop, ts, now);
+              wake_at = MIN (wake_at, now + VS_STAGE_FOLLOW_US);
+            }
 
           if (ts->in_flight > 0 || !vs_worker_target_spent (job, ts->wt, now))
             finished = FALSE;

@@ -12,7 +12,12 @@
  * one ended. Open model: a per-target timer fires at the schedule's intended times and sends
  * when a slot is free; while none is, the schedule simply stops advancing, so the due-but-unsent
  * entries are the backlog (oldest first, no queue to allocate) and each goes out as soon as a
- * slot frees.
+ * slot frees. Closed model with stages: only the slots of the connections the planned level
+ * wants busy send (vs_worker_target_active(), the native engine's figure); the others stay idle
+ * (and a connection never wanted is never opened), and a timer looks at the level every
+ * VS_STAGE_FOLLOW_US to start those a rising level wants again. A busy connection keeps all
+ * its streams busy, so on HTTP/2 the stages' connections carry connections × streams requests,
+ * as -c does without stages.
  *
  * libsoup allocates per request (a SoupMessage and its headers, its I/O state); that is the
  * price of full HTTP and why the native engine exists. Our own bookkeeping allocates nothing
@@ -133,7 +138,11 @@ struct _Target
   guint           n_slots;    /* n_conns × streams; slot i is on connection i / streams */
   Slot           *slots;
   guint           n_busy;
-  GSource        *schedule;   /* open model */
+  GSource        *schedule;   /* open model: the schedule's next send; closed model with
+                               * stages: the next look at the planned level */
+  guint           stage_from; /* closed model with stages: every connection below this was
+                               * started at the planned level; from it on, some may have been
+                               * left idle for the stages (see slot_in_stage()) */
 };
 
 struct _Run
@@ -874,6 +883,23 @@ slot_send (Slot   *slot,
                            slot->cancellable, send_cb, slot);
 }
 
+/* Is the slot's connection among those the stages want busy at now_us? If not, the slot stays
+ * idle until target_stage_cb() finds the level wants it again. */
+static gboolean
+slot_in_stage (Slot   *slot,
+               gint64  now_us)
+{
+  Target *target = slot->target;
+  Run *run = target->run;
+  guint conn = (guint) (slot->conn - target->conns);
+
+  if (!target->wt->staged ||
+      conn < vs_worker_target_active (run->job, run->worker, target->local, now_us))
+    return TRUE;
+  target->stage_from = MIN (target->stage_from, conn);
+  return FALSE;
+}
+
 /* The slot is free (or its back-off ended): closed model sends again, open model lets the
  * target's schedule use it. */
 static void
@@ -901,9 +927,43 @@ slot_next (Slot *slot)
     {
       gint64 now_us = g_get_monotonic_time ();
 
-      if (vs_worker_target_may_send (run->job, target->wt, now_us))
+      if (vs_worker_target_may_send (run->job, target->wt, now_us) &&
+          slot_in_stage (slot, now_us))
         slot_send (slot, now_us, now_us);
     }
+}
+
+/* Closed model with stages */
+
+/* Every VS_STAGE_FOLLOW_US: the connections a rising level wants busy again start, each with
+ * all its slots that may send. A falling level needs nothing here: a connection no longer
+ * wanted goes idle as its requests end (slot_next()). */
+static gboolean
+target_stage_cb (gpointer data)
+{
+  Target *target = data;
+  Run *run = target->run;
+  VsJob *job = run->job;
+  gint64 now_us = g_get_monotonic_time ();
+  guint active;
+
+  if (run->stopping || vs_job_is_over (job, now_us))
+    return G_SOURCE_CONTINUE;
+
+  active = vs_worker_target_active (job, run->worker, target->local, now_us);
+  if (active > target->stage_from)
+    {
+      guint from = target->stage_from;
+
+      /* slot_next() lowers it again for a slot whose connection the level no longer wants */
+      target->stage_from = active;
+      for (guint s = from * target->streams; s < active * target->streams; s++)
+        if (target->slots[s].state == SLOT_IDLE)
+          slot_next (&target->slots[s]);
+    }
+
+  g_source_set_ready_time (target->schedule, now_us + VS_STAGE_FOLLOW_US);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Open model */
@@ -1068,6 +1128,9 @@ target_init (Run      *run,
 
   if (target->open && target->n_slots > 0)
     target->schedule = timer_new (run->context, target_schedule_cb, target);
+  else if (target->wt->staged && target->n_slots > 0)
+    target->schedule = timer_new (run->context, target_stage_cb, target);
+  target->stage_from = target->n_conns;
 }
 
 /* Everything the worker's loop needs, made once, before any request. */
@@ -1110,6 +1173,8 @@ run_start (Run *run)
       else
         for (guint s = 0; s < target->n_slots; s++)
           slot_next (&target->slots[s]);
+      if (target->wt->staged && target->n_slots > 0)
+        target_stage_cb (target);
     }
 }
 

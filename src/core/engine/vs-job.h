@@ -184,7 +184,11 @@ vs_worker_target_may_send (VsJob          *job,
 
 /* Closed model with stages: how many of this worker's connections to the target the stages
  * want busy at now_us (its share of the planned level, split as the connections are); the
- * engine sends only on its first that many and leaves the others idle (or unopened). */
+ * engine sends only on its first that many and leaves the others idle (or unopened). A
+ * connection keeps all it carries busy: load.pipeline requests on the native engine,
+ * load.streams HTTP/2 streams on soup. Both engines look again at least every
+ * VS_STAGE_FOLLOW_US, so that a rising level starts its idle connections within that. */
+#define VS_STAGE_FOLLOW_US 5000
 guint     vs_worker_target_active    (VsJob    *job,
                                       VsWorker *worker,
                                       guint     target,
