@@ -30,6 +30,11 @@ struct _VsTestServer
   int              stall_nth;
   int              stall_ms;
   GArray          *segments;   /* VsTestSegment, under lock */
+
+  /* concurrency, under lock (see vs_test_server_trace_start()) */
+  guint            in_flight;
+  gboolean         tracing;
+  GArray          *changes;     /* Change */
 };
 
 /* Responses */
@@ -94,7 +99,41 @@ typedef struct
 {
   VsTestServer *self;
   VsTestPath    path;
+  gboolean      in_flight;  /* counted in self->in_flight */
 } Answer;
+
+/* One change of the requests in flight (see vs_test_server_trace_start()). */
+typedef struct
+{
+  gint64   time_us;    /* monotonic */
+  guint    in_flight;  /* after the change */
+  gboolean answered;   /* the change is an answer completed */
+} Change;
+
+static void
+in_flight_change (VsTestServer *self,
+                  int           delta,
+                  gboolean      answered)
+{
+  g_mutex_lock (&self->lock);
+  self->in_flight += delta;
+  if (self->tracing)
+    g_array_append_val (self->changes,
+                        ((Change) { g_get_monotonic_time (), self->in_flight, answered }));
+  g_mutex_unlock (&self->lock);
+}
+
+/* The request is over at the server, answered or given up (a reset, a client's cancel). */
+static void
+finished_cb (SoupServerMessage *msg,
+             Answer            *answer)
+{
+  if (answer->in_flight)
+    {
+      answer->in_flight = FALSE;
+      in_flight_change (answer->self, -1, FALSE);
+    }
+}
 
 static void
 wrote_body_cb (SoupServerMessage *msg,
@@ -104,6 +143,12 @@ wrote_body_cb (SoupServerMessage *msg,
   VsTestSegment *last;
 
   g_atomic_int_inc (&self->counts[answer->path]);
+  /* answered: no longer in flight, whatever comes after the last byte */
+  if (answer->in_flight)
+    {
+      answer->in_flight = FALSE;
+      in_flight_change (self, -1, TRUE);
+    }
 
   g_mutex_lock (&self->lock);
   last = self->segments->len > 0
@@ -128,6 +173,7 @@ handler (SoupServer        *server,
   guint delay_ms = 0;
 
   answer->self = self;
+  answer->in_flight = FALSE;
 
   if (g_str_has_prefix (path, "/status/"))
     {
@@ -171,6 +217,11 @@ handler (SoupServer        *server,
 
   g_signal_connect_data (msg, "wrote-body", G_CALLBACK (wrote_body_cb), answer,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
+  /* the answer lives as long as the message (freed with the closure above) */
+  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), answer);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (finished_cb), answer);
+  answer->in_flight = TRUE;
+  in_flight_change (self, +1, FALSE);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "hello\n", 6);
 
@@ -341,6 +392,7 @@ vs_test_server_new (GTlsCertificate *certificate)
   self->context = g_main_context_new ();
   self->delayed = g_ptr_array_new_with_free_func (delayed_free);
   self->segments = g_array_new (FALSE, FALSE, sizeof (VsTestSegment));
+  self->changes = g_array_new (FALSE, FALSE, sizeof (Change));
   self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->thread = g_thread_new ("vs-test-server", server_thread, self);
 
@@ -363,6 +415,7 @@ vs_test_server_free (VsTestServer *self)
   g_thread_join (self->thread);
   g_ptr_array_unref (self->delayed);
   g_array_unref (self->segments);
+  g_array_unref (self->changes);
   g_main_context_unref (self->context);
   g_clear_object (&self->certificate);
   g_mutex_clear (&self->lock);
@@ -407,6 +460,62 @@ vs_test_server_segments (VsTestServer *self)
   copy = g_array_copy (self->segments);
   g_mutex_unlock (&self->lock);
   return copy;
+}
+
+void
+vs_test_server_trace_start (VsTestServer *self)
+{
+  g_mutex_lock (&self->lock);
+  self->tracing = TRUE;
+  g_array_set_size (self->changes, 0);
+  g_array_append_val (self->changes,
+                      ((Change) { g_get_monotonic_time (), self->in_flight, FALSE }));
+  g_mutex_unlock (&self->lock);
+}
+
+GArray *
+vs_test_server_slices (VsTestServer *self,
+                       gint64        epoch_us,
+                       guint         slice_ms,
+                       guint         n_slices)
+{
+  GArray *slices = g_array_sized_new (FALSE, TRUE, sizeof (VsTestSlice), n_slices);
+  gint64 slice_us = (gint64) slice_ms * 1000;
+  guint level = 0, next = 0;
+  const Change *changes;
+
+  g_mutex_lock (&self->lock);
+  changes = (const Change *) self->changes->data;
+  g_assert (self->changes->len > 0 && changes[0].time_us <= epoch_us);
+  g_assert (epoch_us + n_slices * slice_us <= g_get_monotonic_time ());
+  /* the level at the epoch */
+  while (next < self->changes->len && changes[next].time_us <= epoch_us)
+    level = changes[next++].in_flight;
+
+  for (guint i = 0; i < n_slices; i++)
+    {
+      VsTestSlice slice = { 0, level, 0 };
+      gint64 from = epoch_us + i * slice_us, to = from + slice_us;
+      double integral = 0;
+
+      for (; next < self->changes->len; next++)
+        {
+          const Change *change = &changes[next];
+
+          if (change->time_us > to)
+            break;
+          integral += (double) level * (change->time_us - from);
+          from = change->time_us;
+          level = change->in_flight;
+          slice.max_in_flight = MAX (slice.max_in_flight, level);
+          slice.answered += change->answered;
+        }
+      integral += (double) level * (to - from);
+      slice.mean_in_flight = integral / slice_us;
+      g_array_append_val (slices, slice);
+    }
+  g_mutex_unlock (&self->lock);
+  return slices;
 }
 
 void

@@ -53,6 +53,24 @@ typedef struct
 } VsTestSegment;
 
 GArray       *vs_test_server_segments   (VsTestServer    *self);  /* VsTestSegment, a copy */
+/* Concurrency as the server sees it: from vs_test_server_trace_start() on, the server notes
+ * every change of the requests in flight at it (read, not yet answered nor given up; every path
+ * but the raw port's). vs_test_server_slices() then cuts that into n_slices slices of slice_ms
+ * from epoch_us (monotonic, at or after the trace started, the slices over by now): per slice
+ * the mean in flight (time-weighted, exact), the most at once, and the answers completed.
+ * Holding each request a known delay (/delay/MS) makes in flight = throughput × delay. */
+typedef struct
+{
+  double mean_in_flight;
+  guint  max_in_flight;
+  guint  answered;
+} VsTestSlice;
+
+void          vs_test_server_trace_start (VsTestServer *self);
+GArray       *vs_test_server_slices     (VsTestServer    *self,  /* VsTestSlice */
+                                         gint64           epoch_us,
+                                         guint            slice_ms,
+                                         guint            n_slices);
 /* The nth (from 1) request to /stall waits ms before its answer. */
 void          vs_test_server_stall      (VsTestServer    *self,
                                          guint            nth,
