@@ -11,6 +11,9 @@ checks what Versus reports against what nginx saw:
 - plain http:// reads "HTTP/1.1" (both engines), with as many connections as asked;
 - `--streams 4` keeps up to connections x streams requests in flight on HTTP/2, never more,
   over the same connections; on an HTTP/1.1 connection it keeps to one, and the notes say so;
+- closed-model stages on the soup engine over HTTP/2 with 3 streams: 1 connection for a second,
+  then 3: a busy connection keeps its streams busy, so nginx has up to 3, then up to 9 requests
+  in hand at once, over 1, then 3 TCP connections;
 - a comparison of an HTTP/1.1 target with an HTTP/2 one says so in the JSON notes;
 - the phases against a location that waits a known 200 ms: first byte at least that, connect
   a small fraction of it.
@@ -166,6 +169,18 @@ def max_overlap(entries):
     return peak
 
 
+def peak_between(entries, start, end):
+    """The most requests nginx had in hand at once between start and end (its clock)."""
+    level = sum(1 for e in entries if e[2] <= start < e[3])
+    peak = level
+    events = [(round(e[2], 3), 1) for e in entries if start < e[2] < end]
+    events += [(round(e[3], 3), -1) for e in entries if start < e[3] < end]
+    for _, step in sorted(events):
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
 def run_case(nginx, tmp, name, args, url):
     nginx.clear_log()
     result, table = versus(args + [url], os.path.join(tmp, name + ".json"))
@@ -224,7 +239,8 @@ def main():
               "HTTP/2 against HTTP/1.1: the JSON notes say so", str(result["notes"]))
 
         if not nginx.have_delay:
-            for name in ("streams over HTTP/2", "streams over HTTP/1.1", "phases"):
+            for name in ("streams over HTTP/2", "streams over HTTP/1.1", "stages over HTTP/2",
+                         "phases"):
                 results.append((True, name, "SKIP nginx's echo module (%s) is not installed, "
                                 "so no location waits" % ECHO_MODULE))
         else:
@@ -248,6 +264,35 @@ def main():
             check(any("HTTP/1.x" in note for note in result["notes"]),
                   "--streams 4 over HTTP/1.1: the notes say the streams did not apply",
                   str(result["notes"]))
+
+            # closed-model stages, streams on: 1 connection for 1 s, then 3 for 1.2 s; each
+            # request waits 200 ms, so each stream has one in hand at nginx nearly all the time
+            plan = os.path.join(tmp, "stages.json")
+            with open(plan, "w") as f:
+                json.dump({"version": 1, "engine": "soup", "insecure": True,
+                           "targets": [{"name": "h2", "url": nginx.url(nginx.h2, "/delay")}],
+                           "load": {"threads": 1, "streams": 3,
+                                    "stages": [{"duration": "1s", "connections": 1},
+                                               {"duration": "1.2s", "connections": 3}]}}, f)
+            nginx.clear_log()
+            result, _ = versus(["--plan", plan], os.path.join(tmp, "stages-result.json"))
+            time.sleep(0.2)
+            entries = nginx.log_entries()
+            summary = result["targets"][0]["summary"]
+            # nginx's clock is not the run's: the first request (after a TLS handshake of up to
+            # a few hundred ms on a loaded machine) and the first on another connection mark
+            # the steps
+            t0, c0 = min((e[2], e[0]) for e in entries)
+            t1 = min([e[2] for e in entries if e[0] != c0], default=t0)
+            check(0.6 <= t1 - t0 <= 1.05 and len({e[0] for e in entries}) == 3,
+                  "stages over HTTP/2: a second TCP connection only with the second step, 3 in "
+                  "all", "after %.3f s; nginx saw %d" % (t1 - t0, len({e[0] for e in entries})))
+            peaks = (peak_between(entries, t0, t1), peak_between(entries, t1 + 0.25, t1 + 1.1))
+            check(peaks == (3, 9), "stages over HTTP/2: 1 x 3, then 3 x 3 requests in flight "
+                  "at most", "nginx had at most %d, then %d at once" % peaks)
+            check(summary["responses"] == len(entries) and summary["protocol"] == "HTTP/2",
+                  "stages over HTTP/2: every response counted once",
+                  "versus %s, nginx %d" % (summary["responses"], len(entries)))
 
             for port in (nginx.h2, nginx.h1s, nginx.http):
                 result, _, _ = run_case(nginx, tmp, "phases-%d" % port,
