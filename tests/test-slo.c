@@ -758,7 +758,8 @@ test_stages_closed (gconstpointer data)
 
   /* in the ramp the k-th connection is wanted from (k - 0.5) / 4 s; its first request reaches
    * the server after the engine's look at the level (within 5 ms), a connect and a send: never
-   * before, and on an idle machine within a few ms (the figures are in the log) */
+   * before, and on an idle machine within a few ms (the figures are in the log; under the
+   * sanitizers on a machine running twenty threads for each of its two CPUs, up to 270 ms) */
   {
     g_autoptr(GArray) fine = vs_test_server_slices (server, start_us, 1, 2000);
     guint ms = 0;
@@ -772,7 +773,7 @@ test_stages_closed (gconstpointer data)
         g_test_message ("connection %u: wanted from %.0f ms, first in flight at the server in "
                         "the ms from %u", k, wanted_ms, ms);
         g_assert_cmpfloat (ms + 1, >=, wanted_ms);
-        g_assert_cmpfloat (ms, <=, wanted_ms + 100);
+        g_assert_cmpfloat (ms, <=, wanted_ms + 500);
       }
   }
 
