@@ -42,6 +42,7 @@ static const struct
                           VS_UNIT_LATENCY },
   [VS_CHART_ERRORS] = { "errors", N_("Errors per Second by Class"), VS_UNIT_SECONDS,
                         VS_UNIT_ERROR_RATE },
+  /* xgettext:no-c-format */
   [VS_CHART_SERVER_CPU] = { "server-cpu", N_("Server CPU (% of One Core)"), VS_UNIT_SECONDS,
                             VS_UNIT_PERCENT },
   [VS_CHART_SERVER_MEMORY] = { "server-memory", N_("Server Memory"), VS_UNIT_SECONDS,

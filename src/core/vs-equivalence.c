@@ -385,7 +385,7 @@ describe_kind (const VsAnswer *answer,
   if (media_type_is_json (type) && length > 0)
     return g_strdup (_("invalid JSON"));
   /* TRANSLATORS: a body that is not JSON, with its media type and size */
-  return g_strdup_printf (_("not JSON (%s, %" G_GSIZE_FORMAT " bytes)"),
+  return g_strdup_printf (_("not JSON (%s, %zu bytes)"),
                           type != NULL ? type : _("no content type"), length);
 }
 
@@ -538,8 +538,7 @@ vs_difference_describe (const VsDifference *difference)
     case VS_DIFFERENCE_BYTES:
       /* TRANSLATORS: two bodies that differ first at byte N, with an excerpt of each */
       {
-        g_autofree char *line = g_strdup_printf (_("body from byte %" G_GSIZE_FORMAT
-                                                   ": %s ≠ %s"),
+        g_autofree char *line = g_strdup_printf (_("body from byte %zu: %s ≠ %s"),
                                                  difference->offset, difference->a,
                                                  difference->b);
 

@@ -194,8 +194,8 @@ vs_file_read (const char  *path,
   g_autofree char *contents = NULL;
   /* 1024 KiB as the plan's limit has always been written; large limits in MiB */
   g_autofree char *limit = max_bytes >= 16 * 1024 * 1024 && max_bytes % (1024 * 1024) == 0
-                             ? g_strdup_printf (_("%" G_GSIZE_FORMAT " MiB"), max_bytes >> 20)
-                             : g_strdup_printf (_("%" G_GSIZE_FORMAT " KiB"), max_bytes >> 10);
+                             ? g_strdup_printf (_("%zu MiB"), max_bytes >> 20)
+                             : g_strdup_printf (_("%zu KiB"), max_bytes >> 10);
   struct stat st;
   gsize filled = 0, capacity;
   int fd;

@@ -9,6 +9,7 @@
 
 #include "vs-merge.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -214,13 +215,13 @@ check_inputs (Input   *inputs,
                        inputs[0].segment_index < 0 ? _("a whole run") : _("a segment"));
       if (inputs[k].segment_index >= 0 && inputs[k].segment_count != inputs[0].segment_count)
         return refuse (error, inputs[k].path,
-                       _("segment of a split in %" G_GINT64_FORMAT ", %s of one in %"
-                         G_GINT64_FORMAT), inputs[k].segment_count, inputs[0].path,
+                       _("segment of a split in %" PRId64 ", %s of one in %"
+                         PRId64), inputs[k].segment_count, inputs[0].path,
                        inputs[0].segment_count);
       for (guint j = 0; j < k; j++)
         if (inputs[k].segment_index >= 0 && inputs[k].segment_index == inputs[j].segment_index)
           return refuse (error, inputs[k].path,
-                         _("segment %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " again (%s is it "
+                         _("segment %" PRId64 "/%" PRId64 " again (%s is it "
                            "too)"), inputs[k].segment_index, inputs[k].segment_count,
                          inputs[j].path);
     }
@@ -439,8 +440,8 @@ merge_target (VsResults  *results,
   if (target->total->counters.requests != total->counters.requests ||
       vs_histogram_count (target->total->latency) != vs_histogram_count (total->latency))
     return refuse (error, inputs[0].path,
-                   _("targets[%u]: the intervals of the inputs add up to %" G_GUINT64_FORMAT
-                     " requests, their totals to %" G_GUINT64_FORMAT "; a damaged result?"), t,
+                   _("targets[%u]: the intervals of the inputs add up to %" PRIu64
+                     " requests, their totals to %" PRIu64 "; a damaged result?"), t,
                    target->total->counters.requests, total->counters.requests);
 
   vs_stats_free (target->total);

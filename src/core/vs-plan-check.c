@@ -1,6 +1,7 @@
 /* vs-plan-check.c: every problem of a plan, each with its field path, and validation */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -121,7 +122,7 @@ check_body_size (GPtrArray  *problems,
 
   if (g_stat (file, &st) == 0 && (guint64) st.st_size > VS_PLAN_BODY_FILE_MAX)
     add_problem (problems, path,
-                 _("“%s” is %" G_GUINT64_FORMAT " bytes; a body may be at most %" G_GUINT64_FORMAT
+                 _("“%s” is %" PRIu64 " bytes; a body may be at most %" PRIu64
                    " bytes (1 GiB), since Versus holds it in memory"),
                  file, (guint64) st.st_size, VS_PLAN_BODY_FILE_MAX);
 }
@@ -160,7 +161,7 @@ read_body_file (GHashTable  *read,
     {
       g_free (contents);
       g_set_error (error, VS_ERROR, VS_ERROR_INVALID,
-                   _("targets[%u].body_file: a body may be at most %" G_GUINT64_FORMAT
+                   _("targets[%u].body_file: a body may be at most %" PRIu64
                      " bytes (1 GiB)"), index, VS_PLAN_BODY_FILE_MAX);
       return NULL;
     }

@@ -3,6 +3,7 @@
 
 #include "vs-summary.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -899,7 +900,7 @@ add_late_note (GPtrArray *notes,
   g_string_append_c (text, ' ');
   if (2 * counters->late_at_cap >= counters->late)
     g_string_append_printf (text,
-                            _("Most of them (%" G_GUINT64_FORMAT ") waited for a free "
+                            _("Most of them (%" PRIu64 ") waited for a free "
                               "connection: all %u were busy %.0f%% of the time, so the server "
                               "did not answer fast enough for the rate. Allow more in flight "
                               "(--connections) or ask for a lower --rate."),
@@ -1026,7 +1027,7 @@ vs_summary_notes (VsResults *results)
 
       if (counters->unsent > 0)
         add_note (notes, VS_NOTE_UNSENT, i, TRUE,
-                  g_strdup_printf (_("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                  g_strdup_printf (_("%s: %" PRIu64 " of %" PRIu64
                                      " requests due were never sent (unsent): the run ended "
                                      "before they could leave, so the figures leave them out."),
                                    tr->target->name, counters->unsent,
