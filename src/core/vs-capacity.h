@@ -17,8 +17,8 @@
  * threshold do not limit it: their lag is in its latency (measured from the intended send
  * time), so the server kept the thresholds in spite of it.
  *
- * Runs on the caller's thread-default main context, like VsRun: "step" after every step,
- * "finished" after the last.
+ * Runs on the caller's thread-default main context, like VsRun: "step-started" as each step
+ * starts, "step" after every step, "finished" after the last.
  */
 #pragma once
 
@@ -26,6 +26,7 @@
 
 #include "vs-plan.h"
 #include "vs-results.h"
+#include "vs-run.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,10 @@ const VsCapacityStep   *vs_capacity_get_summary_step (VsCapacity *self,
  * it is claimed" */
 char                   *vs_capacity_describe     (VsCapacity  *self,
                                                   guint        target);
+/* The run of the step going on ("step-started" to "step"), or NULL. */
+VsRun                  *vs_capacity_get_run      (VsCapacity  *self);
+/* From a successful vs_capacity_start() until "finished". */
+gboolean                vs_capacity_is_running   (VsCapacity  *self);
 /* What the error was when a step could not start, or NULL. */
 const GError           *vs_capacity_get_error    (VsCapacity  *self);
 
