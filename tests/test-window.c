@@ -8,15 +8,18 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "vs-app-testing.h"
 #include "vs-application.h"
 #include "vs-autosave.h"
+#include "vs-capacity-view.h"
 #include "vs-chart-render.h"
 #include "vs-consent.h"
 #include "vs-cpu-list.h"
 #include "vs-palette.h"
+#include "vs-pool-server.h"
 #include "vs-results-table.h"
 #include "vs-rounds.h"
 #include "vs-rounds-strip.h"
@@ -2309,6 +2312,326 @@ test_managed_run (void)
   let_connections_close ();
 }
 
+
+/* ---- capacity search (issue 12) ----------------------------------------------------------- */
+
+/* A search of one target against a server of 20 workers that each hold a request 100 ms: it
+ * answers at most 200 requests/s, every answer taking 100 ms below that. From 20/s × 4 the
+ * steps are 20 and 80 (kept), 320 (past it: the queue grows beyond the 400 ms budget within
+ * the step), then one bisection at 200. The rates span a factor of 16: a log axis. */
+static VsPlan *
+capacity_plan (const char *url,
+               gint64      step_us)
+{
+  VsPlan *plan = vs_plan_new ();
+  VsPlanThreshold *threshold = g_new0 (VsPlanThreshold, 1);
+
+  vs_plan_add_target (plan, vs_target_new ("pool", url));
+  plan->mode = VS_MODE_CAPACITY;
+  plan->load.connections = 100;
+  plan->load.threads = 1;
+  plan->load.warmup_us = G_USEC_PER_SEC / 2;
+  threshold->expr = g_strdup ("p99 < 400ms");
+  g_ptr_array_add (plan->thresholds, threshold);
+  plan->capacity.start_rate = 20;
+  plan->capacity.factor = 4;
+  plan->capacity.step_us = step_us;
+  plan->capacity.bisections = 1;
+  plan->capacity.max_rate = 10000;
+  return plan;
+}
+
+static int
+compare_step_rate (gconstpointer a,
+                   gconstpointer b)
+{
+  const VsCapacityStep *x = *(const VsCapacityStep **) a;
+  const VsCapacityStep *y = *(const VsCapacityStep **) b;
+
+  return (x->rate > y->rate) - (x->rate < y->rate);
+}
+
+/* The window's pictures of a search, light and dark, where VERSUS_SHOTS_DIR says (to look
+ * at; nothing is judged from them but that they are not blank). */
+static void
+save_capacity_pictures (VsWindow     *window,
+                        VsChartModel *model)
+{
+  const char *dir = g_getenv ("VERSUS_SHOTS_DIR");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  const char *names[] = { "light", "dark" };
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autofree char *window_name = g_strdup_printf ("window-%s.png", names[i]);
+      g_autofree char *window_png = g_build_filename (dir, window_name, NULL);
+      g_autofree char *chart_name = g_strdup_printf ("chart-widget-%s.png", names[i]);
+      g_autofree char *chart_png = g_build_filename (dir, chart_name, NULL);
+      GtkWidget *view = vs_dashboard_get_capacity_view (window->dashboard);
+      GtkWidget *chart = vs_capacity_view_get_chart (VS_CAPACITY_VIEW (view));
+      g_autoptr(GError) error = NULL;
+      gint64 until;
+
+      adw_style_manager_set_color_scheme (style, schemes[i]);
+      until = g_get_monotonic_time () + G_USEC_PER_SEC;
+      vs_test_iterate_until (time_passed, &until, 2);
+      g_assert_true (vs_window_save_screenshot (window, window_png, &error));
+      g_assert_no_error (error);
+      vs_test_save_widget (chart, chart_png);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  {
+    g_autofree char *png = g_build_filename (dir, "chart-export.png", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vs_chart_render_to_png (model, png, 1000, 480, &error));
+  }
+}
+
+/* A real search run from the window against a server whose capacity is known: the chart's
+ * points are the steps' figures, its knee the search's capacity, the table and the notice say
+ * what vs_capacity_describe() says, and every answer the steps counted the server gave. */
+static void
+test_capacity_search (void)
+{
+  g_autoptr(VsPoolServer) pool = vs_pool_server_new (20, 100);
+  g_autofree char *url = vs_pool_server_url (pool);
+  g_autoptr(VsPlan) plan = capacity_plan (url, 2 * G_USEC_PER_SEC);
+  g_autofree char *dir = g_dir_make_tmp ("versus-capacity-XXXXXX", NULL);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  g_autofree char *sentence = NULL;
+  g_autofree char *capacity_text = NULL;
+  g_autoptr(GError) error = NULL;
+  const VsCapacityResult *result;
+  const VsChartSeries *series;
+  VsCapacityView *view;
+  VsChartModel *model;
+  VsCapacity *capacity;
+  GPtrArray *steps;
+  VsWindow *window;
+  guint64 responses = 0;
+  guint knees = 0, limits = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  capacity = vs_window_get_capacity (window);
+  g_assert_nonnull (capacity);
+  g_assert_true (vs_window_is_running (window));
+  g_assert_true (vs_dashboard_chart_shown (window->dashboard, VS_CHART_CAPACITY));
+  /* the running step's own run is drawn live, in its target's colour */
+  g_assert_nonnull (vs_dashboard_get_results (window->dashboard));
+  vs_test_iterate_until (not_running, window, 90);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_null (vs_capacity_get_error (capacity));
+
+  view = VS_CAPACITY_VIEW (vs_dashboard_get_capacity_view (window->dashboard));
+  model = vs_dashboard_get_chart_model (window->dashboard, VS_CHART_CAPACITY);
+  result = vs_capacity_get_result (capacity, 0);
+  steps = vs_capacity_get_steps (capacity);
+  g_assert_cmpuint (steps->len, >=, 2);
+
+  /* the steps table: a row per step, in order, with its offered rate and outcome */
+  g_assert_cmpstr (vs_capacity_view_get_cell (view, 0, 3), ==, "Offered");
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+      g_autofree char *offered = vs_units_format (step->rate, VS_UNIT_RATE);
+
+      g_test_message ("step %u at %.1f/s: %s, p99 %.1f ms", step->step, step->rate,
+                      step->kept ? "kept" : step->why, vs_target_result_latency (tr, 99) / 1e3);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 0), ==, "pool");
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 3), ==, offered);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 7), ==,
+                       step->kept ? "kept" : step->why);
+      for (guint k = 0; k < tr->intervals->len; k++)
+        responses += g_array_index (tr->intervals, VsInterval, k).counters.responses;
+      if (vs_histogram_count (tr->total->latency) > 0)
+        g_ptr_array_add (mine, (gpointer) step);
+    }
+  /* the witness: every answer the steps counted, warm-ups included */
+  g_assert_cmpuint (vs_pool_server_count (pool), ==, responses);
+
+  /* the chart: the target's p99 through each step by rate, its marker the step's outcome,
+   * and its p50 beside it */
+  g_ptr_array_sort (mine, compare_step_rate);
+  series = find_series (model, "pool");
+  g_assert_nonnull (series);
+  g_assert_nonnull (series->points);
+  g_assert_cmpuint (series->x->len, ==, mine->len);
+  g_assert_cmpuint (series->color, ==, 0);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (mine, i);
+      const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+      VsChartPoint point = g_array_index (series->points, guint8, i);
+
+      g_assert_cmpfloat (g_array_index (series->x, double, i), ==, step->rate);
+      g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                         vs_target_result_latency (tr, 99));
+      g_assert_cmpint (point, ==, step->kept ? VS_CHART_POINT_KEPT
+                                  : step->limited ? VS_CHART_POINT_LIMITED
+                                  : VS_CHART_POINT_FAILED);
+    }
+  series = find_series (model, "pool p50");
+  g_assert_nonnull (series);
+  g_assert_true (series->faint);
+  for (guint i = 0; i < mine->len; i++)
+    g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                       vs_target_result_latency (vs_results_get_target (
+                         ((VsCapacityStep *) g_ptr_array_index (mine, i))->results, 0), 50));
+  /* 20/s to at least 320/s: more than a factor of 10, on a log axis */
+  g_assert_true (vs_chart_model_get_x_log (model));
+
+  /* the knee at the capacity found, the threshold's limit a line at 400 ms */
+  for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
+    {
+      const VsChartMark *mark = vs_chart_model_get_mark (model, i);
+
+      if (isnan (mark->x))
+        {
+          limits++;
+          g_assert_cmpfloat (mark->y, ==, 400000);
+          g_assert_cmpstr (mark->label, ==, "p99 < 400ms");
+        }
+      else
+        {
+          knees++;
+          g_assert_cmpfloat (mark->x, ==, result->capacity_rps);
+          g_assert_nonnull (strstr (mark->label, "pool: "));
+        }
+    }
+  g_assert_cmpuint (limits, ==, 1);
+  g_assert_cmpuint (knees, ==, isnan (result->capacity_rps) ? 0 : 1);
+  if (!result->limited)
+    /* below 200/s every step keeps 100 ms answers: 20/s and 80/s were kept */
+    g_assert_cmpfloat (result->capacity_rps, >=, 80);
+
+  /* the sentence, under the cards and in the table */
+  sentence = vs_capacity_describe (capacity, 0);
+  g_test_message ("%s", sentence);
+  g_assert_cmpstr (vs_capacity_view_get_sentences (view), ==, sentence);
+  capacity_text = isnan (result->capacity_rps) ? g_strdup ("none found")
+                                               : vs_units_format (result->capacity_rps,
+                                                                  VS_UNIT_RATE);
+  {
+    VsResultsTable *table = VS_RESULTS_TABLE (vs_dashboard_get_table (window->dashboard));
+    const VsCapacityStep *summary = vs_capacity_get_summary_step (capacity, 0);
+    g_autofree char *at = vs_units_format (summary->rate, VS_UNIT_RATE);
+    g_autofree char *rps = vs_summary_format_cell (summary->results, 0,
+                                                   vs_summary_find_metric ("rps"),
+                                                   VS_FORMAT_LOCALE);
+    gboolean found_rps = FALSE;
+
+    g_assert_cmpstr (vs_results_table_get_cell (table, 0, 1), ==, "pool");
+    g_assert_cmpstr (vs_results_table_get_cell (table, 1, 0), ==, "Capacity");
+    g_assert_cmpstr (vs_results_table_get_cell (table, 1, 1), ==, capacity_text);
+    g_assert_cmpstr (vs_results_table_get_cell (table, 2, 1), ==, at);
+    for (guint row = 3; vs_results_table_get_cell (table, row, 0) != NULL; row++)
+      found_rps |= g_strcmp0 (vs_results_table_get_cell (table, row, 1), rps) == 0;
+    g_assert_true (found_rps);
+    /* and the card the summary step's figures */
+    g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, 0),
+                                                "rps"), !=, "—");
+  }
+
+  /* Export: the search's CSV files (a row per step in steps.csv) and its chart; no JSON */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s", dir));
+  vs_test_wait_for_file (dir, "steps.csv", 10);
+  vs_test_wait_for_file (dir, "summary.csv", 10);
+  {
+    g_autofree char *csv = read_file (dir, "steps.csv");
+    g_auto(GStrv) lines = g_strsplit (g_strchomp (csv), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, steps->len + 1);
+  }
+  {
+    g_autofree char *charts = g_build_filename (dir, "charts", NULL);
+    g_autofree char *png = g_build_filename (charts, "capacity.png", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-charts", "s",
+                                               charts));
+    vs_test_wait_for_file (charts, "capacity.png", 10);
+    g_assert_cmpfloat (vs_test_png_variance (png), >, 0);
+  }
+
+  save_capacity_pictures (window, model);
+  gtk_window_destroy (GTK_WINDOW (window));
+  remove_dir (dir);
+  let_connections_close ();
+}
+
+static gboolean
+has_steps (gpointer data)
+{
+  return vs_capacity_get_steps (data)->len > 0;
+}
+
+/* Stop ends the search after the step it is in, which says it was stopped; closing the window
+ * mid-search takes the search down before the window goes. */
+static void
+test_capacity_stop_close (void)
+{
+  g_autoptr(VsPoolServer) pool = vs_pool_server_new (20, 100);
+  g_autofree char *url = vs_pool_server_url (pool);
+  g_autoptr(VsPlan) plan = capacity_plan (url, 30 * G_USEC_PER_SEC);
+  g_autoptr(VsCapacity) capacity = NULL;
+  g_autoptr(VsCapacity) closed = NULL;
+  const VsCapacityStep *step;
+  VsWindow *window;
+  gpointer weak;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  capacity = g_object_ref (vs_window_get_capacity (window));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  vs_test_iterate_until (not_running, window, 10);
+  g_assert_false (vs_capacity_is_running (capacity));
+  g_assert_cmpuint (vs_capacity_get_steps (capacity)->len, ==, 1);
+  step = g_ptr_array_index (vs_capacity_get_steps (capacity), 0);
+  g_assert_false (step->kept);
+  g_assert_cmpstr (step->why, ==, "stopped");
+  g_assert_true (isnan (vs_capacity_get_result (capacity, 0)->capacity_rps));
+
+  /* again, and close the window during its first step */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  closed = g_object_ref (vs_window_get_capacity (window));
+  g_assert_true (closed != capacity);
+  g_assert_true (vs_capacity_is_running (closed));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  vs_test_iterate_until (pointer_cleared, &weak, 10);
+  g_assert_null (weak);
+  g_assert_false (vs_capacity_is_running (closed));
+  g_assert_true (has_steps (closed));
+  let_connections_close ();
+}
+
 /* The tests run as two programs, test-window and test-window-runs (the tests that run loads,
  * with a longer timeout). */
 #ifdef VS_TEST_WINDOW_RUNS
@@ -2343,6 +2666,8 @@ static const struct
   { "/ui/app/actions", test_app_actions, FALSE },
   { "/ui/window/consent", test_consent, TRUE },
   { "/ui/window/managed-run", test_managed_run, TRUE },
+  { "/ui/window/capacity-search", test_capacity_search, TRUE },
+  { "/ui/window/capacity-stop-close", test_capacity_stop_close, TRUE },
 };
 
 int
