@@ -2365,6 +2365,7 @@ save_capacity_pictures (VsWindow     *window,
   if (dir == NULL)
     return;
   g_mkdir_with_parents (dir, 0755);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 1180);
   for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
     {
       g_autofree char *window_name = g_strdup_printf ("window-%s.png", names[i]);
@@ -2392,28 +2393,29 @@ save_capacity_pictures (VsWindow     *window,
   }
 }
 
-/* A real search run from the window against a server whose capacity is known: the chart's
- * points are the steps' figures, its knee the search's capacity, the table and the notice say
- * what vs_capacity_describe() says, and every answer the steps counted the server gave. */
+/* A real search run from the window against two servers whose capacities are known (200 and
+ * 100 req/s): per target, the chart's points are its steps' figures in its colour, its knee
+ * its capacity; the limit is the threshold's; the notice and table say what
+ * vs_capacity_describe() says; every answer the steps counted, the servers gave. */
 static void
 test_capacity_search (void)
 {
   g_autoptr(VsPoolServer) pool = vs_pool_server_new (20, 100);
+  g_autoptr(VsPoolServer) half = vs_pool_server_new (10, 100);
   g_autofree char *url = vs_pool_server_url (pool);
+  g_autofree char *half_url = vs_pool_server_url (half);
   g_autoptr(VsPlan) plan = capacity_plan (url, 2 * G_USEC_PER_SEC);
   g_autofree char *dir = g_dir_make_tmp ("versus-capacity-XXXXXX", NULL);
-  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
-  g_autofree char *sentence = NULL;
-  g_autofree char *capacity_text = NULL;
-  g_autoptr(GError) error = NULL;
-  const VsCapacityResult *result;
-  const VsChartSeries *series;
+  g_autoptr(GString) sentences = g_string_new (NULL);
+  VsPoolServer *servers[2];
+  const char *names[] = { "pool", "half" };
+  guint64 responses[2] = { 0, 0 };
+  VsResultsTable *table;
   VsCapacityView *view;
   VsChartModel *model;
   VsCapacity *capacity;
   GPtrArray *steps;
   VsWindow *window;
-  guint64 responses = 0;
   guint knees = 0, limits = 0;
 
   if (!have_display)
@@ -2421,6 +2423,9 @@ test_capacity_search (void)
       g_test_skip ("no display");
       return;
     }
+  servers[0] = pool;
+  servers[1] = half;
+  vs_plan_add_target (plan, vs_target_new ("half", half_url));
 
   window = make_window ();
   vs_plan_editor_set_plan (window->editor, plan);
@@ -2430,17 +2435,18 @@ test_capacity_search (void)
   g_assert_nonnull (capacity);
   g_assert_true (vs_window_is_running (window));
   g_assert_true (vs_dashboard_chart_shown (window->dashboard, VS_CHART_CAPACITY));
-  /* the running step's own run is drawn live, in its target's colour */
+  /* the running step's own run is drawn live */
   g_assert_nonnull (vs_dashboard_get_results (window->dashboard));
-  vs_test_iterate_until (not_running, window, 90);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->editor)));
+  vs_test_iterate_until (not_running, window, 120);
   g_assert_false (vs_window_is_running (window));
   g_assert_null (vs_capacity_get_error (capacity));
 
   view = VS_CAPACITY_VIEW (vs_dashboard_get_capacity_view (window->dashboard));
   model = vs_dashboard_get_chart_model (window->dashboard, VS_CHART_CAPACITY);
-  result = vs_capacity_get_result (capacity, 0);
+  table = VS_RESULTS_TABLE (vs_dashboard_get_table (window->dashboard));
   steps = vs_capacity_get_steps (capacity);
-  g_assert_cmpuint (steps->len, >=, 2);
+  g_assert_cmpuint (steps->len, >=, 4);
 
   /* the steps table: a row per step, in order, with its offered rate and outcome */
   g_assert_cmpstr (vs_capacity_view_get_cell (view, 0, 3), ==, "Offered");
@@ -2450,104 +2456,123 @@ test_capacity_search (void)
       const VsTargetResult *tr = vs_results_get_target (step->results, 0);
       g_autofree char *offered = vs_units_format (step->rate, VS_UNIT_RATE);
 
-      g_test_message ("step %u at %.1f/s: %s, p99 %.1f ms", step->step, step->rate,
-                      step->kept ? "kept" : step->why, vs_target_result_latency (tr, 99) / 1e3);
-      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 0), ==, "pool");
+      g_test_message ("%s step %u at %.1f/s: %s, p99 %.1f ms", names[step->target], step->step,
+                      step->rate, step->kept ? "kept" : step->why,
+                      vs_target_result_latency (tr, 99) / 1e3);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 0), ==, names[step->target]);
       g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 3), ==, offered);
       g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 7), ==,
                        step->kept ? "kept" : step->why);
       for (guint k = 0; k < tr->intervals->len; k++)
-        responses += g_array_index (tr->intervals, VsInterval, k).counters.responses;
-      if (vs_histogram_count (tr->total->latency) > 0)
-        g_ptr_array_add (mine, (gpointer) step);
+        responses[step->target] += g_array_index (tr->intervals, VsInterval, k).counters.responses;
     }
-  /* the witness: every answer the steps counted, warm-ups included */
-  g_assert_cmpuint (vs_pool_server_count (pool), ==, responses);
 
-  /* the chart: the target's p99 through each step by rate, its marker the step's outcome,
-   * and its p50 beside it */
-  g_ptr_array_sort (mine, compare_step_rate);
-  series = find_series (model, "pool");
-  g_assert_nonnull (series);
-  g_assert_nonnull (series->points);
-  g_assert_cmpuint (series->x->len, ==, mine->len);
-  g_assert_cmpuint (series->color, ==, 0);
-  for (guint i = 0; i < mine->len; i++)
+  for (guint t = 0; t < 2; t++)
     {
-      const VsCapacityStep *step = g_ptr_array_index (mine, i);
-      const VsTargetResult *tr = vs_results_get_target (step->results, 0);
-      VsChartPoint point = g_array_index (series->points, guint8, i);
+      const VsCapacityResult *result = vs_capacity_get_result (capacity, t);
+      const VsCapacityStep *summary = vs_capacity_get_summary_step (capacity, t);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+      g_autofree char *p50_name = g_strdup_printf ("%s p50", names[t]);
+      g_autofree char *sentence = vs_capacity_describe (capacity, t);
+      g_autofree char *capacity_text = NULL;
+      g_autofree char *at = vs_units_format (summary->rate, VS_UNIT_RATE);
+      g_autofree char *rps = vs_summary_format_cell (summary->results, 0,
+                                                     vs_summary_find_metric ("rps"),
+                                                     VS_FORMAT_LOCALE);
+      const VsChartSeries *series;
+      gboolean found_rps = FALSE;
 
-      g_assert_cmpfloat (g_array_index (series->x, double, i), ==, step->rate);
-      g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
-                         vs_target_result_latency (tr, 99));
-      g_assert_cmpint (point, ==, step->kept ? VS_CHART_POINT_KEPT
-                                  : step->limited ? VS_CHART_POINT_LIMITED
-                                  : VS_CHART_POINT_FAILED);
+      /* the witness: every answer the target's steps counted, warm-ups included */
+      g_assert_cmpuint (vs_pool_server_count (servers[t]), ==, responses[t]);
+
+      /* the chart: the target's p99 through each step by rate, in its colour, its marker the
+       * step's outcome, and its p50 lighter beside it */
+      for (guint i = 0; i < steps->len; i++)
+        {
+          const VsCapacityStep *step = g_ptr_array_index (steps, i);
+
+          if (step->target == t &&
+              vs_histogram_count (vs_results_get_target (step->results, 0)->total->latency) > 0)
+            g_ptr_array_add (mine, (gpointer) step);
+        }
+      g_ptr_array_sort (mine, compare_step_rate);
+      series = find_series (model, names[t]);
+      g_assert_nonnull (series);
+      g_assert_nonnull (series->points);
+      g_assert_cmpuint (series->color, ==, t);
+      g_assert_cmpuint (series->x->len, ==, mine->len);
+      for (guint i = 0; i < mine->len; i++)
+        {
+          const VsCapacityStep *step = g_ptr_array_index (mine, i);
+          const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+          VsChartPoint point = g_array_index (series->points, guint8, i);
+
+          g_assert_cmpfloat (g_array_index (series->x, double, i), ==, step->rate);
+          g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                             vs_target_result_latency (tr, 99));
+          g_assert_cmpint (point, ==, step->kept ? VS_CHART_POINT_KEPT
+                                      : step->limited ? VS_CHART_POINT_LIMITED
+                                      : VS_CHART_POINT_FAILED);
+        }
+      series = find_series (model, p50_name);
+      g_assert_nonnull (series);
+      g_assert_true (series->faint);
+      g_assert_cmpuint (series->color, ==, t);
+      for (guint i = 0; i < mine->len; i++)
+        g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                           vs_target_result_latency (vs_results_get_target (
+                             ((VsCapacityStep *) g_ptr_array_index (mine, i))->results, 0), 50));
+
+      /* its knee at the capacity found */
+      for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
+        {
+          const VsChartMark *mark = vs_chart_model_get_mark (model, i);
+
+          if (isnan (mark->x) || mark->color != t)
+            continue;
+          knees++;
+          g_assert_cmpfloat (mark->x, ==, result->capacity_rps);
+          g_assert_true (g_str_has_prefix (mark->label, names[t]));
+        }
+      if (!result->limited)
+        /* below its capacity every step keeps 100 ms answers: 20/s and 80/s were kept */
+        g_assert_cmpfloat (result->capacity_rps, >=, 80);
+
+      /* the sentence, and in the table its capacity, the rate of the step whose figures
+       * follow, and those figures */
+      g_test_message ("%s", sentence);
+      g_string_append_printf (sentences, "%s%s", t > 0 ? "\n" : "", sentence);
+      capacity_text = isnan (result->capacity_rps) ? g_strdup ("none found")
+                                                   : vs_units_format (result->capacity_rps,
+                                                                      VS_UNIT_RATE);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 0, 1 + t), ==, names[t]);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 1, 1 + t), ==, capacity_text);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 2, 1 + t), ==, at);
+      for (guint row = 3; vs_results_table_get_cell (table, row, 0) != NULL; row++)
+        found_rps |= g_strcmp0 (vs_results_table_get_cell (table, row, 1 + t), rps) == 0;
+      g_assert_true (found_rps);
+      g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, t),
+                                                  "rps"), ==, rps);
     }
-  series = find_series (model, "pool p50");
-  g_assert_nonnull (series);
-  g_assert_true (series->faint);
-  for (guint i = 0; i < mine->len; i++)
-    g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
-                       vs_target_result_latency (vs_results_get_target (
-                         ((VsCapacityStep *) g_ptr_array_index (mine, i))->results, 0), 50));
-  /* 20/s to at least 320/s: more than a factor of 10, on a log axis */
-  g_assert_true (vs_chart_model_get_x_log (model));
-
-  /* the knee at the capacity found, the threshold's limit a line at 400 ms */
+  g_assert_cmpstr (vs_capacity_view_get_sentences (view), ==, sentences->str);
+  g_assert_cmpstr (vs_results_table_get_cell (table, 1, 0), ==, "Capacity");
   for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
     {
       const VsChartMark *mark = vs_chart_model_get_mark (model, i);
 
-      if (isnan (mark->x))
-        {
-          limits++;
-          g_assert_cmpfloat (mark->y, ==, 400000);
-          g_assert_cmpstr (mark->label, ==, "p99 < 400ms");
-        }
-      else
-        {
-          knees++;
-          g_assert_cmpfloat (mark->x, ==, result->capacity_rps);
-          g_assert_nonnull (strstr (mark->label, "pool: "));
-        }
+      if (!isnan (mark->x))
+        continue;
+      limits++;
+      g_assert_cmpfloat (mark->y, ==, 400000);
+      g_assert_cmpstr (mark->label, ==, "p99 < 400ms");
     }
+  /* one line for the threshold both targets share */
   g_assert_cmpuint (limits, ==, 1);
-  g_assert_cmpuint (knees, ==, isnan (result->capacity_rps) ? 0 : 1);
-  if (!result->limited)
-    /* below 200/s every step keeps 100 ms answers: 20/s and 80/s were kept */
-    g_assert_cmpfloat (result->capacity_rps, >=, 80);
+  g_assert_cmpuint (knees, >=, 1);
+  /* 20/s to at least 320/s: more than a factor of 10, on a log axis */
+  g_assert_true (vs_chart_model_get_x_log (model));
 
-  /* the sentence, under the cards and in the table */
-  sentence = vs_capacity_describe (capacity, 0);
-  g_test_message ("%s", sentence);
-  g_assert_cmpstr (vs_capacity_view_get_sentences (view), ==, sentence);
-  capacity_text = isnan (result->capacity_rps) ? g_strdup ("none found")
-                                               : vs_units_format (result->capacity_rps,
-                                                                  VS_UNIT_RATE);
-  {
-    VsResultsTable *table = VS_RESULTS_TABLE (vs_dashboard_get_table (window->dashboard));
-    const VsCapacityStep *summary = vs_capacity_get_summary_step (capacity, 0);
-    g_autofree char *at = vs_units_format (summary->rate, VS_UNIT_RATE);
-    g_autofree char *rps = vs_summary_format_cell (summary->results, 0,
-                                                   vs_summary_find_metric ("rps"),
-                                                   VS_FORMAT_LOCALE);
-    gboolean found_rps = FALSE;
-
-    g_assert_cmpstr (vs_results_table_get_cell (table, 0, 1), ==, "pool");
-    g_assert_cmpstr (vs_results_table_get_cell (table, 1, 0), ==, "Capacity");
-    g_assert_cmpstr (vs_results_table_get_cell (table, 1, 1), ==, capacity_text);
-    g_assert_cmpstr (vs_results_table_get_cell (table, 2, 1), ==, at);
-    for (guint row = 3; vs_results_table_get_cell (table, row, 0) != NULL; row++)
-      found_rps |= g_strcmp0 (vs_results_table_get_cell (table, row, 1), rps) == 0;
-    g_assert_true (found_rps);
-    /* and the card the summary step's figures */
-    g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, 0),
-                                                "rps"), !=, "—");
-  }
-
-  /* Export: the search's CSV files (a row per step in steps.csv) and its chart; no JSON */
+  /* Export: the search's CSV files (a row per step in steps.csv) and its chart */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s", dir));
   vs_test_wait_for_file (dir, "steps.csv", 10);
   vs_test_wait_for_file (dir, "summary.csv", 10);

@@ -815,6 +815,11 @@ vs_dashboard_update (VsDashboard *self)
   update_verdicts (self);
   if (self->capacity != NULL)
     {
+      /* the run-wide notes are the running step's; once the search is over, each step's
+       * outcome (and a limit of the generator) is in the steps table, each summary step's
+       * notes on its card */
+      if (!vs_capacity_is_running (self->capacity))
+        set_notice (self->busy_notice, NULL);
       update_capacity_cards (self);
       return;
     }
