@@ -2324,15 +2324,13 @@ capacity_plan (const char *url,
                gint64      step_us)
 {
   VsPlan *plan = vs_plan_new ();
-  VsPlanThreshold *threshold = g_new0 (VsPlanThreshold, 1);
 
   vs_plan_add_target (plan, vs_target_new ("pool", url));
   plan->mode = VS_MODE_CAPACITY;
   plan->load.connections = 100;
   plan->load.threads = 1;
   plan->load.warmup_us = G_USEC_PER_SEC / 2;
-  threshold->expr = g_strdup ("p99 < 400ms");
-  g_ptr_array_add (plan->thresholds, threshold);
+  g_ptr_array_add (plan->thresholds, vs_plan_threshold_new ("p99 < 400ms"));
   plan->capacity.start_rate = 20;
   plan->capacity.factor = 4;
   plan->capacity.step_us = step_us;
