@@ -148,6 +148,7 @@ vs_dashboard_init (VsDashboard *self)
   self->charts[VS_CHART_CAPACITY] =
     vs_capacity_view_get_chart (VS_CAPACITY_VIEW (self->capacity_view));
   gtk_widget_set_visible (self->capacity_view, FALSE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], FALSE);
   gtk_box_append (GTK_BOX (box), self->capacity_view);
 
   grid = self->charts_grid = gtk_grid_new ();
@@ -201,6 +202,7 @@ vs_dashboard_set_results (VsDashboard *self,
   g_clear_object (&self->capacity);
   vs_capacity_view_set_capacity (VS_CAPACITY_VIEW (self->capacity_view), NULL);
   gtk_widget_set_visible (self->capacity_view, FALSE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], FALSE);
   gtk_widget_set_visible (self->charts_grid, TRUE);
 
   while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
@@ -722,6 +724,7 @@ vs_dashboard_set_capacity (VsDashboard *self,
                                           MAX (1, vs_plan_get_n_targets (plan)));
   vs_capacity_view_set_capacity (VS_CAPACITY_VIEW (self->capacity_view), capacity);
   gtk_widget_set_visible (self->capacity_view, TRUE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], TRUE);
   /* the time charts come with the first step's results */
   gtk_widget_set_visible (self->charts_grid, FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "run");
