@@ -17,8 +17,8 @@
  * threshold do not limit it: their lag is in its latency (measured from the intended send
  * time), so the server kept the thresholds in spite of it.
  *
- * Runs on the caller's thread-default main context, like VsRun: "step-started" as each step
- * starts, "step" after every step, "finished" after the last.
+ * Runs on the caller's thread-default main context, like VsRun: "step" after every step,
+ * "finished" after the last.
  */
 #pragma once
 
@@ -81,7 +81,8 @@ const VsCapacityStep   *vs_capacity_get_summary_step (VsCapacity *self,
  * it is claimed" */
 char                   *vs_capacity_describe     (VsCapacity  *self,
                                                   guint        target);
-/* The run of the step going on ("step-started" to "step"), or NULL. */
+/* The run of the step going on, or NULL: from "step-started" (target, rate), emitted as each
+ * step's run has started, to that step's "step". */
 VsRun                  *vs_capacity_get_run      (VsCapacity  *self);
 /* From a successful vs_capacity_start() until "finished". */
 gboolean                vs_capacity_is_running   (VsCapacity  *self);
