@@ -2388,6 +2388,22 @@ save_capacity_pictures (VsWindow     *window,
   }
 }
 
+static void
+count_step_started (VsCapacity *capacity,
+                    guint       target,
+                    double      rate,
+                    GArray     *started)
+{
+  /* the step's run is there, and it is of that target at that rate */
+  VsRun *run = vs_capacity_get_run (capacity);
+  VsPlan *plan = vs_results_get_plan (vs_run_get_results (run));
+
+  g_assert_cmpstr (vs_plan_get_target (plan, 0)->name, ==,
+                   vs_plan_get_target (vs_capacity_get_plan (capacity), target)->name);
+  g_assert_cmpfloat (plan->load.rate, ==, rate);
+  g_array_append_val (started, rate);
+}
+
 /* The second target's second step is half-way. */
 static gboolean
 second_target_running (gpointer data)
@@ -2412,6 +2428,7 @@ test_capacity_search (void)
   g_autoptr(VsPlan) plan = capacity_plan (url, 2 * G_USEC_PER_SEC);
   g_autofree char *dir = g_dir_make_tmp ("versus-capacity-XXXXXX", NULL);
   g_autoptr(GString) sentences = g_string_new (NULL);
+  g_autoptr(GArray) started = g_array_new (FALSE, FALSE, sizeof (double));
   VsPoolServer *servers[2];
   const char *names[] = { "pool", "half" };
   guint64 responses[2] = { 0, 0 };
@@ -2438,6 +2455,7 @@ test_capacity_search (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   capacity = vs_window_get_capacity (window);
   g_assert_nonnull (capacity);
+  g_signal_connect (capacity, "step-started", G_CALLBACK (count_step_started), started);
   g_assert_true (vs_window_is_running (window));
   g_assert_true (vs_dashboard_chart_shown (window->dashboard, VS_CHART_CAPACITY));
   /* the running step's own run is drawn live */
@@ -2463,6 +2481,12 @@ test_capacity_search (void)
   table = VS_RESULTS_TABLE (vs_dashboard_get_table (window->dashboard));
   steps = vs_capacity_get_steps (capacity);
   g_assert_cmpuint (steps->len, >=, 4);
+  /* each step after the first (started with the search) said so as it started */
+  g_signal_handlers_disconnect_by_data (capacity, started);
+  g_assert_cmpuint (started->len, ==, steps->len - 1);
+  for (guint i = 0; i < started->len; i++)
+    g_assert_cmpfloat (g_array_index (started, double, i), ==,
+                       ((VsCapacityStep *) g_ptr_array_index (steps, i + 1))->rate);
 
   /* the steps table: a row per step, in order, with its offered rate and outcome */
   g_assert_cmpstr (vs_capacity_view_get_cell (view, 0, 3), ==, "Offered");
