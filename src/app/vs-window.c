@@ -106,17 +106,13 @@ screenshot_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A run or a search is over (its summary shown): the window closes when that was asked,
+ * else says how it ended. */
 static void
-run_finished_cb (VsWindow *self,
-                 VsRun    *run)
+ended (VsWindow     *self,
+       const GError *error,
+       const char   *done)
 {
-  const GError *error = vs_run_get_error (run);
-
-  gtk_widget_set_visible (self->progress, FALSE);
-  /* the run ended: its copy is not an unfinished run any more */
-  if (self->autosave != NULL)
-    vs_autosave_finish (self->autosave);
-  g_clear_object (&self->autosave);
   vs_dashboard_show_summary (self->dashboard);
   vs_dashboard_set_error (self->dashboard, error != NULL ? error->message : NULL);
   print_frame_stats (self);
@@ -135,7 +131,19 @@ run_finished_cb (VsWindow *self,
   else if (error != NULL)
     _vs_window_toast (self, vs_dashboard_get_notice (self->dashboard, "error"));
   else
-    _vs_window_toast (self, _("Run finished"));
+    _vs_window_toast (self, done);
+}
+
+static void
+run_finished_cb (VsWindow *self,
+                 VsRun    *run)
+{
+  gtk_widget_set_visible (self->progress, FALSE);
+  /* the run ended: its copy is not an unfinished run any more */
+  if (self->autosave != NULL)
+    vs_autosave_finish (self->autosave);
+  g_clear_object (&self->autosave);
+  ended (self, vs_run_get_error (run), _("Run finished"));
 }
 
 static void
@@ -222,25 +230,8 @@ static void
 capacity_finished_cb (VsWindow   *self,
                       VsCapacity *capacity)
 {
-  const GError *error = vs_capacity_get_error (capacity);
-
   gtk_widget_set_visible (self->progress, FALSE);
-  vs_dashboard_show_summary (self->dashboard);
-  vs_dashboard_set_error (self->dashboard, error != NULL ? error->message : NULL);
-  _vs_window_update_actions (self);
-
-  if (self->close_pending)
-    {
-      gtk_window_destroy (GTK_WINDOW (self));
-      return;
-    }
-  if (g_getenv ("VERSUS_SCREENSHOT") != NULL)
-    g_timeout_add_full (G_PRIORITY_DEFAULT, 800, screenshot_timeout, g_object_ref (self),
-                        g_object_unref);
-  else if (error != NULL)
-    _vs_window_toast (self, vs_dashboard_get_notice (self->dashboard, "error"));
-  else
-    _vs_window_toast (self, _("Capacity search finished"));
+  ended (self, vs_capacity_get_error (capacity), _("Capacity search finished"));
 }
 
 /* Drops the last run or search, so that what starts now is the only one the window follows. */
