@@ -411,6 +411,178 @@ test_load_field (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static void
+set_spin (VsPlanEditor *editor,
+          const char   *path,
+          double        value)
+{
+  GtkWidget *spin = vs_test_find_descendant (vs_plan_editor_get_field (editor, path),
+                                             GTK_TYPE_SPIN_BUTTON);
+
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+}
+
+static void
+set_text (VsPlanEditor *editor,
+          const char   *path,
+          const char   *text)
+{
+  GtkWidget *field = vs_plan_editor_get_field (editor, path);
+
+  g_assert_nonnull (field);
+  g_assert_true (GTK_IS_EDITABLE (field));
+  gtk_editable_set_text (GTK_EDITABLE (field), text);
+}
+
+/* The problem at path is marked at its field, with a message naming what is wrong. */
+static void
+assert_marked (VsPlanEditor *editor,
+               const char   *path,
+               const char   *message_part)
+{
+  GtkWidget *field = vs_plan_editor_get_field (editor, path);
+  g_auto(GStrv) problems = vs_plan_editor_dup_problems (editor);
+  g_autofree char *joined = g_strjoinv ("\n", problems);
+
+  g_test_message ("%s", joined);
+  g_assert_true (has_problem_at (editor, path));
+  g_assert_nonnull (strstr (joined, message_part));
+  g_assert_false (vs_plan_editor_get_valid (editor));
+  g_assert_nonnull (field);
+  g_assert_true (gtk_widget_has_css_class (field, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (field), message_part));
+}
+
+/* The modes rounds and capacity, made in the editor: their fields shown in their mode only,
+ * what is typed checked at its field, the plan saved and opened again as edited. */
+static void
+test_modes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("versus-editor-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "plan.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  VsPlanEditor *editor;
+  VsWindow *window;
+  GtkWidget *mode;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  /* a plan of the ordinary mode, opened from a file (the one the edits are saved to) */
+  {
+    g_autoptr(VsPlan) start = vs_plan_new ();
+    g_autofree char *json = NULL;
+
+    vs_plan_add_target (start, vs_target_new ("node", "http://127.0.0.1:8081/"));
+    json = vs_plan_to_json (start);
+    g_assert_true (g_file_set_contents (copy, json, -1, NULL));
+  }
+  window = make_window ();
+  g_assert_true (vs_window_load_plan (window, file, &error));
+  g_assert_no_error (error);
+  editor = vs_window_get_editor (window);
+  mode = vs_plan_editor_get_field (editor, "mode");
+  g_assert_false (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "rounds")));
+  g_assert_false (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "capacity.start")));
+
+  /* rounds: a count and a seed, none when the mode goes */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (mode), 2);
+  g_assert_true (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "rounds")));
+  g_assert_true (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "rounds_seed")));
+  set_spin (editor, "rounds", 7);
+  set_text (editor, "rounds_seed", "seven");
+  assert_marked (editor, "rounds_seed", "“seven” is not a whole number");
+  set_text (editor, "rounds_seed", "18446744073709551615");
+  set_spin (editor, "rounds", 0);
+  assert_marked (editor, "rounds", "mode rounds needs a number of rounds");
+  set_spin (editor, "rounds", 7);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+  {
+    g_autoptr(VsPlan) plan = editor_plan (window);
+
+    g_assert_cmpint (plan->mode, ==, VS_MODE_ROUNDS);
+    g_assert_cmpuint (plan->rounds, ==, 7);
+    g_assert_true (plan->rounds_seed_set);
+    g_assert_cmpuint (plan->rounds_seed, ==, G_MAXUINT64);
+  }
+
+  /* capacity: start, factor, step, bisections, highest rate, and a threshold to keep */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (mode), 3);
+  g_assert_false (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "rounds")));
+  g_assert_true (gtk_widget_get_visible (vs_plan_editor_get_field (editor, "capacity.start")));
+  g_assert_false (gtk_widget_get_sensitive (vs_plan_editor_get_field (editor, "load.rate")));
+  {
+    g_autoptr(VsPlan) plan = editor_plan (window);
+
+    /* the rounds went with their mode */
+    g_assert_cmpuint (plan->rounds, ==, 0);
+    g_assert_false (plan->rounds_seed_set);
+  }
+  set_text (editor, "thresholds", "");
+  assert_marked (editor, "thresholds", "a capacity search needs at least one threshold");
+  set_text (editor, "thresholds", "p99 <");
+  assert_marked (editor, "thresholds[0]", "expected a number after the comparison");
+  set_text (editor, "thresholds", "p99 < 50ms, error_rate < 1%");
+  set_spin (editor, "capacity.factor", 1);
+  assert_marked (editor, "capacity.factor", "out of range; use 1.05 to 100");
+  set_spin (editor, "capacity.factor", 1.5);
+  set_text (editor, "capacity.step", "soon");
+  assert_marked (editor, "capacity.step", "“soon” is not a duration");
+  set_text (editor, "capacity.step", "5s");
+  set_spin (editor, "capacity.start", 50);
+  set_spin (editor, "capacity.max", 40);
+  assert_marked (editor, "capacity.max", "out of range; use the start rate");
+  set_spin (editor, "capacity.max", 5000);
+  set_spin (editor, "capacity.bisections", 21);
+  assert_marked (editor, "capacity.bisections", "at most 20");
+  set_spin (editor, "capacity.bisections", 2);
+  g_assert_true (vs_plan_editor_get_valid (editor));
+
+  /* saved, and opened again: the same search */
+  g_assert_true (g_file_set_contents (copy, "", 0, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  vs_test_iterate_until (saved, copy, 10);
+  {
+    g_autoptr(VsPlan) edited = editor_plan (window);
+    g_autoptr(VsPlan) loaded = vs_plan_load_from_file (copy, &error);
+    g_autofree char *edited_json = vs_plan_to_json (edited);
+    g_autofree char *loaded_json = NULL;
+
+    g_assert_no_error (error);
+    loaded_json = vs_plan_to_json (loaded);
+    g_assert_cmpstr (loaded_json, ==, edited_json);
+    g_assert_cmpint (loaded->mode, ==, VS_MODE_CAPACITY);
+    g_assert_cmpfloat (loaded->capacity.start_rate, ==, 50);
+    g_assert_cmpfloat (loaded->capacity.factor, ==, 1.5);
+    g_assert_cmpint (loaded->capacity.step_us, ==, 5 * G_USEC_PER_SEC);
+    g_assert_cmpuint (loaded->capacity.bisections, ==, 2);
+    g_assert_cmpfloat (loaded->capacity.max_rate, ==, 5000);
+    g_assert_cmpuint (loaded->thresholds->len, ==, 2);
+    g_assert_cmpstr (((VsPlanThreshold *) g_ptr_array_index (loaded->thresholds, 1))->expr, ==,
+                     "error_rate < 1%");
+
+    /* into the editor, and out unchanged */
+    vs_plan_editor_set_plan (editor, loaded);
+    {
+      g_autoptr(VsPlan) again = editor_plan (window);
+      g_autofree char *again_json = vs_plan_to_json (again);
+
+      g_assert_cmpstr (again_json, ==, loaded_json);
+      g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (mode)), ==, 3);
+    }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_remove (copy);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,5 +598,6 @@ main (int   argc,
   vs_test_add_func ("/ui/editor/method-typed", test_method_typed);
   vs_test_add_func ("/ui/editor/body-file", test_body_file);
   vs_test_add_func ("/ui/editor/load-field", test_load_field);
+  vs_test_add_func ("/ui/editor/modes", test_modes);
   return g_test_run ();
 }

@@ -8,15 +8,18 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "vs-app-testing.h"
 #include "vs-application.h"
 #include "vs-autosave.h"
+#include "vs-capacity-view.h"
 #include "vs-chart-render.h"
 #include "vs-consent.h"
 #include "vs-cpu-list.h"
 #include "vs-palette.h"
+#include "vs-pool-server.h"
 #include "vs-results-table.h"
 #include "vs-rounds.h"
 #include "vs-rounds-strip.h"
@@ -856,7 +859,8 @@ test_run_and_export (void)
     {
       VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
 
-      if (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY)
+      /* (nor is the capacity search's, without one) */
+      if (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY || k == VS_CHART_CAPACITY)
         {
           g_assert_false (vs_dashboard_chart_shown (dashboard, k));
           g_assert_cmpuint (vs_chart_model_get_n_series (model), ==, 0);
@@ -978,7 +982,8 @@ test_run_and_export (void)
         if (!vs_dashboard_chart_shown (dashboard, k))
           {
             /* no target has a server: no server charts, on screen or written */
-            g_assert_true (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY);
+            g_assert_true (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY ||
+                           k == VS_CHART_CAPACITY);
             g_assert_false (gtk_widget_get_visible (vs_dashboard_get_chart (dashboard, k)));
             g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
             continue;
@@ -2309,6 +2314,389 @@ test_managed_run (void)
   let_connections_close ();
 }
 
+
+/* ---- capacity search (issue 12) ----------------------------------------------------------- */
+
+/* A search of one target against a server of 20 workers that each hold a request 100 ms: it
+ * answers at most 200 requests/s, every answer taking 100 ms below that. From 20/s × 4 the
+ * steps are 20 and 80 (kept), 320 (past it: the queue grows beyond the 400 ms budget within
+ * the step), then one bisection at 200. The rates span a factor of 16: a log axis. */
+static VsPlan *
+capacity_plan (const char *url,
+               gint64      step_us)
+{
+  VsPlan *plan = vs_plan_new ();
+
+  vs_plan_add_target (plan, vs_target_new ("pool", url));
+  plan->mode = VS_MODE_CAPACITY;
+  plan->load.connections = 100;
+  plan->load.threads = 1;
+  plan->load.warmup_us = G_USEC_PER_SEC / 2;
+  g_ptr_array_add (plan->thresholds, vs_plan_threshold_new ("p99 < 400ms"));
+  plan->capacity.start_rate = 20;
+  plan->capacity.factor = 4;
+  plan->capacity.step_us = step_us;
+  plan->capacity.bisections = 1;
+  plan->capacity.max_rate = 10000;
+  return plan;
+}
+
+static int
+compare_step_rate (gconstpointer a,
+                   gconstpointer b)
+{
+  const VsCapacityStep *x = *(const VsCapacityStep **) a;
+  const VsCapacityStep *y = *(const VsCapacityStep **) b;
+
+  return (x->rate > y->rate) - (x->rate < y->rate);
+}
+
+/* The window's pictures of a search, light and dark, where VERSUS_SHOTS_DIR says (to look
+ * at; nothing is judged from them but that they are not blank). */
+static void
+save_capacity_pictures (VsWindow     *window,
+                        VsChartModel *model)
+{
+  const char *dir = g_getenv ("VERSUS_SHOTS_DIR");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  const char *names[] = { "light", "dark" };
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 1180);
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autofree char *window_name = g_strdup_printf ("window-%s.png", names[i]);
+      g_autofree char *window_png = g_build_filename (dir, window_name, NULL);
+      g_autoptr(GError) error = NULL;
+      gint64 until;
+
+      adw_style_manager_set_color_scheme (style, schemes[i]);
+      until = g_get_monotonic_time () + G_USEC_PER_SEC;
+      vs_test_iterate_until (time_passed, &until, 2);
+      g_assert_true (vs_window_save_screenshot (window, window_png, &error));
+      g_assert_no_error (error);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  {
+    g_autofree char *png = g_build_filename (dir, "chart-export.png", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vs_chart_render_to_png (model, png, 1000, 480, &error));
+  }
+}
+
+static void
+count_step_started (VsCapacity *capacity,
+                    guint       target,
+                    double      rate,
+                    GArray     *started)
+{
+  /* the step's run is there, and it is of that target at that rate */
+  VsRun *run = vs_capacity_get_run (capacity);
+  VsPlan *plan = vs_results_get_plan (vs_run_get_results (run));
+
+  g_assert_cmpstr (vs_plan_get_target (plan, 0)->name, ==,
+                   vs_plan_get_target (vs_capacity_get_plan (capacity), target)->name);
+  g_assert_cmpfloat (plan->load.rate, ==, rate);
+  g_array_append_val (started, rate);
+}
+
+/* The second target's second step is half-way. */
+static gboolean
+second_target_running (gpointer data)
+{
+  GPtrArray *steps = vs_capacity_get_steps (data);
+  VsRun *run = vs_capacity_get_run (data);
+
+  return steps->len >= 5 && run != NULL && vs_run_get_elapsed (run) > 1.5;
+}
+
+/* A real search run from the window against two servers whose capacities are known (200 and
+ * 100 req/s): per target, the chart's points are its steps' figures in its colour, its knee
+ * its capacity; the limit is the threshold's; the notice and table say what
+ * vs_capacity_describe() says; every answer the steps counted, the servers gave. */
+static void
+test_capacity_search (void)
+{
+  g_autoptr(VsPoolServer) pool = vs_pool_server_new (20, 100);
+  g_autoptr(VsPoolServer) half = vs_pool_server_new (10, 100);
+  g_autofree char *url = vs_pool_server_url (pool);
+  g_autofree char *half_url = vs_pool_server_url (half);
+  g_autoptr(VsPlan) plan = capacity_plan (url, 2 * G_USEC_PER_SEC);
+  g_autofree char *dir = g_dir_make_tmp ("versus-capacity-XXXXXX", NULL);
+  g_autoptr(GString) sentences = g_string_new (NULL);
+  g_autoptr(GArray) started = g_array_new (FALSE, FALSE, sizeof (double));
+  VsPoolServer *servers[2];
+  const char *names[] = { "pool", "half" };
+  guint64 responses[2] = { 0, 0 };
+  VsResultsTable *table;
+  VsCapacityView *view;
+  VsChartModel *model;
+  VsCapacity *capacity;
+  GPtrArray *steps;
+  VsWindow *window;
+  guint knees = 0, limits = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  servers[0] = pool;
+  servers[1] = half;
+  vs_plan_add_target (plan, vs_target_new ("half", half_url));
+
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (vs_plan_editor_get_valid (window->editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  capacity = vs_window_get_capacity (window);
+  g_assert_nonnull (capacity);
+  g_signal_connect (capacity, "step-started", G_CALLBACK (count_step_started), started);
+  g_assert_true (vs_window_is_running (window));
+  g_assert_true (vs_dashboard_chart_shown (window->dashboard, VS_CHART_CAPACITY));
+  /* the running step's own run is drawn live */
+  g_assert_nonnull (vs_dashboard_get_results (window->dashboard));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->editor)));
+  /* (a picture of the search under way: the second target's first steps) */
+  if (g_getenv ("VERSUS_SHOTS_DIR") != NULL)
+    {
+      g_autofree char *png = g_build_filename (g_getenv ("VERSUS_SHOTS_DIR"),
+                                               "window-running.png", NULL);
+
+      g_mkdir_with_parents (g_getenv ("VERSUS_SHOTS_DIR"), 0755);
+      gtk_window_set_default_size (GTK_WINDOW (window), 1400, 1180);
+      vs_test_iterate_until (second_target_running, capacity, 60);
+      g_assert_true (vs_window_save_screenshot (window, png, NULL));
+    }
+  vs_test_iterate_until (not_running, window, 120);
+  g_assert_false (vs_window_is_running (window));
+  g_assert_null (vs_capacity_get_error (capacity));
+
+  view = VS_CAPACITY_VIEW (vs_dashboard_get_capacity_view (window->dashboard));
+  model = vs_dashboard_get_chart_model (window->dashboard, VS_CHART_CAPACITY);
+  table = VS_RESULTS_TABLE (vs_dashboard_get_table (window->dashboard));
+  steps = vs_capacity_get_steps (capacity);
+  g_assert_cmpuint (steps->len, >=, 4);
+  /* each step after the first (started with the search) said so as it started */
+  g_signal_handlers_disconnect_by_data (capacity, started);
+  g_assert_cmpuint (started->len, ==, steps->len - 1);
+  for (guint i = 0; i < started->len; i++)
+    g_assert_cmpfloat (g_array_index (started, double, i), ==,
+                       ((VsCapacityStep *) g_ptr_array_index (steps, i + 1))->rate);
+
+  /* the steps table: a row per step, in order, with its offered rate and outcome */
+  g_assert_cmpstr (vs_capacity_view_get_cell (view, 0, 3), ==, "Offered");
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+      g_autofree char *offered = vs_units_format (step->rate, VS_UNIT_RATE);
+
+      g_test_message ("%s step %u at %.1f/s: %s, p99 %.1f ms", names[step->target], step->step,
+                      step->rate, step->kept ? "kept" : step->why,
+                      vs_target_result_latency (tr, 99) / 1e3);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 0), ==, names[step->target]);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 3), ==, offered);
+      g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 7), ==,
+                       step->kept ? "kept" : step->why);
+      for (guint k = 0; k < tr->intervals->len; k++)
+        responses[step->target] += g_array_index (tr->intervals, VsInterval, k).counters.responses;
+    }
+
+  for (guint t = 0; t < 2; t++)
+    {
+      const VsCapacityResult *result = vs_capacity_get_result (capacity, t);
+      const VsCapacityStep *summary = vs_capacity_get_summary_step (capacity, t);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+      g_autofree char *p50_name = g_strdup_printf ("%s p50", names[t]);
+      g_autofree char *sentence = vs_capacity_describe (capacity, t);
+      g_autofree char *capacity_text = NULL;
+      g_autofree char *at = vs_units_format (summary->rate, VS_UNIT_RATE);
+      g_autofree char *rps = vs_summary_format_cell (summary->results, 0,
+                                                     vs_summary_find_metric ("rps"),
+                                                     VS_FORMAT_LOCALE);
+      const VsChartSeries *series;
+      gboolean found_rps = FALSE;
+
+      /* the witness: every answer the target's steps counted, warm-ups included */
+      g_assert_cmpuint (vs_pool_server_count (servers[t]), ==, responses[t]);
+
+      /* the chart: the target's p99 through each step by rate, in its colour, its marker the
+       * step's outcome, and its p50 lighter beside it */
+      for (guint i = 0; i < steps->len; i++)
+        {
+          const VsCapacityStep *step = g_ptr_array_index (steps, i);
+
+          if (step->target == t &&
+              vs_histogram_count (vs_results_get_target (step->results, 0)->total->latency) > 0)
+            g_ptr_array_add (mine, (gpointer) step);
+        }
+      g_ptr_array_sort (mine, compare_step_rate);
+      series = find_series (model, names[t]);
+      g_assert_nonnull (series);
+      g_assert_nonnull (series->points);
+      g_assert_cmpuint (series->color, ==, t);
+      g_assert_cmpuint (series->x->len, ==, mine->len);
+      for (guint i = 0; i < mine->len; i++)
+        {
+          const VsCapacityStep *step = g_ptr_array_index (mine, i);
+          const VsTargetResult *tr = vs_results_get_target (step->results, 0);
+          VsChartPoint point = g_array_index (series->points, guint8, i);
+
+          g_assert_cmpfloat (g_array_index (series->x, double, i), ==, step->rate);
+          g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                             vs_target_result_latency (tr, 99));
+          g_assert_cmpint (point, ==, step->kept ? VS_CHART_POINT_KEPT
+                                      : step->limited ? VS_CHART_POINT_LIMITED
+                                      : VS_CHART_POINT_FAILED);
+        }
+      series = find_series (model, p50_name);
+      g_assert_nonnull (series);
+      g_assert_true (series->faint);
+      g_assert_cmpuint (series->color, ==, t);
+      for (guint i = 0; i < mine->len; i++)
+        g_assert_cmpfloat (g_array_index (series->y, double, i), ==,
+                           vs_target_result_latency (vs_results_get_target (
+                             ((VsCapacityStep *) g_ptr_array_index (mine, i))->results, 0), 50));
+
+      /* its knee at the capacity found */
+      for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
+        {
+          const VsChartMark *mark = vs_chart_model_get_mark (model, i);
+
+          if (isnan (mark->x) || mark->color != t)
+            continue;
+          knees++;
+          g_assert_cmpfloat (mark->x, ==, result->capacity_rps);
+          g_assert_true (g_str_has_prefix (mark->label, names[t]));
+        }
+      if (!result->limited)
+        /* below its capacity every step keeps 100 ms answers: 20/s and 80/s were kept */
+        g_assert_cmpfloat (result->capacity_rps, >=, 80);
+
+      /* the sentence, and in the table its capacity, the rate of the step whose figures
+       * follow, and those figures */
+      g_test_message ("%s", sentence);
+      g_string_append_printf (sentences, "%s%s", t > 0 ? "\n" : "", sentence);
+      capacity_text = isnan (result->capacity_rps) ? g_strdup ("none found")
+                                                   : vs_units_format (result->capacity_rps,
+                                                                      VS_UNIT_RATE);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 0, 1 + t), ==, names[t]);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 1, 1 + t), ==, capacity_text);
+      g_assert_cmpstr (vs_results_table_get_cell (table, 2, 1 + t), ==, at);
+      for (guint row = 3; vs_results_table_get_cell (table, row, 0) != NULL; row++)
+        found_rps |= g_strcmp0 (vs_results_table_get_cell (table, row, 1 + t), rps) == 0;
+      g_assert_true (found_rps);
+      g_assert_cmpstr (vs_target_card_get_figure (vs_dashboard_get_card (window->dashboard, t),
+                                                  "rps"), ==, rps);
+    }
+  g_assert_cmpstr (vs_capacity_view_get_sentences (view), ==, sentences->str);
+  g_assert_cmpstr (vs_results_table_get_cell (table, 1, 0), ==, "Capacity");
+  for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
+    {
+      const VsChartMark *mark = vs_chart_model_get_mark (model, i);
+
+      if (!isnan (mark->x))
+        continue;
+      limits++;
+      g_assert_cmpfloat (mark->y, ==, 400000);
+      g_assert_cmpstr (mark->label, ==, "p99 < 400ms");
+    }
+  /* one line for the threshold both targets share */
+  g_assert_cmpuint (limits, ==, 1);
+  g_assert_cmpuint (knees, >=, 1);
+  /* 20/s to at least 320/s: more than a factor of 10, on a log axis */
+  g_assert_true (vs_chart_model_get_x_log (model));
+
+  /* Export: the search's CSV files (a row per step in steps.csv) and its chart */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-csv", "s", dir));
+  vs_test_wait_for_file (dir, "steps.csv", 10);
+  vs_test_wait_for_file (dir, "summary.csv", 10);
+  {
+    g_autofree char *csv = read_file (dir, "steps.csv");
+    g_auto(GStrv) lines = g_strsplit (g_strchomp (csv), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, steps->len + 1);
+  }
+  {
+    g_autofree char *charts = g_build_filename (dir, "charts", NULL);
+    g_autofree char *png = g_build_filename (charts, "capacity.png", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-charts", "s",
+                                               charts));
+    vs_test_wait_for_file (charts, "capacity.png", 10);
+    g_assert_cmpfloat (vs_test_png_variance (png), >, 0);
+  }
+
+  save_capacity_pictures (window, model);
+  gtk_window_destroy (GTK_WINDOW (window));
+  remove_dir (dir);
+  let_connections_close ();
+}
+
+static gboolean
+has_steps (gpointer data)
+{
+  return vs_capacity_get_steps (data)->len > 0;
+}
+
+/* Stop ends the search after the step it is in, which says it was stopped; closing the window
+ * mid-search takes the search down before the window goes. */
+static void
+test_capacity_stop_close (void)
+{
+  g_autoptr(VsPoolServer) pool = vs_pool_server_new (20, 100);
+  g_autofree char *url = vs_pool_server_url (pool);
+  g_autoptr(VsPlan) plan = capacity_plan (url, 30 * G_USEC_PER_SEC);
+  g_autoptr(VsCapacity) capacity = NULL;
+  g_autoptr(VsCapacity) closed = NULL;
+  const VsCapacityStep *step;
+  VsWindow *window;
+  gpointer weak;
+  gint64 until;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = make_window ();
+  vs_plan_editor_set_plan (window->editor, plan);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  capacity = g_object_ref (vs_window_get_capacity (window));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  vs_test_iterate_until (not_running, window, 10);
+  g_assert_false (vs_capacity_is_running (capacity));
+  g_assert_cmpuint (vs_capacity_get_steps (capacity)->len, ==, 1);
+  step = g_ptr_array_index (vs_capacity_get_steps (capacity), 0);
+  g_assert_false (step->kept);
+  g_assert_cmpstr (step->why, ==, "stopped");
+  g_assert_true (isnan (vs_capacity_get_result (capacity, 0)->capacity_rps));
+
+  /* again, and close the window during its first step */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  closed = g_object_ref (vs_window_get_capacity (window));
+  g_assert_true (closed != capacity);
+  g_assert_true (vs_capacity_is_running (closed));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vs_test_iterate_until (time_passed, &until, 2);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  vs_test_iterate_until (pointer_cleared, &weak, 10);
+  g_assert_null (weak);
+  g_assert_false (vs_capacity_is_running (closed));
+  g_assert_true (has_steps (closed));
+  let_connections_close ();
+}
+
 /* The tests run as two programs, test-window and test-window-runs (the tests that run loads,
  * with a longer timeout). */
 #ifdef VS_TEST_WINDOW_RUNS
@@ -2343,6 +2731,8 @@ static const struct
   { "/ui/app/actions", test_app_actions, FALSE },
   { "/ui/window/consent", test_consent, TRUE },
   { "/ui/window/managed-run", test_managed_run, TRUE },
+  { "/ui/window/capacity-search", test_capacity_search, TRUE },
+  { "/ui/window/capacity-stop-close", test_capacity_stop_close, TRUE },
 };
 
 int

@@ -20,4 +20,8 @@ void vs_test_wait_for_file (const char *dir,
 GtkWidget *vs_test_find_descendant (GtkWidget *widget,
                                     GType      type);
 
+/* Renders the widget as it is on screen into a PNG file (a picture to look at). */
+void vs_test_save_widget (GtkWidget  *widget,
+                          const char *path);
+
 G_END_DECLS

@@ -15,6 +15,8 @@ struct _VsChartModel
   GObject      parent_instance;
   VsChartKind  kind;
   GPtrArray   *series;        /* VsChartSeries* */
+  GArray      *marks;         /* VsChartMark */
+  gboolean     x_log;
   double       shade_x0, shade_x1;
   double       x_extent;
   double       x_min, x_max, y_min, y_max;
@@ -47,6 +49,8 @@ static const struct
                             VS_UNIT_PERCENT },
   [VS_CHART_SERVER_MEMORY] = { "server-memory", N_("Server Memory"), VS_UNIT_SECONDS,
                                VS_UNIT_MEBIBYTES },
+  [VS_CHART_CAPACITY] = { "capacity", N_("Latency by Offered Rate"), VS_UNIT_RATE,
+                          VS_UNIT_LATENCY },
 };
 
 static void
@@ -57,7 +61,14 @@ series_free (gpointer data)
   g_free (series->label);
   g_array_unref (series->x);
   g_array_unref (series->y);
+  g_clear_pointer (&series->points, g_array_unref);
   g_free (series);
+}
+
+static void
+mark_clear (gpointer data)
+{
+  g_free (((VsChartMark *) data)->label);
 }
 
 static void
@@ -66,6 +77,7 @@ vs_chart_model_finalize (GObject *object)
   VsChartModel *self = VS_CHART_MODEL (object);
 
   g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->marks, g_array_unref);
   G_OBJECT_CLASS (vs_chart_model_parent_class)->finalize (object);
 }
 
@@ -84,6 +96,8 @@ static void
 vs_chart_model_init (VsChartModel *self)
 {
   self->series = g_ptr_array_new_with_free_func (series_free);
+  self->marks = g_array_new (FALSE, TRUE, sizeof (VsChartMark));
+  g_array_set_clear_func (self->marks, mark_clear);
   self->x_max = self->y_max = 1;
   self->x_step = self->y_step = 1;
 }
@@ -135,6 +149,7 @@ void
 vs_chart_model_clear (VsChartModel *self)
 {
   g_ptr_array_set_size (self->series, 0);
+  g_array_set_size (self->marks, 0);
 }
 
 guint
@@ -169,6 +184,111 @@ vs_chart_model_append (VsChartModel *self,
   s = g_ptr_array_index (self->series, series);
   g_array_append_val (s->x, x);
   g_array_append_val (s->y, y);
+  if (s->points != NULL)
+    g_array_set_size (s->points, s->x->len);  /* no marker */
+}
+
+void
+vs_chart_model_append_point (VsChartModel *self,
+                             guint         series,
+                             double        x,
+                             double        y,
+                             VsChartPoint  point)
+{
+  VsChartSeries *s;
+  guint8 kind = point;
+
+  g_return_if_fail (series < self->series->len);
+
+  s = g_ptr_array_index (self->series, series);
+  if (s->points == NULL)
+    {
+      s->points = g_array_new (FALSE, TRUE, sizeof (guint8));
+      g_array_set_size (s->points, s->x->len);
+    }
+  g_array_append_val (s->x, x);
+  g_array_append_val (s->y, y);
+  g_array_append_val (s->points, kind);
+}
+
+void
+vs_chart_model_set_series_style (VsChartModel *self,
+                                 guint         series,
+                                 gboolean      faint,
+                                 VsChartPoint  marker)
+{
+  VsChartSeries *s;
+
+  g_return_if_fail (series < self->series->len);
+
+  s = g_ptr_array_index (self->series, series);
+  s->faint = faint;
+  s->marker = marker;
+}
+
+void
+vs_chart_model_add_mark (VsChartModel *self,
+                         double        x,
+                         double        y,
+                         guint         color,
+                         const char   *label)
+{
+  VsChartMark mark = { x, y, color, g_strdup (label) };
+
+  g_array_append_val (self->marks, mark);
+}
+
+guint
+vs_chart_model_get_n_marks (VsChartModel *self)
+{
+  return self->marks->len;
+}
+
+const VsChartMark *
+vs_chart_model_get_mark (VsChartModel *self,
+                         guint         index)
+{
+  g_return_val_if_fail (index < self->marks->len, NULL);
+  return &g_array_index (self->marks, VsChartMark, index);
+}
+
+gboolean
+vs_chart_model_get_x_log (VsChartModel *self)
+{
+  return self->x_log;
+}
+
+/* The 1, 2, 5 × 10ⁿ nearest below (up FALSE) or above value. */
+static double
+round_125 (double   value,
+           gboolean up)
+{
+  static const double mantissas[] = { 1, 2, 5, 10 };
+  double decade = pow (10, floor (log10 (value)));
+
+  if (up)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+        if (mantissas[i] * decade >= value * (1 - 1e-9))
+          return mantissas[i] * decade;
+      return 10 * decade;
+    }
+  for (int i = G_N_ELEMENTS (mantissas) - 1; i >= 0; i--)
+    if (mantissas[i] * decade <= value * (1 + 1e-9))
+      return mantissas[i] * decade;
+  return decade;
+}
+
+GArray *
+vs_chart_model_get_log_ticks (VsChartModel *self)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (!self->x_log)
+    return ticks;
+  for (double v = self->x_min; v <= self->x_max * (1 + 1e-9); v = round_125 (v * 1.01, TRUE))
+    g_array_append_val (ticks, v);
+  return ticks;
 }
 
 guint
@@ -237,7 +357,7 @@ vs_chart_model_changed (VsChartModel *self)
 {
   VsUnit x_unit = kinds[self->kind].x_unit;
   VsUnit y_unit = kinds[self->kind].y_unit;
-  double x_hi = self->x_extent, y_hi = 0;
+  double x_hi = self->x_extent, y_hi = 0, x_lo = G_MAXDOUBLE;
   guint h = 17;
 
   for (guint i = 0; i < self->series->len; i++)
@@ -246,11 +366,25 @@ vs_chart_model_changed (VsChartModel *self)
 
       for (guint j = 0; j < s->x->len; j++)
         {
-          x_hi = MAX (x_hi, g_array_index (s->x, double, j));
+          double x = g_array_index (s->x, double, j);
+
+          x_hi = MAX (x_hi, x);
+          if (x > 0)
+            x_lo = MIN (x_lo, x);
           y_hi = MAX (y_hi, g_array_index (s->y, double, j));
         }
       h = h * 31 + g_str_hash (s->label ? s->label : "");
       h = h * 31 + s->color * 2 + s->dashed;
+      h = h * 31 + s->faint * 8 + s->marker;
+    }
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const VsChartMark *mark = &g_array_index (self->marks, VsChartMark, i);
+
+      y_hi = MAX (y_hi, mark->y);
+      h = hash_double (h, mark->x);
+      h = hash_double (h, mark->y);
+      h = h * 31 + mark->color + g_str_hash (mark->label ? mark->label : "");
     }
 
   /* the last interval may end a hair after the planned length: keep the planned axis */
@@ -259,7 +393,22 @@ vs_chart_model_changed (VsChartModel *self)
 
   self->x_min = 0;
   self->y_min = 0;
-  if (x_unit == VS_UNIT_NINES)
+  self->x_log = FALSE;
+  if (x_unit == VS_UNIT_RATE && x_lo < G_MAXDOUBLE && x_hi / x_lo > 10)
+    {
+      /* rates that grow by a factor a step (start × factor^k): a decade is as wide as the
+       * next, from a 1, 2 or 5 below the lowest to one above the highest */
+      self->x_log = TRUE;
+      self->x_min = round_125 (x_lo / 1.15, FALSE);
+      self->x_max = round_125 (x_hi * 1.15, TRUE);
+      self->x_step = 0;
+    }
+  else if (x_unit == VS_UNIT_RATE)
+    {
+      self->x_max = vs_units_nice_ceil (x_hi > 0 ? x_hi * 1.08 : 10, X_TICKS, x_unit);
+      self->x_step = vs_units_nice_step (self->x_max, X_TICKS, x_unit);
+    }
+  else if (x_unit == VS_UNIT_NINES)
     {
       /* whole nines, at least to 99 %, at most the nine nines vs_units_nines() goes to */
       self->x_max = CLAMP (ceil (x_hi - 1e-9), 2, 9);
@@ -277,6 +426,7 @@ vs_chart_model_changed (VsChartModel *self)
   self->y_max = vs_units_nice_ceil (y_hi > 0 ? y_hi * 1.08 : 1, Y_TICKS, y_unit);
   self->y_step = vs_units_nice_step (self->y_max, Y_TICKS, y_unit);
 
+  h = hash_double (h, self->x_min);
   h = hash_double (h, self->x_max);
   h = hash_double (h, self->y_max);
   h = hash_double (h, self->shade_x0);

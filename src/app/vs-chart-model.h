@@ -21,21 +21,45 @@ typedef enum
   VS_CHART_ERRORS,
   VS_CHART_SERVER_CPU,     /* the targets' servers (issue 11): shown when one has a server */
   VS_CHART_SERVER_MEMORY,
+  VS_CHART_CAPACITY,       /* a capacity search: latency against the offered rate (issue 12) */
   VS_N_CHARTS
 } VsChartKind;
 
 /* A series colour for legend entries that explain a line style rather than name a target */
 #define VS_CHART_COLOR_NEUTRAL G_MAXUINT
 
+/* How a point is marked (series with points): a step of a capacity search kept every threshold,
+ * failed one, or was limited by the generator. */
+typedef enum
+{
+  VS_CHART_POINT_NONE,     /* no marker: a plain line */
+  VS_CHART_POINT_KEPT,     /* a filled dot */
+  VS_CHART_POINT_FAILED,   /* a ring */
+  VS_CHART_POINT_LIMITED,  /* a cross */
+} VsChartPoint;
+
 typedef struct
 {
-  char     *label;
-  guint     color;     /* index into the target palette, or VS_CHART_COLOR_NEUTRAL */
-  gboolean  dashed;
-  gboolean  legend;    /* listed in the legend */
-  GArray   *x;         /* double, ascending */
-  GArray   *y;         /* double */
+  char         *label;
+  guint         color;     /* index into the target palette, or VS_CHART_COLOR_NEUTRAL */
+  gboolean      dashed;
+  gboolean      legend;    /* listed in the legend */
+  GArray       *x;         /* double, ascending */
+  GArray       *y;         /* double */
+  GArray       *points;    /* guint8 VsChartPoint per point, or NULL: no markers */
+  gboolean      faint;     /* drawn lighter (the p50 beside a p99) */
+  VsChartPoint  marker;    /* in the legend: this marker instead of a line */
 } VsChartSeries;
+
+/* A mark across the plot: vertical at x (the knee of a capacity curve, drawn from the axis up
+ * to y, in the series colour, labelled), or horizontal at y (a threshold's limit, x NaN). */
+typedef struct
+{
+  double  x;
+  double  y;
+  guint   color;   /* index into the target palette, or VS_CHART_COLOR_NEUTRAL */
+  char   *label;
+} VsChartMark;
 
 #define VS_TYPE_CHART_MODEL (vs_chart_model_get_type ())
 G_DECLARE_FINAL_TYPE (VsChartModel, vs_chart_model, VS, CHART_MODEL, GObject)
@@ -61,6 +85,30 @@ guint                vs_chart_model_get_n_series (VsChartModel        *self);
 const VsChartSeries *vs_chart_model_get_series   (VsChartModel        *self,
                                                   guint                series);
 guint                vs_chart_model_get_n_points (VsChartModel        *self);  /* all series */
+/* A point with a marker (the series gets markers from then on). */
+void                 vs_chart_model_append_point (VsChartModel        *self,
+                                                  guint                series,
+                                                  double               x,
+                                                  double               y,
+                                                  VsChartPoint         point);
+/* A legend entry that explains a marker or a line style. */
+void                 vs_chart_model_set_series_style (VsChartModel    *self,
+                                                      guint            series,
+                                                      gboolean         faint,
+                                                      VsChartPoint     marker);
+/* Marks are cleared with the series; x NaN: a horizontal rule at y. */
+void                 vs_chart_model_add_mark     (VsChartModel        *self,
+                                                  double               x,
+                                                  double               y,
+                                                  guint                color,
+                                                  const char          *label);
+guint                vs_chart_model_get_n_marks  (VsChartModel        *self);
+const VsChartMark   *vs_chart_model_get_mark     (VsChartModel        *self,
+                                                  guint                index);
+/* The x axis is logarithmic: a rate axis whose points span more than a factor of 10. */
+gboolean             vs_chart_model_get_x_log    (VsChartModel        *self);
+/* The ticks of a logarithmic axis (1, 2, 5 × 10ⁿ within the range), double. */
+GArray              *vs_chart_model_get_log_ticks (VsChartModel       *self);
 
 /* The band drawn set apart (warm-up), in x units; x1 <= x0 for none. */
 void                 vs_chart_model_set_shade    (VsChartModel        *self,

@@ -134,6 +134,58 @@ set_target_color (cairo_t            *cr,
   set_rgba (cr, &color);
 }
 
+/* The series' colour, lighter when it stands beside the one that matters */
+static void
+set_series_color (cairo_t             *cr,
+                  const VsChartStyle  *style,
+                  const VsChartSeries *s)
+{
+  GdkRGBA color;
+
+  get_series_color (style, s->color, &color);
+  if (s->faint)
+    color.alpha *= 0.5;
+  set_rgba (cr, &color);
+}
+
+/* A point's marker in the current colour: kept a dot, failed a ring, limited a cross. */
+static void
+draw_marker (cairo_t            *cr,
+             const VsChartStyle *style,
+             double              x,
+             double              y,
+             VsChartPoint        point)
+{
+  double r = style->line_width * 2.25;
+
+  cairo_save (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_set_line_width (cr, style->line_width * 0.9);
+  cairo_new_path (cr);
+  switch (point)
+    {
+    case VS_CHART_POINT_KEPT:
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      cairo_fill (cr);
+      break;
+    case VS_CHART_POINT_FAILED:
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      break;
+    case VS_CHART_POINT_LIMITED:
+      cairo_move_to (cr, x - r, y - r);
+      cairo_line_to (cr, x + r, y + r);
+      cairo_move_to (cr, x - r, y + r);
+      cairo_line_to (cr, x + r, y - r);
+      cairo_stroke (cr);
+      break;
+    case VS_CHART_POINT_NONE:
+    default:
+      break;
+    }
+  cairo_restore (cr);
+}
+
 void
 vs_chart_render_plot_rect (const VsChartStyle *style,
                            int                 width,
@@ -153,6 +205,7 @@ typedef struct
 {
   VsChartRect rect;
   double      x_min, x_max, y_min, y_max;
+  gboolean    x_log;   /* x maps through its logarithm (x_min, x_max > 0) */
 } Mapping;
 
 static void
@@ -164,13 +217,29 @@ get_mapping (VsChartModel       *model,
 {
   vs_chart_render_plot_rect (style, width, height, &m->rect);
   vs_chart_model_get_range (model, &m->x_min, &m->x_max, &m->y_min, &m->y_max);
+  m->x_log = vs_chart_model_get_x_log (model);
 }
 
 static inline double
 map_x (const Mapping *m,
        double         x)
 {
+  if (m->x_log)
+    return m->rect.x + log (MAX (x, m->x_min * 1e-3) / m->x_min) / log (m->x_max / m->x_min) *
+                       m->rect.width;
   return m->rect.x + (x - m->x_min) / (m->x_max - m->x_min) * m->rect.width;
+}
+
+/* The data x at pixel px (the inverse of map_x()). */
+static double
+unmap_x (const Mapping *m,
+         double         px)
+{
+  double f = (px - m->rect.x) / m->rect.width;
+
+  if (m->x_log)
+    return m->x_min * pow (m->x_max / m->x_min, f);
+  return m->x_min + f * (m->x_max - m->x_min);
 }
 
 static inline double
@@ -193,7 +262,7 @@ vs_chart_render_x_at (VsChartModel       *model,
   get_mapping (model, style, width, height, &m);
   if (px < m.rect.x || px > m.rect.x + m.rect.width)
     return FALSE;
-  *x = m.x_min + (px - m.rect.x) / m.rect.width * (m.x_max - m.x_min);
+  *x = unmap_x (&m, px);
   return TRUE;
 }
 
@@ -287,11 +356,16 @@ draw_legend (VsChartModel       *model,
           draw_text (cr, c, c->font, "…", x, y, 0, 0);
           break;
         }
-      set_target_color (cr, c, s->color);
+      set_series_color (cr, c, s);
       set_line_style (cr, c, s->dashed);
-      cairo_move_to (cr, x, y + round (metrics->line / 2) + 0.5);
-      cairo_line_to (cr, x + 16, y + round (metrics->line / 2) + 0.5);
-      cairo_stroke (cr);
+      if (s->marker != VS_CHART_POINT_NONE)
+        draw_marker (cr, c, x + 8, y + round (metrics->line / 2) + 0.5, s->marker);
+      else
+        {
+          cairo_move_to (cr, x, y + round (metrics->line / 2) + 0.5);
+          cairo_line_to (cr, x + 16, y + round (metrics->line / 2) + 0.5);
+          cairo_stroke (cr);
+        }
       x += 16 + 6;
       set_rgba (cr, &c->text);
       draw_text (cr, c, c->font, s->label, x, y, 0, 0);
@@ -310,10 +384,18 @@ draw_x_ticks (VsChartModel       *model,
   double step = vs_chart_model_get_x_step (model);
   double bottom = m->rect.y + m->rect.height;
   double free_from = -G_MAXDOUBLE;  /* labels never overlap: one that would is left out */
-  g_autoptr(GArray) ticks = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ticks = NULL;
 
-  for (double v = m->x_min; v <= m->x_max + step * 1e-6; v += step)
-    g_array_append_val (ticks, v);
+  if (unit == VS_UNIT_RATE)
+    unit = VS_UNIT_COUNT;  /* the title says what is offered; ticks stay short */
+  if (m->x_log)
+    ticks = vs_chart_model_get_log_ticks (model);
+  else
+    {
+      ticks = g_array_new (FALSE, FALSE, sizeof (double));
+      for (double v = m->x_min; v <= m->x_max + step * 1e-6; v += step)
+        g_array_append_val (ticks, v);
+    }
   if (unit == VS_UNIT_NINES)
     {
       double median = vs_units_nines (50);
@@ -326,7 +408,7 @@ draw_x_ticks (VsChartModel       *model,
       double anchor, label_w;
       double v = g_array_index (ticks, double, i);
       double px = round (map_x (m, v)) + 0.5;
-      g_autofree char *label = vs_units_format_tick (v, step, unit);
+      g_autofree char *label = vs_units_format_tick (v, m->x_log ? v : step, unit);
 
       set_rgba (cr, &c->grid);
       cairo_move_to (cr, px, m->rect.y);
@@ -377,6 +459,58 @@ draw_y_ticks (VsChartModel       *model,
     }
 }
 
+/* The knees (vertical, in their target's colour, labelled at the top one under the other) and
+ * the limits (horizontal, labelled at the right end). */
+static void
+draw_marks (VsChartModel       *model,
+            cairo_t            *cr,
+            const Mapping      *m,
+            const VsChartStyle *c,
+            const Metrics      *metrics)
+{
+  static const double dash[] = { 4, 3 };
+  guint vertical = 0;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  for (guint i = 0; i < vs_chart_model_get_n_marks (model); i++)
+    {
+      const VsChartMark *mark = vs_chart_model_get_mark (model, i);
+
+      if (isnan (mark->x))
+        {
+          double py = round (map_y (m, mark->y)) + 0.5;
+
+          set_rgba (cr, &c->dim);
+          cairo_move_to (cr, m->rect.x, py);
+          cairo_line_to (cr, m->rect.x + m->rect.width, py);
+          cairo_stroke (cr);
+          if (mark->label != NULL)
+            draw_text (cr, c, c->font, mark->label, m->rect.x + m->rect.width - 4, py - 2, 1, 1);
+        }
+      else if (mark->x >= m->x_min && mark->x <= m->x_max)
+        {
+          double px = round (map_x (m, mark->x)) + 0.5;
+          double ly = m->rect.y + 2 + metrics->line * vertical++;
+          double w;
+
+          set_target_color (cr, c, mark->color);
+          cairo_move_to (cr, px, m->rect.y + m->rect.height);
+          cairo_line_to (cr, px, m->rect.y);
+          cairo_stroke (cr);
+          if (mark->label == NULL)
+            continue;
+          /* right of the line, or left of it when it would run out of the plot */
+          w = text_width (cr, c, c->font, mark->label);
+          draw_text (cr, c, c->font, mark->label,
+                     px + 4 + w > m->rect.x + m->rect.width ? px - 4 : px + 4, ly,
+                     px + 4 + w > m->rect.x + m->rect.width ? 1 : 0, 0);
+        }
+    }
+  cairo_restore (cr);
+}
+
 void
 vs_chart_render_frame (VsChartModel       *model,
                        cairo_t            *cr,
@@ -422,6 +556,8 @@ vs_chart_render_frame (VsChartModel       *model,
   cairo_set_line_width (cr, 1);
   draw_y_ticks (model, cr, &m, c);
   draw_x_ticks (model, cr, &m, c);
+
+  draw_marks (model, cr, &m, c, &metrics);
 
   set_rgba (cr, &c->axis);
   cairo_move_to (cr, m.rect.x + 0.5, m.rect.y);
@@ -495,21 +631,28 @@ draw_series (cairo_t             *cr,
 {
   const double *xs = (const double *) (gpointer) s->x->data;
   const double *ys = (const double *) (gpointer) s->y->data;
+  guint first = from;
 
-  set_target_color (cr, style, s->color);
-  if (s->x->len == 1)
+  set_series_color (cr, style, s);
+  if (s->x->len == 1 && s->points == NULL)
     {
       cairo_arc (cr, map_x (m, xs[0]), map_y (m, ys[0]), style->line_width * 1.25, 0, 2 * G_PI);
       cairo_fill (cr);
       return;
     }
-  if (from == 0 && draw_dense (cr, m, s, keep_max))
+  if (from == 0 && s->points == NULL && draw_dense (cr, m, s, keep_max))
     return;
-  from = from > 0 ? from - 1 : 0;
-  cairo_move_to (cr, map_x (m, xs[from]), map_y (m, ys[from]));
-  for (guint i = from + 1; i < s->x->len; i++)
-    cairo_line_to (cr, map_x (m, xs[i]), map_y (m, ys[i]));
-  cairo_stroke (cr);
+  if (s->x->len > 1)
+    {
+      from = from > 0 ? from - 1 : 0;
+      cairo_move_to (cr, map_x (m, xs[from]), map_y (m, ys[from]));
+      for (guint i = from + 1; i < s->x->len; i++)
+        cairo_line_to (cr, map_x (m, xs[i]), map_y (m, ys[i]));
+      cairo_stroke (cr);
+    }
+  for (guint i = first; s->points != NULL && i < s->x->len; i++)
+    draw_marker (cr, style, map_x (m, xs[i]), map_y (m, ys[i]),
+                 g_array_index (s->points, guint8, i));
 }
 
 void

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "vs-capacity-view.h"
 #include "vs-chart.h"
 #include "vs-chart-render.h"
 #include "vs-dashboard.h"
@@ -38,6 +39,11 @@ struct _VsDashboard
   GtkWidget    *verdicts;       /* the verdict lines */
   GtkWidget    *rounds_strip;   /* each trial a dot, each median a line */
   guint         verdict_trials; /* complete trials the verdict lines were made from */
+  /* mode capacity: the search, and the results are those of its running (or last) step */
+  GtkWidget    *capacity_view;
+  GtkWidget    *charts_grid;
+  VsCapacity   *capacity;
+  guint         step_target;    /* the plan index of the target of those results */
 };
 
 G_DEFINE_FINAL_TYPE (VsDashboard, vs_dashboard, GTK_TYPE_WIDGET)
@@ -51,6 +57,7 @@ vs_dashboard_dispose (GObject *object)
 
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   g_clear_object (&self->results);
+  g_clear_object (&self->capacity);
   g_clear_pointer (&self->fill, model_fill_free);
   for (guint i = 0; i < VS_N_CHARTS; i++)
     g_clear_object (&self->models[i]);
@@ -136,12 +143,22 @@ vs_dashboard_init (VsDashboard *self)
   self->rounds_strip = vs_rounds_strip_new ();
   gtk_box_append (GTK_BOX (box), self->rounds_strip);
 
-  grid = gtk_grid_new ();
+  self->models[VS_CHART_CAPACITY] = vs_chart_model_new (VS_CHART_CAPACITY);
+  self->capacity_view = vs_capacity_view_new (self->models[VS_CHART_CAPACITY]);
+  self->charts[VS_CHART_CAPACITY] =
+    vs_capacity_view_get_chart (VS_CAPACITY_VIEW (self->capacity_view));
+  gtk_widget_set_visible (self->capacity_view, FALSE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], FALSE);
+  gtk_box_append (GTK_BOX (box), self->capacity_view);
+
+  grid = self->charts_grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
   for (guint i = 0; i < VS_N_CHARTS; i++)
     {
+      if (i == VS_CHART_CAPACITY)
+        continue;  /* in the capacity view */
       self->models[i] = vs_chart_model_new (i);
       self->charts[i] = vs_chart_new (self->models[i]);
       gtk_widget_set_hexpand (self->charts[i], TRUE);
@@ -181,6 +198,12 @@ vs_dashboard_set_results (VsDashboard *self,
 
   g_set_object (&self->results, results);
   g_clear_pointer (&self->fill, model_fill_free);
+  /* ordinary results: no capacity search */
+  g_clear_object (&self->capacity);
+  vs_capacity_view_set_capacity (VS_CAPACITY_VIEW (self->capacity_view), NULL);
+  gtk_widget_set_visible (self->capacity_view, FALSE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], FALSE);
+  gtk_widget_set_visible (self->charts_grid, TRUE);
 
   while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
     gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
@@ -258,6 +281,7 @@ typedef struct
 struct _VsModelFill
 {
   guint       n_targets;
+  guint       color_base; /* the palette colour of target 0 (a capacity step's: its plan's) */
   TargetFill *targets;
   gboolean    servers;    /* some target has a server: the server charts are shown */
   double      warmup_end;
@@ -266,11 +290,13 @@ struct _VsModelFill
 };
 
 static VsModelFill *
-model_fill_new (guint n_targets)
+model_fill_new (guint n_targets,
+                guint color_base)
 {
   VsModelFill *fill = g_new0 (VsModelFill, 1);
 
   fill->n_targets = n_targets;
+  fill->color_base = color_base;
   fill->targets = g_new0 (TargetFill, n_targets);
   return fill;
 }
@@ -316,7 +342,8 @@ rebuild_errors (VsModelFill  *fill,
           if (tf->class_totals[c] == 0)
             continue;
           label = g_strdup_printf ("%s · %s", name, vs_error_class_to_string (c));
-          tf->errors[c] = vs_chart_model_add_series (model, label, t, any, TRUE);
+          tf->errors[c] = vs_chart_model_add_series (model, label, fill->color_base + t, any,
+                                                     TRUE);
           any = TRUE;
           for (guint i = 0; i < tf->filled; i++)
             {
@@ -327,7 +354,8 @@ rebuild_errors (VsModelFill  *fill,
         }
       if (!any)
         {
-          tf->no_errors = vs_chart_model_add_series (model, name, t, FALSE, TRUE);
+          tf->no_errors = vs_chart_model_add_series (model, name, fill->color_base + t, FALSE,
+                                                     TRUE);
           for (guint i = 0; i < tf->filled; i++)
             vs_chart_model_append (model, tf->no_errors,
                                    g_array_index (r->intervals, VsInterval, i).end_s, 0);
@@ -337,6 +365,7 @@ rebuild_errors (VsModelFill  *fill,
 
 static void
 fill_spectrum (VsResults    *results,
+               guint         color_base,
                VsChartModel *model)
 {
   vs_chart_model_clear (model);
@@ -345,7 +374,7 @@ fill_spectrum (VsResults    *results,
       const VsTargetResult *r = vs_results_get_target (results, t);
       guint64 total = vs_histogram_count (r->total->latency);
 
-      vs_chart_model_add_series (model, r->target->name, t, FALSE, TRUE);
+      vs_chart_model_add_series (model, r->target->name, color_base + t, FALSE, TRUE);
       if (total > 0)
         {
           SpectrumFill fill = { model, t, total, 0, log10 (total) };
@@ -436,12 +465,14 @@ model_fill_start_series (VsModelFill  *fill,
                          VsChartModel *models[VS_N_CHARTS])
 {
   for (guint k = 0; k < VS_N_CHARTS; k++)
-    vs_chart_model_clear (models[k]);
-  for (guint t = 0; t < fill->n_targets; t++)
+    if (k != VS_CHART_CAPACITY)
+      vs_chart_model_clear (models[k]);
+  for (guint i = 0; i < fill->n_targets; i++)
     {
-      const char *name = vs_results_get_target (results, t)->target->name;
+      const char *name = vs_results_get_target (results, i)->target->name;
       g_autofree char *p99_label = g_strdup_printf (_("%s p99"), name);
-      TargetFill *tf = &fill->targets[t];
+      TargetFill *tf = &fill->targets[i];
+      guint t = fill->color_base + i;
 
       tf->throughput = vs_chart_model_add_series (models[VS_CHART_THROUGHPUT], name, t,
                                                   FALSE, TRUE);
@@ -449,7 +480,7 @@ model_fill_start_series (VsModelFill  *fill,
       tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
                                            FALSE);
       tf->server_cpu = tf->server_memory = NO_SERIES;
-      if (target_has_server (results, t))
+      if (target_has_server (results, i))
         {
           tf->server_cpu = vs_chart_model_add_series (models[VS_CHART_SERVER_CPU], name, t,
                                                       FALSE, TRUE);
@@ -563,7 +594,7 @@ model_fill_fit_axes (VsModelFill  *fill,
   fill->ended |= results_ended (results);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     {
-      if (k == VS_CHART_SPECTRUM)
+      if (k == VS_CHART_SPECTRUM || k == VS_CHART_CAPACITY)
         continue;
       vs_chart_model_set_x_extent (models[k], fill->ended ? fill->x_extent : planned);
       vs_chart_model_set_shade (models[k], 0, fill->warmup_end);
@@ -584,17 +615,18 @@ model_fill_update (VsModelFill  *fill,
     model_fill_start_series (fill, results, models);
   new_class = model_fill_append_intervals (fill, results, models);
   model_fill_append_errors (fill, results, models[VS_CHART_ERRORS], fresh || new_class);
-  fill_spectrum (results, models[VS_CHART_SPECTRUM]);
+  fill_spectrum (results, fill->color_base, models[VS_CHART_SPECTRUM]);
   model_fill_fit_axes (fill, results, models);
   for (guint k = 0; k < VS_N_CHARTS; k++)
-    vs_chart_model_changed (models[k]);
+    if (k != VS_CHART_CAPACITY)
+      vs_chart_model_changed (models[k]);
 }
 
 void
 vs_dashboard_fill_models (VsResults    *results,
                           VsChartModel *models[VS_N_CHARTS])
 {
-  g_autoptr(VsModelFill) fill = model_fill_new (vs_results_get_n_targets (results));
+  g_autoptr(VsModelFill) fill = model_fill_new (vs_results_get_n_targets (results), 0);
 
   model_fill_update (fill, results, models, TRUE);
 }
@@ -649,6 +681,120 @@ update_verdicts (VsDashboard *self)
   set_notice (self->verdicts, text);
 }
 
+/* Mode capacity: a card per target of the plan, with the figures of its running step, or of
+ * its summary step (at its capacity, else its first) once it has one. */
+static void
+update_capacity_cards (VsDashboard *self)
+{
+  VsPlan *plan = vs_capacity_get_plan (self->capacity);
+  gboolean running = vs_capacity_is_running (self->capacity);
+
+  for (guint t = 0; t < vs_plan_get_n_targets (plan); t++)
+    {
+      VsTargetCard *card = vs_dashboard_get_card (self, t);
+      const VsCapacityStep *step = vs_capacity_get_summary_step (self->capacity, t);
+
+      if (card == NULL)
+        continue;
+      if (running && t == self->step_target && self->results != NULL)
+        vs_target_card_update (card, self->results, 0);
+      else if (step != NULL)
+        vs_target_card_update (card, step->results, 0);
+    }
+}
+
+void
+vs_dashboard_set_capacity (VsDashboard *self,
+                           VsCapacity  *capacity)
+{
+  VsPlan *plan;
+
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  vs_dashboard_set_results (self, NULL);
+  if (capacity == NULL)
+    return;
+
+  self->capacity = g_object_ref (capacity);
+  plan = vs_capacity_get_plan (capacity);
+  for (guint t = 0; t < vs_plan_get_n_targets (plan); t++)
+    gtk_flow_box_append (GTK_FLOW_BOX (self->cards),
+                         vs_target_card_new (t, vs_plan_get_target (plan, t)->name));
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->cards),
+                                          MAX (1, vs_plan_get_n_targets (plan)));
+  vs_capacity_view_set_capacity (VS_CAPACITY_VIEW (self->capacity_view), capacity);
+  gtk_widget_set_visible (self->capacity_view, TRUE);
+  gtk_widget_set_visible (self->charts[VS_CHART_CAPACITY], TRUE);
+  /* the time charts come with the first step's results */
+  gtk_widget_set_visible (self->charts_grid, FALSE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "run");
+}
+
+VsCapacity *
+vs_dashboard_get_capacity (VsDashboard *self)
+{
+  g_return_val_if_fail (VS_IS_DASHBOARD (self), NULL);
+  return self->capacity;
+}
+
+void
+vs_dashboard_capacity_step_started (VsDashboard *self,
+                                    guint        target,
+                                    double       rate)
+{
+  VsRun *run;
+  VsPlan *plan;
+  g_autofree char *text = NULL;
+  g_autofree char *offered = NULL;
+  guint n_steps = 1;
+  GPtrArray *steps;
+
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+  g_return_if_fail (self->capacity != NULL);
+
+  run = vs_capacity_get_run (self->capacity);
+  plan = vs_capacity_get_plan (self->capacity);
+  steps = vs_capacity_get_steps (self->capacity);
+  for (guint i = 0; i < steps->len; i++)
+    n_steps += ((VsCapacityStep *) g_ptr_array_index (steps, i))->target == target;
+
+  /* its live charts, in its target's colours */
+  self->step_target = target;
+  g_clear_object (&self->results);
+  if (run != NULL && vs_run_get_results (run) != NULL)
+    self->results = g_object_ref (vs_run_get_results (run));
+  g_clear_pointer (&self->fill, model_fill_free);
+  gtk_widget_set_visible (self->charts_grid, self->results != NULL);
+
+  offered = vs_units_format (rate, VS_UNIT_RATE);
+  /* TRANSLATORS: the capacity search's step going on: "node: step 3 at 320 req/s…" */
+  text = g_strdup_printf (_("%s: step %u at %s…"), vs_plan_get_target (plan, target)->name,
+                          n_steps, offered);
+  vs_capacity_view_set_running (VS_CAPACITY_VIEW (self->capacity_view), target, text);
+  vs_dashboard_update (self);
+}
+
+void
+vs_dashboard_capacity_changed (VsDashboard *self)
+{
+  g_return_if_fail (VS_IS_DASHBOARD (self));
+
+  if (self->capacity == NULL)
+    return;
+  if (!vs_capacity_is_running (self->capacity))
+    vs_capacity_view_set_running (VS_CAPACITY_VIEW (self->capacity_view), G_MAXUINT, NULL);
+  else
+    vs_capacity_view_update (VS_CAPACITY_VIEW (self->capacity_view));
+  update_capacity_cards (self);
+}
+
+GtkWidget *
+vs_dashboard_get_capacity_view (VsDashboard *self)
+{
+  g_return_val_if_fail (VS_IS_DASHBOARD (self), NULL);
+  return self->capacity_view;
+}
+
 void
 vs_dashboard_update (VsDashboard *self)
 {
@@ -659,7 +805,8 @@ vs_dashboard_update (VsDashboard *self)
 
   if (self->fill == NULL)
     {
-      self->fill = model_fill_new (vs_results_get_n_targets (self->results));
+      self->fill = model_fill_new (vs_results_get_n_targets (self->results),
+                                   self->capacity != NULL ? self->step_target : 0);
       model_fill_update (self->fill, self->results, self->models, TRUE);
     }
   else
@@ -669,6 +816,16 @@ vs_dashboard_update (VsDashboard *self)
       gtk_widget_set_visible (self->charts[k], self->fill->servers);
   update_busy_notice (self);
   update_verdicts (self);
+  if (self->capacity != NULL)
+    {
+      /* the run-wide notes are the running step's; once the search is over, each step's
+       * outcome (and a limit of the generator) is in the steps table, each summary step's
+       * notes on its card */
+      if (!vs_capacity_is_running (self->capacity))
+        set_notice (self->busy_notice, NULL);
+      update_capacity_cards (self);
+      return;
+    }
   for (guint t = 0; t < vs_results_get_n_targets (self->results); t++)
     {
       VsTargetCard *card = vs_dashboard_get_card (self, t);
@@ -683,6 +840,17 @@ vs_dashboard_show_summary (VsDashboard *self)
 {
   g_return_if_fail (VS_IS_DASHBOARD (self));
 
+  if (self->capacity != NULL)
+    {
+      /* the search is over: its sentences, its table of each target's step at capacity */
+      if (self->fill != NULL)
+        self->fill->ended = TRUE;
+      vs_dashboard_update (self);
+      vs_dashboard_capacity_changed (self);
+      vs_results_table_set_capacity (VS_RESULTS_TABLE (self->table), self->capacity);
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->table_revealer), TRUE);
+      return;
+    }
   if (self->results == NULL)
     return;
   if (self->fill != NULL)
@@ -779,6 +947,10 @@ vs_dashboard_chart_shown (VsDashboard *self,
                           guint        kind)
 {
   g_return_val_if_fail (kind < VS_N_CHARTS, FALSE);
+  if (kind == VS_CHART_CAPACITY)
+    return self->capacity != NULL;
+  if (self->capacity != NULL && self->results == NULL)
+    return FALSE;  /* a search whose first step has not started */
   return !is_server_chart (kind) || (self->fill != NULL && self->fill->servers);
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vs-capacity.h"
 #include "vs-chart-model.h"
 #include "vs-results.h"
 #include "vs-target-card.h"
@@ -40,6 +41,20 @@ VsTargetCard *vs_dashboard_get_card        (VsDashboard  *self,
 GtkWidget    *vs_dashboard_get_table       (VsDashboard  *self);
 /* Mode rounds: the strip of the trials (VsRoundsStrip), hidden in the other modes. */
 GtkWidget    *vs_dashboard_get_rounds_strip (VsDashboard *self);
+
+/* Mode capacity: shows the search (NULL: nothing), a card per target of its plan, its
+ * sentences, chart and steps (VsCapacityView); vs_dashboard_set_results() ends it. */
+void          vs_dashboard_set_capacity    (VsDashboard  *self,
+                                            VsCapacity   *capacity);
+VsCapacity   *vs_dashboard_get_capacity    (VsDashboard  *self);
+/* A step started: the time charts and the target's card follow its run, in the target's
+ * colours, through vs_dashboard_update() on its ticks. */
+void          vs_dashboard_capacity_step_started (VsDashboard *self,
+                                                  guint        target,
+                                                  double       rate);
+/* A step ended (or the search did): the steps, sentences, capacity chart and cards anew. */
+void          vs_dashboard_capacity_changed (VsDashboard *self);
+GtkWidget    *vs_dashboard_get_capacity_view (VsDashboard *self);
 
 /* The chart is shown (the server charts only when some target has a server). */
 gboolean      vs_dashboard_chart_shown     (VsDashboard  *self,

@@ -2,8 +2,8 @@
  *
  * The editor edits a copy of the plan it was given: a field that is edited writes itself into
  * that copy, and nothing else does, so every field the editor does not show (arrival, seed,
- * pipeline, streams, tick, insecure, …) and every value a widget would clamp or reformat is
- * saved as it was loaded. Each edit then takes a fresh plan from the copy (targets from their
+ * pipeline, streams, tick, insecure, each target's thresholds, a threshold's abort and grace,
+ * …) and every value a widget would clamp or reformat is saved as it was loaded. Each edit then takes a fresh plan from the copy (targets from their
  * rows, which do the same), runs vs_plan_check() on it, and marks each problem at the widget
  * its path names ("targets[1].url", "load.rate"). Problems whose path names no field go to the
  * summary line at the top.
@@ -42,6 +42,21 @@ struct _VsPlanEditor
   GtkWidget    *threads;
   GtkWidget    *mode_row;
   GtkWidget    *engine_row;
+  /* mode rounds */
+  GtkWidget    *rounds_row;
+  GtkWidget    *rounds;
+  GtkWidget    *seed_row;
+  /* mode capacity */
+  GtkWidget    *start_row;
+  GtkWidget    *start;
+  GtkWidget    *factor_row;
+  GtkWidget    *factor;
+  GtkWidget    *step;
+  GtkWidget    *bisections_row;
+  GtkWidget    *bisections;
+  GtkWidget    *max_row;
+  GtkWidget    *max_rate;
+  GtkWidget    *thresholds;  /* the plan's own, comma-separated */
 
   GPtrArray    *rows;          /* VsTargetRow*, in plan order */
   GPtrArray    *marked;        /* load/mode widgets carrying an error mark */
@@ -132,6 +147,82 @@ apply_stop (VsPlanEditor *self)
     }
 }
 
+static const VsMode modes[] = {
+  VS_MODE_PARALLEL, VS_MODE_SEQUENTIAL, VS_MODE_ROUNDS, VS_MODE_CAPACITY,
+};
+
+static VsMode
+selected_mode (VsPlanEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (self->mode_row));
+
+  return selected < G_N_ELEMENTS (modes) ? modes[selected] : VS_MODE_PARALLEL;
+}
+
+/* The order seed of mode rounds: empty for a fresh one each run. */
+static void
+read_seed (VsPlanEditor *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->seed_row));
+  VsPlan *plan = self->edited;
+  guint64 seed;
+
+  set_typed_problem (self, "rounds_seed", NULL);
+  if (*text == '\0')
+    plan->rounds_seed_set = FALSE;
+  else if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &seed, NULL))
+    {
+      plan->rounds_seed = seed;
+      plan->rounds_seed_set = TRUE;
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a whole number from 0 to %"
+                                                    G_GUINT64_FORMAT), text, G_MAXUINT64);
+
+      set_typed_problem (self, "rounds_seed", message);
+    }
+}
+
+static char *
+thresholds_text (GPtrArray *thresholds)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < thresholds->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? ", " : "",
+                            ((VsPlanThreshold *) g_ptr_array_index (thresholds, i))->expr);
+  return g_string_free (text, FALSE);
+}
+
+/* The plan's thresholds from the comma-separated list typed; one whose text stays keeps what
+ * else it had (abort, grace). The plan check says what does not parse, at thresholds[i]. */
+static void
+read_thresholds (VsPlanEditor *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->thresholds));
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  GPtrArray *old = self->edited->thresholds;
+  g_autoptr(GPtrArray) thresholds = g_ptr_array_new_with_free_func (
+                                      (GDestroyNotify) vs_plan_threshold_free);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *expr = g_strstrip (parts[i]);
+      VsPlanThreshold *kept = NULL;
+
+      if (*expr == '\0')
+        continue;
+      for (guint j = 0; j < old->len && kept == NULL; j++)
+        if (g_str_equal (((VsPlanThreshold *) g_ptr_array_index (old, j))->expr, expr))
+          kept = g_ptr_array_index (old, j);
+      g_ptr_array_add (thresholds, kept != NULL ? vs_plan_threshold_copy (kept)
+                                                : vs_plan_threshold_new (expr));
+    }
+  g_ptr_array_set_size (old, 0);
+  g_ptr_array_extend_and_steal (old, g_steal_pointer (&thresholds));
+}
+
 /* Writes the load or run field that was edited, and only that one, into the edited plan. */
 static void
 field_edited (VsPlanEditor *self,
@@ -161,12 +252,34 @@ field_edited (VsPlanEditor *self,
     load->threads = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
   else if (widget == self->mode_row)
     {
-      plan->mode = adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 1
-                   ? VS_MODE_SEQUENTIAL : VS_MODE_PARALLEL;
-      /* a plan file's rounds go with its mode rounds, which the editor does not offer yet */
+      plan->mode = selected_mode (self);
+      /* rounds and their seed go with mode rounds (the plan check refuses them elsewhere);
+       * back in it, the rows' values count again */
       plan->rounds = 0;
       plan->rounds_seed_set = FALSE;
+      set_typed_problem (self, "rounds_seed", NULL);
+      if (plan->mode == VS_MODE_ROUNDS)
+        {
+          plan->rounds = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->rounds));
+          read_seed (self);
+        }
     }
+  else if (widget == self->rounds)
+    plan->rounds = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->seed_row)
+    read_seed (self);
+  else if (widget == self->start)
+    plan->capacity.start_rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->factor)
+    plan->capacity.factor = gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->step)
+    read_duration (self, widget, "capacity.step", FALSE, &plan->capacity.step_us);
+  else if (widget == self->bisections)
+    plan->capacity.bisections = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->max_rate)
+    plan->capacity.max_rate = gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+  else if (widget == self->thresholds)
+    read_thresholds (self);
   else if (widget == self->engine_row)
     switch (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)))
       {
@@ -226,6 +339,14 @@ vs_plan_editor_get_field (VsPlanEditor *self,
     { "load.timeout", G_STRUCT_OFFSET (VsPlanEditor, timeout) },
     { "load.threads", G_STRUCT_OFFSET (VsPlanEditor, threads_row) },
     { "mode", G_STRUCT_OFFSET (VsPlanEditor, mode_row) },
+    { "rounds", G_STRUCT_OFFSET (VsPlanEditor, rounds_row) },
+    { "rounds_seed", G_STRUCT_OFFSET (VsPlanEditor, seed_row) },
+    { "capacity.start", G_STRUCT_OFFSET (VsPlanEditor, start_row) },
+    { "capacity.factor", G_STRUCT_OFFSET (VsPlanEditor, factor_row) },
+    { "capacity.step", G_STRUCT_OFFSET (VsPlanEditor, step) },
+    { "capacity.bisections", G_STRUCT_OFFSET (VsPlanEditor, bisections_row) },
+    { "capacity.max", G_STRUCT_OFFSET (VsPlanEditor, max_row) },
+    { "thresholds", G_STRUCT_OFFSET (VsPlanEditor, thresholds) },
     { "engine", G_STRUCT_OFFSET (VsPlanEditor, engine_row) },
     { "targets", G_STRUCT_OFFSET (VsPlanEditor, targets_group) },
   };
@@ -234,6 +355,9 @@ vs_plan_editor_get_field (VsPlanEditor *self,
 
   if (len > 3 && g_str_has_suffix (key, "_us"))
     key[len - 3] = '\0';
+  /* "thresholds[1]": the plan's second threshold, in the one list */
+  if (g_str_has_prefix (key, "thresholds["))
+    key[strlen ("thresholds")] = '\0';
   /* "set either a duration or a request count" goes where the user can act on it: in requests
    * mode the duration field is hidden */
   if (g_str_equal (key, "load.duration") && stops_by_requests (self))
@@ -304,6 +428,17 @@ restore_subtitles (VsPlanEditor *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->requests_row), _("Per target"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->threads_row),
                                _("0: one per processor core"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->rounds_row),
+                               _("Trials per target, in a shuffled order each round"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->start_row),
+                               _("Requests per second of the first step"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->factor_row),
+                               _("Each step offers the last one’s rate times this"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->bisections_row),
+                               _("Steps that halve the interval where it broke"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->max_row),
+                               _("No step offers more, in requests per second"));
+  gtk_widget_set_tooltip_text (self->thresholds, _("For example: p99 < 50ms, error_rate < 1%"));
 }
 
 static void
@@ -311,10 +446,23 @@ update_sensitivity (VsPlanEditor *self)
 {
   gboolean open = adw_combo_row_get_selected (ADW_COMBO_ROW (self->model_row)) == 1;
   gboolean by_requests = stops_by_requests (self);
+  VsMode mode = selected_mode (self);
+  gboolean capacity = mode == VS_MODE_CAPACITY;
+  GtkWidget *capacity_rows[] = { self->start_row, self->factor_row, self->step,
+                                 self->bisections_row, self->max_row };
 
-  gtk_widget_set_sensitive (self->rate_row, open);
+  /* a capacity search sets the model, rate and length of each step itself */
+  gtk_widget_set_sensitive (self->model_row, !capacity);
+  gtk_widget_set_sensitive (self->rate_row, open && !capacity);
+  gtk_widget_set_sensitive (self->stop_row, !capacity);
+  gtk_widget_set_sensitive (self->duration, !capacity);
+  gtk_widget_set_sensitive (self->requests_row, !capacity);
   gtk_widget_set_visible (self->duration, !by_requests);
   gtk_widget_set_visible (self->requests_row, by_requests);
+  gtk_widget_set_visible (self->rounds_row, mode == VS_MODE_ROUNDS);
+  gtk_widget_set_visible (self->seed_row, mode == VS_MODE_ROUNDS);
+  for (guint i = 0; i < G_N_ELEMENTS (capacity_rows); i++)
+    gtk_widget_set_visible (capacity_rows[i], capacity);
 }
 
 static void
@@ -514,6 +662,19 @@ vs_plan_editor_class_init (VsPlanEditorClass *klass)
   BIND (threads);
   BIND (mode_row);
   BIND (engine_row);
+  BIND (rounds_row);
+  BIND (rounds);
+  BIND (seed_row);
+  BIND (start_row);
+  BIND (start);
+  BIND (factor_row);
+  BIND (factor);
+  BIND (step);
+  BIND (bisections_row);
+  BIND (bisections);
+  BIND (max_row);
+  BIND (max_rate);
+  BIND (thresholds);
 #undef BIND
 }
 
@@ -529,8 +690,11 @@ vs_plan_editor_init (VsPlanEditor *self)
   self->typed = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_plan_problem_free);
 
   {
-    GtkWidget *entries[] = { self->duration, self->warmup, self->timeout };
-    GtkWidget *spins[] = { self->connections, self->rate, self->requests, self->threads };
+    GtkWidget *entries[] = { self->duration, self->warmup, self->timeout, self->seed_row,
+                             self->step, self->thresholds };
+    GtkWidget *spins[] = { self->connections, self->rate, self->requests, self->threads,
+                           self->rounds, self->start, self->factor, self->bisections,
+                           self->max_rate };
     GtkWidget *combos[] = { self->model_row, self->stop_row, self->mode_row, self->engine_row };
 
     for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
@@ -577,8 +741,24 @@ vs_plan_editor_set_plan (VsPlanEditor *self,
   set_duration (self->warmup, plan->load.warmup_us);
   set_duration (self->timeout, plan->load.timeout_us);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->threads), plan->load.threads);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (self->mode_row),
-                              plan->mode == VS_MODE_SEQUENTIAL ? 1 : 0);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (modes[i] == plan->mode)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->mode_row), i);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->rounds), plan->rounds > 0 ? plan->rounds : 5);
+  {
+    g_autofree char *seed = plan->rounds_seed_set
+                            ? g_strdup_printf ("%" G_GUINT64_FORMAT, plan->rounds_seed)
+                            : g_strdup ("");
+    g_autofree char *thresholds = thresholds_text (plan->thresholds);
+
+    gtk_editable_set_text (GTK_EDITABLE (self->seed_row), seed);
+    gtk_editable_set_text (GTK_EDITABLE (self->thresholds), thresholds);
+  }
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->start), plan->capacity.start_rate);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->factor), plan->capacity.factor);
+  set_duration (self->step, plan->capacity.step_us);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->bisections), plan->capacity.bisections);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->max_rate), plan->capacity.max_rate);
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->engine_row),
                               plan->engine == VS_ENGINE_KIND_SOUP ? 1
                               : plan->engine == VS_ENGINE_KIND_NATIVE ? 2 : 0);

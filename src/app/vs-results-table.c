@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "vs-app-testing.h"
 #include "vs-palette.h"
 #include "vs-results-table.h"
 #include "vs-summary.h"
+#include "vs-units.h"
 
 struct _VsResultsTable
 {
@@ -72,28 +74,80 @@ vs_results_table_new (void)
   return g_object_new (VS_TYPE_RESULTS_TABLE, NULL);
 }
 
-void
-vs_results_table_set_results (VsResultsTable *self,
-                              VsResults      *results)
+/* The rows and columns of the last results go; the skeleton stays. */
+static void
+clear_cells (VsResultsTable *self)
 {
-  guint n = vs_results_get_n_targets (results);
-  g_autoptr(GPtrArray) rows = NULL;
-  GtkGrid *grid;
-
-  grid = GTK_GRID (self->grid);
-  /* the rows and columns of the last results go; the skeleton stays */
   for (GtkWidget *child = gtk_widget_get_first_child (self->grid), *next; child != NULL;
        child = next)
     {
       next = gtk_widget_get_next_sibling (child);
       if (child != self->corner)
-        gtk_grid_remove (grid, child);
+        gtk_grid_remove (GTK_GRID (self->grid), child);
     }
+}
 
+/* The rows of the one summary table, as the CLI prints them, in the locale's decimals, from
+ * row @first on, the rows of @rows_from: column 1 + t from columns[t] (its target at
+ * indexes[t]; NULL: left empty); beside each but the first, its ratio to the first when
+ * @ratios (the columns are then all of one results). */
+static void
+fill_metrics (VsResultsTable  *self,
+              VsResults       *rows_from,
+              VsResults      **columns,
+              const guint     *indexes,
+              guint            n,
+              guint            first,
+              gboolean         ratios)
+{
+  GtkGrid *grid = GTK_GRID (self->grid);
+  g_autoptr(GPtrArray) rows = vs_summary_table_rows (rows_from);
+
+  for (guint m = 0; m < rows->len; m++)
+    {
+      const VsMetric *metric = g_ptr_array_index (rows, m);
+      g_autofree char *label = (metric->flags & VS_METRIC_SUB)
+                               ? g_strdup_printf ("  %s", _(metric->label))
+                               : g_strdup (_(metric->label));
+
+      cell (grid, 0, first + m, label, "dim-label");
+      for (guint t = 0; t < n; t++)
+        {
+          g_autofree char *text = NULL;
+
+          if (columns[t] == NULL)
+            continue;
+          text = vs_summary_format_cell (columns[t], indexes[t], metric, VS_FORMAT_LOCALE);
+          cell (grid, 1 + t, first + m, text, NULL);
+          if (t > 0 && ratios)
+            {
+              /* a bare ratio, not a verdict: without its uncertainty a few per cent either
+               * way is no evidence of better or worse, so it is not coloured as such */
+              g_autofree char *ratio = vs_summary_format_ratio (columns[t], indexes[t], metric,
+                                                                VS_FORMAT_LOCALE);
+
+              cell (grid, n + t, first + m, ratio, NULL);
+            }
+        }
+    }
+}
+
+void
+vs_results_table_set_results (VsResultsTable *self,
+                              VsResults      *results)
+{
+  guint n = vs_results_get_n_targets (results);
+  g_autofree VsResults **columns = g_new0 (VsResults *, MAX (n, 1));
+  g_autofree guint *indexes = g_new0 (guint, MAX (n, 1));
+  GtkGrid *grid = GTK_GRID (self->grid);
+
+  clear_cells (self);
   for (guint t = 0; t < n; t++)
     {
       const VsTargetResult *r = vs_results_get_target (results, t);
 
+      columns[t] = results;
+      indexes[t] = t;
       cell (grid, 1 + t, 0, r->target->name, "heading");
       if (t > 0)
         {
@@ -104,33 +158,48 @@ vs_results_table_set_results (VsResultsTable *self,
           cell (grid, n + t, 0, heading, "heading");
         }
     }
+  if (n > 0)
+    fill_metrics (self, results, columns, indexes, n, 1, TRUE);
+}
 
-  /* the rows of the one summary table, as the CLI prints them, in the locale's decimals */
-  rows = vs_summary_table_rows (results);
-  for (guint m = 0; m < rows->len; m++)
+void
+vs_results_table_set_capacity (VsResultsTable *self,
+                               VsCapacity     *capacity)
+{
+  VsPlan *plan = vs_capacity_get_plan (capacity);
+  guint n = vs_plan_get_n_targets (plan);
+  g_autofree VsResults **columns = g_new0 (VsResults *, n);
+  g_autofree guint *indexes = g_new0 (guint, n);
+  GtkGrid *grid = GTK_GRID (self->grid);
+  VsResults *rows_from = NULL;
+
+  clear_cells (self);
+  /* TRANSLATORS: results table rows of a capacity search */
+  cell (grid, 0, 1, _("Capacity"), "dim-label");
+  cell (grid, 0, 2, _("Figures of the step at"), "dim-label");
+  for (guint t = 0; t < n; t++)
     {
-      const VsMetric *metric = g_ptr_array_index (rows, m);
-      g_autofree char *label = (metric->flags & VS_METRIC_SUB)
-                               ? g_strdup_printf ("  %s", _(metric->label))
-                               : g_strdup (_(metric->label));
+      const VsCapacityResult *result = vs_capacity_get_result (capacity, t);
+      const VsCapacityStep *step = vs_capacity_get_summary_step (capacity, t);
+      g_autofree char *found = isnan (result->capacity_rps)
+                               ? g_strdup (_("none found"))
+                               : vs_units_format (result->capacity_rps, VS_UNIT_RATE);
+      g_autofree char *at = NULL;
 
-      cell (grid, 0, m + 1, label, "dim-label");
-      for (guint t = 0; t < n; t++)
-        {
-          g_autofree char *text = vs_summary_format_cell (results, t, metric, VS_FORMAT_LOCALE);
-
-          cell (grid, 1 + t, m + 1, text, NULL);
-          if (t > 0)
-            {
-              /* a bare ratio, not a verdict: without its uncertainty a few per cent either
-               * way is no evidence of better or worse, so it is not coloured as such */
-              g_autofree char *ratio = vs_summary_format_ratio (results, t, metric,
-                                                                VS_FORMAT_LOCALE);
-
-              cell (grid, n + t, m + 1, ratio, NULL);
-            }
-        }
+      cell (grid, 1 + t, 0, vs_plan_get_target (plan, t)->name, "heading");
+      cell (grid, 1 + t, 1, found, NULL);
+      if (step == NULL)
+        continue;
+      /* the figures are each of its own step's run: at its capacity, else its first */
+      at = vs_units_format (step->rate, VS_UNIT_RATE);
+      cell (grid, 1 + t, 2, at, NULL);
+      columns[t] = step->results;
+      if (rows_from == NULL)
+        rows_from = step->results;
     }
+  /* no ratios: the figures are of different offered rates */
+  if (rows_from != NULL)
+    fill_metrics (self, rows_from, columns, indexes, n, 3, FALSE);
 }
 
 const char *

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-error.h"
+#include "vs-export.h"
 #include "vs-file.h"
 #include "vs-hlog.h"
 #include "vs-io-async.h"
@@ -469,6 +470,86 @@ exported_cb (GObject      *object,
   exporting_free (exporting);
 }
 
+/* The capacity search the dashboard shows, or NULL. */
+static VsCapacity *
+shown_capacity (VsWindow *self)
+{
+  return self->dashboard != NULL ? vs_dashboard_get_capacity (self->dashboard) : NULL;
+}
+
+static void
+capacity_csv_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      data,
+                     GCancellable *cancellable)
+{
+  Exporting *exporting = data;
+  VsCapacity *capacity = g_object_get_data (G_OBJECT (task), "capacity");
+  GError *error = NULL;
+
+  /* the search is over (export waits for its end): nothing changes it meanwhile */
+  if (vs_export_capacity_csv_dir (capacity, exporting->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+capacity_exported_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  Exporting *exporting = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VsWindow) self = g_weak_ref_get (&exporting->window);
+  g_autoptr(GError) error = NULL;
+  GError *charts_error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (self != NULL && self->dashboard != NULL && (exporting->parts & EXPORT_CHARTS) != 0)
+    vs_dashboard_export_charts (self->dashboard, exporting->path, &charts_error);
+  vs_error_add (&error, charts_error);
+  if (self != NULL && self->dashboard != NULL)
+    report (self, error, exporting->done);
+}
+
+/* A capacity search: its CSV files (summary.csv, steps.csv, timeseries.csv, written off the
+ * main thread) and its charts; it has no JSON result (as `versus run` says too). */
+static void
+run_capacity_export (VsWindow    *self,
+                     VsCapacity  *capacity,
+                     const char  *path,
+                     ExportParts  parts,
+                     const char  *done)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Exporting *exporting;
+
+  if (parts == EXPORT_JSON)
+    {
+      g_set_error (&error, VS_ERROR, VS_ERROR_INVALID,
+                   _("A capacity search is exported as CSV files and charts, not as a JSON "
+                     "result"));
+      report (self, error, done);
+      return;
+    }
+  if ((parts & EXPORT_CSV) == 0)
+    {
+      vs_dashboard_export_charts (self->dashboard, path, &error);
+      report (self, error, done);
+      return;
+    }
+  exporting = g_new0 (Exporting, 1);
+  g_weak_ref_init (&exporting->window, self);
+  exporting->path = g_strdup (path);
+  exporting->parts = parts;
+  exporting->done = done;
+  task = g_task_new (NULL, NULL, capacity_exported_cb, NULL);
+  g_task_set_task_data (task, exporting, (GDestroyNotify) exporting_free);
+  g_object_set_data_full (G_OBJECT (task), "capacity", g_object_ref (capacity), g_object_unref);
+  g_task_run_in_thread (task, capacity_csv_thread);
+}
+
 static void
 run_export (VsWindow    *self,
             GFile       *file,
@@ -480,13 +561,20 @@ run_export (VsWindow    *self,
   g_autoptr(GError) error = NULL;
   Exporting *exporting;
 
-  if (current_results (self) == NULL)
+  if (current_results (self) == NULL && shown_capacity (self) == NULL)
     return;
   if (path == NULL)
     {
       g_set_error (&error, VS_ERROR, VS_ERROR_IO,
                    _("Results can only be exported to local files"));
       report (self, error, done);
+      return;
+    }
+  if (shown_capacity (self) != NULL)
+    {
+      run_capacity_export (self, shown_capacity (self), path, parts,
+                           (parts & EXPORT_CSV) != 0 && (parts & EXPORT_CHARTS) == 0
+                           ? _("Exported summary.csv, steps.csv and timeseries.csv") : done);
       return;
     }
 
@@ -725,7 +813,9 @@ _vs_window_update_actions (VsWindow *self)
 {
   gboolean running = vs_window_is_running (self);
   gboolean valid = vs_plan_editor_get_valid (self->editor);
-  gboolean has_results = current_results (self) != NULL && !running;
+  VsCapacity *capacity = shown_capacity (self);
+  gboolean has_results = (capacity != NULL ? vs_capacity_get_steps (capacity)->len > 0
+                                           : current_results (self) != NULL) && !running;
   GtkWidget *widget = GTK_WIDGET (self);
 
   gtk_widget_action_set_enabled (widget, "win.start", !running && valid && !self->close_pending
@@ -735,8 +825,9 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open-results", !running);
   gtk_widget_action_set_enabled (widget, "win.export", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
-  gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
-  gtk_widget_action_set_enabled (widget, "win.export-hlog", has_results);
+  /* a search has CSV files and charts, not one result of one run */
+  gtk_widget_action_set_enabled (widget, "win.export-json", has_results && capacity == NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-hlog", has_results && capacity == NULL);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
   gtk_widget_action_set_enabled (widget, "win.open-recovered",
                                  self->recovered != NULL && !running);

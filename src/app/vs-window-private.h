@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vs-autosave.h"
+#include "vs-capacity.h"
 #include "vs-window.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,8 @@ struct _VsWindow
   GSettings            *settings;
   GFile                *plan_file;       /* where the plan was loaded from / saved to */
   VsRun                *run;             /* the current or last run */
+  VsCapacity           *capacity;        /* the current or last capacity search (its steps are
+                                          * runs of its own), or NULL */
   VsFrameStats         *frame_stats;
   VsAutosave           *autosave;        /* the running run's copy on disk */
   GCancellable         *cancellable;     /* the search for an unfinished run */

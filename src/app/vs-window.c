@@ -106,17 +106,13 @@ screenshot_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A run or a search is over (its summary shown): the window closes when that was asked,
+ * else says how it ended. */
 static void
-run_finished_cb (VsWindow *self,
-                 VsRun    *run)
+ended (VsWindow     *self,
+       const GError *error,
+       const char   *done)
 {
-  const GError *error = vs_run_get_error (run);
-
-  gtk_widget_set_visible (self->progress, FALSE);
-  /* the run ended: its copy is not an unfinished run any more */
-  if (self->autosave != NULL)
-    vs_autosave_finish (self->autosave);
-  g_clear_object (&self->autosave);
   vs_dashboard_show_summary (self->dashboard);
   vs_dashboard_set_error (self->dashboard, error != NULL ? error->message : NULL);
   print_frame_stats (self);
@@ -135,7 +131,19 @@ run_finished_cb (VsWindow *self,
   else if (error != NULL)
     _vs_window_toast (self, vs_dashboard_get_notice (self->dashboard, "error"));
   else
-    _vs_window_toast (self, _("Run finished"));
+    _vs_window_toast (self, done);
+}
+
+static void
+run_finished_cb (VsWindow *self,
+                 VsRun    *run)
+{
+  gtk_widget_set_visible (self->progress, FALSE);
+  /* the run ended: its copy is not an unfinished run any more */
+  if (self->autosave != NULL)
+    vs_autosave_finish (self->autosave);
+  g_clear_object (&self->autosave);
+  ended (self, vs_run_get_error (run), _("Run finished"));
 }
 
 static void
@@ -186,12 +194,107 @@ run_started_cb (GObject      *object,
   _vs_window_update_actions (self);
 }
 
+/* ---- a capacity search: a series of runs, each step's drawn live as it runs ---- */
+
+static void
+capacity_tick_cb (VsWindow *self,
+                  VsRun    *run)
+{
+  vs_dashboard_update (self->dashboard);
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
+}
+
+static void
+capacity_step_started_cb (VsWindow   *self,
+                          guint       target,
+                          double      rate,
+                          VsCapacity *capacity)
+{
+  VsRun *run = vs_capacity_get_run (capacity);
+
+  if (run != NULL)
+    g_signal_connect_object (run, "tick", G_CALLBACK (capacity_tick_cb), self,
+                             G_CONNECT_SWAPPED);
+  vs_dashboard_capacity_step_started (self->dashboard, target, rate);
+}
+
+static void
+capacity_step_cb (VsWindow   *self,
+                  gpointer    step,
+                  VsCapacity *capacity)
+{
+  vs_dashboard_capacity_changed (self->dashboard);
+}
+
+static void
+capacity_finished_cb (VsWindow   *self,
+                      VsCapacity *capacity)
+{
+  gtk_widget_set_visible (self->progress, FALSE);
+  ended (self, vs_capacity_get_error (capacity), _("Capacity search finished"));
+}
+
+/* Drops the last run or search, so that what starts now is the only one the window follows. */
+static void
+forget_runs (VsWindow *self)
+{
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
+  if (self->capacity != NULL)
+    g_signal_handlers_disconnect_by_data (self->capacity, self);
+  g_clear_object (&self->capacity);
+}
+
+/* Starts the search of a checked copy of a plan of mode capacity: its first step starts now,
+ * so that what keeps it from starting is said at once. */
+static void
+start_capacity (VsWindow *self,
+                VsPlan   *plan)
+{
+  g_autoptr(VsCapacity) capacity = vs_capacity_new (plan);
+  g_autoptr(GError) error = NULL;
+
+  forget_runs (self);
+  g_signal_connect_object (capacity, "step-started", G_CALLBACK (capacity_step_started_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (capacity, "step", G_CALLBACK (capacity_step_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (capacity, "finished", G_CALLBACK (capacity_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->capacity = g_object_ref (capacity);
+  vs_frame_stats_reset (self->frame_stats);
+  vs_dashboard_set_capacity (self->dashboard, capacity);
+
+  if (!vs_capacity_start (capacity, &error))
+    {
+      forget_runs (self);
+      vs_dashboard_set_results (self->dashboard, NULL);
+      _vs_window_toast (self, error->message);
+      _vs_window_update_actions (self);
+      return;
+    }
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
+  gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress));
+  gtk_widget_set_visible (self->progress, TRUE);
+  _vs_window_update_actions (self);
+}
+
 /* Starts a checked copy of the plan. */
 static void
 start_plan (VsWindow *self,
             VsPlan   *plan)
 {
-  g_autoptr(VsRun) run = vs_run_new (plan);
+  g_autoptr(VsRun) run = NULL;
+
+  if (plan->mode == VS_MODE_CAPACITY)
+    {
+      start_capacity (self, plan);
+      return;
+    }
+
+  run = vs_run_new (plan);
 
   /* only reached with the person's consent to the plan's commands, when it has any */
   vs_run_set_allow_commands (run, vs_plan_has_commands (plan));
@@ -199,9 +302,8 @@ start_plan (VsWindow *self,
   g_signal_connect_object (run, "finished", G_CALLBACK (run_finished_cb), self,
                            G_CONNECT_SWAPPED);
 
-  if (self->run != NULL)
-    g_signal_handlers_disconnect_by_data (self->run, self);
-  g_set_object (&self->run, run);
+  forget_runs (self);
+  self->run = g_object_ref (run);
 
   vs_run_start_async (run, NULL, run_started_cb, g_object_ref (self));
 
@@ -262,12 +364,6 @@ vs_window_start (VsWindow  *self,
       return FALSE;
     }
 
-  /* a capacity search is a series of runs, which the window does not draw yet */
-  if (plan->mode == VS_MODE_CAPACITY)
-    return vs_error_set_field (error, "mode",
-                               _("the capacity search runs from the command line: versus run "
-                                 "--plan FILE (with mode “capacity”)"));
-
   /* nothing runs on this computer before the person has seen exactly what */
   commands = vs_plan_list_commands (plan);
   key = vs_consent_key (commands);
@@ -308,14 +404,17 @@ vs_window_stop (VsWindow *self)
 {
   g_return_if_fail (VS_IS_WINDOW (self));
 
-  if (vs_window_is_running (self))
+  if (self->capacity != NULL && vs_capacity_is_running (self->capacity))
+    vs_capacity_stop (self->capacity);
+  else if (vs_window_is_running (self))
     vs_run_stop (self->run);
 }
 
 gboolean
 vs_window_is_running (VsWindow *self)
 {
-  return self->run != NULL && vs_run_is_running (self->run);
+  return (self->run != NULL && vs_run_is_running (self->run)) ||
+         (self->capacity != NULL && vs_capacity_is_running (self->capacity));
 }
 
 static gboolean
@@ -352,7 +451,7 @@ vs_window_close_request (GtkWindow *window)
         {
           self->close_pending = TRUE;
           gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
-          vs_run_stop (self->run);
+          vs_window_stop (self);
           self->close_timeout = g_timeout_add (CLOSE_GRACE_MS, close_timeout_cb, self);
         }
       return TRUE;
@@ -383,6 +482,14 @@ vs_window_dispose (GObject *object)
         vs_run_stop (self->run);
     }
   g_clear_object (&self->run);
+  /* a search goes on only to end the step it is in: stopped, it finishes on its own */
+  if (self->capacity != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->capacity, self);
+      if (vs_capacity_is_running (self->capacity))
+        vs_capacity_stop (self->capacity);
+    }
+  g_clear_object (&self->capacity);
   g_clear_pointer (&self->frame_stats, vs_frame_stats_free);
   g_clear_object (&self->plan_file);
   g_clear_object (&self->settings);
@@ -454,9 +561,7 @@ open_recovered_action (GtkWidget  *widget,
     return;
   results = g_steal_pointer (&self->recovered);
   path = g_steal_pointer (&self->recovered_path);
-  if (self->run != NULL)
-    g_signal_handlers_disconnect_by_data (self->run, self);
-  g_clear_object (&self->run);
+  forget_runs (self);
   vs_plan_editor_set_plan (self->editor, vs_results_get_plan (results));
   _vs_window_set_plan_file (self, NULL);
   vs_dashboard_set_results (self->dashboard, results);
@@ -686,6 +791,12 @@ VsDashboard *
 vs_window_get_dashboard (VsWindow *self)
 {
   return self->dashboard;
+}
+
+VsCapacity *
+vs_window_get_capacity (VsWindow *self)
+{
+  return self->capacity;
 }
 
 VsFrameStats *

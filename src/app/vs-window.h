@@ -29,6 +29,8 @@ void          vs_window_allow_commands (VsWindow       *self);
 void          vs_window_stop           (VsWindow       *self);
 gboolean      vs_window_is_running     (VsWindow       *self);
 VsRun        *vs_window_get_run        (VsWindow       *self);  /* the last run, or NULL */
+/* The last capacity search (a plan of mode capacity), or NULL. */
+VsCapacity   *vs_window_get_capacity   (VsWindow       *self);
 VsPlanEditor *vs_window_get_editor     (VsWindow       *self);
 VsDashboard  *vs_window_get_dashboard  (VsWindow       *self);
 VsFrameStats *vs_window_get_frame_stats (VsWindow      *self);

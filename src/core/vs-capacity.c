@@ -35,7 +35,7 @@ struct _VsCapacity
 /* Fewer late sends than this (with a connection free) never make a step limited. */
 #define MIN_LATE 10
 
-enum { SIGNAL_STEP, SIGNAL_FINISHED, N_SIGNALS };
+enum { SIGNAL_STEP, SIGNAL_FINISHED, SIGNAL_STEP_STARTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VsCapacity, vs_capacity, G_TYPE_OBJECT)
@@ -284,7 +284,9 @@ start_step (VsCapacity *self)
       if (self->error == NULL)
         self->error = g_steal_pointer (&error);
       finish (self);
+      return;
     }
+  g_signal_emit (self, signals[SIGNAL_STEP_STARTED], 0, self->target, self->rate);
 }
 
 gboolean
@@ -317,7 +319,22 @@ vs_capacity_start (VsCapacity  *self,
       g_object_unref (self);
       return FALSE;
     }
+  g_signal_emit (self, signals[SIGNAL_STEP_STARTED], 0, self->target, self->rate);
   return TRUE;
+}
+
+VsRun *
+vs_capacity_get_run (VsCapacity *self)
+{
+  g_return_val_if_fail (VS_IS_CAPACITY (self), NULL);
+  return self->run;
+}
+
+gboolean
+vs_capacity_is_running (VsCapacity *self)
+{
+  g_return_val_if_fail (VS_IS_CAPACITY (self), FALSE);
+  return self->running;
 }
 
 void
@@ -476,6 +493,11 @@ vs_capacity_class_init (VsCapacityClass *klass)
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* A step has started (the plan index of its target, its offered rate): its run is
+   * vs_capacity_get_run()'s until "step". */
+  signals[SIGNAL_STEP_STARTED] =
+    g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_DOUBLE);
 }
 
 static void

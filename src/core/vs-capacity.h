@@ -26,6 +26,7 @@
 
 #include "vs-plan.h"
 #include "vs-results.h"
+#include "vs-run.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,11 @@ const VsCapacityStep   *vs_capacity_get_summary_step (VsCapacity *self,
  * it is claimed" */
 char                   *vs_capacity_describe     (VsCapacity  *self,
                                                   guint        target);
+/* The run of the step going on, or NULL: from "step-started" (target, rate), emitted as each
+ * step's run has started, to that step's "step". */
+VsRun                  *vs_capacity_get_run      (VsCapacity  *self);
+/* From a successful vs_capacity_start() until "finished". */
+gboolean                vs_capacity_is_running   (VsCapacity  *self);
 /* What the error was when a step could not start, or NULL. */
 const GError           *vs_capacity_get_error    (VsCapacity  *self);
 
