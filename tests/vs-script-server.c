@@ -1,4 +1,4 @@
-/* vs-script-server.c: tests/vs-server-script.py, the Python server on loopback, as tests start it */
+/* vs-script-server.c: tests/vs-server-script.py, the Python server on loopback, for the tests */
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
