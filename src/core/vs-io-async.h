@@ -28,7 +28,8 @@ typedef struct
   const char         *path;            /* replaced through vs_file_replace() */
   GBytes             *contents;        /* what is written; or NULL, and make makes it */
   VsFileContentsFunc  make;
-  gpointer            make_data;       /* make's, freed with make_data_free after the callback */
+  gpointer            make_data;       /* make's; make_data_free frees it with the task, on
+                                        * either thread, once the write is over */
   GDestroyNotify      make_data_free;
   gboolean            make_folder;     /* the folder of path is made (0700) when missing */
   const char         *remove;          /* removed (when there) once path is written, or NULL */
