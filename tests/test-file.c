@@ -321,6 +321,26 @@ run_write (const VsFileWrite *write,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The write succeeded, and said so on the caller's thread. */
+static void
+assert_written (Writing *writing)
+{
+  g_assert_no_error (writing->error);
+  g_assert_true (writing->ok);
+  g_assert_true (writing->called_back == writing->caller);
+}
+
+/* The write failed with a VS_ERROR_IO that says @says; the error is cleared. */
+static void
+assert_write_failed (Writing    *writing,
+                     const char *says)
+{
+  g_assert_error (writing->error, VS_ERROR, VS_ERROR_IO);
+  g_assert_nonnull (strstr (writing->error->message, says));
+  g_assert_false (writing->ok);
+  g_clear_error (&writing->error);
+}
+
 /* Given contents: written whole through vs_file_replace(), the callback on the caller's
  * thread; a missing folder is not made unless asked. */
 static void
@@ -335,16 +355,12 @@ test_write_async_contents (void)
   Writing refused = { 0 };
 
   run_write (&(VsFileWrite) { .path = path, .contents = contents }, &writing);
-  g_assert_no_error (writing.error);
-  g_assert_true (writing.ok);
-  g_assert_true (writing.called_back == writing.caller);
+  assert_written (&writing);
   assert_contents (path, "one\ntwo\n");
 
   run_write (&(VsFileWrite) { .path = nested, .contents = contents }, &refused);
-  g_assert_error (refused.error, VS_ERROR, VS_ERROR_IO);
-  g_assert_false (refused.ok);
+  assert_write_failed (&refused, "missing");
   g_assert_false (g_file_test (nested, G_FILE_TEST_EXISTS));
-  g_clear_error (&refused.error);
 
   names = list_dir (dir);
   g_assert_cmpstr (names, ==, "result.hlog");
@@ -373,8 +389,7 @@ test_write_async_made (void)
                .make_data_free = writing_freed, .make_folder = TRUE,
              },
              &first);
-  g_assert_no_error (first.error);
-  g_assert_true (first.ok);
+  assert_written (&first);
   g_assert_nonnull (first.made_in);
   g_assert_true (first.made_in != first.caller);
   g_assert_true (first.called_back == first.caller);
@@ -388,8 +403,7 @@ test_write_async_made (void)
                .make_data_free = writing_freed, .make_folder = TRUE, .remove = unfinished,
              },
              &last);
-  g_assert_no_error (last.error);
-  g_assert_true (last.ok);
+  assert_written (&last);
   assert_freed_once (&last);
   assert_contents (finished, "made\n");
   g_assert_false (g_file_test (unfinished, G_FILE_TEST_EXISTS));
@@ -399,8 +413,7 @@ test_write_async_made (void)
                .make_data_free = writing_freed, .remove = unfinished,
              },
              &again);
-  g_assert_no_error (again.error);
-  g_assert_true (again.ok);
+  assert_written (&again);
   assert_freed_once (&again);
 
   names = list_dir (runs);
@@ -429,20 +442,15 @@ test_write_async_failure (void)
                .make_data_free = writing_freed, .remove = keep,
              },
              &unmade);
-  g_assert_error (unmade.error, VS_ERROR, VS_ERROR_IO);
-  g_assert_cmpstr (unmade.error->message, ==, "made to fail");
-  g_assert_false (unmade.ok);
+  assert_write_failed (&unmade, "made to fail");
   assert_freed_once (&unmade);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   assert_contents (keep, "kept");
-  g_clear_error (&unmade.error);
 
   g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
   run_write (&(VsFileWrite) { .path = folder, .contents = contents, .remove = keep }, &refused);
-  g_assert_error (refused.error, VS_ERROR, VS_ERROR_IO);
-  g_assert_nonnull (strstr (refused.error->message, "a-folder"));
+  assert_write_failed (&refused, "a-folder");
   assert_contents (keep, "kept");
-  g_clear_error (&refused.error);
 
   g_rmdir (folder);
   remove_dir (dir);
