@@ -10,6 +10,8 @@
 #include <glib-unix.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -17,6 +19,9 @@
 #include <unistd.h>
 
 #include "vs-plan.h"
+#include "vs-script-server.h"
+#include "vs-server.h"
+#include "vs-signals.h"
 #include "vs-test-server.h"
 
 /* ≥ 0: the next run_versus() runs the binary on this CPU alone, as `taskset -c N` would. */
@@ -918,6 +923,162 @@ test_save_plan_kinds (void)
   g_rmdir (dir);
 }
 
+/* ---- the second signal (vs-signals.h) ------------------------------------------------------ */
+
+typedef struct
+{
+  int   signo;  /* the one first was called with */
+  guint n_calls;
+} First;
+
+static void
+on_first_signal (int      signo,
+                 gpointer data)
+{
+  First *first = data;
+
+  first->signo = signo;
+  first->n_calls++;
+}
+
+/* The child of /engine/cli/second-signal: watches the window's quit signals, raises those of
+ * $VS_FIRST_SIGNALS (before the main context runs), says what first was called with, then
+ * (unless $VS_SECOND_SIGNAL is 0) starts a managed server, says its process group and raises
+ * $VS_SECOND_SIGNAL; last it says that it is still there. */
+static void
+test_second_signal_child (void)
+{
+  static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+  g_autoptr(VsSignalWatch) watch = NULL;
+  g_auto(GStrv) firsts = NULL;
+  First first = { 0 };
+  int second;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("run by /engine/cli/second-signal");
+      return;
+    }
+  firsts = g_strsplit (g_getenv ("VS_FIRST_SIGNALS"), " ", -1);
+  second = atoi (g_getenv ("VS_SECOND_SIGNAL"));
+
+  watch = vs_signal_watch_new (quit_signals, G_N_ELEMENTS (quit_signals), on_first_signal,
+                               &first);
+  for (guint i = 0; firsts[i] != NULL; i++)
+    raise (atoi (firsts[i]));
+  while (first.n_calls == 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* the second is armed once that dispatch has returned: whatever else is due runs */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  printf ("first %d, %u call(s)\n", first.signo, first.n_calls);
+  fflush (stdout);
+  if (second != 0)
+    {
+      guint16 port;
+      g_autoptr(VsServerSpec) spec = vs_script_server_spec (&port, "normal");
+      g_autoptr(VsServer) server = vs_server_new (spec);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (vs_server_start_sync (server, NULL, &error));
+      g_assert_no_error (error);
+      printf ("server %d\n", (int) vs_server_get_pid (server));
+      fflush (stdout);
+      raise (second);
+      g_assert_true (vs_server_stop_sync (server, NULL, NULL));
+    }
+  printf ("still there\n");
+  fflush (stdout);
+}
+
+/* Runs the child with those signals; *out: its stdout, *term_sig: the signal that ended it (0
+ * when it exited, with status 0). */
+static void
+run_signal_child (const char  *firsts,
+                  int          second,
+                  char       **out,
+                  int         *term_sig)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *second_text = g_strdup_printf ("%d", second);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (self);
+  g_subprocess_launcher_setenv (launcher, "VS_FIRST_SIGNALS", firsts, TRUE);
+  g_subprocess_launcher_setenv (launcher, "VS_SECOND_SIGNAL", second_text, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, self, "-p",
+                                         "/engine/cli/second-signal/child", "--GTestSubprocess",
+                                         NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("signals %s then %d: %s", firsts, second, *out);
+  if (g_subprocess_get_if_signaled (process))
+    *term_sig = g_subprocess_get_term_sig (process);
+  else
+    {
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+      *term_sig = 0;
+    }
+}
+
+/* Raises firsts, then second (none when 0), at a child that watches the quit signals: first
+ * is called once, with one of firsts, and ends nothing; second ends the process by itself, and
+ * the server the child started is stopped before (its process group is gone: by default the
+ * signal would have left it running). */
+static void
+assert_second_signal (const char *firsts,
+                      int         second)
+{
+  g_auto(GStrv) raised = g_strsplit (firsts, " ", -1);
+  g_autofree char *out = NULL;
+  g_autofree char *first = NULL;
+  const char *said;
+  const char *server;
+  pid_t pgid;
+  int term_sig = -1;
+  int signo = 0;
+  guint n_calls = 0;
+
+  run_signal_child (firsts, second, &out, &term_sig);
+  said = strstr (out, "first ");
+  g_assert_nonnull (said);
+  g_assert_cmpint (sscanf (said, "first %d, %u call(s)", &signo, &n_calls), ==, 2);
+  g_assert_cmpuint (n_calls, ==, 1);
+  first = g_strdup_printf ("%d", signo);
+  g_assert_true (g_strv_contains ((const char * const *) raised, first));
+  g_assert_cmpint (term_sig, ==, second);
+  if (second == 0)
+    {
+      g_assert_nonnull (strstr (said, "still there\n"));
+      return;
+    }
+  g_assert_null (strstr (said, "still there"));
+  server = strstr (said, "server ");
+  g_assert_nonnull (server);
+  pgid = atoi (server + strlen ("server "));
+  g_assert_cmpint (pgid, >, 0);
+  for (int i = 0; i < 250 && !vs_script_server_group_gone (pgid); i++)
+    g_usleep (20000);
+  g_assert_true (vs_script_server_group_gone (pgid));
+}
+
+/* The first of the watched signals stops gently (first is called); any second one ends the
+ * process by that signal. */
+static void
+test_second_signal (void)
+{
+  assert_second_signal ("1", 0);             /* SIGHUP alone */
+  assert_second_signal ("2 15", 0);          /* SIGINT and SIGTERM at once: one call */
+  assert_second_signal ("2", SIGINT);        /* Ctrl+C twice */
+  assert_second_signal ("15", SIGINT);
+  assert_second_signal ("1", SIGTERM);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -935,6 +1096,8 @@ main (int   argc,
   g_test_add_func ("/engine/cli/every-output", test_every_output);
   g_test_add_func ("/engine/cli/full-disk", test_full_disk);
   g_test_add_func ("/engine/cli/sigterm", test_sigterm);
+  g_test_add_func ("/engine/cli/second-signal", test_second_signal);
+  g_test_add_func ("/engine/cli/second-signal/child", test_second_signal_child);
   g_test_add_func ("/engine/cli/save-plan-kinds", test_save_plan_kinds);
 
   return g_test_run ();

@@ -1,4 +1,6 @@
-/* test-file.c: vs_file_replace() — atomic, regular files only, the old file kept on failure */
+/* test-file.c: vs_file_replace() — atomic, regular files only, the old file kept on failure —
+ * and vs_file_write_async(), which does it off the caller's thread */
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 
 #include "vs-error.h"
 #include "vs-file.h"
+#include "vs-io-async.h"
 
 /* A fresh folder for one test. */
 static char *
@@ -247,6 +250,212 @@ test_full_disk_child (void)
   fflush (stdout);
 }
 
+/* ---- vs_file_write_async() ---------------------------------------------------------------- */
+
+typedef struct
+{
+  GThread  *caller;       /* the thread that called vs_file_write_async() */
+  GThread  *made_in;      /* the thread make ran in */
+  GThread  *called_back;  /* the thread the callback ran in */
+  int       n_freed;      /* make_data freed (atomic: the last reference may be the thread's) */
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  gboolean  fail_make;
+} Writing;
+
+static GBytes *
+make_contents (gpointer   data,
+               GError   **error)
+{
+  Writing *writing = data;
+
+  writing->made_in = g_thread_self ();
+  if (writing->fail_make)
+    {
+      g_set_error (error, VS_ERROR, VS_ERROR_IO, "made to fail");
+      return NULL;
+    }
+  return g_bytes_new_static ("made\n", 5);
+}
+
+static void
+writing_freed (gpointer data)
+{
+  g_atomic_int_inc (&((Writing *) data)->n_freed);
+}
+
+/* make_data is freed with the task, whose last reference the callback or the thread drops. */
+static void
+assert_freed_once (Writing *writing)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&writing->n_freed) == 0 && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  g_usleep (10000);
+  g_assert_cmpint (g_atomic_int_get (&writing->n_freed), ==, 1);
+}
+
+static void
+written_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Writing *writing = data;
+
+  writing->called_back = g_thread_self ();
+  writing->ok = vs_file_write_finish (result, &writing->error);
+  writing->done = TRUE;
+}
+
+/* Runs the write to its end on this thread's main context. */
+static void
+run_write (const VsFileWrite *write,
+           Writing           *writing)
+{
+  writing->caller = g_thread_self ();
+  vs_file_write_async (write, NULL, written_cb, writing);
+  g_assert_false (writing->done);  /* never at the call */
+  while (!writing->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The write succeeded, and said so on the caller's thread. */
+static void
+assert_written (Writing *writing)
+{
+  g_assert_no_error (writing->error);
+  g_assert_true (writing->ok);
+  g_assert_true (writing->called_back == writing->caller);
+}
+
+/* The write failed with a VS_ERROR_IO that says @says; the error is cleared. */
+static void
+assert_write_failed (Writing    *writing,
+                     const char *says)
+{
+  g_assert_error (writing->error, VS_ERROR, VS_ERROR_IO);
+  g_assert_nonnull (strstr (writing->error->message, says));
+  g_assert_false (writing->ok);
+  g_clear_error (&writing->error);
+}
+
+/* Given contents: written whole through vs_file_replace(), the callback on the caller's
+ * thread; a missing folder is not made unless asked. */
+static void
+test_write_async_contents (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "result.hlog", NULL);
+  g_autofree char *nested = g_build_filename (dir, "missing", "result.hlog", NULL);
+  g_autoptr(GBytes) contents = g_bytes_new_static ("one\ntwo\n", 8);
+  g_autofree char *names = NULL;
+  Writing writing = { 0 };
+  Writing refused = { 0 };
+
+  run_write (&(VsFileWrite) { .path = path, .contents = contents }, &writing);
+  assert_written (&writing);
+  assert_contents (path, "one\ntwo\n");
+
+  run_write (&(VsFileWrite) { .path = nested, .contents = contents }, &refused);
+  assert_write_failed (&refused, "missing");
+  g_assert_false (g_file_test (nested, G_FILE_TEST_EXISTS));
+
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "result.hlog");
+  remove_dir (dir);
+}
+
+/* Made contents: the folder made (0700), the contents made in another thread, the file
+ * replaced, the old one removed, make_data freed once; a removed file that is already gone is
+ * no error. */
+static void
+test_write_async_made (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *versus = g_build_filename (dir, "versus", NULL);
+  g_autofree char *runs = g_build_filename (versus, "runs", NULL);
+  g_autofree char *unfinished = g_build_filename (runs, "unfinished.json", NULL);
+  g_autofree char *finished = g_build_filename (runs, "last-run.json", NULL);
+  g_autofree char *names = NULL;
+  Writing first = { 0 };
+  Writing last = { 0 };
+  Writing again = { 0 };
+  struct stat st;
+
+  run_write (&(VsFileWrite) {
+               .path = unfinished, .make = make_contents, .make_data = &first,
+               .make_data_free = writing_freed, .make_folder = TRUE,
+             },
+             &first);
+  assert_written (&first);
+  g_assert_nonnull (first.made_in);
+  g_assert_true (first.made_in != first.caller);
+  g_assert_true (first.called_back == first.caller);
+  assert_freed_once (&first);
+  assert_contents (unfinished, "made\n");
+  g_assert_cmpint (g_stat (runs, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0700);
+
+  run_write (&(VsFileWrite) {
+               .path = finished, .make = make_contents, .make_data = &last,
+               .make_data_free = writing_freed, .make_folder = TRUE, .remove = unfinished,
+             },
+             &last);
+  assert_written (&last);
+  assert_freed_once (&last);
+  assert_contents (finished, "made\n");
+  g_assert_false (g_file_test (unfinished, G_FILE_TEST_EXISTS));
+
+  run_write (&(VsFileWrite) {
+               .path = finished, .make = make_contents, .make_data = &again,
+               .make_data_free = writing_freed, .remove = unfinished,
+             },
+             &again);
+  assert_written (&again);
+  assert_freed_once (&again);
+
+  names = list_dir (runs);
+  g_assert_cmpstr (names, ==, "last-run.json");
+  remove_dir (runs);
+  g_rmdir (versus);
+  remove_dir (dir);
+}
+
+/* The first failure ends it: contents that cannot be made write nothing and remove nothing;
+ * a path that cannot be replaced removes nothing. */
+static void
+test_write_async_failure (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "last-run.json", NULL);
+  g_autofree char *keep = g_build_filename (dir, "unfinished.json", NULL);
+  g_autofree char *folder = g_build_filename (dir, "a-folder", NULL);
+  g_autoptr(GBytes) contents = g_bytes_new_static ("x", 1);
+  Writing unmade = { .fail_make = TRUE };
+  Writing refused = { 0 };
+
+  g_assert_true (g_file_set_contents (keep, "kept", -1, NULL));
+  run_write (&(VsFileWrite) {
+               .path = path, .make = make_contents, .make_data = &unmade,
+               .make_data_free = writing_freed, .remove = keep,
+             },
+             &unmade);
+  assert_write_failed (&unmade, "made to fail");
+  assert_freed_once (&unmade);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  assert_contents (keep, "kept");
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  run_write (&(VsFileWrite) { .path = folder, .contents = contents, .remove = keep }, &refused);
+  assert_write_failed (&refused, "a-folder");
+  assert_contents (keep, "kept");
+
+  g_rmdir (folder);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +467,9 @@ main (int   argc,
   g_test_add_func ("/core/file/not-regular", test_not_regular);
   g_test_add_func ("/core/file/full-disk", test_full_disk);
   g_test_add_func ("/core/file/full-disk/child", test_full_disk_child);
+  g_test_add_func ("/core/file/write-async/contents", test_write_async_contents);
+  g_test_add_func ("/core/file/write-async/made", test_write_async_made);
+  g_test_add_func ("/core/file/write-async/failure", test_write_async_failure);
 
   return g_test_run ();
 }

@@ -203,6 +203,25 @@ test_format_percent (void)
   check_format (percent_c, 1e-9, "< 0.000001 %");
 }
 
+/* The zeros after a decimal separator go, and the separator with them when nothing is left;
+ * the zeros of a whole number stay. */
+static void
+test_trim_zeros (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "12.0", "12" }, { "1.50", "1.5" }, { "0.4100", "0.41" }, { "0,4100", "0,41" },
+    { "100", "100" }, { "0.008", "0.008" }, { "10.000", "10" }, { "0", "0" }, { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *number = g_strdup (cases[i].in);
+
+      vs_format_trim_zeros (number);
+      g_assert_cmpstr (number, ==, cases[i].out);
+    }
+}
+
 /* The window's numbers use the locale's decimal separator, the CLI's and the files' never. */
 static void
 test_format_locale (void)
@@ -241,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/core/format/bytes", test_format_bytes);
   g_test_add_func ("/core/format/ratio", test_format_ratio);
   g_test_add_func ("/core/format/percent", test_format_percent);
+  g_test_add_func ("/core/format/trim-zeros", test_trim_zeros);
   g_test_add_func ("/core/format/locale", test_format_locale);
 
   return g_test_run ();

@@ -4,7 +4,6 @@
  * others go on; the command line's consent (issue 11) */
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
@@ -16,55 +15,10 @@
 #include "vs-export.h"
 #include "vs-merge.h"
 #include "vs-run.h"
+#include "vs-script-server.h"
 #include "vs-summary.h"
 
 /* --- helpers --------------------------------------------------------------------------------- */
-
-static guint16
-free_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t length = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &length), ==, 0);
-  close (fd);
-  return ntohs (addr.sin_port);
-}
-
-static char *
-script_path (void)
-{
-  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");   /* set by meson test */
-
-  g_assert_nonnull (source_dir);
-  return g_build_filename (source_dir, "tests", "vs-server-script.py", NULL);
-}
-
-/* A target whose server is the test script in @mode on a fresh port; @extra is more of the
- * server section (",\"cpus\": \"0\"") or "". */
-static char *
-script_target (const char *name,
-               const char *mode,
-               const char *extra,
-               guint16    *port_out)
-{
-  g_autofree char *script = script_path ();
-  guint16 port = free_port ();
-  g_auto(GStrv) words = g_strsplit (mode, " ", -1);
-  g_autoptr(GString) argv = g_string_new (NULL);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    g_string_append_printf (argv, ", \"%s\"", words[i]);
-  if (port_out != NULL)
-    *port_out = port;
-  return g_strdup_printf ("{\"name\": \"%s\", \"url\": \"http://127.0.0.1:%u/\","
-                          " \"server\": {\"command\": [\"python3\", \"%s\", \"%u\"%s],"
-                          " \"stop_grace\": \"3s\"%s}}",
-                          name, port, script, port, argv->str, extra);
-}
 
 static VsPlan *
 plan_of (const char *targets,
@@ -178,12 +132,6 @@ watch_clear (Watch *watch)
   g_free (watch->worker_cpus);
 }
 
-static gboolean
-group_gone (pid_t pgid)
-{
-  return pgid > 0 && kill (-pgid, 0) == -1 && errno == ESRCH;
-}
-
 static VsMetricValue
 value_of (VsResults  *results,
           guint       target,
@@ -223,8 +171,8 @@ static gboolean json_result_holds (VsResults  *results,
 static void
 test_parallel (void)
 {
-  g_autofree char *a = script_target ("a", "normal", "", NULL);
-  g_autofree char *b = script_target ("b", "normal --workers 2", "", NULL);
+  g_autofree char *a = vs_script_server_target ("a", "normal", "", NULL);
+  g_autofree char *b = vs_script_server_target ("b", "normal --workers 2", "", NULL);
   g_autofree char *targets = g_strdup_printf ("%s, %s", a, b);
   g_autoptr(VsPlan) plan = plan_of (targets, "");
   g_autoptr(VsRun) run = NULL;
@@ -286,7 +234,7 @@ test_parallel (void)
                      value_of (results, 0, "server_memory_mean_bytes").number);
 
   for (guint t = 0; t < 2; t++)
-    g_assert_true (group_gone (pids[t]));
+    g_assert_true (vs_script_server_group_gone (pids[t]));
 
   /* a JSON result read back (the window opens one, or recovers it) shows the server figures */
   {
@@ -323,37 +271,11 @@ test_parallel (void)
 
 /* The server's CPU as Versus summed it over the run against its own times(2), which the
  * attached script answers on GET /cpu: the same seconds within a few clock ticks. */
-static double
-witness_cpu (guint16 port)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
-                              .sin_port = htons (port) };
-  const char request[] = "GET /cpu HTTP/1.0\r\n\r\n";
-  char answer[512];
-  gsize got = 0;
-  gssize n;
-  const char *body;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (send (fd, request, strlen (request), MSG_NOSIGNAL), ==, strlen (request));
-  while (got < sizeof answer - 1 && (n = recv (fd, answer + got, sizeof answer - 1 - got, 0)) > 0)
-    got += (gsize) n;
-  close (fd);
-  answer[got] = '\0';
-  body = strstr (answer, "\r\n\r\n");
-  g_assert_nonnull (body);
-  return g_ascii_strtod (body + 4, NULL);
-}
-
 static void
 test_attach_witness (void)
 {
-  g_autofree char *script = script_path ();
-  guint16 port = free_port ();
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
-  const char *argv[] = { "python3", script, port_text, "normal", NULL };
+  guint16 port = vs_script_server_free_port ();
+  g_auto(GStrv) argv = vs_script_server_argv (port, "normal");
   g_autoptr(GError) error = NULL;
   g_autofree char *targets = NULL;
   g_autoptr(VsPlan) plan = NULL;
@@ -386,9 +308,9 @@ test_attach_witness (void)
   targets = g_strdup_printf ("{\"name\": \"attached\", \"url\": \"http://127.0.0.1:%u/\","
                              " \"attach\": %d}", port, (int) pid);
   plan = plan_of (targets, "");
-  before = witness_cpu (port);
+  before = vs_script_server_cpu_seconds (port);
   run = run_plan (plan, &watch);
-  after = witness_cpu (port);
+  after = vs_script_server_cpu_seconds (port);
 
   tr = vs_results_get_target (vs_run_get_results (run), 0);
   for (guint i = 0; i < tr->intervals->len; i++)
@@ -443,7 +365,7 @@ test_pinned (void)
     }
 
   extra = g_strdup_printf (", \"cpus\": \"%u\"", cpus[1]);
-  target = script_target ("pinned", "normal --workers 2", extra, NULL);
+  target = vs_script_server_target ("pinned", "normal --workers 2", extra, NULL);
   more = g_strdup_printf (", \"mode\": \"parallel\"");
   plan = plan_of (target, more);
   plan->load.generator_cpus = g_strdup_printf ("%u", cpus[0]);
@@ -458,7 +380,7 @@ test_pinned (void)
   g_assert_true (notes_hold (vs_run_get_results (run), VS_NOTE_GENERATOR,
                              "pinned to CPUs"));
   g_assert_cmpuint (vs_results_get_n_cpus (vs_run_get_results (run)), ==, 1);
-  g_assert_true (group_gone (watch.pid));
+  g_assert_true (vs_script_server_group_gone (watch.pid));
   watch_clear (&watch);
 }
 
@@ -468,8 +390,8 @@ test_pinned (void)
 static void
 test_never_ready (void)
 {
-  g_autofree char *good = script_target ("good", "normal", "", NULL);
-  g_autofree char *bad = script_target ("bad", "never-ready",
+  g_autofree char *good = vs_script_server_target ("good", "normal", "", NULL);
+  g_autofree char *bad = vs_script_server_target ("bad", "never-ready",
                                         ", \"ready\": {\"timeout\": \"3s\"}", NULL);
   g_autofree char *targets = g_strdup_printf ("%s, %s", good, bad);
   g_autoptr(VsPlan) plan = plan_of (targets, "");
@@ -491,7 +413,7 @@ test_never_ready (void)
 
   g_assert_false (vs_results_get_target (results, 1)->started);
   g_assert_cmpuint (vs_results_get_target (results, 0)->total->counters.responses, >, 0);
-  g_assert_true (group_gone (vs_server_set_get_pid (vs_run_get_servers (run), 0)));
+  g_assert_true (vs_script_server_group_gone (vs_server_set_get_pid (vs_run_get_servers (run), 0)));
   watch_clear (&watch);
 }
 
@@ -500,8 +422,8 @@ test_never_ready (void)
 static void
 test_crash (void)
 {
-  g_autofree char *good = script_target ("good", "normal", "", NULL);
-  g_autofree char *bad = script_target ("crashing", "crash 600", "", NULL);
+  g_autofree char *good = vs_script_server_target ("good", "normal", "", NULL);
+  g_autofree char *bad = vs_script_server_target ("crashing", "crash 600", "", NULL);
   g_autofree char *targets = g_strdup_printf ("%s, %s", good, bad);
   g_autoptr(VsPlan) plan = plan_of (targets, "");
   g_autoptr(VsRun) run = NULL;
@@ -527,7 +449,7 @@ test_crash (void)
 static void
 test_ignore_term (void)
 {
-  g_autofree char *target = script_target ("stubborn", "ignore-term",
+  g_autofree char *target = vs_script_server_target ("stubborn", "ignore-term",
                                            ", \"stop_grace\": \"300ms\"", NULL);
   g_autoptr(VsPlan) plan = NULL;
   g_autoptr(VsRun) run = NULL;
@@ -542,7 +464,7 @@ test_ignore_term (void)
   g_assert_nonnull (note);
   g_assert_true (g_str_has_prefix (note, "server did not stop within 0.3 s of SIGTERM"));
   g_assert_true (notes_hold (vs_run_get_results (run), VS_NOTE_SERVER, "did not stop within"));
-  g_assert_true (group_gone (vs_server_set_get_pid (vs_run_get_servers (run), 0)));
+  g_assert_true (vs_script_server_group_gone (vs_server_set_get_pid (vs_run_get_servers (run), 0)));
   watch_clear (&watch);
 }
 
@@ -552,7 +474,7 @@ static void
 test_idle (void)
 {
   guint16 port;
-  g_autofree char *target = script_target ("idle", "normal", "", &port);
+  g_autofree char *target = vs_script_server_target ("idle", "normal", "", &port);
   g_autofree char *ready = g_strdup_printf (", \"ready\": {\"port\": %u}}}", port);
   g_autoptr(GString) edited = g_string_new (target);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
@@ -580,7 +502,7 @@ test_idle (void)
 static void
 test_no_consent (void)
 {
-  g_autofree char *target = script_target ("a", "normal", "", NULL);
+  g_autofree char *target = vs_script_server_target ("a", "normal", "", NULL);
   g_autoptr(VsPlan) plan = plan_of (target, "");
   g_autoptr(VsRun) run = vs_run_new (plan);
   g_autoptr(GError) error = NULL;
@@ -596,8 +518,8 @@ test_no_consent (void)
 static void
 test_sequential (void)
 {
-  g_autofree char *a = script_target ("a", "normal", "", NULL);
-  g_autofree char *b = script_target ("b", "normal", "", NULL);
+  g_autofree char *a = vs_script_server_target ("a", "normal", "", NULL);
+  g_autofree char *b = vs_script_server_target ("b", "normal", "", NULL);
   g_autofree char *targets = g_strdup_printf ("%s, %s", a, b);
   g_autoptr(VsPlan) plan = plan_of (targets, ", \"mode\": \"sequential\"");
   g_autoptr(VsRun) run = NULL;
@@ -611,7 +533,7 @@ test_sequential (void)
 
       g_assert_cmpuint (tr->total->counters.responses, >, 0);
       g_assert_cmpuint (tr->server.samples, >, 0);
-      g_assert_true (group_gone (vs_server_set_get_pid (vs_run_get_servers (run), t)));
+      g_assert_true (vs_script_server_group_gone (vs_server_set_get_pid (vs_run_get_servers (run), t)));
     }
   watch_clear (&watch);
 }
@@ -653,9 +575,9 @@ json_result_holds (VsResults  *results,
 static void
 test_answers (void)
 {
-  g_autofree char *a = script_target ("a", "json X", "", NULL);
-  g_autofree char *b = script_target ("b", "json X", "", NULL);
-  g_autofree char *c = script_target ("c", "json X", "", NULL);
+  g_autofree char *a = vs_script_server_target ("a", "json X", "", NULL);
+  g_autofree char *b = vs_script_server_target ("b", "json X", "", NULL);
+  g_autofree char *c = vs_script_server_target ("c", "json X", "", NULL);
   g_autofree char *targets = g_strdup_printf ("%s, %s, %s", a, b, c);
   g_autoptr(VsPlan) plan = plan_of (targets, ", \"compare\": {\"answers\": true,"
                                              " \"ignore\": [\"/pid\"]}");
@@ -714,7 +636,7 @@ test_cli_consent (void)
   int status;
 
   g_assert_nonnull (binary);
-  target = script_target ("srv", "normal", ", \"env\": {\"VS_TEST\": \"a b\"}", &port);
+  target = vs_script_server_target ("srv", "normal", ", \"env\": {\"VS_TEST\": \"a b\"}", &port);
   json = g_strdup_printf ("{\"version\": 1, \"targets\": [%s], \"load\": {\"connections\": 1,"
                           " \"duration\": \"500ms\"}}", target);
   g_assert_true (g_file_set_contents (plan_path, json, -1, NULL));
@@ -770,7 +692,7 @@ test_cli_interrupted (void)
   g_autofree char *dir = g_dir_make_tmp ("versus-managed-XXXXXX", NULL);
   g_autofree char *plan_path = g_build_filename (dir, "plan.json", NULL);
   g_autofree char *log_path = g_build_filename (dir, "server.log", NULL);
-  g_autofree char *target = script_target ("stubborn", "ignore-term",
+  g_autofree char *target = vs_script_server_target ("stubborn", "ignore-term",
                                            ", \"log\": \"server.log\"", NULL);
   g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
@@ -812,7 +734,7 @@ test_cli_interrupted (void)
   g_spawn_close_pid (versus);
   g_assert_true (WIFSIGNALED (status));
   g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
-  g_assert_true (group_gone (server));
+  g_assert_true (vs_script_server_group_gone (server));
 
   g_remove (log_path);
   g_remove (plan_path);

@@ -2,73 +2,20 @@
  * on loopback), and the CPU lists */
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "vs-cpu-list.h"
 #include "vs-error.h"
 #include "vs-proc-sample.h"
+#include "vs-script-server.h"
 #include "vs-server.h"
 
 /* --- helpers --------------------------------------------------------------------------------- */
-
-/* A loopback port nobody listens on at the moment. */
-static guint16
-free_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t length = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &length), ==, 0);
-  close (fd);
-  return ntohs (addr.sin_port);
-}
-
-/* A spec that runs the test script in @mode on a fresh port (returned in @port). */
-static VsServerSpec *
-script_spec (guint16    *port,
-             const char *mode,
-             const char *arg,
-             guint       workers)
-{
-  const char *source_dir = g_getenv ("VERSUS_SOURCE_DIR");   /* set by meson test */
-  VsServerSpec *spec = vs_server_spec_new ();
-  g_autofree char *script = NULL;
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_assert_nonnull (source_dir);
-  script = g_build_filename (source_dir, "tests", "vs-server-script.py", NULL);
-
-  *port = free_port ();
-  g_ptr_array_add (argv, g_strdup ("python3"));
-  g_ptr_array_add (argv, g_strdup (script));
-  g_ptr_array_add (argv, g_strdup_printf ("%u", *port));
-  g_ptr_array_add (argv, g_strdup (mode));
-  if (arg != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  if (workers > 0)
-    {
-      g_ptr_array_add (argv, g_strdup ("--workers"));
-      g_ptr_array_add (argv, g_strdup_printf ("%u", workers));
-    }
-  g_ptr_array_add (argv, NULL);
-  spec->argv = (char **) g_ptr_array_free (argv, FALSE);
-  spec->ready_kind = VS_SERVER_READY_TCP;
-  spec->ready_port = *port;
-  spec->ready_timeout_ms = 10000;
-  spec->stop_grace_ms = 3000;
-  return spec;
-}
 
 /* Two more arguments for the script. */
 static void
@@ -84,12 +31,6 @@ add_args (VsServerSpec *spec,
   spec->argv[n + 2] = NULL;
 }
 
-static gboolean
-group_gone (pid_t pgid)
-{
-  return kill (-pgid, 0) == -1 && errno == ESRCH;
-}
-
 /* Stops @server and checks that nothing of its process group is left. */
 static void
 stop_and_check (VsServer *server)
@@ -102,7 +43,7 @@ stop_and_check (VsServer *server)
   g_assert_true (vs_server_stop_sync (server, &note, &error));
   g_assert_no_error (error);
   g_assert_null (note);
-  g_assert_true (group_gone (pgid));
+  g_assert_true (vs_script_server_group_gone (pgid));
 }
 
 /* A field of /proc/PID/status ("VmRSS", "Cpus_allowed_list"), trimmed. */
@@ -151,32 +92,6 @@ pid_from_log (VsServer   *server,
       return (pid_t) g_ascii_strtoll (lines[i] + strlen (prefix), NULL, 10);
   g_error ("no “%s” line in the log", prefix);
   return 0;
-}
-
-/* The process's own CPU time in seconds (user + system, from times(2) in the script) as it
- * answers GET /cpu on @port: a witness that does not read /proc. */
-static double
-own_cpu_seconds (guint16 port)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
-                              .sin_port = htons (port) };
-  const char request[] = "GET /cpu HTTP/1.0\r\n\r\n";
-  char answer[512];
-  gsize got = 0;
-  gssize n;
-  const char *body;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (send (fd, request, strlen (request), MSG_NOSIGNAL), ==, strlen (request));
-  while (got < sizeof answer - 1 && (n = recv (fd, answer + got, sizeof answer - 1 - got, 0)) > 0)
-    got += (gsize) n;
-  close (fd);
-  answer[got] = '\0';
-  body = strstr (answer, "\r\n\r\n");
-  g_assert_nonnull (body);
-  return g_ascii_strtod (body + 4, NULL);
 }
 
 /* utime + stime of one process, in clock ticks, read by the test itself. */
@@ -370,7 +285,7 @@ test_spec_validate (void)
   guint16 port;
   char *empty[] = { NULL };
 
-  spec = script_spec (&port, "normal", NULL, 0);
+  spec = vs_script_server_spec (&port, "normal");
   g_assert_true (vs_server_spec_validate (spec, "targets[1].server", &error));
   g_assert_no_error (error);
 
@@ -487,7 +402,7 @@ test_start_idle_stop (void)
   guint16 port;
   guint tick;
 
-  spec = script_spec (&port, "normal", NULL, 0);
+  spec = vs_script_server_spec (&port, "normal");
   server = vs_server_new (spec);
   vs_server_start_async (server, NULL, on_done, &wait);
   tick = g_timeout_add (5, on_tick, &wait);
@@ -541,7 +456,7 @@ test_start_idle_stop (void)
     g_assert_no_error (error);
     g_assert_null (note);
     g_clear_object (&wait.result);
-    g_assert_true (group_gone (pgid));
+    g_assert_true (vs_script_server_group_gone (pgid));
   }
   g_assert_false (vs_server_check_running (server, &error));
   g_assert_error (error, VS_ERROR, VS_ERROR_FAILED);
@@ -568,19 +483,19 @@ test_burn (void)
   gint64 t0, t1, t2, t3;
   guint16 port;
 
-  spec = script_spec (&port, "burn", "2", 0);
+  spec = vs_script_server_spec (&port, "burn 2");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
 
   t0 = g_get_monotonic_time ();
-  before = own_cpu_seconds (port);
+  before = vs_script_server_cpu_seconds (port);
   vs_server_sample (server, &sample);
   t1 = g_get_monotonic_time ();
   g_usleep (G_USEC_PER_SEC);
   t2 = g_get_monotonic_time ();
   vs_server_sample (server, &sample);
-  after = own_cpu_seconds (port);
+  after = vs_script_server_cpu_seconds (port);
   t3 = g_get_monotonic_time ();
   witness = after - before;
   /* wall time inside the witness's window but outside the sampler's: one burning thread can
@@ -676,7 +591,7 @@ test_tree (void)
   g_autofree char *comm = NULL;
   guint16 port;
 
-  spec = script_spec (&port, "burn", "3", 2);
+  spec = vs_script_server_spec (&port, "burn 3 --workers 2");
   add_args (spec, "--comm", "w) x (y");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
@@ -709,7 +624,7 @@ check_exited_child (gboolean seen_alive)
   gboolean seen = FALSE;
   guint16 port;
 
-  spec = script_spec (&port, "child-burn", seen_alive ? "1.5" : "1", 0);
+  spec = vs_script_server_spec (&port, seen_alive ? "child-burn 1.5" : "child-burn 1");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
@@ -785,7 +700,7 @@ test_pinned (void)
       g_test_skip ("pinning needs CPUs 0 and 1; this machine has fewer");
       return;
     }
-  spec = script_spec (&port, "normal", NULL, 1);
+  spec = vs_script_server_spec (&port, "normal --workers 1");
   spec->cpus = g_strdup ("1");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
@@ -799,7 +714,7 @@ test_pinned (void)
 
   /* and the other way round, to see that it is the spec that decides */
   {
-    g_autoptr(VsServerSpec) spec0 = script_spec (&port, "normal", NULL, 0);
+    g_autoptr(VsServerSpec) spec0 = vs_script_server_spec (&port, "normal");
     g_autoptr(VsServer) server0 = NULL;
     g_autofree char *allowed = NULL;
 
@@ -831,7 +746,7 @@ test_env_cwd (void)
   g_autofree char *leak_path = NULL;
   int leak;
 
-  spec = script_spec (&port, "normal", NULL, 0);
+  spec = vs_script_server_spec (&port, "normal");
   /* sh prints what it got, then becomes the server (exec: the same process) */
   command = g_strdup_printf ("echo \"mark=$VS_TEST_MARK other=$VS_TEST_OTHER in $(pwd -P)\"; "
                              "exec python3 '%s' %u normal", spec->argv[1], port);
@@ -883,7 +798,7 @@ test_cancel_start (void)
   AsyncWait wait = { loop, NULL, 0 };
   guint16 port;
 
-  spec = script_spec (&port, "never-ready", NULL, 0);
+  spec = vs_script_server_spec (&port, "never-ready");
   server = vs_server_new (spec);
   vs_server_start_async (server, cancellable, on_done, &wait);
   g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
@@ -892,7 +807,7 @@ test_cancel_start (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_object (&wait.result);
   g_assert_cmpint (vs_server_get_pid (server), >, 0);
-  g_assert_true (group_gone (vs_server_get_pid (server)));
+  g_assert_true (vs_script_server_group_gone (vs_server_get_pid (server)));
 }
 
 /* --- Failures -------------------------------------------------------------------------------- */
@@ -909,7 +824,7 @@ test_never_ready (void)
   guint16 port;
   pid_t pid;
 
-  spec = script_spec (&port, "never-ready", NULL, 0);
+  spec = vs_script_server_spec (&port, "never-ready");
   spec->ready_timeout_ms = 1500;
   server = vs_server_new (spec);
   g_assert_false (vs_server_start_sync (server, NULL, &error));
@@ -922,7 +837,7 @@ test_never_ready (void)
   g_assert_cmpstr (error->message, ==, expected);
   g_assert_cmpfloat (took, >=, 1.5);
   g_assert_cmpfloat (took, <, 6.0);
-  g_assert_true (group_gone (pid));
+  g_assert_true (vs_script_server_group_gone (pid));
 }
 
 /* An HTTP ready check: 503 is not ready (the message says what it answered), 200 is. */
@@ -937,7 +852,7 @@ test_http_ready (void)
   guint16 port;
   pid_t pid;
 
-  spec = script_spec (&port, "status", "503", 0);
+  spec = vs_script_server_spec (&port, "status 503");
   spec->ready_kind = VS_SERVER_READY_HTTP;
   spec->ready_url = g_strdup_printf ("http://127.0.0.1:%u/health", port);
   spec->ready_timeout_ms = 1500;
@@ -948,11 +863,11 @@ test_http_ready (void)
                             "answered 503)\nThe last lines of its log:\n", port);
   if (!g_str_has_prefix (error->message, prefix))
     g_error ("unexpected message: %s", error->message);
-  g_assert_true (group_gone (pid));
+  g_assert_true (vs_script_server_group_gone (pid));
   g_clear_error (&error);
 
   g_clear_pointer (&spec, vs_server_spec_free);
-  spec = script_spec (&port, "normal", NULL, 0);
+  spec = vs_script_server_spec (&port, "normal");
   spec->ready_kind = VS_SERVER_READY_HTTP;
   spec->ready_url = g_strdup_printf ("http://localhost:%u/health?x=1", port);
   server_ok = vs_server_new (spec);
@@ -963,7 +878,7 @@ test_http_ready (void)
   /* IPv6 loopback: by URL and by port */
   for (guint kind = 0; kind < 2; kind++)
     {
-      g_autoptr(VsServerSpec) spec6 = script_spec (&port, "normal", NULL, 0);
+      g_autoptr(VsServerSpec) spec6 = vs_script_server_spec (&port, "normal");
       g_autoptr(VsServer) server6 = NULL;
 
       add_args (spec6, "--host", "::1");
@@ -1001,7 +916,7 @@ test_crash (void)
   guint16 port;
   pid_t pid;
 
-  spec = script_spec (&port, "crash", "700", 0);
+  spec = vs_script_server_spec (&port, "crash 700");
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
   g_assert_no_error (error);
@@ -1022,7 +937,7 @@ test_crash (void)
   g_assert_false (vs_server_start_sync (early, NULL, &error));
   g_assert_cmpstr (error->message, ==, "server exited before it was ready (exit status 4)\n"
                                        "The last lines of its log:\nstarting\nbad config: port");
-  g_assert_true (group_gone (vs_server_get_pid (early)));
+  g_assert_true (vs_script_server_group_gone (vs_server_get_pid (early)));
   g_clear_error (&error);
 
   {
@@ -1050,7 +965,7 @@ test_ignore_term (void)
   guint16 port;
   pid_t pid;
 
-  spec = script_spec (&port, "ignore-term", NULL, 2);
+  spec = vs_script_server_spec (&port, "ignore-term --workers 2");
   spec->stop_grace_ms = 800;
   server = vs_server_new (spec);
   vs_server_start_sync (server, NULL, &error);
@@ -1064,7 +979,7 @@ test_ignore_term (void)
   g_assert_cmpstr (note, ==, "server did not stop within 0.8 s of SIGTERM; killed");
   g_assert_cmpfloat (took, >=, 0.8);
   g_assert_cmpfloat (took, <, 5.0);
-  g_assert_true (group_gone (pid));
+  g_assert_true (vs_script_server_group_gone (pid));
 }
 
 /* The emergency stop (for atexit and signal handlers) leaves nothing, also of a server that
@@ -1080,8 +995,8 @@ test_emergency_stop (void)
   guint16 port;
   pid_t pid_a, pid_b;
 
-  spec_a = script_spec (&port, "normal", NULL, 2);
-  spec_b = script_spec (&port, "ignore-term", NULL, 0);
+  spec_a = vs_script_server_spec (&port, "normal --workers 2");
+  spec_b = vs_script_server_spec (&port, "ignore-term");
   spec_b->stop_grace_ms = 500;
   a = vs_server_new (spec_a);
   b = vs_server_new (spec_b);
@@ -1093,8 +1008,8 @@ test_emergency_stop (void)
   pid_b = vs_server_get_pid (b);
 
   vs_server_emergency_stop_all ();
-  g_assert_true (group_gone (pid_a));
-  g_assert_true (group_gone (pid_b));
+  g_assert_true (vs_script_server_group_gone (pid_a));
+  g_assert_true (vs_script_server_group_gone (pid_b));
   g_assert_true (vs_server_stop_sync (a, NULL, &error));
   g_assert_true (vs_server_stop_sync (b, NULL, &error));
   g_assert_no_error (error);
@@ -1116,7 +1031,7 @@ test_attach (void)
   g_assert_cmpstr (error->message, ==, "no process with PID 999999999");
   g_clear_error (&error);
 
-  spec = script_spec (&port, "burn", "3", 2);
+  spec = vs_script_server_spec (&port, "burn 3 --workers 2");
   managed = vs_server_new (spec);
   g_assert_true (vs_server_start_sync (managed, NULL, &error));
   wait_for_log (managed, "with 2 workers");

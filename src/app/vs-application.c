@@ -8,17 +8,16 @@
  * Signals: the first SIGINT (Ctrl+C in the terminal that started it), SIGTERM or SIGHUP quits
  * as app.quit does — each window stops its run, whose servers are stopped, then closes; a
  * second one stops whatever is still running of the servers (vs_server_emergency_stop_all())
- * and ends the process by that signal. The servers run in sessions of their own, so the
- * terminal's Ctrl+C does not reach them: without this they would outlive the window.
+ * and ends the process by that signal (vs-signals.h). The servers run in sessions of their own,
+ * so the terminal's Ctrl+C does not reach them: without this they would outlive the window.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 #include <signal.h>
 
 #include "vs-application.h"
-#include "vs-server.h"
+#include "vs-signals.h"
 #include "vs-window.h"
 
 static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -27,7 +26,7 @@ struct _VsApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
-  guint           signal_ids[G_N_ELEMENTS (quit_signals)];
+  VsSignalWatch  *signal_watch;
 };
 
 G_DEFINE_FINAL_TYPE (VsApplication, vs_application, ADW_TYPE_APPLICATION)
@@ -298,42 +297,11 @@ static const GActionEntry app_actions[] = {
   { "new-window", new_window_action },
 };
 
-/* The second signal: no server a run started outlives Versus. */
 static void
-on_second_signal (int sig)
+on_quit_signal (int      signo,
+                gpointer user_data)
 {
-  vs_server_emergency_stop_all ();
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
-
-/* Once the first signal's sources are gone (GLib restores the default actions when the
- * dispatch that removed them returns, so not from inside it). */
-static gboolean
-arm_second_signal (gpointer data)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
-    signal (quit_signals[i], on_second_signal);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-remove_signal_sources (VsApplication *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
-    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
-}
-
-static gboolean
-on_quit_signal (gpointer data)
-{
-  VsApplication *self = data;
-
-  /* (the source being dispatched is removed here, before it returns) */
-  remove_signal_sources (self);
-  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
-  return G_SOURCE_REMOVE;
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
 }
 
 static void
@@ -363,8 +331,8 @@ vs_application_startup (GApplication *app)
                              G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
 
-  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
-    self->signal_ids[i] = g_unix_signal_add (quit_signals[i], on_quit_signal, self);
+  self->signal_watch = vs_signal_watch_new (quit_signals, G_N_ELEMENTS (quit_signals),
+                                            on_quit_signal, self);
 }
 
 static void
@@ -372,7 +340,7 @@ vs_application_dispose (GObject *object)
 {
   VsApplication *self = VS_APPLICATION (object);
 
-  remove_signal_sources (self);
+  g_clear_pointer (&self->signal_watch, vs_signal_watch_free);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (vs_application_parent_class)->dispose (object);
 }

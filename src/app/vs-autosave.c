@@ -10,7 +10,7 @@
 #include "vs-autosave.h"
 #include "vs-error.h"
 #include "vs-export.h"
-#include "vs-file.h"
+#include "vs-io-async.h"
 #include "vs-merge.h"
 
 #define UNFINISHED_PREFIX "unfinished-"
@@ -19,18 +19,19 @@
 
 struct _VsAutosave
 {
-  GObject    parent_instance;
-  VsResults *results;
-  char      *path;           /* the unfinished copy */
-  char      *finished_path;  /* where the last copy goes when the run ends */
-  gint64     last_write;     /* monotonic, when the last copy was made */
-  gint64     interval;
-  gboolean   writing;
-  VsResults *copy;           /* the copy the thread writes; brought up to date between writes */
-  gboolean   pending;        /* the last copy is due once the one under way is written */
-  gboolean   finished;
-  gboolean   failure_said;
-  guint      n_written;
+  GObject       parent_instance;
+  VsResults    *results;
+  char         *path;           /* the unfinished copy */
+  char         *finished_path;  /* where the last copy goes when the run ends */
+  gint64        last_write;     /* monotonic, when the last copy was made */
+  gint64        interval;
+  gboolean      writing;
+  GApplication *held;           /* the last copy is being written: kept running for it */
+  VsResults    *copy;           /* the copy the thread writes; brought up to date between writes */
+  gboolean      pending;        /* the last copy is due once the one under way is written */
+  gboolean      finished;
+  gboolean      failure_said;
+  guint         n_written;
 };
 
 G_DEFINE_FINAL_TYPE (VsAutosave, vs_autosave, G_TYPE_OBJECT)
@@ -105,63 +106,16 @@ make_copy (VsAutosave *self)
   return copy;
 }
 
-typedef struct
+/* The JSON export, made in the thread: for a long run it takes long (copy: the thread's alone) */
+static GBytes *
+render_json (gpointer   copy,
+             GError   **error)
 {
-  char         *path;
-  VsResults    *results;  /* a copy, the thread's alone */
-  char         *remove;  /* removed once path is written, or NULL */
-  GApplication *held;    /* the last copy: kept running for it, or NULL */
-} Write;
-
-static void
-write_free (Write *write)
-{
-  g_free (write->path);
-  g_object_unref (write->results);
-  g_free (write->remove);
-  g_free (write);
-}
-
-static void
-write_thread (GTask        *task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Write *write = task_data;
-  g_autofree char *dir = g_path_get_dirname (write->path);
   g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
-  GError *error = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_task_return_new_error (task, VS_ERROR, VS_ERROR_IO,
-                               _("Could not create the folder “%s”: %s"), dir,
-                               g_strerror (saved_errno));
-      return;
-    }
-  /* the JSON export, made here: for a long run it takes long */
-  if (!vs_export_json (write->results, stream, &error) ||
-      !g_output_stream_close (stream, NULL, &error) ||
-      !vs_file_replace (write->path,
-                        g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
-                        g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)),
-                        &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (write->remove != NULL && g_unlink (write->remove) != 0 && errno != ENOENT)
-    {
-      int saved_errno = errno;
-
-      g_task_return_new_error (task, VS_ERROR, VS_ERROR_IO, _("Could not remove “%s”: %s"),
-                               write->remove, g_strerror (saved_errno));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  if (!vs_export_json (copy, stream, error) || !g_output_stream_close (stream, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
 }
 
 static void start_write (VsAutosave *self, VsResults *copy, gboolean last);
@@ -181,18 +135,17 @@ written_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  VsAutosave *self = VS_AUTOSAVE (object);
-  Write *write = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VsAutosave) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* the application may quit now (the window that ran it is gone) */
-  if (write->held != NULL)
+  if (self->held != NULL)
     {
-      g_application_release (write->held);
-      g_clear_object (&write->held);
+      g_application_release (self->held);
+      g_clear_object (&self->held);
     }
   self->writing = FALSE;
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (vs_file_write_finish (result, &error))
     self->n_written++;
   else
     say_failure (self, error);
@@ -211,23 +164,23 @@ start_write (VsAutosave *self,
              VsResults  *copy,
              gboolean    last)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, written_cb, NULL);
-  Write *write = g_new0 (Write, 1);
-
-  write->path = g_strdup (last ? self->finished_path : self->path);
-  write->results = g_object_ref (copy);
-  write->remove = last ? g_strdup (self->path) : NULL;
   /* the window closed during the run: the application would quit before the last copy is
    * written, and the run be offered as unfinished */
   if (last && g_application_get_default () != NULL)
     {
-      write->held = g_object_ref (g_application_get_default ());
-      g_application_hold (write->held);
+      self->held = g_object_ref (g_application_get_default ());
+      g_application_hold (self->held);
     }
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, write, (GDestroyNotify) write_free);
   self->writing = TRUE;
-  g_task_run_in_thread (task, write_thread);
+  vs_file_write_async (&(VsFileWrite) {
+                         .path = last ? self->finished_path : self->path,
+                         .make = render_json,
+                         .make_data = g_object_ref (copy),
+                         .make_data_free = g_object_unref,
+                         .make_folder = TRUE,
+                         .remove = last ? self->path : NULL,
+                       },
+                       NULL, written_cb, g_object_ref (self));
 }
 
 void

@@ -637,35 +637,6 @@ _vs_window_export_everything (VsWindow *self,
 
 /* The HdrHistogram interval log: made from the results here (they live on the main thread),
  * written off it. */
-typedef struct
-{
-  char *path;
-  char *text;
-} HlogWrite;
-
-static void
-hlog_write_free (HlogWrite *write)
-{
-  g_free (write->path);
-  g_free (write->text);
-  g_free (write);
-}
-
-static void
-hlog_write_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      data,
-                   GCancellable *cancellable)
-{
-  HlogWrite *write = data;
-  GError *error = NULL;
-
-  if (vs_file_replace (write->path, write->text, strlen (write->text), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 hlog_written_cb (GObject      *object,
                  GAsyncResult *result,
@@ -675,7 +646,7 @@ hlog_written_cb (GObject      *object,
   g_autoptr(VsWindow) self = g_weak_ref_get (window);
   g_autoptr(GError) error = NULL;
 
-  g_task_propagate_boolean (G_TASK (result), &error);
+  vs_file_write_finish (result, &error);
   if (self != NULL && self->dashboard != NULL)
     report (self, error, _("Exported the HdrHistogram log"));
   g_weak_ref_clear (window);
@@ -686,30 +657,29 @@ static void
 hlog_chosen (VsWindow *self,
              GFile    *file)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autoptr(GError) error = NULL;
   GWeakRef *window;
-  HlogWrite *write;
+  char *text;
 
   if (current_results (self) == NULL)
     return;
-  write = g_new0 (HlogWrite, 1);
-  write->path = g_file_get_path (file);
-  if (write->path == NULL)
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
-      hlog_write_free (write);
       g_set_error (&error, VS_ERROR, VS_ERROR_IO,
                    _("Results can only be exported to local files"));
       report (self, error, NULL);
       return;
     }
-  write->text = vs_hlog_render (current_results (self));
+  text = vs_hlog_render (current_results (self));
+  contents = g_bytes_new_take (text, strlen (text));
 
   window = g_new0 (GWeakRef, 1);
   g_weak_ref_init (window, self);
-  task = g_task_new (NULL, NULL, hlog_written_cb, window);
-  g_task_set_task_data (task, write, (GDestroyNotify) hlog_write_free);
-  g_task_run_in_thread (task, hlog_write_thread);
+  vs_file_write_async (&(VsFileWrite) { .path = path, .contents = contents }, NULL,
+                       hlog_written_cb, window);
 }
 
 /* An "s" parameter: a path to write to directly, or empty to ask. */

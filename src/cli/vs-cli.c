@@ -36,6 +36,7 @@
 #include "vs-hlog.h"
 #include "vs-run.h"
 #include "vs-server.h"
+#include "vs-signals.h"
 #include "vs-slo.h"
 #include "vs-summary.h"
 
@@ -43,13 +44,13 @@
 #define EXIT_INVALID     2
 #define EXIT_THRESHOLD   3
 
+static const int quit_signals[] = { SIGINT, SIGTERM };
+
 typedef struct
 {
   GMainLoop     *loop;
   VsRun         *run;
   VsCliProgress *progress;  /* NULL when not drawing */
-  guint          sigint_id;
-  guint          sigterm_id;
   const char    *interrupted;  /* the signal that ended the run early, or NULL */
 } Session;
 
@@ -68,58 +69,16 @@ on_finished (VsRun   *run,
   g_main_loop_quit (session->loop);
 }
 
-/* The first Ctrl+C or SIGTERM ends the run and still reports what was measured; both
- * handlers are then removed (GLib restores the default actions), so a second signal ends the
- * process at once. */
-/* The second signal: no server the run started outlives Versus. */
+/* The first Ctrl+C or SIGTERM ends the run and still reports what was measured; a second one
+ * ends the process at once, the servers stopped first (vs-signals.h). */
 static void
-on_second_signal (int sig)
+interrupt (int      signo,
+           gpointer data)
 {
-  vs_server_emergency_stop_all ();
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
+  Session *session = data;
 
-/* After the first signal's source is gone (GLib restores the default action when the
- * dispatch that removed it returns, so not from inside it): a second signal ends the process
- * at once, the servers stopped first. */
-static gboolean
-arm_second_signal (gpointer data)
-{
-  signal (SIGINT, on_second_signal);
-  signal (SIGTERM, on_second_signal);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-interrupt (Session    *session,
-           const char *signal_name)
-{
-  session->interrupted = signal_name;
-  g_clear_handle_id (&session->sigint_id, g_source_remove);
-  g_clear_handle_id (&session->sigterm_id, g_source_remove);
-  g_idle_add_full (G_PRIORITY_HIGH, arm_second_signal, NULL, NULL);
+  session->interrupted = signo == SIGINT ? "SIGINT" : "SIGTERM";
   vs_run_stop (session->run);
-}
-
-static gboolean
-on_sigint (gpointer data)
-{
-  Session *session = data;
-
-  session->sigint_id = 0;  /* removed by returning G_SOURCE_REMOVE */
-  interrupt (session, "SIGINT");
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_sigterm (gpointer data)
-{
-  Session *session = data;
-
-  session->sigterm_id = 0;
-  interrupt (session, "SIGTERM");
-  return G_SOURCE_REMOVE;
 }
 
 /* Prints @text on stdout (in the locale's charset, as g_print() would) and says so on stderr
@@ -301,7 +260,8 @@ run_plan (VsCliOptions *options)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GPtrArray) unreachable = NULL;
   g_autofree char *summary = NULL;
-  Session session = { loop, run, NULL, 0, 0, NULL };
+  Session session = { loop, run, NULL, NULL };
+  VsSignalWatch *watch;
   VsResults *results;
   gboolean printed;
   gboolean servers_failed;
@@ -331,11 +291,9 @@ run_plan (VsCliOptions *options)
       return exit_status_for (error);
     }
 
-  session.sigint_id = g_unix_signal_add (SIGINT, on_sigint, &session);
-  session.sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &session);
+  watch = vs_signal_watch_new (quit_signals, G_N_ELEMENTS (quit_signals), interrupt, &session);
   g_main_loop_run (loop);
-  g_clear_handle_id (&session.sigint_id, g_source_remove);
-  g_clear_handle_id (&session.sigterm_id, g_source_remove);
+  g_clear_pointer (&watch, vs_signal_watch_free);
   g_signal_handlers_disconnect_by_data (run, &session);
 
   if (session.progress != NULL)

@@ -323,9 +323,8 @@ vs_format_percent (double        percent,
   return g_strconcat (number, " %", NULL);
 }
 
-/* Drops the zeros after a decimal separator ("12.0" → "12", "1.50" → "1.5"). */
-static void
-trim_zeros (char *number)
+void
+vs_format_trim_zeros (char *number)
 {
   char *end = number + strlen (number);
 
@@ -361,7 +360,7 @@ vs_format_ratio (double        ratio,
       return g_strconcat ("1/", number, "×", NULL);
     }
   number = vs_format_decimal (ratio, vs_format_decimals (ratio, 4), flags);
-  trim_zeros (number);
+  vs_format_trim_zeros (number);
   return g_strconcat (number, "×", NULL);
 }
 

@@ -38,6 +38,9 @@ char     *vs_format_count_full (double      value,
                                 VsFormatFlags flags);
 char     *vs_format_bytes_full (double      bytes,
                                 VsFormatFlags flags);
+/* Drops a decimal number's trailing zeros, and its separator when nothing follows it, in
+ * place: "12.0" → "12", "1.50" → "1.5", "0,4100" → "0,41"; a number without one is kept. */
+void      vs_format_trim_zeros (char       *number);
 /* value 0…100: "25.0 %", "100 %", "0.00400 %"; a small share keeps three digits */
 char     *vs_format_percent    (double      percent,
                                 VsFormatFlags flags);

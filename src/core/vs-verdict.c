@@ -292,21 +292,6 @@ vs_verdict_compute (const double *baseline,
 /* ---------------------------------------------------------------------------------------- */
 /* Words                                                                                    */
 
-/* "0.4100" → "0.41", "1.000" → "1": a decimal number's trailing zeros, and its separator when
- * nothing follows it. */
-static void
-trim_zeros (char *number)
-{
-  char *end = number + strlen (number);
-
-  if (strpbrk (number, ".,") == NULL)
-    return;
-  while (end > number && end[-1] == '0')
-    *--end = '\0';
-  if (end > number && (end[-1] == '.' || end[-1] == ','))
-    *--end = '\0';
-}
-
 char *
 vs_verdict_format_p (double        p,
                      VsFormatFlags flags)
@@ -324,7 +309,7 @@ vs_verdict_format_p (double        p,
   /* two significant digits: 0.41, 0.041, 0.0012 */
   decimals = MAX (2, 1 - (int) floor (log10 (p)));
   number = vs_format_decimal (MIN (p, 1.0), decimals, flags);
-  trim_zeros (number);
+  vs_format_trim_zeros (number);
   return g_strconcat ("p = ", number, NULL);
 }
 
@@ -342,7 +327,7 @@ vs_verdict_format_interval (double        low,
       g_free (lo);
       lo = vs_format_decimal (low, vs_format_decimals (low, 6), flags);
       /* as vs_format_ratio() writes its numbers: "0.008", not "0.00800" */
-      trim_zeros (lo);
+      vs_format_trim_zeros (lo);
     }
   if (g_str_has_suffix (lo, "×"))
     lo[strlen (lo) - strlen ("×")] = '\0';
