@@ -616,7 +616,8 @@ bad_targets (JsonObject *root)
 }
 
 /* Damaged files are refused with the field; a run's result is not taken for a search, nor a
- * search for a run's result (`versus merge`, Open Results). */
+ * search for a run's result (`versus merge`, Open Results); vs_capacity_json_open_file() opens
+ * each as what it is. */
 static void
 test_refused (void)
 {
@@ -659,6 +660,28 @@ test_refused (void)
   expected = g_strdup_printf ("%s: the result of a run, not of a capacity search", run_path);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
+
+  /* opened as whichever it is: the run's result as a run (its figures as written), the
+   * search as a search */
+  {
+    g_autoptr(VsCapacity) opened = NULL;
+    g_autoptr(VsResults) run = NULL;
+    g_autofree char *rps = NULL, *rps_back = NULL;
+
+    g_assert_true (vs_capacity_json_open_file (run_path, &opened, &run, &error));
+    g_assert_no_error (error);
+    g_assert_null (opened);
+    g_assert_nonnull (run);
+    rps = vs_summary_format_cell (step->results, 0, vs_summary_find_metric ("rps"), VS_FORMAT_C);
+    rps_back = vs_summary_format_cell (run, 0, vs_summary_find_metric ("rps"), VS_FORMAT_C);
+    g_assert_cmpstr (rps_back, ==, rps);
+    g_clear_object (&run);
+    g_assert_true (vs_capacity_json_open_file (json_path, &opened, &run, &error));
+    g_assert_no_error (error);
+    g_assert_null (run);
+    g_assert_cmpuint (vs_capacity_get_steps (opened)->len, ==,
+                      vs_capacity_get_steps (search)->len);
+  }
   g_unlink (run_path);
 
   /* nor is text that is not JSON */
@@ -670,6 +693,11 @@ test_refused (void)
     g_assert_null (back);
     g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, ": not a JSON result: "));
+    g_clear_error (&error);
+    g_assert_false (vs_capacity_json_open_file (text_path, &back, &results, &error));
+    g_assert_error (error, VS_ERROR, VS_ERROR_INVALID);
+    g_assert_null (back);
+    g_assert_null (results);
     g_unlink (text_path);
   }
 }

@@ -297,24 +297,17 @@ read_result (JsonObject       *object,
   return TRUE;
 }
 
-VsCapacity *
-vs_capacity_json_read_file (const char  *path,
-                            GError     **error)
+/* The capacity search in @root, the object of the file at @path. */
+static VsCapacity *
+read_search (JsonObject  *root,
+             const char  *path,
+             GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(VsPlan) plan = NULL;
   g_autoptr(VsCapacity) capacity = NULL;
-  JsonObject *root;
   JsonNode *version;
   JsonArray *targets, *steps;
   const char *engine;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  parser = vs_result_data_load_file (path, error);
-  if (parser == NULL)
-    return NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
 
   version = json_object_get_member (root, "capacity_schema_version");
   if (version == NULL)
@@ -379,4 +372,43 @@ vs_capacity_json_read_file (const char  *path,
       _vs_capacity_set_result (capacity, t, &result);
     }
   return g_steal_pointer (&capacity);
+}
+
+VsCapacity *
+vs_capacity_json_read_file (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  parser = vs_result_data_load_file (path, error);
+  if (parser == NULL)
+    return NULL;
+  return read_search (json_node_get_object (json_parser_get_root (parser)), path, error);
+}
+
+gboolean
+vs_capacity_json_open_file (const char  *path,
+                            VsCapacity **capacity,
+                            VsResults  **results,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (capacity != NULL && results != NULL, FALSE);
+
+  *capacity = NULL;
+  *results = NULL;
+  parser = vs_result_data_load_file (path, error);
+  if (parser == NULL)
+    return FALSE;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "capacity_schema_version"))
+    *capacity = read_search (root, path, error);
+  else
+    *results = _vs_merge_read_parsed (path, parser, error);
+  return *capacity != NULL || *results != NULL;
 }

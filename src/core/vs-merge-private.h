@@ -18,4 +18,9 @@ gboolean _vs_merge_read_target (VsResults   *results,
                                 const char  *field,
                                 GError     **error);
 
+/* vs_merge_read_file() of a file parsed already (vs_result_data_load_file()). */
+VsResults *_vs_merge_read_parsed (const char  *path,
+                                  JsonParser  *parser,
+                                  GError     **error);
+
 G_END_DECLS

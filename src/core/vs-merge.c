@@ -124,9 +124,11 @@ first_difference (JsonNode   *a,
   return g_strdup (*path ? path : _("the plan"));
 }
 
+/* parser: the file parsed already (a reference is taken), or NULL to read it here. */
 static gboolean
 load_input (Input       *input,
             const char  *path,
+            JsonParser  *parser,
             GError     **error)
 {
   JsonNode *segment;
@@ -134,7 +136,7 @@ load_input (Input       *input,
 
   input->path = path;
   input->segment_index = -1;
-  input->parser = vs_result_data_load_file (path, error);
+  input->parser = parser != NULL ? g_object_ref (parser) : vs_result_data_load_file (path, error);
   if (input->parser == NULL)
     return FALSE;
 
@@ -463,10 +465,12 @@ _vs_merge_read_target (VsResults   *results,
   return merge_target (results, index, &part, 1, error);
 }
 
-VsResults *
-vs_merge_files (const char * const *paths,
-                guint               n_paths,
-                GError            **error)
+/* parsers: the files parsed already (NULL: read them). */
+static VsResults *
+merge_files (const char * const *paths,
+             JsonParser         *parsers[],
+             guint               n_paths,
+             GError            **error)
 {
   g_autofree Input *inputs = NULL;
   g_autoptr(VsResults) results = NULL;
@@ -486,7 +490,7 @@ vs_merge_files (const char * const *paths,
 
   inputs = g_new0 (Input, n_paths);
   for (guint k = 0; k < n_paths && ok; k++)
-    ok = load_input (&inputs[k], paths[k], error);
+    ok = load_input (&inputs[k], paths[k], parsers != NULL ? parsers[k] : NULL, error);
   ok = ok && check_inputs (inputs, n_paths, error);
 
   if (ok)
@@ -546,10 +550,29 @@ vs_merge_files (const char * const *paths,
 }
 
 VsResults *
+vs_merge_files (const char * const *paths,
+                guint               n_paths,
+                GError            **error)
+{
+  return merge_files (paths, NULL, n_paths, error);
+}
+
+VsResults *
 vs_merge_read_file (const char  *path,
                     GError     **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
   return vs_merge_files (&path, 1, error);
+}
+
+VsResults *
+_vs_merge_read_parsed (const char  *path,
+                       JsonParser  *parser,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (JSON_IS_PARSER (parser), NULL);
+
+  return merge_files (&path, &parser, 1, error);
 }
