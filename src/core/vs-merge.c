@@ -143,8 +143,7 @@ load_input (Input       *input,
   input->root = json_node_get_object (json_parser_get_root (input->parser));
   if (json_object_has_member (input->root, "capacity_schema_version"))
     return refuse (error, path, _("the result of a capacity search, not of one run: its "
-                                  "steps are runs of their own, and a search neither merges nor "
-                                  "opens as one run"));
+                                  "steps are runs of their own, and searches do not merge"));
   if (json_object_get_int_member_with_default (input->root, "schema_version", 0) !=
       VS_RESULT_SCHEMA_VERSION ||
       !json_object_has_member (input->root, "plan"))
