@@ -704,7 +704,7 @@ test_refused (void)
 
 /* `versus run --capacity --json FILE --csv DIR`: the command line writes the JSON beside the
  * CSV, the same search; a --json path it may not replace is said, and the CSV still
- * written. */
+ * written; --hlog, which a search does not write, is refused before any load. */
 static void
 test_cli (void)
 {
@@ -741,6 +741,22 @@ test_cli (void)
                           url);
   g_assert_true (g_file_set_contents (plan_path, plan, -1, &error));
   g_assert_no_error (error);
+
+  /* HdrHistogram files it does not write: refused before it runs, exit status 2 */
+  versus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                             &error, g_getenv ("VERSUS_BINARY"), "run", "-q", "--plan",
+                             plan_path, "--hlog", path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (versus, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (versus), ==, 2);
+  g_assert_cmpstr (err, ==, "versus: --hlog: a capacity search writes --csv and --json, not "
+                            "HdrHistogram files\n");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (vs_pool_server_count (pool), ==, 0);
+  g_clear_object (&versus);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   /* a --json path it may not replace: said, exit status 1, and the CSV written all the same */
   versus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,

@@ -429,6 +429,14 @@ run_capacity (VsCliOptions *options)
   VsPlan *plan = vs_capacity_get_plan (capacity);
   int status = 0;
 
+  /* what the search cannot write is said before it runs, not left out after */
+  if (options->hlog_file != NULL || options->hgrm_dir != NULL)
+    {
+      g_printerr ("versus: %s: %s\n", options->hlog_file != NULL ? "--hlog" : "--hgrm",
+                  _("a capacity search writes --csv and --json, not HdrHistogram files"));
+      return EXIT_INVALID;
+    }
+
   g_signal_connect (capacity, "step", G_CALLBACK (on_capacity_step), &search);
   g_signal_connect (capacity, "finished", G_CALLBACK (on_capacity_finished), &search);
   if (!vs_capacity_start (capacity, &error))
