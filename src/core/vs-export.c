@@ -58,13 +58,29 @@ static const char * const summary_verdict_suffixes[] = {
 
 #define PRECISE_FORMAT "%.4g"
 
-/* @value as the CSV prints it, so that both files carry the same figure. */
+#define DECIMAL_FORMAT "%.3f"
+
+/* @value as the CSV prints it with @format, so that both files carry the same figure (rounding
+ * by hand would not: round (x * 1000) / 1000 goes up where printf goes down, on 27.2015). */
 static double
-precise (double value)
+as_printed (const char *format,
+            double      value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT, value), NULL);
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, format, value), NULL);
+}
+
+static double
+precise (double value)
+{
+  return as_printed (PRECISE_FORMAT, value);
+}
+
+static double
+decimal (double value)
+{
+  return as_printed (DECIMAL_FORMAT, value);
 }
 
 /* percentiles listed in the JSON result */
@@ -343,7 +359,7 @@ append_csv_line (GString            *csv,
           g_string_append_printf (csv, "%" G_GUINT64_FORMAT, g_array_index (row, Field, i).uint);
           break;
         case FIELD_DECIMAL:
-          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.3f",
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, DECIMAL_FORMAT,
                                                  g_array_index (row, Field, i).decimal));
           break;
         case FIELD_PRECISE:
@@ -436,7 +452,7 @@ add_json_members (JsonBuilder        *builder,
           json_builder_add_int_value (builder, (gint64) MIN (field->uint, (guint64) G_MAXINT64));
           break;
         case FIELD_DECIMAL:
-          json_builder_add_double_value (builder, round (field->decimal * 1000.0) / 1000.0);
+          json_builder_add_double_value (builder, decimal (field->decimal));
           break;
         case FIELD_PRECISE:
           json_builder_add_double_value (builder, precise (field->decimal));
@@ -566,7 +582,7 @@ add_json_number (JsonBuilder *builder,
   if (!isfinite (value))
     json_builder_add_null_value (builder);
   else if (decimals)
-    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+    json_builder_add_double_value (builder, decimal (value));
   else
     json_builder_add_double_value (builder, precise (value));
 }
