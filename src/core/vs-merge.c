@@ -61,6 +61,7 @@ typedef struct
   guint       server_rows;     /* input rows with a server sample (issue 11) */
   double      server_cpu_percent;
   guint64     server_memory_bytes;
+  guint       input;           /* the last input that added a row to it, from 1 */
 } Row;
 
 static void
@@ -237,25 +238,30 @@ member_double (JsonObject *object,
   return json_object_get_double_member_with_default (object, name, 0.0);
 }
 
+/* The merged row of slot and phase that input (from 1) has not added to yet: the rows of one
+ * input stay apart, even two that start within half a tick of each other (a short last row of
+ * the measured phase, then the drain's), so that one file read back keeps every row. */
 static Row *
 find_row (GArray  *rows,
           gint64   slot,
-          VsPhase  phase)
+          VsPhase  phase,
+          guint    input)
 {
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
 
-      if (row->slot == slot && row->phase == phase)
+      if (row->slot == slot && row->phase == phase && row->input != input)
         return row;
     }
   return NULL;
 }
 
-/* Adds part's intervals, shifted by offset_s, to rows. */
+/* Adds part's intervals (of input, from 1), shifted by offset_s, to rows. */
 static gboolean
 add_intervals (GArray      *rows,
                const Part  *part,
+               guint        input,
                double       offset_s,
                double       tick_s,
                GError     **error)
@@ -306,15 +312,16 @@ add_intervals (GArray      *rows,
       end_s = member_double (interval, "end_s") + offset_s;
       slot = (gint64) floor (start_s / tick_s + 0.5);
 
-      row = find_row (rows, slot, phase);
+      row = find_row (rows, slot, phase, input);
       if (row == NULL)
         {
           Row fresh = { slot, phase, start_s, end_s, FALSE, 0.0, { 0 }, vs_histogram_new (),
-                        0, 0.0, 0 };
+                        0, 0.0, 0, input };
 
           g_array_append_val (rows, fresh);
           row = &g_array_index (rows, Row, rows->len - 1);
         }
+      row->input = input;
       row->start_s = MIN (row->start_s, start_s);
       row->end_s = MAX (row->end_s, end_s);
       row->draining |= json_object_get_boolean_member_with_default (interval, "draining", FALSE);
@@ -391,7 +398,7 @@ merge_target (VsResults   *results,
         return refuse (error, parts[k].path, "%s", local_error->message);
       vs_stats_merge (total, stats);
 
-      if (!add_intervals (rows, &parts[k], offset_s, tick_s, error))
+      if (!add_intervals (rows, &parts[k], k + 1, offset_s, tick_s, error))
         return FALSE;
 
       if (target->first_error == NULL &&
