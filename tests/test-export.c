@@ -593,6 +593,65 @@ test_json (void)
   g_assert_cmpuint (length_of (root, "notes"), ==, 0);
 }
 
+/* The JSON summary holds the numbers summary.csv prints, also where rounding by hand and printf
+ * part: a mean of 27 201.5 µs is 27.201 ms in "%.3f" (the binary value is just below the
+ * half), where round (x * 1000) / 1000 made it 27.202. */
+static void
+test_json_as_csv (void)
+{
+  g_autoptr(VsPlan) plan = vs_plan_new ();
+  g_autoptr(VsResults) results = NULL;
+  g_autoptr(VsSnapshot) snapshot = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  VsStats *stats = vs_stats_new ();
+  VsStatusRule rule = { { 0 } };
+  JsonObject *summary;
+  GPtrArray *header;
+
+  rule.accept[200 / 64] |= G_GUINT64_CONSTANT (1) << (200 % 64);
+  vs_plan_add_target (plan, vs_target_new ("alpha", "http://127.0.0.1:8080/"));
+  results = vs_results_new (plan, "native");
+  vs_results_set_generator (results, 1, 1);
+  for (gint64 i = 0; i < 2; i++)
+    {
+      vs_stats_record_send (stats, i * 1000, i * 1000, 100);
+      vs_stats_record_response (stats, &rule, 200, i * 1000, i * 1000, i * 1000 + 27201 + i,
+                                1000);
+    }
+  snapshot = vs_snapshot_new (0, VS_PHASE_MEASURE, 0.0, 1.0, stats);
+  snapshot->last = TRUE;
+  vs_results_add_snapshot (results, snapshot);
+
+  csv = export_to_string (results, vs_export_summary_csv);
+  json = export_to_string (results, vs_export_json);
+  rows = parse_csv (csv);
+  header = g_ptr_array_index (rows, 0);
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  summary = json_node_get_object (member (json_parser_get_root (parser), "targets.0.summary"));
+  g_assert_cmpstr (cell (rows, 1, "latency_mean_ms"), ==, "27.201");
+  for (guint c = 0; c < header->len; c++)
+    {
+      const char *column = g_ptr_array_index (header, c);
+      const char *field = cell (rows, 1, column);
+      JsonNode *node = json_object_get_member (summary, column);
+
+      g_assert_nonnull (node);
+      if (JSON_NODE_HOLDS_NULL (node))
+        g_assert_cmpstr (field, ==, "");
+      else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          if (json_node_get_double (node) != g_ascii_strtod (field, NULL))
+            g_error ("%s: %.17g in the JSON, %s in the CSV", column,
+                     json_node_get_double (node), field);
+        }
+    }
+}
+
 /* Two targets, the first answering in HTTP/1.1 and the second in HTTP/2, with streams. */
 static VsResults *
 make_protocol_results (guint streams)
@@ -762,6 +821,7 @@ main (int   argc,
   g_test_add_func ("/core/export/csv-quoting", test_csv_quoting);
   g_test_add_func ("/core/export/locale", test_locale);
   g_test_add_func ("/core/export/json", test_json);
+  g_test_add_func ("/core/export/json-as-csv", test_json_as_csv);
   g_test_add_func ("/core/export/protocol-notes", test_protocol_notes);
   g_test_add_func ("/core/export/files", test_files);
 

@@ -257,6 +257,8 @@ test_parallel (void)
 
           /* rebuilt from the per-tick rows (3 decimals, tick lengths rather than the
            * sampler's own intervals): the same within a percent */
+          g_test_message ("%s of target %u: %.6g, read back %.6g", ids[i], t, value.number,
+                          value_back.number);
           g_assert_true (value_back.measured);
           g_assert_cmpfloat_with_epsilon (value_back.number, value.number,
                                           0.01 * value.number + 1e-9);

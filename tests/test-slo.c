@@ -959,6 +959,8 @@ test_capacity_generator_limited (void)
   g_autofree char *csv_dir = g_build_filename (dir, "out", NULL);
   g_autofree char *steps_path = g_build_filename (csv_dir, "steps.csv", NULL);
   g_autofree char *summary_path = g_build_filename (csv_dir, "summary.csv", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "search.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *json = NULL, *out = NULL, *err = NULL, *steps_csv = NULL;
   g_autofree char *capacity_rps = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -1012,7 +1014,8 @@ test_capacity_generator_limited (void)
       g_assert_no_error (error);
     }
   versus = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VERSUS_BINARY"), "run",
-                                        "-q", "--plan", plan_path, "--csv", csv_dir, NULL);
+                                        "-q", "--plan", plan_path, "--csv", csv_dir,
+                                        "--json", json_path, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (versus, NULL, NULL, &out, &err, &error);
   for (guint i = 0; i < G_N_ELEMENTS (hogs); i++)
@@ -1065,6 +1068,27 @@ test_capacity_generator_limited (void)
   g_test_message ("capacity_rps “%s”, limited at %.0f", capacity_rps, limited_rate);
   if (*capacity_rps != '\0')
     g_assert_cmpfloat (g_ascii_strtod (capacity_rps, NULL), <, limited_rate);
+
+  /* the JSON says the same: its last step limited, the target's search ended there */
+  json_parser_load_from_file (parser, json_path, &error);
+  g_assert_no_error (error);
+  {
+    JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+    JsonArray *steps = json_object_get_array_member (root, "steps");
+    JsonObject *last = json_array_get_object_element (steps, json_array_get_length (steps) - 1);
+    JsonObject *target = json_array_get_object_element (json_object_get_array_member (root,
+                                                                                      "targets"),
+                                                        0);
+
+    g_assert_cmpuint (json_array_get_length (steps), ==, g_strv_length (lines) - 2);
+    g_assert_true (json_object_get_boolean_member (last, "limited"));
+    g_assert_false (json_object_get_boolean_member (last, "kept"));
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (last, "why"),
+                                     "limited by the generator: "));
+    g_assert_cmpfloat (json_object_get_double_member (last, "offered_rps"), ==, limited_rate);
+    g_assert_true (json_object_get_boolean_member (target, "limited"));
+    g_assert_cmpfloat (json_object_get_double_member (target, "limited_rps"), ==, limited_rate);
+  }
 }
 
 /* ---- the command line ------------------------------------------------------------------- */

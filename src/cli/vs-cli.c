@@ -387,10 +387,11 @@ run_capacity (VsCliOptions *options)
   VsPlan *plan = vs_capacity_get_plan (capacity);
   int status = 0;
 
-  if (options->json_file != NULL)
+  /* what the search cannot write is said before it runs, not left out after */
+  if (options->hlog_file != NULL || options->hgrm_dir != NULL)
     {
-      g_printerr ("versus: --json: %s\n",
-                  _("a capacity search writes CSV files (--csv), not a JSON result"));
+      g_printerr ("versus: %s: %s\n", options->hlog_file != NULL ? "--hlog" : "--hgrm",
+                  _("a capacity search writes --csv and --json, not HdrHistogram files"));
       return EXIT_INVALID;
     }
 
@@ -425,10 +426,18 @@ run_capacity (VsCliOptions *options)
       g_printerr ("versus: %s\n", vs_capacity_get_error (capacity)->message);
       status = EXIT_UNREACHABLE;
     }
+  /* both are written, whatever becomes of the other; each failure is said */
   if (options->csv_dir != NULL &&
       !vs_export_capacity_csv_dir (capacity, options->csv_dir, &error))
     {
       g_printerr ("versus: --csv: %s\n", error->message);
+      status = EXIT_UNREACHABLE;
+    }
+  g_clear_error (&error);
+  if (options->json_file != NULL &&
+      !vs_export_capacity_json_file (capacity, options->json_file, &error))
+    {
+      g_printerr ("versus: --json: %s\n", error->message);
       status = EXIT_UNREACHABLE;
     }
   return status;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-capacity.h"
+#include "vs-capacity-private.h"
 #include "vs-error.h"
 #include "vs-run.h"
 #include "vs-slo.h"
@@ -49,23 +50,31 @@ step_free (VsCapacityStep *step)
 }
 
 /* The plan of one step: the target alone, open model at rate, step long. */
-static VsPlan *
-step_plan (VsCapacity *self,
-           guint       target,
-           double      rate)
+VsPlan *
+_vs_capacity_step_plan (VsPlan *search,
+                        guint   target,
+                        double  rate)
 {
-  VsPlan *plan = vs_plan_copy (self->plan);
-  VsTarget *kept = vs_target_copy (vs_plan_get_target (self->plan, target));
+  VsPlan *plan = vs_plan_copy (search);
+  VsTarget *kept = vs_target_copy (vs_plan_get_target (search, target));
 
   g_ptr_array_set_size (plan->targets, 0);
   vs_plan_add_target (plan, kept);
   plan->mode = VS_MODE_PARALLEL;
   plan->load.model = VS_LOAD_OPEN;
   plan->load.rate = rate;
-  plan->load.duration_us = self->plan->capacity.step_us;
+  plan->load.duration_us = search->capacity.step_us;
   plan->load.requests = 0;
   g_array_set_size (plan->stages, 0);
   return plan;
+}
+
+static VsPlan *
+step_plan (VsCapacity *self,
+           guint       target,
+           double      rate)
+{
+  return _vs_capacity_step_plan (self->plan, target, rate);
 }
 
 /* The figures a step would have had without the generator's lag: latencies from the actual
@@ -462,6 +471,35 @@ vs_capacity_describe (VsCapacity *self,
   else if (last == NULL)
     g_string_append (text, _("; not searched"));
   return g_string_free (text, FALSE);
+}
+
+void
+_vs_capacity_add_step (VsCapacity     *self,
+                       VsCapacityStep *step)
+{
+  g_return_if_fail (VS_IS_CAPACITY (self));
+  g_return_if_fail (!self->running);
+  g_return_if_fail (step->target < vs_plan_get_n_targets (self->plan));
+
+  g_ptr_array_add (self->steps, step);
+}
+
+void
+_vs_capacity_set_result (VsCapacity             *self,
+                         guint                   target,
+                         const VsCapacityResult *result)
+{
+  const VsCapacityStep *summary;
+
+  g_return_if_fail (VS_IS_CAPACITY (self));
+  g_return_if_fail (!self->running);
+  g_return_if_fail (target < vs_plan_get_n_targets (self->plan));
+
+  self->results[target] = *result;
+  /* as the search does when a target is done: the step at capacity carries it */
+  summary = vs_capacity_get_summary_step (self, target);
+  if (!isnan (result->capacity_rps) && summary != NULL)
+    vs_results_set_capacity (summary->results, 0, result->capacity_rps);
 }
 
 static void

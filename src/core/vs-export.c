@@ -58,13 +58,29 @@ static const char * const summary_verdict_suffixes[] = {
 
 #define PRECISE_FORMAT "%.4g"
 
-/* @value as the CSV prints it, so that both files carry the same figure. */
+#define DECIMAL_FORMAT "%.3f"
+
+/* @value as the CSV prints it with @format, so that both files carry the same figure (rounding
+ * by hand would not: round (x * 1000) / 1000 goes up where printf goes down, on 27.2015). */
 static double
-precise (double value)
+as_printed (const char *format,
+            double      value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, PRECISE_FORMAT, value), NULL);
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, format, value), NULL);
+}
+
+static double
+precise (double value)
+{
+  return as_printed (PRECISE_FORMAT, value);
+}
+
+static double
+decimal (double value)
+{
+  return as_printed (DECIMAL_FORMAT, value);
 }
 
 /* percentiles listed in the JSON result */
@@ -343,7 +359,7 @@ append_csv_line (GString            *csv,
           g_string_append_printf (csv, "%" G_GUINT64_FORMAT, g_array_index (row, Field, i).uint);
           break;
         case FIELD_DECIMAL:
-          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.3f",
+          g_string_append (csv, g_ascii_formatd (buf, sizeof buf, DECIMAL_FORMAT,
                                                  g_array_index (row, Field, i).decimal));
           break;
         case FIELD_PRECISE:
@@ -436,7 +452,7 @@ add_json_members (JsonBuilder        *builder,
           json_builder_add_int_value (builder, (gint64) MIN (field->uint, (guint64) G_MAXINT64));
           break;
         case FIELD_DECIMAL:
-          json_builder_add_double_value (builder, round (field->decimal * 1000.0) / 1000.0);
+          json_builder_add_double_value (builder, decimal (field->decimal));
           break;
         case FIELD_PRECISE:
           json_builder_add_double_value (builder, precise (field->decimal));
@@ -566,7 +582,7 @@ add_json_number (JsonBuilder *builder,
   if (!isfinite (value))
     json_builder_add_null_value (builder);
   else if (decimals)
-    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+    json_builder_add_double_value (builder, decimal (value));
   else
     json_builder_add_double_value (builder, precise (value));
 }
@@ -683,17 +699,19 @@ add_json_thresholds (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* A target's members: its name, its summary (summary.csv's row), thresholds, histograms,
+ * intervals and whole data. A run's JSON has one object of them per target, a capacity
+ * search's one per step (its one target). */
 static void
-add_json_target (JsonBuilder *builder,
-                 VsResults   *results,
-                 guint        index)
+add_json_target_members (JsonBuilder *builder,
+                         VsResults   *results,
+                         guint        index)
 {
   const VsTargetResult *target = vs_results_get_target (results, index);
   const VsHistogram *latency = target->total->latency;
   g_autoptr(GArray) summary = summary_row (results, index, 0);
   guint n_columns;
 
-  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, target->target->name ? target->target->name : "");
   json_builder_set_member_name (builder, "url");
@@ -750,6 +768,15 @@ add_json_target (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 
   add_json_server (builder, results, index);
+}
+
+static void
+add_json_target (JsonBuilder *builder,
+                 VsResults   *results,
+                 guint        index)
+{
+  json_builder_begin_object (builder);
+  add_json_target_members (builder, results, index);
   json_builder_end_object (builder);
 }
 
@@ -884,41 +911,67 @@ add_json_rounds (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-static char *
-result_json (VsResults  *results,
-             GError    **error)
+/* "plan": the plan as its file has it; FALSE (with why) when it cannot be written. */
+static gboolean
+add_json_plan (JsonBuilder  *builder,
+               VsPlan       *plan,
+               GError      **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *plan_json = NULL;
-  g_autofree char *started = NULL;
-  guint n_targets = vs_results_get_n_targets (results);
+  g_autofree char *plan_json = vs_plan_to_json (plan);
 
-  plan_json = vs_plan_to_json (vs_results_get_plan (results));
   if (plan_json == NULL || !json_parser_load_from_data (parser, plan_json, -1, &local_error))
     {
       g_set_error (error, VS_ERROR, VS_ERROR_FAILED,
                    _("The plan could not be written into the result: %s"),
                    local_error != NULL ? local_error->message : _("no plan data"));
-      return NULL;
+      return FALSE;
     }
+  json_builder_set_member_name (builder, "plan");
+  json_builder_add_value (builder, json_parser_steal_root (parser));
+  return TRUE;
+}
 
-  started = g_date_time_format_iso8601 (vs_results_get_started (results));
+/* The document @builder holds, as pretty text. */
+static char *
+builder_to_text (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+add_json_started (JsonBuilder *builder,
+                  VsResults   *results)
+{
+  g_autofree char *started = g_date_time_format_iso8601 (vs_results_get_started (results));
+
+  json_builder_set_member_name (builder, "started");
+  json_builder_add_string_value (builder, started);
+}
+
+static char *
+result_json (VsResults  *results,
+             GError    **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n_targets = vs_results_get_n_targets (results);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, VS_RESULT_SCHEMA_VERSION);
   json_builder_set_member_name (builder, "versus_version");
   json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_set_member_name (builder, "started");
-  json_builder_add_string_value (builder, started);
+  add_json_started (builder, results);
   json_builder_set_member_name (builder, "engine");
   json_builder_add_string_value (builder, vs_results_get_engine (results));
-  json_builder_set_member_name (builder, "plan");
-  json_builder_add_value (builder, json_parser_steal_root (parser));
+  if (!add_json_plan (builder, vs_results_get_plan (results), error))
+    return NULL;
   if (vs_results_get_plan (results)->segment_count > 1)
     {
       /* --segment: the plan above is the whole one; this result is its share (vs-segment.h) */
@@ -941,11 +994,7 @@ result_json (VsResults  *results,
   add_json_notes (builder, results);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
+  return builder_to_text (builder);
 }
 
 /* Writes all of @data; the caller prefixes the error with what was being written. */
@@ -1135,55 +1184,63 @@ append_row (GArray *row,
   g_array_append_vals (row, more->data, more->len);
 }
 
-static GString *
-capacity_summary_csv (VsCapacity *capacity)
+static const char *
+capacity_phase_to_string (VsCapacityPhase phase)
 {
-  GString *csv = g_string_new (NULL);
-  guint n_columns;
-  const char **columns = summary_columns (&n_columns);
-
-  append_csv_line (csv, columns, n_columns, NULL);
-  for (guint t = 0; t < vs_plan_get_n_targets (vs_capacity_get_plan (capacity)); t++)
-    {
-      const VsCapacityStep *step = vs_capacity_get_summary_step (capacity, t);
-      g_autoptr(GArray) row = NULL;
-
-      if (step == NULL)
-        continue;
-      row = summary_row (step->results, 0, 0);
-      append_csv_line (csv, columns, n_columns, row);
-    }
-  return csv;
+  return phase == VS_CAPACITY_RAISE ? "raise" : "bisect";
 }
 
+/* summary.csv (@every_step FALSE: per target the step that stands for it) or steps.csv (every
+ * step, its own fields first): each row the step's figures, as summary.csv renders a run's. */
 static GString *
-capacity_steps_csv (VsCapacity *capacity)
+capacity_rows_csv (VsCapacity *capacity,
+                   gboolean    every_step)
 {
   GString *csv = g_string_new (NULL);
   GPtrArray *steps = vs_capacity_get_steps (capacity);
   guint n_summary;
   const char **summary = summary_columns (&n_summary);
-  g_autofree const char **columns = prefixed_columns (step_columns, G_N_ELEMENTS (step_columns),
-                                                      summary, n_summary);
-  guint n_columns = G_N_ELEMENTS (step_columns) + n_summary;
+  guint n_prefix = every_step ? G_N_ELEMENTS (step_columns) : 0;
+  g_autofree const char **columns = prefixed_columns (step_columns, n_prefix, summary,
+                                                      n_summary);
+  guint n_targets = vs_plan_get_n_targets (vs_capacity_get_plan (capacity));
 
-  append_csv_line (csv, columns, n_columns, NULL);
-  for (guint i = 0; i < steps->len; i++)
+  append_csv_line (csv, columns, n_prefix + n_summary, NULL);
+  for (guint i = 0; i < (every_step ? steps->len : n_targets); i++)
     {
-      const VsCapacityStep *step = g_ptr_array_index (steps, i);
+      const VsCapacityStep *step = every_step ? g_ptr_array_index (steps, i)
+                                              : vs_capacity_get_summary_step (capacity, i);
       g_autoptr(GArray) row = row_new ();
-      g_autoptr(GArray) figures = summary_row (step->results, 0, 0);
+      g_autoptr(GArray) figures = NULL;
 
-      add_uint (row, step->step);
-      add_string (row, step->phase == VS_CAPACITY_RAISE ? "raise" : "bisect");
-      add_decimal (row, step->rate);
-      add_string (row, step->kept ? "yes" : "no");
-      add_string (row, step->limited ? "yes" : "no");
-      add_string (row, step->why);
+      if (step == NULL)
+        continue;  /* a target the search never got to */
+      if (every_step)
+        {
+          add_uint (row, step->step);
+          add_string (row, capacity_phase_to_string (step->phase));
+          add_decimal (row, step->rate);
+          add_string (row, step->kept ? "yes" : "no");
+          add_string (row, step->limited ? "yes" : "no");
+          add_string (row, step->why);
+        }
+      figures = summary_row (step->results, 0, 0);
       append_row (row, figures);
-      append_csv_line (csv, columns, n_columns, row);
+      append_csv_line (csv, columns, n_prefix + n_summary, row);
     }
   return csv;
+}
+
+static GString *
+capacity_summary_csv (VsCapacity *capacity)
+{
+  return capacity_rows_csv (capacity, FALSE);
+}
+
+static GString *
+capacity_steps_csv (VsCapacity *capacity)
+{
+  return capacity_rows_csv (capacity, TRUE);
 }
 
 static GString *
@@ -1256,4 +1313,148 @@ vs_export_capacity_csv_dir (VsCapacity  *capacity,
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- the capacity search's JSON --------------------------------------------------------- */
+
+/* A number written whole (a rate read back must give the same step plan), null when NaN. */
+static void
+add_json_rate (JsonBuilder *builder,
+               const char  *name,
+               double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_json_boolean (JsonBuilder *builder,
+                  const char  *name,
+                  gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_json_capacity_target (JsonBuilder *builder,
+                          VsCapacity  *capacity,
+                          guint        target)
+{
+  const VsCapacityResult *result = vs_capacity_get_result (capacity, target);
+  const VsTarget *t = vs_plan_get_target (vs_capacity_get_plan (capacity), target);
+  g_autofree char *text = vs_capacity_describe (capacity, target);
+
+  json_builder_begin_object (builder);
+  add_json_text (builder, "name", t->name != NULL ? t->name : "");
+  add_json_text (builder, "url", t->url != NULL ? t->url : "");
+  add_json_rate (builder, "capacity_rps", result->capacity_rps);
+  add_json_boolean (builder, "limited", result->limited);
+  add_json_boolean (builder, "at_max", result->at_max);
+  add_json_rate (builder, "failed_rps", result->failed_rps);
+  add_json_rate (builder, "limited_rps", result->limited_rps);
+  add_json_text (builder, "text", text);
+  json_builder_end_object (builder);
+}
+
+/* A step: what the search made of it, then its run's target as a run's JSON has it. */
+static void
+add_json_capacity_step (JsonBuilder          *builder,
+                        const VsCapacityStep *step)
+{
+  json_builder_begin_object (builder);
+  add_json_text (builder, "target", target_name (step->results, 0));
+  json_builder_set_member_name (builder, "step");
+  json_builder_add_int_value (builder, step->step);
+  add_json_text (builder, "phase", capacity_phase_to_string (step->phase));
+  add_json_rate (builder, "offered_rps", step->rate);
+  add_json_boolean (builder, "kept", step->kept);
+  add_json_boolean (builder, "limited", step->limited);
+  add_json_text (builder, "why", step->why);
+  add_json_started (builder, step->results);
+  add_json_target_members (builder, step->results, 0);
+  add_json_notes (builder, step->results);
+  json_builder_end_object (builder);
+}
+
+static char *
+capacity_json (VsCapacity  *capacity,
+               GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  VsPlan *plan = vs_capacity_get_plan (capacity);
+  GPtrArray *steps = vs_capacity_get_steps (capacity);
+  const VsCapacityStep *first = steps->len > 0 ? g_ptr_array_index (steps, 0) : NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "capacity_schema_version");
+  json_builder_add_int_value (builder, VS_CAPACITY_SCHEMA_VERSION);
+  json_builder_set_member_name (builder, "versus_version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  if (first != NULL)
+    add_json_started (builder, first->results);
+  else
+    add_json_text (builder, "started", NULL);
+  add_json_text (builder, "engine", first != NULL ? vs_results_get_engine (first->results)
+                                                  : NULL);
+  if (!add_json_plan (builder, plan, error))
+    return NULL;
+
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_array (builder);
+  for (guint t = 0; t < vs_plan_get_n_targets (plan); t++)
+    add_json_capacity_target (builder, capacity, t);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < steps->len; i++)
+    add_json_capacity_step (builder, g_ptr_array_index (steps, i));
+  json_builder_end_array (builder);
+
+  add_json_text (builder, "error", vs_capacity_get_error (capacity) != NULL
+                                     ? vs_capacity_get_error (capacity)->message : NULL);
+  json_builder_end_object (builder);
+
+  return builder_to_text (builder);
+}
+
+gboolean
+vs_export_capacity_json (VsCapacity     *capacity,
+                         GOutputStream  *stream,
+                         GError        **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (VS_IS_CAPACITY (capacity), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  json = capacity_json (capacity, error);
+  if (json == NULL)
+    return FALSE;
+  if (!write_stream (stream, json, strlen (json), error))
+    {
+      g_prefix_error (error, _("Could not write the result: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vs_export_capacity_json_file (VsCapacity  *capacity,
+                              const char  *path,
+                              GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (VS_IS_CAPACITY (capacity), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  json = capacity_json (capacity, error);
+  if (json == NULL)
+    return FALSE;
+  return write_file (path, json, strlen (json), error);
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "vs-merge.h"
+#include "vs-merge-private.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -18,8 +19,6 @@
 
 #include "vs-error.h"
 #include "vs-export.h"
-#include "vs-file.h"
-#include "vs-json-scan.h"
 #include "vs-hdr.h"
 #include "vs-result-data.h"
 #include "vs-results-private.h"
@@ -33,6 +32,15 @@ typedef struct
   gint64      segment_index;  /* -1: a whole run */
   gint64      segment_count;
 } Input;
+
+/* One input's data of one target: its object in the file, the file, and where the object is in
+ * it ("targets[1]", "steps[4]"), for errors. */
+typedef struct
+{
+  const char *path;
+  JsonObject *object;
+  const char *field;
+} Part;
 
 static void
 input_clear (Input *input)
@@ -54,6 +62,7 @@ typedef struct
   guint       server_rows;     /* input rows with a server sample (issue 11) */
   double      server_cpu_percent;
   guint64     server_memory_bytes;
+  guint       input;           /* the last input that added a row to it, from 1 */
 } Row;
 
 static void
@@ -117,39 +126,26 @@ first_difference (JsonNode   *a,
   return g_strdup (*path ? path : _("the plan"));
 }
 
+/* parser: the file parsed already (a reference is taken), or NULL to read it here. */
 static gboolean
 load_input (Input       *input,
             const char  *path,
+            JsonParser  *parser,
             GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root, *segment;
+  JsonNode *segment;
   JsonNode *targets;
-  g_autofree char *text = NULL;
-  gsize length = 0;
 
   input->path = path;
   input->segment_index = -1;
-  input->parser = json_parser_new ();
-  text = vs_file_read (path, VS_RESULT_MAX_BYTES, _("a result"), &length, error);
-  if (text == NULL)
+  input->parser = parser != NULL ? g_object_ref (parser) : vs_result_data_load_file (path, error);
+  if (input->parser == NULL)
     return FALSE;
-  if (vs_json_scan (text, length, VS_RESULT_MAX_DEPTH, NULL, NULL) == VS_JSON_SCAN_TOO_DEEP)
-    return refuse (error, path, _("not a Versus JSON result: nested more than %d levels deep"),
-                   VS_RESULT_MAX_DEPTH);
-  if (!json_parser_load_from_data (input->parser, text, length, &local_error))
-    {
-      /* a file that cannot be read is a failure; one that is not JSON, bad input */
-      g_set_error (error, VS_ERROR,
-                   local_error->domain == JSON_PARSER_ERROR ? VS_ERROR_INVALID : VS_ERROR_IO,
-                   _("%s: not a JSON result: %s"), path, local_error->message);
-      return FALSE;
-    }
 
-  root = json_parser_get_root (input->parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return refuse (error, path, _("not a Versus JSON result"));
-  input->root = json_node_get_object (root);
+  input->root = json_node_get_object (json_parser_get_root (input->parser));
+  if (json_object_has_member (input->root, "capacity_schema_version"))
+    return refuse (error, path, _("the result of a capacity search, not of one run: its "
+                                  "steps are runs of their own, and searches do not merge"));
   if (json_object_get_int_member_with_default (input->root, "schema_version", 0) !=
       VS_RESULT_SCHEMA_VERSION ||
       !json_object_has_member (input->root, "plan"))
@@ -243,37 +239,40 @@ member_double (JsonObject *object,
   return json_object_get_double_member_with_default (object, name, 0.0);
 }
 
+/* The merged row of slot and phase that input (from 1) has not added to yet: the rows of one
+ * input stay apart, even two that start within half a tick of each other (a short last row of
+ * the measured phase, then the drain's), so that one file read back keeps every row. */
 static Row *
 find_row (GArray  *rows,
           gint64   slot,
-          VsPhase  phase)
+          VsPhase  phase,
+          guint    input)
 {
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
 
-      if (row->slot == slot && row->phase == phase)
+      if (row->slot == slot && row->phase == phase && row->input != input)
         return row;
     }
   return NULL;
 }
 
-/* Adds input's intervals of target t, shifted by offset_s, to rows. */
+/* Adds part's intervals (of input, from 1), shifted by offset_s, to rows. */
 static gboolean
 add_intervals (GArray      *rows,
-               Input       *input,
-               guint        t,
+               const Part  *part,
+               guint        input,
                double       offset_s,
                double       tick_s,
                GError     **error)
 {
-  JsonObject *target = json_array_get_object_element (input->targets, t);
-  JsonArray *intervals = json_object_get_array_member (target, "intervals");
+  JsonArray *intervals = json_object_get_array_member (part->object, "intervals");
 
   for (guint j = 0; intervals != NULL && j < json_array_get_length (intervals); j++)
     {
       JsonObject *interval = json_array_get_object_element (intervals, j);
-      g_autofree char *field = g_strdup_printf ("targets[%u].intervals[%u]", t, j);
+      g_autofree char *field = g_strdup_printf ("%s.intervals[%u]", part->field, j);
       g_autofree char *counters_field = g_strconcat (field, ".counters", NULL);
       g_autoptr(VsHistogram) latency = NULL;
       g_autoptr(GError) local_error = NULL;
@@ -284,14 +283,14 @@ add_intervals (GArray      *rows,
       Row *row;
 
       if (interval == NULL || !json_object_has_member (interval, "latency_hdr"))
-        return refuse (error, input->path, _("%s: no latency histogram"), field);
+        return refuse (error, part->path, _("%s: no latency histogram"), field);
       if (!vs_result_data_read_counters (json_object_get_member (interval, "counters"),
                                          counters_field, &counters, &local_error))
-        return refuse (error, input->path, "%s", local_error->message);
+        return refuse (error, part->path, "%s", local_error->message);
       latency = vs_hdr_decode_base64 (json_object_get_string_member (interval, "latency_hdr"),
                                       &local_error);
       if (latency == NULL)
-        return refuse (error, input->path, "%s.latency_hdr: %s", field, local_error->message);
+        return refuse (error, part->path, "%s.latency_hdr: %s", field, local_error->message);
       if (vs_histogram_count (latency) > 0)
         {
           VsHdrMoments moments;
@@ -304,7 +303,7 @@ add_intervals (GArray      *rows,
           moments.sum_us = member_double (interval, "latency_mean_us") *
                            vs_histogram_count (latency);
           if (!vs_hdr_set_moments (latency, &moments))
-            return refuse (error, input->path, _("%s: min and max do not fit its histogram"),
+            return refuse (error, part->path, _("%s: min and max do not fit its histogram"),
                            field);
         }
 
@@ -314,15 +313,16 @@ add_intervals (GArray      *rows,
       end_s = member_double (interval, "end_s") + offset_s;
       slot = (gint64) floor (start_s / tick_s + 0.5);
 
-      row = find_row (rows, slot, phase);
+      row = find_row (rows, slot, phase, input);
       if (row == NULL)
         {
           Row fresh = { slot, phase, start_s, end_s, FALSE, 0.0, { 0 }, vs_histogram_new (),
-                        0, 0.0, 0 };
+                        0, 0.0, 0, input };
 
           g_array_append_val (rows, fresh);
           row = &g_array_index (rows, Row, rows->len - 1);
         }
+      row->input = input;
       row->start_s = MIN (row->start_s, start_s);
       row->end_s = MAX (row->end_s, end_s);
       row->draining |= json_object_get_boolean_member_with_default (interval, "draining", FALSE);
@@ -355,11 +355,11 @@ compare_rows (gconstpointer a,
 }
 
 static gboolean
-merge_target (VsResults  *results,
-              Input      *inputs,
-              guint       n,
-              guint       t,
-              GError    **error)
+merge_target (VsResults   *results,
+              guint        t,
+              const Part  *parts,
+              guint        n,
+              GError     **error)
 {
   VsTargetResult *target = _vs_results_get_target_mutable (results, t);
   double tick_s = vs_results_get_plan (results)->tick_us / (double) G_USEC_PER_SEC;
@@ -374,8 +374,7 @@ merge_target (VsResults  *results,
 
   for (guint k = 0; k < n; k++)
     {
-      JsonObject *object = json_array_get_object_element (inputs[k].targets, t);
-      gint64 started = member_int (object, "load_started_us");
+      gint64 started = member_int (parts[k].object, "load_started_us");
 
       if (started > 0)
         t0 = MIN (t0, started);
@@ -385,9 +384,9 @@ merge_target (VsResults  *results,
 
   for (guint k = 0; k < n; k++)
     {
-      JsonObject *object = json_array_get_object_element (inputs[k].targets, t);
+      JsonObject *object = parts[k].object;
       gint64 started = member_int (object, "load_started_us");
-      g_autofree char *field = g_strdup_printf ("targets[%u].stats", t);
+      g_autofree char *field = g_strdup_printf ("%s.stats", parts[k].field);
       g_autoptr(VsStats) stats = NULL;
       g_autoptr(GError) local_error = NULL;
       /* whole ticks, so that the rows keep their bounds */
@@ -397,10 +396,10 @@ merge_target (VsResults  *results,
       stats = vs_result_data_read_stats (json_object_get_member (object, "stats"), field,
                                          &local_error);
       if (stats == NULL)
-        return refuse (error, inputs[k].path, "%s", local_error->message);
+        return refuse (error, parts[k].path, "%s", local_error->message);
       vs_stats_merge (total, stats);
 
-      if (!add_intervals (rows, &inputs[k], t, offset_s, tick_s, error))
+      if (!add_intervals (rows, &parts[k], k + 1, offset_s, tick_s, error))
         return FALSE;
 
       if (target->first_error == NULL &&
@@ -439,9 +438,10 @@ merge_target (VsResults  *results,
   /* the measured rows partition the totals, in each input and so in the merge */
   if (target->total->counters.requests != total->counters.requests ||
       vs_histogram_count (target->total->latency) != vs_histogram_count (total->latency))
-    return refuse (error, inputs[0].path,
-                   _("targets[%u]: the intervals of the inputs add up to %" PRIu64
-                     " requests, their totals to %" PRIu64 "; a damaged result?"), t,
+    return refuse (error, parts[0].path,
+                   _("%s: the intervals of the inputs add up to %" PRIu64
+                     " requests, their totals to %" PRIu64 "; a damaged result?"),
+                   parts[0].field,
                    target->total->counters.requests, total->counters.requests);
 
   vs_stats_free (target->total);
@@ -453,10 +453,31 @@ merge_target (VsResults  *results,
   return TRUE;
 }
 
-VsResults *
-vs_merge_files (const char * const *paths,
-                guint               n_paths,
-                GError            **error)
+gboolean
+_vs_merge_read_target (VsResults   *results,
+                       guint        index,
+                       JsonObject  *object,
+                       const char  *path,
+                       const char  *field,
+                       GError     **error)
+{
+  Part part = { path, object, field };
+
+  g_return_val_if_fail (VS_IS_RESULTS (results), FALSE);
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  if (!json_object_has_member (object, "stats"))
+    return refuse (error, path, _("%s has no whole histograms (the result was written by an "
+                                  "older Versus)"), field);
+  return merge_target (results, index, &part, 1, error);
+}
+
+/* parsers: the files parsed already (NULL: read them). */
+static VsResults *
+merge_files (const char * const *paths,
+             JsonParser         *parsers[],
+             guint               n_paths,
+             GError            **error)
 {
   g_autofree Input *inputs = NULL;
   g_autoptr(VsResults) results = NULL;
@@ -476,7 +497,7 @@ vs_merge_files (const char * const *paths,
 
   inputs = g_new0 (Input, n_paths);
   for (guint k = 0; k < n_paths && ok; k++)
-    ok = load_input (&inputs[k], paths[k], error);
+    ok = load_input (&inputs[k], paths[k], parsers != NULL ? parsers[k] : NULL, error);
   ok = ok && check_inputs (inputs, n_paths, error);
 
   if (ok)
@@ -519,12 +540,28 @@ vs_merge_files (const char * const *paths,
       vs_results_set_generator (results, n_workers, n_cpus);
 
       for (guint t = 0; t < vs_plan_get_n_targets (plan) && ok; t++)
-        ok = merge_target (results, inputs, n_paths, t, error);
+        {
+          g_autofree Part *parts = g_new0 (Part, n_paths);
+          g_autofree char *field = g_strdup_printf ("targets[%u]", t);
+
+          for (guint k = 0; k < n_paths; k++)
+            parts[k] = (Part) { inputs[k].path,
+                                json_array_get_object_element (inputs[k].targets, t), field };
+          ok = merge_target (results, t, parts, n_paths, error);
+        }
     }
 
   for (guint k = 0; k < n_paths; k++)
     input_clear (&inputs[k]);
   return ok ? g_steal_pointer (&results) : NULL;
+}
+
+VsResults *
+vs_merge_files (const char * const *paths,
+                guint               n_paths,
+                GError            **error)
+{
+  return merge_files (paths, NULL, n_paths, error);
 }
 
 VsResults *
@@ -534,4 +571,15 @@ vs_merge_read_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   return vs_merge_files (&path, 1, error);
+}
+
+VsResults *
+_vs_merge_read_parsed (const char  *path,
+                       JsonParser  *parser,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (JSON_IS_PARSER (parser), NULL);
+
+  return merge_files (&path, &parser, 1, error);
 }

@@ -11,7 +11,7 @@
  *
  * Refused, with a message naming the file and the reason: a file that is not a regular file within
  * VS_RESULT_MAX_BYTES, text nested deeper than VS_RESULT_MAX_DEPTH, a file that is not a JSON result or
- * lacks the whole histograms (written before they were added), results of different plans (the
+ * lacks the whole histograms, a capacity search's JSON (vs-capacity-json.h reads that) (written before they were added), results of different plans (the
  * first field that differs is named) or engines, a segment given twice, segments of different
  * splits, or a mix of segments and whole runs.
  */

@@ -6,7 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "vs-error.h"
+#include "vs-file.h"
 #include "vs-hdr.h"
+#include "vs-json-scan.h"
+#include "vs-merge.h"
 
 static void
 add_uint (JsonBuilder *builder,
@@ -240,25 +243,19 @@ vs_result_data_read_histogram (JsonNode    *node,
   JsonObject *object = get_object (node, path, error);
   g_autoptr(VsHistogram) histogram = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *hdr_path = g_strdup_printf ("%s.hdr", path);
   VsHdrMoments moments;
   const char *hdr;
 
   if (object == NULL)
     return NULL;
   hdr = json_object_get_string_member_with_default (object, "hdr", NULL);
-  if (hdr == NULL)
-    {
-      g_autofree char *field = g_strdup_printf ("%s.hdr", path);
-
-      vs_error_set_field (error, field, _("missing, or not text"));
-      return NULL;
-    }
-  histogram = vs_hdr_decode_base64 (hdr, &local_error);
+  if (hdr != NULL)
+    histogram = vs_hdr_decode_base64 (hdr, &local_error);
   if (histogram == NULL)
     {
-      g_autofree char *field = g_strdup_printf ("%s.hdr", path);
-
-      vs_error_set_field (error, field, "%s", local_error->message);
+      vs_error_set_field (error, hdr_path, "%s",
+                          local_error != NULL ? local_error->message : _("missing, or not text"));
       return NULL;
     }
   if (!get_int (object, path, "min_us", FALSE, &moments.min_us, error) ||
@@ -275,6 +272,31 @@ vs_result_data_read_histogram (JsonNode    *node,
   return g_steal_pointer (&histogram);
 }
 
+/* The histogram @name of @object into *slot (the old one freed); @nullable: null or absent
+ * leaves *slot NULL. */
+static gboolean
+read_histogram_member (JsonObject   *object,
+                       const char   *path,
+                       const char   *name,
+                       gboolean      nullable,
+                       VsHistogram **slot,
+                       GError      **error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+  g_autofree char *field = g_strdup_printf ("%s.%s", path, name);
+  VsHistogram *read = NULL;
+
+  if (!nullable || (member != NULL && !JSON_NODE_HOLDS_NULL (member)))
+    {
+      read = vs_result_data_read_histogram (member, field, error);
+      if (read == NULL)
+        return FALSE;
+    }
+  g_clear_pointer (slot, vs_histogram_free);
+  *slot = read;
+  return TRUE;
+}
+
 VsStats *
 vs_result_data_read_stats (JsonNode    *node,
                            const char  *path,
@@ -284,7 +306,6 @@ vs_result_data_read_stats (JsonNode    *node,
   g_autoptr(VsStats) stats = NULL;
   g_autofree char *counters_path = g_strdup_printf ("%s.counters", path);
   g_autofree char *timings_path = g_strdup_printf ("%s.timings", path);
-  const char * const names[] = { "latency", "uncorrected" };
   JsonObject *timings;
 
   if (object == NULL)
@@ -292,43 +313,54 @@ vs_result_data_read_stats (JsonNode    *node,
 
   stats = vs_stats_new ();
   if (!vs_result_data_read_counters (json_object_get_member (object, "counters"), counters_path,
-                                     &stats->counters, error))
+                                     &stats->counters, error) ||
+      !read_histogram_member (object, path, "latency", FALSE, &stats->latency, error) ||
+      !read_histogram_member (object, path, "uncorrected", FALSE, &stats->uncorrected, error))
     return NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *field = g_strdup_printf ("%s.%s", path, names[i]);
-      VsHistogram *read = vs_result_data_read_histogram (json_object_get_member (object,
-                                                                                 names[i]),
-                                                         field, error);
-      VsHistogram **slot = i == 0 ? &stats->latency : &stats->uncorrected;
-
-      if (read == NULL)
-        return NULL;
-      vs_histogram_free (*slot);
-      *slot = read;
-    }
 
   timings = get_object (json_object_get_member (object, "timings"), timings_path, error);
   if (timings == NULL)
     return NULL;
   for (guint i = 0; i < VS_N_TIMINGS; i++)
-    {
-      JsonNode *member = json_object_get_member (timings, vs_timing_to_string (i));
-      g_autofree char *field = g_strdup_printf ("%s.%s", timings_path, vs_timing_to_string (i));
-      VsHistogram *read;
-
-      if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-        {
-          g_clear_pointer (&stats->timings[i], vs_histogram_free);
-          continue;
-        }
-      read = vs_result_data_read_histogram (member, field, error);
-      if (read == NULL)
-        return NULL;
-      vs_histogram_free (stats->timings[i]);
-      stats->timings[i] = read;
-    }
+    if (!read_histogram_member (timings, timings_path, vs_timing_to_string (i), TRUE,
+                                &stats->timings[i], error))
+      return NULL;
 
   return g_steal_pointer (&stats);
+}
+
+JsonParser *
+vs_result_data_load_file (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *root;
+  gsize length = 0;
+
+  text = vs_file_read (path, VS_RESULT_MAX_BYTES, _("a result"), &length, error);
+  if (text == NULL)
+    return NULL;
+  if (vs_json_scan (text, length, VS_RESULT_MAX_DEPTH, NULL, NULL) == VS_JSON_SCAN_TOO_DEEP)
+    {
+      vs_error_set_field (error, path, _("not a Versus JSON result: nested more than %d levels "
+                                         "deep"), VS_RESULT_MAX_DEPTH);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, length, &local_error))
+    {
+      /* a file that cannot be read is a failure; one that is not JSON, bad input */
+      g_set_error (error, VS_ERROR,
+                   local_error->domain == JSON_PARSER_ERROR ? VS_ERROR_INVALID : VS_ERROR_IO,
+                   _("%s: not a JSON result: %s"), path, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      vs_error_set_field (error, path, _("not a Versus JSON result"));
+      return NULL;
+    }
+  return g_steal_pointer (&parser);
 }

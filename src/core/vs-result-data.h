@@ -42,4 +42,10 @@ VsStats      *vs_result_data_read_stats     (JsonNode          *node,
                                              const char        *path,
                                              GError           **error);
 
+/* A result file (a run's or a capacity search's) parsed, its root an object: a regular file
+ * within VS_RESULT_MAX_BYTES, nested at most VS_RESULT_MAX_DEPTH (vs-merge.h); otherwise NULL
+ * with "FILE: not a JSON result: …". */
+JsonParser   *vs_result_data_load_file      (const char        *path,
+                                             GError           **error);
+
 G_END_DECLS
