@@ -155,6 +155,22 @@ results_replaced (gpointer data)
   return vs_dashboard_get_results (replacing->dashboard) != replacing->before;
 }
 
+typedef struct
+{
+  VsDashboard *dashboard;
+  VsCapacity  *before;
+} CapacityReplacing;
+
+/* The dashboard shows another capacity search than before. */
+static gboolean
+capacity_replaced (gpointer data)
+{
+  CapacityReplacing *replacing = data;
+  VsCapacity *shown = vs_dashboard_get_capacity (replacing->dashboard);
+
+  return shown != NULL && shown != replacing->before;
+}
+
 static char *
 read_file (const char *dir,
            const char *name)
@@ -2630,6 +2646,42 @@ test_capacity_search (void)
                                                charts));
     vs_test_wait_for_file (charts, "capacity.png", 10);
     g_assert_cmpfloat (vs_test_png_variance (png), >, 0);
+  }
+
+  /* Its JSON, opened again from the file: the same steps, sentences and table */
+  {
+    g_autofree char *json = g_build_filename (dir, "search.json", NULL);
+    g_autofree char *table_capacity = g_strdup (vs_results_table_get_cell (table, 1, 1));
+    const char *paths[] = { json, NULL };
+    CapacityReplacing replacing = { window->dashboard, capacity };
+    VsCapacity *back;
+    GPtrArray *back_steps;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-json", "s",
+                                               json));
+    vs_test_wait_for_file (dir, "search.json", 10);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-results", "^as",
+                                               paths));
+    vs_test_iterate_until (capacity_replaced, &replacing, 10);
+    back = vs_dashboard_get_capacity (window->dashboard);
+    back_steps = vs_capacity_get_steps (back);
+    g_assert_cmpuint (back_steps->len, ==, steps->len);
+    for (guint i = 0; i < steps->len; i++)
+      {
+        const VsCapacityStep *step = g_ptr_array_index (steps, i);
+        const VsCapacityStep *again = g_ptr_array_index (back_steps, i);
+
+        g_assert_cmpuint (again->target, ==, step->target);
+        g_assert_cmpfloat (again->rate, ==, step->rate);
+        g_assert_cmpint (again->kept, ==, step->kept);
+        g_assert_cmpint (again->limited, ==, step->limited);
+        g_assert_cmpstr (vs_capacity_view_get_cell (view, i + 1, 7), ==,
+                         step->kept ? "kept" : step->why);
+        g_assert_cmpuint (vs_results_get_target (again->results, 0)->total->counters.responses,
+                          ==, vs_results_get_target (step->results, 0)->total->counters.responses);
+      }
+    g_assert_cmpstr (vs_capacity_view_get_sentences (view), ==, sentences->str);
+    g_assert_cmpstr (vs_results_table_get_cell (table, 1, 1), ==, table_capacity);
   }
 
   save_capacity_pictures (window, model);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-capacity-json.h"
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-file.h"
@@ -270,8 +271,23 @@ current_results (VsWindow *self)
   return self->run != NULL ? vs_run_get_results (self->run) : NULL;
 }
 
-/* Opening result files: one is shown as it is, several are merged first (vs-merge.h): the
- * segments of one --segment split, or runs of one plan. Read and merged off the main thread. */
+/* Opening result files: one is shown as it is — a run's result or a capacity search's —,
+ * several are merged first (vs-merge.h): the segments of one --segment split, or runs of one
+ * plan. Read and merged off the main thread. */
+typedef struct
+{
+  VsResults  *results;
+  VsCapacity *capacity;
+} Opened;
+
+static void
+opened_free (Opened *opened)
+{
+  g_clear_object (&opened->results);
+  g_clear_object (&opened->capacity);
+  g_free (opened);
+}
+
 static void
 merge_thread (GTask        *task,
               gpointer      source,
@@ -280,13 +296,21 @@ merge_thread (GTask        *task,
 {
   GStrv paths = data;
   GError *error = NULL;
-  VsResults *results = vs_merge_files ((const char * const *) paths, g_strv_length (paths),
-                                       &error);
+  Opened *opened = g_new0 (Opened, 1);
+  gboolean ok;
 
-  if (results != NULL)
-    g_task_return_pointer (task, results, g_object_unref);
+  if (g_strv_length (paths) == 1)
+    ok = vs_capacity_json_open_file (paths[0], &opened->capacity, &opened->results, &error);
   else
-    g_task_return_error (task, error);
+    ok = (opened->results = vs_merge_files ((const char * const *) paths,
+                                            g_strv_length (paths), &error)) != NULL;
+  if (ok)
+    g_task_return_pointer (task, opened, (GDestroyNotify) opened_free);
+  else
+    {
+      opened_free (opened);
+      g_task_return_error (task, error);
+    }
 }
 
 static void
@@ -297,19 +321,26 @@ merged_cb (GObject      *object,
   GWeakRef *window = data;
   g_autoptr(VsWindow) self = g_weak_ref_get (window);
   g_autoptr(GError) error = NULL;
-  g_autoptr(VsResults) results = g_task_propagate_pointer (G_TASK (result), &error);
+  Opened *opened = g_task_propagate_pointer (G_TASK (result), &error);
 
   /* a run started meanwhile keeps the dashboard */
   if (self != NULL && self->dashboard != NULL && !vs_window_is_running (self))
     {
-      if (results != NULL)
+      if (opened != NULL && opened->capacity != NULL)
         {
-          vs_dashboard_set_results (self->dashboard, results);
+          vs_dashboard_set_capacity (self->dashboard, opened->capacity);
+          vs_dashboard_capacity_changed (self->dashboard);
+          _vs_window_update_actions (self);
+        }
+      else if (opened != NULL)
+        {
+          vs_dashboard_set_results (self->dashboard, opened->results);
           vs_dashboard_show_summary (self->dashboard);
           _vs_window_update_actions (self);
         }
       report (self, error, _("Opened the results"));
     }
+  g_clear_pointer (&opened, opened_free);
   g_weak_ref_clear (window);
   g_free (window);
 }
@@ -477,18 +508,38 @@ shown_capacity (VsWindow *self)
   return self->dashboard != NULL ? vs_dashboard_get_capacity (self->dashboard) : NULL;
 }
 
+/* The JSON result's path: the one chosen, or result.json in the folder of everything. */
+static char *
+json_path (const char  *path,
+           ExportParts  parts)
+{
+  return (parts & EXPORT_CSV) != 0 ? g_build_filename (path, "result.json", NULL)
+                                   : g_strdup (path);
+}
+
 static void
-capacity_csv_thread (GTask        *task,
-                     gpointer      source,
-                     gpointer      data,
-                     GCancellable *cancellable)
+capacity_export_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
 {
   Exporting *exporting = data;
   VsCapacity *capacity = g_object_get_data (G_OBJECT (task), "capacity");
   GError *error = NULL;
+  GError *json_error = NULL;
 
-  /* the search is over (export waits for its end): nothing changes it meanwhile */
-  if (vs_export_capacity_csv_dir (capacity, exporting->path, &error))
+  /* the search is over (export waits for its end): nothing changes it meanwhile; every output
+   * is written, each failure said */
+  if ((exporting->parts & EXPORT_CSV) != 0)
+    vs_export_capacity_csv_dir (capacity, exporting->path, &error);
+  if ((exporting->parts & EXPORT_JSON) != 0)
+    {
+      g_autofree char *json = json_path (exporting->path, exporting->parts);
+
+      vs_export_capacity_json_file (capacity, json, &json_error);
+      vs_error_add (&error, json_error);
+    }
+  if (error == NULL)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -512,8 +563,8 @@ capacity_exported_cb (GObject      *object,
     report (self, error, exporting->done);
 }
 
-/* A capacity search: its CSV files (summary.csv, steps.csv, timeseries.csv, written off the
- * main thread) and its charts; it has no JSON result (as `versus run` says too). */
+/* A capacity search: its CSV files (summary.csv, steps.csv, timeseries.csv) and its JSON
+ * (vs_export_capacity_json()), written off the main thread, and its charts. */
 static void
 run_capacity_export (VsWindow    *self,
                      VsCapacity  *capacity,
@@ -525,15 +576,7 @@ run_capacity_export (VsWindow    *self,
   g_autoptr(GError) error = NULL;
   Exporting *exporting;
 
-  if (parts == EXPORT_JSON)
-    {
-      g_set_error (&error, VS_ERROR, VS_ERROR_INVALID,
-                   _("A capacity search is exported as CSV files and charts, not as a JSON "
-                     "result"));
-      report (self, error, done);
-      return;
-    }
-  if ((parts & EXPORT_CSV) == 0)
+  if ((parts & (EXPORT_CSV | EXPORT_JSON)) == 0)
     {
       vs_dashboard_export_charts (self->dashboard, path, &error);
       report (self, error, done);
@@ -547,7 +590,7 @@ run_capacity_export (VsWindow    *self,
   task = g_task_new (NULL, NULL, capacity_exported_cb, NULL);
   g_task_set_task_data (task, exporting, (GDestroyNotify) exporting_free);
   g_object_set_data_full (G_OBJECT (task), "capacity", g_object_ref (capacity), g_object_unref);
-  g_task_run_in_thread (task, capacity_csv_thread);
+  g_task_run_in_thread (task, capacity_export_thread);
 }
 
 static void
@@ -587,8 +630,7 @@ run_export (VsWindow    *self,
 
   /* a folder for everything: the JSON result goes into it */
   if ((parts & EXPORT_JSON) != 0)
-    json = (parts & EXPORT_CSV) != 0 ? g_build_filename (path, "result.json", NULL)
-                                     : g_strdup (path);
+    json = json_path (path, parts);
 
   exporting = g_new0 (Exporting, 1);
   g_weak_ref_init (&exporting->window, self);
@@ -796,7 +838,7 @@ _vs_window_update_actions (VsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-csv", has_results);
   /* a search has CSV files and charts, not one result of one run */
-  gtk_widget_action_set_enabled (widget, "win.export-json", has_results && capacity == NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-json", has_results);
   gtk_widget_action_set_enabled (widget, "win.export-hlog", has_results && capacity == NULL);
   gtk_widget_action_set_enabled (widget, "win.export-charts", has_results);
   gtk_widget_action_set_enabled (widget, "win.open-recovered",
