@@ -331,8 +331,6 @@ typedef struct
 {
   GMainLoop  *loop;
   VsCapacity *capacity;
-  guint       sigint_id;
-  guint       sigterm_id;
   const char *interrupted;
 } Search;
 
@@ -364,15 +362,15 @@ on_capacity_finished (VsCapacity *capacity,
   g_main_loop_quit (search->loop);
 }
 
-static gboolean
-on_capacity_signal (gpointer data)
+/* The first quit signal ends the search after the step it stops; a second ends the process. */
+static void
+on_capacity_signal (int      signo,
+                    gpointer data)
 {
   Search *search = data;
 
-  search->interrupted = "signal";
-  search->sigint_id = search->sigterm_id = 0;
+  search->interrupted = signo == SIGINT ? "SIGINT" : "SIGTERM";
   vs_capacity_stop (search->capacity);
-  return G_SOURCE_REMOVE;
 }
 
 /* mode capacity: the search, a line per step, a line per target; 0 when every target kept
@@ -383,7 +381,8 @@ run_capacity (VsCliOptions *options)
   g_autoptr(GError) error = NULL;
   g_autoptr(VsCapacity) capacity = vs_capacity_new (options->plan);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Search search = { loop, capacity, 0, 0, NULL };
+  g_autoptr(VsSignalWatch) watch = NULL;
+  Search search = { loop, capacity, NULL };
   VsPlan *plan = vs_capacity_get_plan (capacity);
   int status = 0;
 
@@ -402,11 +401,10 @@ run_capacity (VsCliOptions *options)
       g_printerr ("versus: %s\n", error->message);
       return exit_status_for (error);
     }
-  search.sigint_id = g_unix_signal_add (SIGINT, on_capacity_signal, &search);
-  search.sigterm_id = g_unix_signal_add (SIGTERM, on_capacity_signal, &search);
+  watch = vs_signal_watch_new (quit_signals, G_N_ELEMENTS (quit_signals), on_capacity_signal,
+                               &search);
   g_main_loop_run (loop);
-  g_clear_handle_id (&search.sigint_id, g_source_remove);
-  g_clear_handle_id (&search.sigterm_id, g_source_remove);
+  g_clear_pointer (&watch, vs_signal_watch_free);
   g_signal_handlers_disconnect_by_data (capacity, &search);
 
   print_stdout ("\n");
