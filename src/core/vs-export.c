@@ -45,7 +45,7 @@ static const char * const timeseries_columns[] = {
   "target", "phase", "start_s", "end_s", "requests", "unsent", "rps", "errors",
   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
   "generator_busy_pct", "server_cpu_pct", "server_memory_bytes", "round", "planned_rps",
-  "planned_connections",
+  "planned_connections", "server_sample_s",
 };
 
 /* summary.csv's columns after the metrics': the trial's round (empty on the whole-run rows),
@@ -299,6 +299,10 @@ timeseries_row (VsPlan               *plan,
     add_decimal (row, planned), add_empty (row);
   else
     add_empty (row), add_decimal (row, planned);
+  if (interval->server_sampled)
+    add_decimal (row, interval->server_sample_s);
+  else
+    add_empty (row);
 
   g_assert (row->len == G_N_ELEMENTS (timeseries_columns));
   return row;

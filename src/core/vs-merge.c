@@ -62,6 +62,7 @@ typedef struct
   guint       server_rows;     /* input rows with a server sample (issue 11) */
   double      server_cpu_percent;
   guint64     server_memory_bytes;
+  double      server_sample_s; /* what the CPU figure covers; 0: the row's length */
   guint       input;           /* the last input that added a row to it, from 1 */
 } Row;
 
@@ -337,6 +338,10 @@ add_intervals (GArray      *rows,
           row->server_cpu_percent = member_double (interval, "server_cpu_pct");
           row->server_memory_bytes = (guint64) MAX (0, member_int (interval,
                                                                    "server_memory_bytes"));
+          /* results written before the column have only the row's length */
+          if (json_object_has_member (interval, "server_sample_s") &&
+              !json_object_get_null_member (interval, "server_sample_s"))
+            row->server_sample_s = member_double (interval, "server_sample_s");
         }
     }
 
@@ -425,7 +430,8 @@ merge_target (VsResults   *results,
       if (n == 1 && row->server_rows == 1)
         {
           snapshot->server_sampled = TRUE;
-          snapshot->server.interval_s = row->end_s - row->start_s;
+          snapshot->server.interval_s = row->server_sample_s > 0 ? row->server_sample_s
+                                                                 : row->end_s - row->start_s;
           snapshot->server.cpu_percent = row->server_cpu_percent;
           snapshot->server.memory_bytes = row->server_memory_bytes;
           snapshot->server.memory_is_pss = TRUE;

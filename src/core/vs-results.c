@@ -483,6 +483,7 @@ vs_results_add_snapshot (VsResults  *self,
       interval.server_sampled = TRUE;
       interval.server_cpu_percent = snapshot->server.cpu_percent;
       interval.server_memory_bytes = snapshot->server.memory_bytes;
+      interval.server_sample_s = snapshot->server.interval_s;
       if (snapshot->phase == VS_PHASE_MEASURE)
         add_server_sample (&target->server, &snapshot->server);
     }

@@ -36,6 +36,8 @@ typedef struct
   gboolean   server_sampled; /* the target's server was sampled over the interval */
   double     server_cpu_percent;  /* its process tree's CPU, % of one core */
   guint64    server_memory_bytes; /* its tree's memory (PSS, or RSS) at the interval's end */
+  double     server_sample_s;     /* the time its CPU figure covers: the sampler's own
+                                   * interval, which is not quite the tick's */
   guint      round;          /* mode rounds: the trial's round (1 … K); 0 otherwise */
 } VsInterval;
 
