@@ -31,7 +31,7 @@ static const char summary_header[] =
 static const char timeseries_header[] =
   "target,phase,start_s,end_s,requests,unsent,rps,errors,latency_p50_ms,latency_p90_ms,"
   "latency_p99_ms,latency_max_ms,generator_busy_pct,server_cpu_pct,server_memory_bytes,round,"
-  "planned_rps,planned_connections";
+  "planned_rps,planned_connections,server_sample_s";
 
 /* Target 0 ("alpha"): one warm-up second of slow (100 ms) responses, then two measured seconds
  * of 100 responses each with latencies 10, 20 … 1000 µs (exact in the histogram), one refused
@@ -355,6 +355,8 @@ test_timeseries_csv (void)
   g_assert_cmpfloat (vs_results_get_plan (results)->load.rate, ==, 100);
   g_assert_cmpstr (cell (rows, 2, "planned_rps"), ==, "100.000");
   g_assert_cmpstr (cell (rows, 2, "planned_connections"), ==, "");
+  /* no server: nothing its CPU figure would cover */
+  g_assert_cmpstr (cell (rows, 2, "server_sample_s"), ==, "");
   g_assert_cmpstr (cell (rows, 3, "errors"), ==, "1");
   g_assert_cmpstr (cell (rows, 3, "requests"), ==, "101");
   g_assert_cmpstr (cell (rows, 4, "target"), ==, TRICKY_NAME);
