@@ -357,21 +357,24 @@ add_stragglers (VsTargetResult *target,
 {
   const VsCounters *all = &stats->counters;
   const VsCounters *ours = &measured->counters;
-  VsCounters *row = NULL;
+  VsInterval *warmup = NULL;
+  VsCounters *row;
+  double length;
 
   if (all->requests == ours->requests && all->unsent == ours->unsent)
     return;
 
-  for (guint i = target->intervals->len; i > 0 && row == NULL; i--)
+  for (guint i = target->intervals->len; i > 0 && warmup == NULL; i--)
     {
       VsInterval *interval = &g_array_index (target->intervals, VsInterval, i - 1);
 
       if (interval->phase == VS_PHASE_WARMUP)
-        row = &interval->counters;
+        warmup = interval;
     }
-  if (row == NULL)
+  if (warmup == NULL)
     return;
 
+  row = &warmup->counters;
   row->requests += all->requests - ours->requests;
   row->responses += all->responses - ours->responses;
   for (guint i = 0; i < VS_N_ERROR_CLASSES; i++)
@@ -380,6 +383,9 @@ add_stragglers (VsTargetResult *target,
     row->status[i] += all->status[i] - ours->status[i];
   row->bytes_in += all->bytes_in - ours->bytes_in;
   row->unsent += all->unsent - ours->unsent;
+  /* its rate is of its requests, stragglers included, as every row's */
+  length = warmup->end_s - warmup->start_s;
+  warmup->rps = length > 0 ? row->requests / length : 0.0;
 }
 
 /* The snapshot stays the caller's: everything needed is copied or merged out of it. */
