@@ -347,6 +347,53 @@ test_job_open_budgets_follow_rate (void)
   vs_job_free (job);
 }
 
+/* Open model: a run that ends with every connection busy counts its last stretch at the cap
+ * (at_cap_pct), as a stretch that a free connection ends does. Driven by hand, without worker
+ * threads: uniform 100/s for 1 s, one connection, busy from the first send to the end, so a send
+ * is due at the full cap from 10 ms on, and the other 99 never leave. */
+static void
+test_job_cap_until_end (void)
+{
+  g_autoptr(VsPlan) plan = make_plan (1);
+  g_autoptr(FakeEngine) engine = fake_engine_new ();
+  g_autoptr(GError) error = NULL;
+  guint index = 0;
+  VsStats *measured, *warmup;
+  VsWorker *worker;
+  VsJob *job;
+  gint64 start, due;
+
+  plan->load.model = VS_LOAD_OPEN;
+  plan->load.rate = 100;
+  plan->load.connections = 1;
+  plan->load.threads = 1;
+  plan->load.duration_us = G_USEC_PER_SEC;
+  job = vs_job_new (&engine->parent, plan, &index, 1, &error);
+  g_assert_no_error (error);
+  worker = &job->workers[0];
+  /* what vs_job_start() sets, at a time of the test's choosing */
+  start = job->start_us = job->warmup_end_us = 1000 * G_USEC_PER_SEC;
+  job->measure_end_us = start + G_USEC_PER_SEC;
+
+  due = vs_worker_target_next_due (job, worker, 0, start);
+  g_assert_cmpint (due, ==, start);
+  vs_worker_target_take_due (job, worker, 0, due, start);
+  due = vs_worker_target_next_due (job, worker, 0, start + 10 * 1000);
+  g_assert_cmpint (due, ==, start + 10 * 1000);
+  vs_worker_target_at_cap (&worker->targets[0], due);
+  /* the worker next looks after the end */
+  g_assert_cmpint (vs_worker_target_next_due (job, worker, 0, start + 1200 * 1000), ==,
+                   G_MAXINT64);
+
+  g_atomic_int_set (&worker->done, TRUE);
+  vs_job_collect (job, &measured, &warmup);
+  g_assert_cmpuint (measured->counters.unsent, ==, 99);
+  g_assert_cmpint (measured->counters.at_cap_us, ==, 990 * 1000);
+  vs_stats_free (measured);
+  vs_stats_free (warmup);
+  vs_job_free (job);
+}
+
 /* Asking for more connections than the open-files limit can ever allow is refused up front. */
 static void
 test_job_fd_limit (void)
@@ -518,6 +565,7 @@ main (int   argc,
   g_test_add_func ("/core/job/fd-limit", test_job_fd_limit);
   g_test_add_func ("/core/job/memory-limit", test_job_memory_limit);
   g_test_add_func ("/core/job/generator-busy", test_job_generator_busy);
+  g_test_add_func ("/core/job/cap-until-end", test_job_cap_until_end);
 
   return g_test_run ();
 }

@@ -482,6 +482,15 @@ vs_worker_target_next_due (VsJob    *job,
     {
       guint64 issued = wt->issued;
 
+      /* a run that ends at the cap: its last stretch there is counted too (else only a send
+       * taken after it adds it, and none is) */
+      if (wt->cap_since_us != 0)
+        {
+          vs_worker_stats (job, worker, target, due)->counters.at_cap_us +=
+            MAX (job->measure_end_us - wt->cap_since_us, 0);
+          wt->cap_since_us = 0;
+        }
+
       /* every entry left before the end was due and did not leave: k6's dropped iterations */
       while (due < job->measure_end_us && (due < job->warmup_end_us || issued < wt->budget))
         {
