@@ -6,6 +6,7 @@
  * skip with the reason, so the suite runs unchanged as engines arrive.
  */
 #include <glib-object.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vs-error.h"
@@ -263,15 +264,27 @@ test_open_rate (gconstpointer data)
   target = vs_results_get_target (results, 0);
   assert_no_errors (&target->total->counters);
   rps = target->total->counters.requests / 3.0;
-  g_test_message ("%" G_GUINT64_FORMAT " requests in the measured phase, %.1f/s by the results",
-                  target->total->counters.requests, vs_target_result_rps (target));
+  g_test_message ("%" G_GUINT64_FORMAT " requests in the measured phase, %.1f/s by the results; "
+                  "%" G_GUINT64_FORMAT " unsent, %" G_GUINT64_FORMAT " late (%" G_GUINT64_FORMAT
+                  " at the cap, %.0f ms there); generator busy max %.0f %%",
+                  target->total->counters.requests, vs_target_result_rps (target),
+                  target->total->counters.unsent, target->total->counters.late,
+                  target->total->counters.late_at_cap, target->total->counters.at_cap_us / 1e3,
+                  100 * target->generator_busy_max);
   /* every due request is accounted for exactly; the rate gets 5 % slack, since a generator
-   * starved by other processes on a shared machine leaves some sends unsent (2 % failed there) */
+   * starved by other processes on a shared machine leaves some sends unsent (2 % failed there),
+   * and is owed only outside the time every connection was busy (at_cap_us, which the engine
+   * counts): on a loaded machine the soup engine's worker answers its connections too late for
+   * 200/s over 8 (529 of 600 sent at load average 21, the generator 100 % busy) */
   g_assert_cmpuint (target->total->counters.requests + target->total->counters.unsent, ==, 600);
   g_assert_cmpuint (vs_test_server_count (server, VS_TEST_PATH_OK), ==,
                     target->total->counters.requests);
-  g_assert_cmpfloat_with_epsilon (rps, 200, 200 * 0.05);
-  g_assert_cmpfloat_with_epsilon (vs_target_result_rps (target), 200, 200 * 0.05);
+  g_assert_cmpfloat (rps, <=, 200);
+  g_assert_cmpfloat (rps, >=, 200 * 0.95 *
+                     MAX (3 * G_USEC_PER_SEC - target->total->counters.at_cap_us, 0) /
+                     (3 * G_USEC_PER_SEC));
+  /* the results' rate is over the measured phase, the 3 s asked (not the drain after it) */
+  g_assert_cmpfloat_with_epsilon (vs_target_result_rps (target), rps, rps * 0.05);
 }
 
 static void
@@ -541,6 +554,68 @@ test_tls (gconstpointer data)
   g_assert_cmpint (vs_histogram_max (total->timings[VS_TIMING_TLS]), <, 2 * G_USEC_PER_SEC);
 }
 
+static gboolean
+accept_any_certificate (GTlsConnection       *connection,
+                        GTlsCertificate      *peer,
+                        GTlsCertificateFlags  errors,
+                        gpointer              data)
+{
+  return TRUE;
+}
+
+/* The witness of a handshake's time here and now: n connections to url's port, one at a time,
+ * each made a GIO TLS client (the GnuTLS set-up: setup_us[i]) and then shaken hands with
+ * (handshake_us[i]), as libsoup does for a connection of the soup engine, by this thread
+ * against the same server, right after the engine's run. */
+static void
+witness_handshakes (const char *url,
+                    guint       n,
+                    gint64     *setup_us,
+                    gint64     *handshake_us)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocketConnection) tcp = NULL;
+      g_autoptr(GIOStream) tls = NULL;
+      gint64 t0, t1;
+
+      tcp = g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL,
+                                             &error);
+      g_assert_no_error (error);
+      t0 = g_get_monotonic_time ();
+      tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+      g_assert_no_error (error);
+      t1 = g_get_monotonic_time ();
+      g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+      g_assert_true (g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error));
+      g_assert_no_error (error);
+      setup_us[i] = t1 - t0;
+      handshake_us[i] = g_get_monotonic_time () - t1;
+      g_io_stream_close (tls, NULL, NULL);
+    }
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gint64
+median (gint64 *values,
+        guint   n)
+{
+  qsort (values, n, sizeof *values, compare_gint64);
+  return values[(n - 1) / 2];
+}
+
 /* Per-phase timings mean what the README says, on http:// and https://: against a server that
  * waits a known 100 ms before answering, the first byte comes at least that late and no later
  * than the whole response, while the TCP connect (and the TLS handshake) of a loopback
@@ -594,7 +669,20 @@ check_phases (const char *engine,
   g_assert_cmpint (vs_histogram_percentile (connect, 50), <, PHASE_DELAY_MS * 1000 / 20);
   g_assert_cmpint (vs_histogram_max (connect), <, PHASE_DELAY_MS * 1000 / 2);
   if (tls)
-    g_assert_cmpint (vs_histogram_percentile (handshake, 50), <, PHASE_DELAY_MS * 1000 / 5);
+    {
+      /* the handshake alone, not the client's TLS set-up before it (GnuTLS's trust store, 10–40
+       * ms of CPU): against the same two measured by hand here and now, since on a loaded
+       * machine a handshake (both ends in this process) takes longer than a fixed 20 ms (21–25
+       * ms under two busy loops) */
+      gint64 setup[10], shaken[10], setup_p50, shaken_p50;
+
+      witness_handshakes (url, G_N_ELEMENTS (setup), setup, shaken);
+      setup_p50 = median (setup, G_N_ELEMENTS (setup));
+      shaken_p50 = median (shaken, G_N_ELEMENTS (shaken));
+      g_test_message ("by hand: TLS set-up p50 %" G_GINT64_FORMAT " µs, handshake p50 %"
+                      G_GINT64_FORMAT " µs", setup_p50, shaken_p50);
+      g_assert_cmpint (vs_histogram_percentile (handshake, 50), <, shaken_p50 + setup_p50 / 2);
+    }
   /* (less 1 ms: the histogram keeps 3 significant digits) */
   g_assert_cmpint (vs_histogram_min (first_byte), >=, PHASE_DELAY_MS * 1000 - 1000);
   g_assert_cmpint (vs_histogram_min (first_byte), <=, vs_histogram_min (total->uncorrected));

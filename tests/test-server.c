@@ -469,8 +469,10 @@ test_start_idle_stop (void)
 
 /* A process that burns CPU: the sampled CPU agrees with the process's own times(2), and is
  * far above idle. On an unloaded core the burn gets ~100 %; this machine's two cores are shared
- * with other builds (load average 7 measured: 35 % seen), so the bound is 15 %, and the exact
- * check is the agreement with the witness. After the burn, near 0. */
+ * with other builds (load average 7 measured: 35 % seen; 6 % under two busy loops and the
+ * sanitizers), so a fixed share cannot be asked of it: the exact check is the agreement with the
+ * witness, and "far above idle" is against the same process idle after the burn, sampled over
+ * as long (near 0 whatever the load: an idle process asks for no CPU). */
 static void
 test_burn (void)
 {
@@ -481,6 +483,7 @@ test_burn (void)
   VsProcSample sample;
   double before, after, witness, sampled, outside, hz = (double) sysconf (_SC_CLK_TCK);
   gint64 t0, t1, t2, t3;
+  guint64 burn_ticks;
   guint16 port;
 
   spec = vs_script_server_spec (&port, "burn 2");
@@ -509,8 +512,8 @@ test_burn (void)
    * for that was missed even on an idle machine: the script answers under the GIL) */
   g_assert_cmpfloat (sampled, <=, witness + 2.0 / hz);
   g_assert_cmpfloat (witness - sampled, <=, outside + 2.0 / hz);
-  g_assert_cmpfloat (sample.cpu_percent, >, 15.0);
   g_assert_cmpfloat (sample.cpu_percent, <, 110.0);   /* one thread: at most one core */
+  burn_ticks = sample.cpu_ticks;
 
   burned = g_strdup_printf ("%d burned 2.0 s", (int) vs_server_get_pid (server));
   wait_for_log (server, burned);
@@ -519,6 +522,8 @@ test_burn (void)
   vs_server_sample (server, &sample);
   g_test_message ("after: %.1f %% of a core over %.2f s", sample.cpu_percent, sample.interval_s);
   g_assert_cmpfloat (sample.cpu_percent, <, 3.0);
+  /* the burn's second against the idle one: more than the two ticks a sample's ends can add */
+  g_assert_cmpuint (burn_ticks, >, sample.cpu_ticks + 2);
   stop_and_check (server);
 }
 

@@ -1453,7 +1453,10 @@ run_has_results (gpointer data)
 
 /* Start never blocks the window: a target whose name resolves late (a stub resolver that
  * answers after 2 s, for that one name, with 127.0.0.1; no query leaves the process) and the
- * window keeps drawing frames all the while; then the run goes on against the real server. */
+ * window keeps drawing frames all the while; then the run goes on against the real server.
+ * A window blocked on the name would return from Start only once it was answered and draw no
+ * frame in between; how many frames a free one draws depends on the machine's load (6 in the
+ * 2 s, 827 ms apart, under two busy loops), so the frames are held to the wait, not to a rate. */
 static void
 test_slow_resolve (void)
 {
@@ -1466,7 +1469,7 @@ test_slow_resolve (void)
   g_autoptr(GUri) uri = NULL;
   g_autofree char *url = NULL;
   g_autofree char *slow_url = NULL;
-  gint64 asked = 0, answered = 0, last, gap = 0;
+  gint64 asked = 0, answered = 0, last, gap = 0, started;
   guint during = 0, tick_id;
   VsWindow *window;
   VsResults *results;
@@ -1498,6 +1501,7 @@ test_slow_resolve (void)
   tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), record_tick, ticks, NULL);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  started = g_get_monotonic_time ();
   /* the action returned at once: the name is being resolved on the run's own thread */
   g_assert_true (vs_window_is_running (window));
   vs_test_iterate_until (run_has_results, window, 4 * delay_us / G_USEC_PER_SEC);
@@ -1523,8 +1527,10 @@ test_slow_resolve (void)
   gap = MAX (gap, answered - last);
   g_test_message ("%u frames while the name resolved for %.2f s; longest gap %.0f ms", during,
                   (answered - asked) / 1e6, gap / 1e3);
-  g_assert_cmpuint (during, >=, 10);
-  g_assert_cmpint (gap, <, delay_us / 2);
+  /* Start returned while the name was still being resolved, and frames came during the wait:
+   * more than one, so none of the gaps between them and the wait's ends spans it */
+  g_assert_cmpint (started, <, answered);
+  g_assert_cmpuint (during, >=, 2);
 
   /* and the run went on against the server behind the slow name */
   vs_test_iterate_until (not_running, window, 20);

@@ -299,6 +299,7 @@ worker_thread (gpointer data)
     g_warning ("could not pin worker thread %u: %s", start->worker->index, g_strerror (errno));
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
+  __atomic_store_n (&start->worker->synced_us, g_get_monotonic_time (), __ATOMIC_RELEASE);
   __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
   g_atomic_int_set (&start->worker->done, TRUE);
   g_free (start);
@@ -316,7 +317,8 @@ vs_job_start (VsJob   *self,
   self->warmup_end_us = self->start_us + self->plan->load.warmup_us;
   self->measure_end_us = self->plan->load.duration_us > 0
                            ? self->warmup_end_us + self->plan->load.duration_us : 0;
-  self->collected_us = self->start_us;
+  for (guint w = 0; w < self->n_workers; w++)
+    self->workers[w].synced_seen_us = self->start_us;
 
   for (guint w = 0; w < self->n_workers; w++)
     {
@@ -361,9 +363,7 @@ vs_job_collect (VsJob    *self,
                 VsStats **warmup)
 {
   int epoch = g_atomic_int_get (&self->epoch) + 1;
-  gint64 now = g_get_monotonic_time ();
-  gint64 busiest_us = 0;
-  gint64 wall_us;
+  double busiest = 0;
 
   g_atomic_int_set (&self->epoch, epoch);
 
@@ -377,7 +377,7 @@ vs_job_collect (VsJob    *self,
     {
       VsWorker *worker = &self->workers[w];
       guint spins = 0;
-      gint64 runnable_us;
+      gint64 runnable_us, synced_us;
       gboolean done;
 
       /* Wait for the worker to move to the other buffer. Its loop calls vs_worker_sync() at
@@ -397,14 +397,20 @@ vs_job_collect (VsJob    *self,
           take_buffers (worker->targets[t].warmup, epoch, done, warmup[t]);
         }
 
+      /* over the worker's own window, from its previous acknowledgement to this one (or to its
+       * end): the wall time of the collects would move each end by the time the worker took to
+       * acknowledge, by tens of milliseconds on a loaded machine, and read a saturated worker
+       * as 60 % busy or an idle one as busy */
+      synced_us = __atomic_load_n (&worker->synced_us, __ATOMIC_ACQUIRE);
       runnable_us = __atomic_load_n (&worker->runnable_us, __ATOMIC_ACQUIRE);
-      busiest_us = MAX (busiest_us, runnable_us - worker->runnable_seen_us);
+      if (synced_us > worker->synced_seen_us)
+        busiest = MAX (busiest, (double) (runnable_us - worker->runnable_seen_us) /
+                                (synced_us - worker->synced_seen_us));
       worker->runnable_seen_us = runnable_us;
+      worker->synced_seen_us = MAX (synced_us, worker->synced_seen_us);
     }
 
-  wall_us = MAX (now - self->collected_us, 1);
-  self->collected_us = now;
-  return CLAMP ((double) busiest_us / wall_us, 0.0, 1.0);
+  return CLAMP (busiest, 0.0, 1.0);
 }
 
 gboolean
@@ -475,6 +481,15 @@ vs_worker_target_next_due (VsJob    *job,
   if (vs_job_is_over (job, now_us))
     {
       guint64 issued = wt->issued;
+
+      /* a run that ends at the cap: its last stretch there is counted too (else only a send
+       * taken after it adds it, and none is) */
+      if (wt->cap_since_us != 0)
+        {
+          vs_worker_stats (job, worker, target, due)->counters.at_cap_us +=
+            MAX (job->measure_end_us - wt->cap_since_us, 0);
+          wt->cap_since_us = 0;
+        }
 
       /* every entry left before the end was due and did not leave: k6's dropped iterations */
       while (due < job->measure_end_us && (due < job->warmup_end_us || issued < wt->budget))

@@ -55,7 +55,9 @@ struct _VsWorker
   int             seen;         /* atomic: the last epoch this worker acknowledged */
   int             done;         /* atomic: run_worker returned */
   gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
+  gint64          synced_us;    /* monotonic time of that acknowledgement (or of the end) */
   gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
+  gint64          synced_seen_us;   /* controller-only: synced_us at the previous collect */
   GThread        *thread;
 };
 
@@ -77,7 +79,6 @@ struct _VsJob
   gint64          measure_end_us; /* monotonic time the measured phase ends; 0: by request count */
   int             expired;        /* atomic: the drain after the end ran out of time, so what is
                                    * still in flight is counted as timeouts when stopping */
-  gint64          collected_us;   /* controller-only: monotonic time of the previous collect */
   int             epoch;          /* atomic, written by the controller */
   int             stop;           /* atomic */
   char          **first_errors;   /* per target, set once */
@@ -100,8 +101,9 @@ gboolean  vs_job_start        (VsJob       *self,
 /* Merges what the workers recorded since the last collect into measured[i] and warmup[i] (fresh
  * VsStats per job target, owned by the caller): a request belongs to the phase its intended send
  * time falls in, whenever it completes. Returns how busy the busiest worker thread was since the
- * last collect (time runnable over wall time, 0…1): near 1, the generator and not the server
- * set the pace. */
+ * last collect (time runnable over wall time, 0…1, both between the thread's own two
+ * acknowledgements, so that a worker slow to acknowledge on a loaded machine moves neither
+ * end): near 1, the generator and not the server set the pace. */
 double    vs_job_collect      (VsJob       *self,
                                VsStats    **measured,
                                VsStats    **warmup);
@@ -141,6 +143,7 @@ vs_worker_sync (VsJob    *job,
   if (G_UNLIKELY (epoch != worker->epoch))
     {
       worker->epoch = epoch;
+      __atomic_store_n (&worker->synced_us, g_get_monotonic_time (), __ATOMIC_RELEASE);
       __atomic_store_n (&worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
       g_atomic_int_set (&worker->seen, epoch);
     }
