@@ -1203,14 +1203,18 @@ run_settle (Run *run)
   vs_worker_settle (run->job, run->worker);
 }
 
-/* Called from the callbacks: the worker sees a stop only between two iterations of its main
- * context, and one iteration in which libsoup opens or reads a few thousand connections takes
- * a second of CPU or more; settling at once keeps the report from waiting for the rest of it.
- * Nothing may be recorded after this returns TRUE. */
+/* Called from the callbacks, before they record anything: the loop syncs and sees a stop only
+ * between two iterations of its main context, and one iteration in which libsoup opens or
+ * reads a few thousand connections takes a second of CPU or more. Acknowledging the epoch and
+ * settling here keeps the controller's collect, and so each tick and the report, from waiting
+ * for the rest of it. Nothing may be recorded after this returns TRUE. */
 static gboolean
 run_check_stop (Run *run)
 {
-  if (!run->stopping && vs_job_should_stop (run->job))
+  if (run->stopping)
+    return TRUE;
+  vs_worker_sync (run->job, run->worker);
+  if (vs_job_should_stop (run->job))
     run_settle (run);
   return run->stopping;
 }
