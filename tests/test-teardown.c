@@ -256,7 +256,7 @@ test_after_finished (gconstpointer data)
 /* The end of a run by duration with every request in flight and never answered: the drain
  * gives each its timeout, then each is a timeout, exactly as many as the server received, and
  * the run finishes without tearing the workers down (the command line's way: the process exits
- * and the kernel closes what is left). The next job's start tears them down first. */
+ * and the kernel closes what is left). The next job made tears them down first. */
 static void
 test_drain_timeouts (gconstpointer data)
 {

@@ -546,7 +546,7 @@ controller_thread (gpointer data)
       if (self->plan->mode == VS_MODE_SEQUENTIAL)
         vs_server_set_stop (self->servers, job->plan_indices, job->n_targets);
       /* its figures are final and delivered (drive_job() collected after the workers settled):
-       * closing thousands of connections goes on beside the report, and the next job's start
+       * closing thousands of connections goes on beside the report, and the next job
        * waits for it */
       g_clear_pointer (&job, vs_job_retire);
 

@@ -211,6 +211,10 @@ vs_job_new (VsEngine    *engine,
   g_return_val_if_fail (engine != NULL, NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
 
+  /* an earlier job's teardown would take CPU from this one's load, and its figures; and what
+   * it still holds (descriptors, memory) is not this one's to count */
+  vs_job_wait_retired ();
+
   /* this process's share of the plan (all of it unless --segment split it) */
   vs_segment_share (plan, &segment);
   connections = segment.connections;
@@ -350,8 +354,6 @@ gboolean
 vs_job_start (VsJob   *self,
               GError **error)
 {
-  /* an earlier job's teardown would take CPU from this one's load, and its figures */
-  vs_job_wait_retired ();
   if (!vs_engine_prepare (self->engine, self, error))
     return FALSE;
 
@@ -716,7 +718,7 @@ vs_job_retire (VsJob *self)
   g_mutex_lock (&retired_lock);
   if (retire_at_exit)
     {
-      /* reachable from here until exit() or the next job's start */
+      /* reachable from here until exit() or the next job is made */
       if (kept == NULL)
         kept = g_ptr_array_new ();
       g_ptr_array_add (kept, self);

@@ -96,8 +96,9 @@ struct _VsJob
 /* The CPUs this process may run on (its affinity mask, which taskset and container cpusets
  * narrow), at least 1: the default number of workers. */
 guint     vs_job_available_cpus (void);
-/* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
- * soft limit as far as allowed) against the connections asked for. */
+/* n_targets plan indices; the plan must be validated. Waits for the teardown of every job
+ * retired before (vs_job_wait_retired()), then checks the open-files limit (raising the soft
+ * limit as far as allowed) against the connections asked for. */
 VsJob    *vs_job_new          (VsEngine    *engine,
                                VsPlan      *plan,
                                const guint *plan_indices,
@@ -128,14 +129,14 @@ void      vs_job_free         (VsJob       *self);
 /* For a stopped job whose figures were collected: frees it without the caller waiting for the
  * teardown, which cannot change what was collected. By default on a thread of its own (a
  * reaper); in a process that said it exits after its runs (vs_job_set_retire_at_exit()) it is
- * not torn down at all until the next job starts: its workers wait, connections open, and
+ * not torn down at all until the next job is made: its workers wait, connections open, and
  * exit() closes them (the job stays reachable, so a leak checker does not count it as lost).
  * The job holds references to its engine and plan: the caller may drop its own at once. */
 void      vs_job_retire       (VsJob       *self);
 /* TRUE: this process exits when its runs are over (the command line). */
 void      vs_job_set_retire_at_exit (gboolean retire_at_exit);
 /* Waits until every retired job is freed (tearing down those that were kept for exit itself).
- * vs_job_start() calls it, so that no load is measured beside an earlier job's teardown; a
+ * vs_job_new() calls it, so that no load is measured beside an earlier job's teardown; a
  * process that retired jobs to reapers calls it before it exits (the first reaper also
  * registers it with atexit()), so that nothing is torn down behind exit(). */
 void      vs_job_wait_retired (void);
