@@ -946,7 +946,7 @@ target_stage_cb (gpointer data)
   gint64 now_us = g_get_monotonic_time ();
   guint active;
 
-  if (run->stopping || vs_job_is_over (job, now_us))
+  if (run_check_stop (run) || vs_job_is_over (job, now_us))
     return G_SOURCE_CONTINUE;
 
   active = vs_worker_target_active (job, run->worker, target->local, now_us);
