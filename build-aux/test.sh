@@ -111,7 +111,7 @@ G_SLICE=always-malloc \
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   run_suites "thread tests under ThreadSanitizer" build-tsan \
     --timeout-multiplier 3 --test-args '-s /engine/protocol/soup/thousand-connections' \
-    job run engine protocol cli \
+    job run engine protocol teardown cli \
     -- -Dgui=false -Db_sanitize=thread "$@"
 
 # 4. Bounded fuzzing: every libFuzzer target for a fixed time from its committed corpus.

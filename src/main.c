@@ -8,6 +8,7 @@
 
 #include "vs-cli.h"
 #include "vs-cli-merge.h"
+#include "vs-run.h"
 #ifdef VS_WITH_GUI
 # include "vs-application.h"
 #endif
@@ -38,8 +39,11 @@ main (int   argc,
 #ifdef VS_WITH_GUI
   {
     g_autoptr(VsApplication) app = vs_application_new ();
+    int status = g_application_run (G_APPLICATION (app), argc, argv);
 
-    return g_application_run (G_APPLICATION (app), argc, argv);
+    /* the last run's connections may still be closing, on a thread exit() would cut short */
+    vs_run_wait_teardowns ();
+    return status;
   }
 #else
   return vs_cli_main_no_gui (argc, argv);

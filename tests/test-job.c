@@ -385,7 +385,7 @@ test_job_cap_until_end (void)
   g_assert_cmpint (vs_worker_target_next_due (job, worker, 0, start + 1200 * 1000), ==,
                    G_MAXINT64);
 
-  g_atomic_int_set (&worker->done, TRUE);
+  g_atomic_int_set (&worker->settled, TRUE);
   vs_job_collect (job, &measured, &warmup);
   g_assert_cmpuint (measured->counters.unsent, ==, 99);
   g_assert_cmpint (measured->counters.at_cap_us, ==, 990 * 1000);

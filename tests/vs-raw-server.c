@@ -281,6 +281,9 @@ client_drop (Client *client)
   close (client->fd);
   server->n_open--;
   server->n_dead++;
+  g_mutex_lock (&server->lock);
+  server->counts.open = server->n_open;
+  g_mutex_unlock (&server->lock);
 }
 
 static void
@@ -469,6 +472,7 @@ accept_clients (VsRawServer *self)
 
       g_mutex_lock (&self->lock);
       self->counts.connections++;
+      self->counts.open = self->n_open;
       self->counts.max_open = MAX (self->counts.max_open, self->n_open);
       g_mutex_unlock (&self->lock);
 

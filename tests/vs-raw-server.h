@@ -48,6 +48,7 @@ typedef struct
   guint64 body_bytes;     /* request body bytes received */
   guint64 connections;    /* connections accepted */
   guint64 bytes_out;      /* response bytes written */
+  guint   open;           /* connections open now (a client's close is seen when read) */
   guint   max_open;       /* most connections open at the same time */
   guint   max_pipelined;  /* most requests parsed from one read */
   guint64 resets;         /* connections /flaky reset with a request unanswered */

@@ -331,14 +331,43 @@ g_source_set_callback (GSource        *source,
 }
 
 /* An idle or timeout source's callback is set before it is attached, and what the attacher wrote between the
- * two is ordered too: the dispatch acquires the source as well. */
+ * two is ordered too: the dispatch acquires the source as well.
+ * Attaching changes the context's own lists (a list node per priority, made when the first
+ * source of that priority comes and freed when the last goes) under the context's lock, which
+ * GLib takes inside itself; the thread iterating the context frees such a node under the same
+ * lock (seen: a run's controller attaching a delivery while the main thread's iteration dropped
+ * the last source of that priority: "race in g_list_remove"). No wrapper reaches that lock, so
+ * what attaching does inside GLib is not checked: it calls no Versus code. */
 guint
 g_source_attach (GSource      *source,
                  GMainContext *context)
 {
+  guint id;
+
   REAL (g_source_attach, guint, GSource *, GMainContext *);
   __tsan_release (source);
-  return real_g_source_attach (source, context);
+  __tsan_ignore_thread_begin ();
+  id = real_g_source_attach (source, context);
+  __tsan_ignore_thread_end ();
+  return id;
+}
+
+/* g_strerror() keeps the message of each errno it was asked for in a table under a lock GLib
+ * takes inside itself, made by the first thread that asks, and hands the same string to every
+ * later caller (seen: two soup workers tearing down, the second copying the first's
+ * "Transport endpoint is not connected": "race in g_strdup"). The lock, as TSan can see it. */
+static char strerror_lock;
+
+const gchar *
+g_strerror (gint errnum)
+{
+  const gchar *message;
+
+  REAL (g_strerror, const gchar *, gint);
+  __tsan_acquire (&strerror_lock);
+  message = real_g_strerror (errnum);
+  __tsan_release (&strerror_lock);
+  return message;
 }
 
 guint

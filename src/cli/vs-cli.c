@@ -476,6 +476,9 @@ vs_cli_main (int    argc,
       return 0;
     }
 
+  /* the table and files are out once a run is over: its connections are left for exit() to
+   * close, which takes no time, where tearing thousands of libsoup ones down takes seconds */
+  vs_run_set_exit_after (TRUE);
   if (options.plan->mode == VS_MODE_CAPACITY)
     return run_capacity (&options);
   return run_plan (&options);

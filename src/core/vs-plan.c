@@ -86,7 +86,7 @@ vs_plan_new (void)
 {
   VsPlan *self = g_new0 (VsPlan, 1);
 
-  g_ref_count_init (&self->ref_count);
+  g_atomic_ref_count_init (&self->ref_count);
   self->version = VS_PLAN_VERSION;
   self->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_target_free);
   self->load.model = VS_LOAD_CLOSED;
@@ -117,7 +117,7 @@ vs_plan_ref (VsPlan *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_ref_count_inc (&self->ref_count);
+  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -126,7 +126,7 @@ vs_plan_unref (VsPlan *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_ref_count_dec (&self->ref_count))
+  if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
   g_ptr_array_unref (self->targets);

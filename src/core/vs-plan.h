@@ -129,7 +129,7 @@ typedef struct
 
 typedef struct
 {
-  grefcount     ref_count;
+  gatomicrefcount ref_count;  /* atomic: a job freed on a reaper thread drops its own */
   int           version;
   GPtrArray    *targets;     /* VsTarget* */
   VsLoad        load;

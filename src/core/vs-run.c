@@ -22,9 +22,10 @@
 #define DONE_POLL_US (5 * 1000)
 
 /* After the end of a run by duration, what is in flight gets the plan's timeout to finish (the
- * engines count a request not answered by then as a timeout) plus this much for them to notice;
- * without a timeout, this long in all. Then the job is expired: what is left counts as timeouts. */
-#define DRAIN_GRACE_US (1 * G_USEC_PER_SEC)
+ * engines count a request not answered by then as a timeout) plus this much for their timers to
+ * fire first; without a timeout, this long in all. Then the job is expired: what is still in
+ * flight has been for the timeout or longer and counts as a timeout. */
+#define DRAIN_GRACE_US (100 * G_TIME_SPAN_MILLISECOND)
 #define DRAIN_NO_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
 struct _VsRun
@@ -250,6 +251,10 @@ drive_job (VsRun *self,
         vs_job_expire (job);
       else if (last)
         vs_job_stop (job);
+      /* the last tick holds what the workers recorded until they settled, which may take a
+       * soup worker a while after the stop: it ends there, beside the servers' last sample */
+      if (last)
+        now = g_get_monotonic_time ();
       busy = vs_job_collect (job, measured, warmup);
       /* the servers' cost on the same tick as the load it served */
       vs_server_set_sample (self->servers, job->plan_indices, job->n_targets, samples, sampled);
@@ -540,7 +545,10 @@ controller_thread (gpointer data)
       /* sequential mode: a target's server runs for its own load only */
       if (self->plan->mode == VS_MODE_SEQUENTIAL)
         vs_server_set_stop (self->servers, job->plan_indices, job->n_targets);
-      g_clear_pointer (&job, vs_job_free);
+      /* its figures are final and delivered (drive_job() collected after the workers settled):
+       * closing thousands of connections goes on beside the report, and the next job
+       * waits for it */
+      g_clear_pointer (&job, vs_job_retire);
 
       if (go_on && self->plan->mode != VS_MODE_PARALLEL)
         job = next_job (self, &error);
@@ -610,6 +618,18 @@ vs_run_stop (VsRun *self)
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   g_cancellable_cancel (self->cancellable);
+}
+
+void
+vs_run_wait_teardowns (void)
+{
+  vs_job_wait_retired ();
+}
+
+void
+vs_run_set_exit_after (gboolean exit_after)
+{
+  vs_job_set_retire_at_exit (exit_after);
 }
 
 gboolean
@@ -701,7 +721,8 @@ vs_run_finalize (GObject *object)
 {
   VsRun *self = VS_RUN (object);
 
-  /* the controller thread holds a reference until "finished", so it is gone by now */
+  /* the controller thread holds a reference until "finished", so it is gone by now; a job it
+   * retired may still be tearing down, on references of its own */
   g_assert (self->thread == NULL);
   g_assert (self->start_task == NULL);
   g_clear_pointer (&self->first_job, vs_job_free);

@@ -6,8 +6,10 @@
  * they go into VsResults and "tick" is emitted. "finished" follows the last tick.
  *
  * A started run keeps itself alive until "finished" has been emitted; to end it early call
- * vs_run_stop() and let the main context run until "finished" (the workers stop within
- * milliseconds). The workers' threads are joined before "finished".
+ * vs_run_stop() and let the main context run until "finished". The figures are final when the
+ * workers have settled (counted what was in flight, recorded nothing since); "finished" does
+ * not wait for their connections to close, which goes on after it (see vs-job.h): the next run
+ * starts its load only once that is over, and vs_run_wait_teardowns() waits for it.
  */
 #pragma once
 
@@ -47,6 +49,14 @@ gboolean    vs_run_start          (VsRun    *self,
                                    GError  **error);
 /* Ends the run early; "finished" still follows, with what was measured so far. */
 void        vs_run_stop           (VsRun    *self);
+/* The last job of a run tears its connections down after "finished" on a thread of its own;
+ * this waits until every run of the process has. Call it before the process exits, so that
+ * nothing is torn down behind exit(). */
+void        vs_run_wait_teardowns (void);
+/* TRUE: the process exits once its runs are over (the command line): a run's last job is not
+ * torn down after "finished" at all, exit() closes its connections (or the next run's start
+ * tears it down first). Set it before the first run. */
+void        vs_run_set_exit_after (gboolean exit_after);
 gboolean    vs_run_is_running     (VsRun    *self);
 VsPlan     *vs_run_get_plan       (VsRun    *self);
 VsResults  *vs_run_get_results    (VsRun    *self);   /* NULL until started */

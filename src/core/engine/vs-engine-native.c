@@ -1144,29 +1144,29 @@ loop_open (Loop *loop)
 }
 
 /* Done: nothing is in flight. Stopped: what is still in flight is abandoned, not counted —
- * unless the drain after the end ran out of time: then it timed out. Then frees what
- * loop_init() made. */
+ * unless the drain after the end ran out of time: then it timed out. With that the figures are
+ * final (the worker settles); then the connections close and what loop_init() made is freed. */
 static void
 loop_finish (Loop *loop)
 {
-  for (guint i = 0; i < loop->n_conns; i++)
+  for (guint i = 0; i < loop->n_conns && g_atomic_int_get (&loop->job->expired); i++)
     {
       Conn *c = &loop->conns[i];
 
-      if (g_atomic_int_get (&loop->job->expired))
+      if (c->reserved)
         {
-          if (c->reserved)
-            {
-              vs_stats_record_failure (conn_stats (loop, c, c->reserved_intended_us),
-                                       VS_ERROR_CLASS_TIMEOUT, 0);
-              c->reserved = FALSE;
-            }
-          if (c->in_flight > 0)
-            conn_fail_in_flight (loop, c, VS_ERROR_CLASS_TIMEOUT);
+          vs_stats_record_failure (conn_stats (loop, c, c->reserved_intended_us),
+                                   VS_ERROR_CLASS_TIMEOUT, 0);
+          c->reserved = FALSE;
         }
-      if (c->state != CONN_CLOSED)
-        close (c->fd);
+      if (c->in_flight > 0)
+        conn_fail_in_flight (loop, c, VS_ERROR_CLASS_TIMEOUT);
     }
+  vs_worker_settle (loop->job, loop->worker);
+
+  for (guint i = 0; i < loop->n_conns; i++)
+    if (loop->conns[i].state != CONN_CLOSED)
+      close (loop->conns[i].fd);
 
   g_free (loop->slots);
   g_free (loop->ready);

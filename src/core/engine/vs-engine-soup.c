@@ -152,7 +152,7 @@ struct _Run
   GMainContext *context;
   gboolean      insecure;
   gint64        timeout_us;
-  gboolean      stopping;
+  gboolean      stopping;     /* settled: nothing more is recorded, nothing more is sent */
   guint         n_opening;    /* connections being opened: 0 or 1, see slot_may_send() */
   GSource      *open_timer;   /* ready when the next connection may open */
   guint         opened_last;  /* the target whose connection opened last */
@@ -171,6 +171,7 @@ static void run_open_next  (Run    *run,
                             guint   after);
 static void conn_opened    (Target *target,
                             Conn   *conn);
+static gboolean run_check_stop (Run *run);
 
 /* Timers: a GSource with only a ready time, reused for the whole run. */
 
@@ -431,6 +432,7 @@ network_event_hook (GSignalInvocationHint *hint,
 
   if (run == NULL || n_values < 2)
     return TRUE;
+  run_check_stop (run);
 
   msg = g_value_get_object (&values[0]);
   switch (g_value_get_enum (&values[1]))
@@ -567,17 +569,11 @@ slot_finish (Slot *slot)
   conn_opened (target, slot->conn);
 }
 
-/* The job is stopping with the slot's request in flight: abandoned uncounted, or, when the
- * drain after the end ran out of time, a timeout (as the native engine counts it). */
+/* The job is stopping with the slot's request in flight: the worker has settled (see
+ * run_abandon(), which counted it if it was to be counted), so nothing is recorded. */
 static void
 abandon (Slot *slot)
 {
-  Run *run = slot->target->run;
-
-  if (g_atomic_int_get (&run->job->expired) && slot->state == SLOT_BUSY)
-    vs_stats_record_failure (vs_worker_stats (run->job, run->worker, slot->target->local,
-                                              slot->intended_us),
-                             VS_ERROR_CLASS_TIMEOUT, 0);
   slot_finish (slot);
 }
 
@@ -746,6 +742,7 @@ read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gssize n;
 
+  run_check_stop (slot->target->run);
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
 
   if (n < 0)
@@ -773,6 +770,7 @@ send_cb (GObject      *object,
   Slot *slot = user_data;
   g_autoptr(GError) error = NULL;
 
+  run_check_stop (slot->target->run);
   slot->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
 
   if (slot->stream == NULL)
@@ -799,6 +797,7 @@ slot_timer_cb (gpointer data)
 {
   Slot *slot = data;
 
+  run_check_stop (slot->target->run);
   /* A source found ready is dispatched even if the request it was armed for ended earlier in
    * the same iteration; it must not time out the request that took its slot since. */
   if (slot->state == SLOT_IDLE)
@@ -947,7 +946,7 @@ target_stage_cb (gpointer data)
   gint64 now_us = g_get_monotonic_time ();
   guint active;
 
-  if (run->stopping || vs_job_is_over (job, now_us))
+  if (run_check_stop (run) || vs_job_is_over (job, now_us))
     return G_SOURCE_CONTINUE;
 
   active = vs_worker_target_active (job, run->worker, target->local, now_us);
@@ -1025,7 +1024,10 @@ target_pump (Target *target)
 static gboolean
 target_schedule_cb (gpointer data)
 {
-  target_pump (data);
+  Target *target = data;
+
+  if (!run_check_stop (target->run))
+    target_pump (target);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1178,6 +1180,45 @@ run_start (Run *run)
     }
 }
 
+/* The worker's figures are final: what is in flight is counted as a timeout if the drain after
+ * the end expired (as the native engine counts it), and nothing else is, from now on
+ * (run->stopping). Returns once the job lets the worker tear down (vs_worker_settle()). */
+static void
+run_settle (Run *run)
+{
+  gboolean expired = g_atomic_int_get (&run->job->expired);
+
+  g_assert (!run->stopping);
+  run->stopping = TRUE;
+  for (guint i = 0; i < run->n_targets && expired; i++)
+    {
+      Target *target = &run->targets[i];
+
+      for (guint s = 0; s < target->n_slots; s++)
+        if (target->slots[s].state == SLOT_BUSY)
+          vs_stats_record_failure (vs_worker_stats (run->job, run->worker, i,
+                                                    target->slots[s].intended_us),
+                                   VS_ERROR_CLASS_TIMEOUT, 0);
+    }
+  vs_worker_settle (run->job, run->worker);
+}
+
+/* Called from the callbacks, before they record anything: the loop syncs and sees a stop only
+ * between two iterations of its main context, and one iteration in which libsoup opens or
+ * reads a few thousand connections takes a second of CPU or more. Acknowledging the epoch and
+ * settling here keeps the controller's collect, and so each tick and the report, from waiting
+ * for the rest of it. Nothing may be recorded after this returns TRUE. */
+static gboolean
+run_check_stop (Run *run)
+{
+  if (run->stopping)
+    return TRUE;
+  vs_worker_sync (run->job, run->worker);
+  if (vs_job_should_stop (run->job))
+    run_settle (run);
+  return run->stopping;
+}
+
 /* Loads until the job stops or every target is spent with nothing in flight. */
 static void
 run_loop (Run *run)
@@ -1193,13 +1234,16 @@ run_loop (Run *run)
     }
 }
 
-/* Abandons what is in flight: cancels it and lets every callback run so that nothing refers to
- * the slots any more. Nothing is recorded for these (run->stopping), except timeouts once the
- * drain expired (see abandon()). */
+/* Abandons what is in flight. First the figures are made final (run_settle()), so that the
+ * controller reports without waiting for the rest; then every request is cancelled and every
+ * callback let run so that nothing refers to the slots any more: libsoup finishing a few
+ * thousand messages takes seconds of CPU. */
 static void
 run_abandon (Run *run)
 {
-  run->stopping = TRUE;
+  if (!run->stopping)
+    run_settle (run);
+
   for (guint i = 0; i < run->n_targets; i++)
     {
       Target *target = &run->targets[i];
@@ -1217,10 +1261,7 @@ run_abandon (Run *run)
     }
 
   while (run->n_busy > 0)
-    {
-      vs_worker_sync (run->job, run->worker);
-      g_main_context_iteration (run->context, TRUE);
-    }
+    g_main_context_iteration (run->context, TRUE);
 }
 
 /* Closes the sessions, lets libsoup finish with them, and frees what run_init() made. */

@@ -21,13 +21,22 @@ vs_engine_new (const VsEngineOps *ops,
 
   self = g_malloc0 (size);
   self->ops = ops;
+  self->ref_count = 1;
+  return self;
+}
+
+VsEngine *
+vs_engine_ref (VsEngine *self)
+{
+  g_atomic_int_inc (&self->ref_count);
   return self;
 }
 
 void
 vs_engine_free (VsEngine *self)
 {
-  g_free (self);
+  if (self != NULL && g_atomic_int_dec_and_test (&self->ref_count))
+    g_free (self);
 }
 
 /* Whether every target is plain http://, which the native engine serves. */

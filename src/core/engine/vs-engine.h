@@ -51,10 +51,12 @@ typedef struct
 } VsEngineOps;
 
 /* The engine of a run. An engine (or a test's) that keeps state of its own for the run extends
- * it: vs_engine_new (ops, sizeof (MyEngine)), with the VsEngine first. */
+ * it: vs_engine_new (ops, sizeof (MyEngine)), with the VsEngine first. Reference-counted: each
+ * job holds one until it is freed, which may be after the run is gone (vs_job_free_later()). */
 struct _VsEngine
 {
   const VsEngineOps *ops;
+  int                ref_count;  /* atomic */
 };
 
 /* What an engine made for one job; engines extend it (it comes first in theirs). */
@@ -65,6 +67,8 @@ struct _VsEngineJob
 
 VsEngine   *vs_engine_new          (const VsEngineOps *ops,
                                     gsize              size);
+VsEngine   *vs_engine_ref          (VsEngine          *self);
+/* Drops a reference. */
 void        vs_engine_free         (VsEngine          *self);
 
 /* Picks the engine for a validated plan: auto means native for plain http:// targets and soup

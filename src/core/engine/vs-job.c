@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -210,6 +211,10 @@ vs_job_new (VsEngine    *engine,
   g_return_val_if_fail (engine != NULL, NULL);
   g_return_val_if_fail (n_targets > 0, NULL);
 
+  /* an earlier job's teardown would take CPU from this one's load, and its figures; and what
+   * it still holds (descriptors, memory) is not this one's to count */
+  vs_job_wait_retired ();
+
   /* this process's share of the plan (all of it unless --segment split it) */
   vs_segment_share (plan, &segment);
   connections = segment.connections;
@@ -222,8 +227,10 @@ vs_job_new (VsEngine    *engine,
   /* the workers keep histograms only for the timings their engine records */
   timings = vs_engine_get_timings (engine);
   self = g_new0 (VsJob, 1);
-  self->engine = engine;
+  self->engine = vs_engine_ref (engine);
   self->plan = vs_plan_ref (plan);
+  g_mutex_init (&self->settle_lock);
+  g_cond_init (&self->settle_cond);
   self->n_targets = n_targets;
   self->plan_indices = g_memdup2 (plan_indices, sizeof (guint) * n_targets);
   self->first_errors = g_new0 (char *, n_targets);
@@ -287,6 +294,45 @@ typedef struct
   VsWorker *worker;
 } WorkerStart;
 
+static VsJobSettleHook settle_hook;
+
+void
+vs_job_set_settle_hook (VsJobSettleHook hook)
+{
+  g_atomic_pointer_set (&settle_hook, hook);
+}
+
+/* The worker's figures are final: the next collect takes both its buffers. */
+static void
+settle (VsJob    *job,
+        VsWorker *worker)
+{
+  VsJobSettleHook hook = g_atomic_pointer_get (&settle_hook);
+
+  /* how busy it was, up to its last figure (the end of its window, as its acknowledgements) */
+  __atomic_store_n (&worker->synced_us, g_get_monotonic_time (), __ATOMIC_RELEASE);
+  __atomic_store_n (&worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
+  g_mutex_lock (&job->settle_lock);
+  g_atomic_int_set (&worker->settled, TRUE);
+  g_cond_broadcast (&job->settle_cond);
+  g_mutex_unlock (&job->settle_lock);
+  if (hook != NULL)
+    hook (job, worker);
+}
+
+void
+vs_worker_settle (VsJob    *job,
+                  VsWorker *worker)
+{
+  g_return_if_fail (!g_atomic_int_get (&worker->settled));
+
+  settle (job, worker);
+  g_mutex_lock (&job->settle_lock);
+  while (!job->teardown)
+    g_cond_wait (&job->settle_cond, &job->settle_lock);
+  g_mutex_unlock (&job->settle_lock);
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -299,9 +345,8 @@ worker_thread (gpointer data)
     g_warning ("could not pin worker thread %u: %s", start->worker->index, g_strerror (errno));
 
   vs_engine_run_worker (start->job->engine, start->job, start->worker);
-  __atomic_store_n (&start->worker->synced_us, g_get_monotonic_time (), __ATOMIC_RELEASE);
-  __atomic_store_n (&start->worker->runnable_us, vs_thread_runnable_us (), __ATOMIC_RELEASE);
-  g_atomic_int_set (&start->worker->done, TRUE);
+  if (!g_atomic_int_get (&start->worker->settled))
+    settle (start->job, start->worker);
   g_free (start);
   return NULL;
 }
@@ -341,16 +386,16 @@ vs_job_start (VsJob   *self,
   return TRUE;
 }
 
-/* Moves what a worker recorded into out: the buffer it just left, or both once it is done. */
+/* Moves what a worker recorded into out: the buffer it just left, or both once it settled. */
 static void
 take_buffers (VsStats  **buffers,
               int        epoch,
-              gboolean   done,
+              gboolean   settled,
               VsStats   *out)
 {
   for (int b = 0; b < 2; b++)
     {
-      if (buffers[b] == NULL || (!done && b != ((epoch - 1) & 1)))
+      if (buffers[b] == NULL || (!settled && b != ((epoch - 1) & 1)))
         continue;
       vs_stats_merge (out, buffers[b]);
       vs_stats_reset (buffers[b]);
@@ -378,11 +423,11 @@ vs_job_collect (VsJob    *self,
       VsWorker *worker = &self->workers[w];
       guint spins = 0;
       gint64 runnable_us, synced_us;
-      gboolean done;
+      gboolean settled;
 
       /* Wait for the worker to move to the other buffer. Its loop calls vs_worker_sync() at
        * least every few milliseconds and right after a wake, so this is short. */
-      while (!(done = g_atomic_int_get (&worker->done)) &&
+      while (!(settled = g_atomic_int_get (&worker->settled)) &&
              g_atomic_int_get (&worker->seen) != epoch)
         {
           if (spins++ % 64 == 0 && worker->thread != NULL)
@@ -390,11 +435,11 @@ vs_job_collect (VsJob    *self,
           g_usleep (50);
         }
 
-      /* a finished worker writes nothing more: both buffers are ours */
+      /* a settled worker writes nothing more: both buffers are ours */
       for (guint t = 0; t < self->n_targets; t++)
         {
-          take_buffers (worker->targets[t].stats, epoch, done, measured[t]);
-          take_buffers (worker->targets[t].warmup, epoch, done, warmup[t]);
+          take_buffers (worker->targets[t].stats, epoch, settled, measured[t]);
+          take_buffers (worker->targets[t].warmup, epoch, settled, warmup[t]);
         }
 
       /* over the worker's own window, from its previous acknowledgement to this one (or to its
@@ -417,7 +462,7 @@ gboolean
 vs_job_is_done (VsJob *self)
 {
   for (guint w = 0; w < self->n_workers; w++)
-    if (!g_atomic_int_get (&self->workers[w].done))
+    if (!g_atomic_int_get (&self->workers[w].settled))
       return FALSE;
 
   return TRUE;
@@ -432,11 +477,39 @@ vs_job_stop (VsJob *self)
     if (self->workers[w].thread != NULL)
       vs_engine_wake_worker (self->engine, self, &self->workers[w]);
 
+  /* Settling takes an engine one pass over what is in flight, once its loop sees the stop: a
+   * soup worker sees it between two iterations of its main context. A wake is sent again now
+   * and then in case the first came before the worker went to sleep. */
+  g_mutex_lock (&self->settle_lock);
+  for (guint w = 0; w < self->n_workers; w++)
+    {
+      VsWorker *worker = &self->workers[w];
+
+      while (worker->thread != NULL && !g_atomic_int_get (&worker->settled))
+        {
+          gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND;
+
+          if (!g_cond_wait_until (&self->settle_cond, &self->settle_lock, deadline))
+            vs_engine_wake_worker (self->engine, self, worker);
+        }
+    }
+  g_mutex_unlock (&self->settle_lock);
+}
+
+/* Lets the settled workers tear down and waits for them; then what prepare made is released,
+ * once. */
+static void
+job_teardown (VsJob *self)
+{
+  g_mutex_lock (&self->settle_lock);
+  self->teardown = TRUE;
+  g_cond_broadcast (&self->settle_cond);
+  g_mutex_unlock (&self->settle_lock);
+
   for (guint w = 0; w < self->n_workers; w++)
     if (self->workers[w].thread != NULL)
       g_thread_join (g_steal_pointer (&self->workers[w].thread));
 
-  /* what prepare made is released once, after the workers are gone */
   if (self->start_us != 0 && !self->released)
     {
       vs_engine_release (self->engine, self);
@@ -574,6 +647,7 @@ vs_job_free (VsJob *self)
     return;
 
   vs_job_stop (self);
+  job_teardown (self);
 
   for (guint w = 0; w < self->n_workers; w++)
     {
@@ -592,6 +666,120 @@ vs_job_free (VsJob *self)
   g_free (self->first_errors);
   g_free (self->plan_indices);
   vs_plan_unref (self->plan);
-  self->engine = NULL;
+  g_clear_pointer (&self->engine, vs_engine_free);
+  g_mutex_clear (&self->settle_lock);
+  g_cond_clear (&self->settle_cond);
   g_free (self);
+}
+
+/* The jobs vs_job_retire() took and that are not freed yet, for the whole process: those kept
+ * for exit, and how many reapers are tearing one down (and the reapers nobody joined yet). */
+static GMutex     retired_lock;
+static GCond      retired_cond;
+static gboolean   retire_at_exit;
+static GPtrArray *kept;          /* VsJob*, with retire_at_exit */
+static guint      n_reaping;
+static GPtrArray *reapers;       /* GThread* */
+static gboolean   exit_wait_registered;
+
+void
+vs_job_set_retire_at_exit (gboolean at_exit)
+{
+  g_mutex_lock (&retired_lock);
+  retire_at_exit = at_exit;
+  g_mutex_unlock (&retired_lock);
+}
+
+static gpointer
+reaper_thread (gpointer data)
+{
+  vs_job_free (data);
+
+  g_mutex_lock (&retired_lock);
+  n_reaping--;
+  g_cond_broadcast (&retired_cond);
+  g_mutex_unlock (&retired_lock);
+  return NULL;
+}
+
+/* Waits for the reapers (not for the jobs kept for exit: exit() is to end those). */
+static void
+wait_reapers (void)
+{
+  g_autoptr(GPtrArray) finished = NULL;
+
+  g_mutex_lock (&retired_lock);
+  while (n_reaping > 0)
+    g_cond_wait (&retired_cond, &retired_lock);
+  /* each has freed its job: joining only waits for its return */
+  finished = g_steal_pointer (&reapers);
+  g_mutex_unlock (&retired_lock);
+
+  for (guint i = 0; finished != NULL && i < finished->len; i++)
+    g_thread_join (g_ptr_array_index (finished, i));
+}
+
+void
+vs_job_retire (VsJob *self)
+{
+  GThread *reaper = NULL;
+
+  if (self == NULL)
+    return;
+
+  /* the figures were final when they were collected: make sure they were */
+  vs_job_stop (self);
+
+  g_mutex_lock (&retired_lock);
+  if (retire_at_exit)
+    {
+      /* reachable from here until exit() or the next job is made */
+      if (kept == NULL)
+        kept = g_ptr_array_new ();
+      g_ptr_array_add (kept, self);
+      g_mutex_unlock (&retired_lock);
+      return;
+    }
+
+  /* a process that exits without vs_job_wait_retired() (a test, a caller that forgot) would
+   * cut a teardown short: a leak checker then sees what a half-freed job still held */
+  if (!exit_wait_registered)
+    exit_wait_registered = atexit (wait_reapers) == 0;
+  n_reaping++;
+  reaper = g_thread_try_new ("vs-reaper", reaper_thread, self, NULL);
+  if (reaper != NULL)
+    {
+      if (reapers == NULL)
+        reapers = g_ptr_array_new ();
+      g_ptr_array_add (reapers, reaper);
+    }
+  g_mutex_unlock (&retired_lock);
+
+  if (reaper == NULL)
+    reaper_thread (self);
+}
+
+void
+vs_job_wait_retired (void)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  g_mutex_lock (&retired_lock);
+  jobs = g_steal_pointer (&kept);
+  g_mutex_unlock (&retired_lock);
+
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
+    vs_job_free (g_ptr_array_index (jobs, i));
+  wait_reapers ();
+}
+
+guint
+vs_job_get_n_retired (void)
+{
+  guint n;
+
+  g_mutex_lock (&retired_lock);
+  n = n_reaping + (kept != NULL ? kept->len : 0);
+  g_mutex_unlock (&retired_lock);
+  return n;
 }

@@ -10,6 +10,12 @@
  * the controller bumps the job's epoch and wakes the workers; a worker that sees the new epoch
  * switches to the other buffer and acknowledges; the controller then merges and clears the
  * buffer the worker left. Workers call vs_worker_sync() from their loops to take part.
+ *
+ * Stopping has two steps. A worker first settles (vs_worker_settle()): it counts what it is to
+ * count of what is still in flight and records nothing more, so the figures are final; that is
+ * all vs_job_stop() waits for. Tearing down its connections (seconds of CPU for thousands of
+ * libsoup ones) comes after, only once the job is freed: vs_job_free() waits for it, and
+ * vs_job_retire() lets it happen off the caller's path, after the report.
  */
 #pragma once
 
@@ -53,7 +59,7 @@ struct _VsWorker
   VsWorkerTarget *targets;
   int             epoch;        /* which stats buffer this worker writes; worker-only */
   int             seen;         /* atomic: the last epoch this worker acknowledged */
-  int             done;         /* atomic: run_worker returned */
+  int             settled;      /* atomic: the worker records nothing more (vs_worker_settle()) */
   gint64          runnable_us;  /* vs_thread_runnable_us() when it last acknowledged an epoch */
   gint64          synced_us;    /* monotonic time of that acknowledgement (or of the end) */
   gint64          runnable_seen_us; /* controller-only: runnable_us at the previous collect */
@@ -63,7 +69,7 @@ struct _VsWorker
 
 struct _VsJob
 {
-  VsEngine       *engine;         /* the run's; outlives the job */
+  VsEngine       *engine;         /* a reference of the job's own (it may outlive the run) */
   VsEngineJob    *engine_job;     /* the engine's state for this job, from prepare to release */
   VsPlan         *plan;
   guint           n_targets;
@@ -83,13 +89,17 @@ struct _VsJob
   int             stop;           /* atomic */
   char          **first_errors;   /* per target, set once */
   gboolean        released;       /* the engine's release ran */
+  GMutex          settle_lock;
+  GCond           settle_cond;    /* a worker settled, or the teardown may begin */
+  gboolean        teardown;       /* under settle_lock: settled workers may tear down */
 };
 
 /* The CPUs this process may run on (its affinity mask, which taskset and container cpusets
  * narrow), at least 1: the default number of workers. */
 guint     vs_job_available_cpus (void);
-/* n_targets plan indices; the plan must be validated. Checks the open-files limit (raising the
- * soft limit as far as allowed) against the connections asked for. */
+/* n_targets plan indices; the plan must be validated. Waits for the teardown of every job
+ * retired before (vs_job_wait_retired()), then checks the open-files limit (raising the soft
+ * limit as far as allowed) against the connections asked for. */
 VsJob    *vs_job_new          (VsEngine    *engine,
                                VsPlan      *plan,
                                const guint *plan_indices,
@@ -107,15 +117,45 @@ gboolean  vs_job_start        (VsJob       *self,
 double    vs_job_collect      (VsJob       *self,
                                VsStats    **measured,
                                VsStats    **warmup);
-/* TRUE when every worker has returned by itself (request budgets spent). */
+/* TRUE when every worker has settled by itself (request budgets spent), or after a stop. */
 gboolean  vs_job_is_done      (VsJob       *self);
-/* Stops the workers and waits for them; in-flight requests are abandoned uncounted (or counted
- * as timeouts, once the drain expired: vs_job_expire()). */
+/* Stops the workers and waits until each has settled: in-flight requests are abandoned
+ * uncounted (or counted as timeouts, once the drain expired: vs_job_expire()), and what they
+ * recorded is final, for the next vs_job_collect() to take. Their connections are still open. */
 void      vs_job_stop         (VsJob       *self);
 /* The drain after the measured phase ran out of time: stops the workers, who count what is
  * still in flight as timeouts. */
 void      vs_job_expire       (VsJob       *self);
+/* Stops the job, lets the workers tear down, waits for them, and frees it. */
 void      vs_job_free         (VsJob       *self);
+/* For a stopped job whose figures were collected: frees it without the caller waiting for the
+ * teardown, which cannot change what was collected. By default on a thread of its own (a
+ * reaper); in a process that said it exits after its runs (vs_job_set_retire_at_exit()) it is
+ * not torn down at all until the next job is made: its workers wait, connections open, and
+ * exit() closes them (the job stays reachable, so a leak checker does not count it as lost).
+ * The job holds references to its engine and plan: the caller may drop its own at once. */
+void      vs_job_retire       (VsJob       *self);
+/* TRUE: this process exits when its runs are over (the command line). */
+void      vs_job_set_retire_at_exit (gboolean retire_at_exit);
+/* Waits until every retired job is freed (tearing down those that were kept for exit itself).
+ * vs_job_new() calls it, so that no load is measured beside an earlier job's teardown; a
+ * process that retired jobs to reapers calls it before it exits (the first reaper also
+ * registers it with atexit()), so that nothing is torn down behind exit(). */
+void      vs_job_wait_retired (void);
+/* Retired jobs not freed yet: kept for exit, or with a reaper still tearing them down. */
+guint     vs_job_get_n_retired (void);
+
+/* Worker side: the worker records nothing more into the job's figures or its first errors;
+ * returns once the job is being freed, and then the worker tears its connections down. Engines
+ * call it when they stop counting, before closing anything; for an engine that does not, the
+ * job settles the worker when run_worker returns. Called once. */
+void      vs_worker_settle    (VsJob       *job,
+                               VsWorker    *worker);
+/* Test hook, called on each worker thread as it settles (after its last figure, before it
+ * waits for the teardown), or NULL; set it only while no job runs. */
+typedef void (*VsJobSettleHook) (VsJob    *job,
+                                 VsWorker *worker);
+void      vs_job_set_settle_hook (VsJobSettleHook hook);
 
 /* From the workers: the first transport error message of a target is kept for the report. */
 void      vs_job_note_error   (VsJob       *self,
