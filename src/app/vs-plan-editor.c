@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
@@ -178,7 +179,7 @@ read_seed (VsPlanEditor *self)
   else
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a whole number from 0 to %"
-                                                    G_GUINT64_FORMAT), text, G_MAXUINT64);
+                                                    PRIu64), text, G_MAXUINT64);
 
       set_typed_problem (self, "rounds_seed", message);
     }
