@@ -875,8 +875,10 @@ test_run_and_export (void)
     {
       VsChartModel *model = vs_dashboard_get_chart_model (dashboard, k);
 
-      /* (nor is the capacity search's, without one) */
-      if (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY || k == VS_CHART_CAPACITY)
+      /* (nor is the capacity search's, without one, nor the requests in flight, without
+       * closed-model stages) */
+      if (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY || k == VS_CHART_CAPACITY ||
+          k == VS_CHART_CONNECTIONS)
         {
           g_assert_false (vs_dashboard_chart_shown (dashboard, k));
           g_assert_cmpuint (vs_chart_model_get_n_series (model), ==, 0);
@@ -997,9 +999,10 @@ test_run_and_export (void)
 
         if (!vs_dashboard_chart_shown (dashboard, k))
           {
-            /* no target has a server: no server charts, on screen or written */
+            /* no target has a server: no server charts, on screen or written (nor the
+             * capacity and requests-in-flight charts of other plans) */
             g_assert_true (k == VS_CHART_SERVER_CPU || k == VS_CHART_SERVER_MEMORY ||
-                           k == VS_CHART_CAPACITY);
+                           k == VS_CHART_CAPACITY || k == VS_CHART_CONNECTIONS);
             g_assert_false (gtk_widget_get_visible (vs_dashboard_get_chart (dashboard, k)));
             g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
             continue;
@@ -1332,7 +1335,8 @@ test_dashboard_incremental (void)
 
 
 /* Open model: the throughput chart draws the offered rate the plan asks for, with stages
- * through their corners (0 → 600/s over 3 s, held 2 s); the closed model has no such line. */
+ * through their corners (0 → 600/s over 3 s, held 2 s); the closed model has no such line, and
+ * with stages draws its connections on a chart of requests in flight. */
 static void
 test_chart_planned (void)
 {
@@ -1370,7 +1374,8 @@ test_chart_planned (void)
   for (guint k = 0; k < VS_N_CHARTS; k++)
     g_object_unref (models[k]);
 
-  /* closed: connections are not a rate, so no line on a chart of requests/s */
+  /* closed: connections are not a rate, so no line on a chart of requests/s, and with a fixed
+   * number of them no requests-in-flight chart */
   g_clear_object (&results);
   g_array_set_size (plan->stages, 0);
   plan->load.model = VS_LOAD_CLOSED;
@@ -1380,8 +1385,55 @@ test_chart_planned (void)
     models[k] = vs_chart_model_new (k);
   vs_dashboard_fill_models (results, models);
   g_assert_cmpuint (vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]), ==, 2);
+  g_assert_cmpuint (vs_chart_model_get_n_series (models[VS_CHART_CONNECTIONS]), ==, 0);
   for (guint k = 0; k < VS_N_CHARTS; k++)
     g_object_unref (models[k]);
+
+  /* closed with stages (0 → 8 connections over 2 s, held 1 s): the connections kept busy
+   * through the corners on the requests-in-flight chart, and per target the requests in flight
+   * by Little's law — 40 answers of 100 ms each in a second: 4 in flight */
+  {
+    VsStage up = { 2 * G_USEC_PER_SEC, 0, 0, 8 }, level = { 0, G_USEC_PER_SEC, 0, 8 };
+    static const double cx[] = { 0, 2, 3 }, cy[] = { 0, 8, 8 };
+    const VsChartSeries *line = NULL, *target = NULL;
+
+    g_clear_object (&results);
+    g_array_append_val (plan->stages, up);
+    g_array_append_val (plan->stages, level);
+    plan->load.duration_us = 0;
+    g_assert_true (vs_plan_validate (plan, NULL));
+    results = vs_results_new (plan, "native");
+    add_snapshot (results, VS_PHASE_MEASURE, 0, make_stats (40, 100 * 1000, 0), NULL, 0.1,
+                  FALSE);
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      models[k] = vs_chart_model_new (k);
+    vs_dashboard_fill_models (results, models);
+    g_assert_cmpuint (vs_chart_model_get_n_series (models[VS_CHART_THROUGHPUT]), ==, 2);
+    for (guint i = 0; i < vs_chart_model_get_n_series (models[VS_CHART_CONNECTIONS]); i++)
+      {
+        const VsChartSeries *series = vs_chart_model_get_series (models[VS_CHART_CONNECTIONS],
+                                                                 i);
+
+        if (g_str_equal (series->label, "planned"))
+          line = series;
+        else if (target == NULL)
+          target = series;  /* target 0's, which the snapshot is of */
+      }
+    g_assert_nonnull (line);
+    g_assert_true (line->dashed);
+    g_assert_cmpuint (line->x->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_cmpfloat (g_array_index (line->x, double, i), ==, cx[i]);
+        g_assert_cmpfloat (g_array_index (line->y, double, i), ==, cy[i]);
+      }
+    g_assert_nonnull (target);
+    g_assert_cmpuint (target->y->len, ==, 1);
+    g_assert_cmpfloat (g_array_index (target->x, double, 0), ==, 1);
+    g_assert_cmpfloat_with_epsilon (g_array_index (target->y, double, 0), 4.0, 0.01);
+    for (guint k = 0; k < VS_N_CHARTS; k++)
+      g_object_unref (models[k]);
+  }
 }
 
 /* A run that ends with an error says which, and stays said; it does not say "finished". In

@@ -49,6 +49,8 @@ static const struct
                             VS_UNIT_PERCENT },
   [VS_CHART_SERVER_MEMORY] = { "server-memory", N_("Server Memory"), VS_UNIT_SECONDS,
                                VS_UNIT_MEBIBYTES },
+  [VS_CHART_CONNECTIONS] = { "connections", N_("Requests in Flight"), VS_UNIT_SECONDS,
+                             VS_UNIT_COUNT },
   [VS_CHART_CAPACITY] = { "capacity", N_("Latency by Offered Rate"), VS_UNIT_RATE,
                           VS_UNIT_LATENCY },
 };

@@ -21,6 +21,7 @@ typedef enum
   VS_CHART_ERRORS,
   VS_CHART_SERVER_CPU,     /* the targets' servers (issue 11): shown when one has a server */
   VS_CHART_SERVER_MEMORY,
+  VS_CHART_CONNECTIONS,    /* closed-model stages: requests in flight against the plan's level */
   VS_CHART_CAPACITY,       /* a capacity search: latency against the offered rate (issue 12) */
   VS_N_CHARTS
 } VsChartKind;

@@ -106,6 +106,20 @@ is_server_chart (guint kind)
   return kind == VS_CHART_SERVER_CPU || kind == VS_CHART_SERVER_MEMORY;
 }
 
+/* The charts shown only when the run has what they draw: a server, or closed-model stages. */
+static gboolean
+is_conditional_chart (guint kind)
+{
+  return is_server_chart (kind) || kind == VS_CHART_CONNECTIONS;
+}
+
+/* The plan's load changes the connections in use over time: the closed model with stages. */
+static gboolean
+plan_stages_connections (VsPlan *plan)
+{
+  return plan != NULL && plan->load.model == VS_LOAD_CLOSED && plan->stages->len > 0;
+}
+
 static void
 vs_dashboard_init (VsDashboard *self)
 {
@@ -164,8 +178,8 @@ vs_dashboard_init (VsDashboard *self)
       gtk_widget_set_hexpand (self->charts[i], TRUE);
       gtk_widget_set_vexpand (self->charts[i], TRUE);
       gtk_grid_attach (GTK_GRID (grid), self->charts[i], i % 2, i / 2, 1, 1);
-      /* the server charts only when a target has a server */
-      gtk_widget_set_visible (self->charts[i], !is_server_chart (i));
+      /* the server charts only when a target has a server, and so on */
+      gtk_widget_set_visible (self->charts[i], !is_conditional_chart (i));
     }
   gtk_widget_set_vexpand (grid, TRUE);
   gtk_box_append (GTK_BOX (box), grid);
@@ -274,6 +288,7 @@ typedef struct
   guint   no_errors;                            /* the flat line while there are none */
   guint64 class_totals[VS_N_ERROR_CLASSES];
   guint   server_cpu, server_memory;            /* series, or NO_SERIES without a server */
+  guint   in_flight;                            /* series, or NO_SERIES but with closed stages */
 } TargetFill;
 
 #define NO_SERIES G_MAXUINT
@@ -284,6 +299,7 @@ struct _VsModelFill
   guint       color_base; /* the palette colour of target 0 (a capacity step's: its plan's) */
   TargetFill *targets;
   gboolean    servers;    /* some target has a server: the server charts are shown */
+  gboolean    in_flight;  /* closed-model stages: the requests-in-flight chart is shown */
   double      warmup_end;
   double      x_extent;
   gboolean    ended;      /* the run is over: the time axis fits what it drew */
@@ -401,18 +417,24 @@ results_ended (VsResults *results)
   return any;
 }
 
-/* Open model: the offered rate the plan asks for, as a dashed neutral line over the whole
- * planned length (drawn ahead of the run); with stages, the polyline through their corners,
- * which is exact as the rate is linear in between. */
+/* The offered load the plan asks for, as a dashed neutral line over the whole planned length
+ * (drawn ahead of the run): in the open model the rate, on the throughput chart; with stages
+ * the polyline through their corners, which is exact as the level is linear in between. In the
+ * closed model with stages, the connections kept busy, on the requests-in-flight chart (a
+ * fixed number of connections is no line worth a chart of its own). */
 static void
 add_planned (VsPlan       *plan,
-             VsChartModel *model)
+             VsChartModel *models[VS_N_CHARTS])
 {
+  gboolean open = plan != NULL && plan->load.model == VS_LOAD_OPEN;
+  VsChartModel *model;
   double t = 0;
   guint series;
 
-  if (plan == NULL || plan->load.model != VS_LOAD_OPEN || plan->load.rate <= 0)
+  if (plan == NULL || (open && plan->load.rate <= 0) ||
+      (!open && !plan_stages_connections (plan)))
     return;
+  model = models[open ? VS_CHART_THROUGHPUT : VS_CHART_CONNECTIONS];
   /* TRANSLATORS: the chart line of the offered load the plan asks for */
   series = vs_chart_model_add_series (model, _("planned"), VS_CHART_COLOR_NEUTRAL, TRUE, TRUE);
   if (plan->stages->len == 0)
@@ -429,13 +451,14 @@ add_planned (VsPlan       *plan,
   for (guint i = 0; i < plan->stages->len; i++)
     {
       const VsStage *stage = &g_array_index (plan->stages, VsStage, i);
+      double level = open ? stage->rate : stage->connections;
 
       t += stage->ramp_us / 1e6;
       if (stage->ramp_us > 0)
-        vs_chart_model_append (model, series, t, stage->rate);
+        vs_chart_model_append (model, series, t, level);
       t += stage->duration_us / 1e6;
       if (stage->duration_us > 0)
-        vs_chart_model_append (model, series, t, stage->rate);
+        vs_chart_model_append (model, series, t, level);
     }
 }
 
@@ -479,7 +502,13 @@ model_fill_start_series (VsModelFill  *fill,
       tf->p50 = vs_chart_model_add_series (models[VS_CHART_LATENCY], name, t, FALSE, TRUE);
       tf->p99 = vs_chart_model_add_series (models[VS_CHART_LATENCY], p99_label, t, TRUE,
                                            FALSE);
-      tf->server_cpu = tf->server_memory = NO_SERIES;
+      tf->server_cpu = tf->server_memory = tf->in_flight = NO_SERIES;
+      if (plan_stages_connections (vs_results_get_plan (results)))
+        {
+          tf->in_flight = vs_chart_model_add_series (models[VS_CHART_CONNECTIONS], name, t,
+                                                     FALSE, TRUE);
+          fill->in_flight = TRUE;
+        }
       if (target_has_server (results, i))
         {
           tf->server_cpu = vs_chart_model_add_series (models[VS_CHART_SERVER_CPU], name, t,
@@ -494,7 +523,7 @@ model_fill_start_series (VsModelFill  *fill,
                              FALSE, TRUE);
   vs_chart_model_add_series (models[VS_CHART_LATENCY], _("p99"), VS_CHART_COLOR_NEUTRAL,
                              TRUE, TRUE);
-  add_planned (vs_results_get_plan (results), models[VS_CHART_THROUGHPUT]);
+  add_planned (vs_results_get_plan (results), models);
 }
 
 /* The throughput and latency points of the intervals not yet drawn; counts the errors by
@@ -522,6 +551,12 @@ model_fill_append_intervals (VsModelFill  *fill,
               vs_chart_model_append (models[VS_CHART_LATENCY], tf->p50, in->end_s, in->p50_us);
               vs_chart_model_append (models[VS_CHART_LATENCY], tf->p99, in->end_s, in->p99_us);
             }
+          /* Little's law: the mean number in flight is the rate of answers times their mean
+           * latency (each answer's whole wait counts in the interval it ended in) */
+          if (tf->in_flight != NO_SERIES && in->end_s > in->start_s)
+            vs_chart_model_append (models[VS_CHART_CONNECTIONS], tf->in_flight, in->end_s,
+                                   in->counters.responses * in->latency_mean_us / 1e6 /
+                                     (in->end_s - in->start_s));
           if (in->server_sampled && tf->server_cpu != NO_SERIES)
             {
               vs_chart_model_append (models[VS_CHART_SERVER_CPU], tf->server_cpu, in->end_s,
@@ -812,8 +847,8 @@ vs_dashboard_update (VsDashboard *self)
   else
     model_fill_update (self->fill, self->results, self->models, FALSE);
   for (guint k = 0; k < VS_N_CHARTS; k++)
-    if (is_server_chart (k))
-      gtk_widget_set_visible (self->charts[k], self->fill->servers);
+    if (is_conditional_chart (k))
+      gtk_widget_set_visible (self->charts[k], vs_dashboard_chart_shown (self, k));
   update_busy_notice (self);
   update_verdicts (self);
   if (self->capacity != NULL)
@@ -951,6 +986,8 @@ vs_dashboard_chart_shown (VsDashboard *self,
     return self->capacity != NULL;
   if (self->capacity != NULL && self->results == NULL)
     return FALSE;  /* a search whose first step has not started */
+  if (kind == VS_CHART_CONNECTIONS)
+    return self->fill != NULL && self->fill->in_flight;
   return !is_server_chart (kind) || (self->fill != NULL && self->fill->servers);
 }
 

@@ -483,6 +483,7 @@ vs_results_add_snapshot (VsResults  *self,
       interval.p99_us = vs_histogram_percentile (latency, 99.0);
       interval.p999_us = vs_histogram_percentile (latency, 99.9);
       interval.max_us = vs_histogram_max (latency);
+      interval.latency_mean_us = vs_histogram_mean (latency);
     }
   if (snapshot->server_sampled)
     {

@@ -32,6 +32,7 @@ typedef struct
   gint64     p99_us;
   gint64     p999_us;
   gint64     max_us;
+  double     latency_mean_us; /* of the interval's responses; 0 without any */
   double     generator_busy; /* the busiest worker thread's runnable share, 0…1 */
   gboolean   server_sampled; /* the target's server was sampled over the interval */
   double     server_cpu_percent;  /* its process tree's CPU, % of one core */
