@@ -1070,6 +1070,18 @@ vs_export_timeseries_csv (VsResults      *results,
                      error);
 }
 
+/* A result's JSON text onto a stream, a failure said as the result's. */
+static gboolean
+write_json_stream (GOutputStream  *stream,
+                   const char     *json,
+                   GError        **error)
+{
+  if (write_stream (stream, json, strlen (json), error))
+    return TRUE;
+  g_prefix_error (error, _("Could not write the result: "));
+  return FALSE;
+}
+
 gboolean
 vs_export_json (VsResults      *results,
                 GOutputStream  *stream,
@@ -1081,16 +1093,7 @@ vs_export_json (VsResults      *results,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   json = result_json (results, error);
-  if (json == NULL)
-    return FALSE;
-
-  if (!write_stream (stream, json, strlen (json), error))
-    {
-      g_prefix_error (error, _("Could not write the result: "));
-      return FALSE;
-    }
-
-  return TRUE;
+  return json != NULL && write_json_stream (stream, json, error);
 }
 
 gboolean
@@ -1437,14 +1440,7 @@ vs_export_capacity_json (VsCapacity     *capacity,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   json = capacity_json (capacity, error);
-  if (json == NULL)
-    return FALSE;
-  if (!write_stream (stream, json, strlen (json), error))
-    {
-      g_prefix_error (error, _("Could not write the result: "));
-      return FALSE;
-    }
-  return TRUE;
+  return json != NULL && write_json_stream (stream, json, error);
 }
 
 gboolean
