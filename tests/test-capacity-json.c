@@ -17,6 +17,7 @@
 #include "vs-plan.h"
 #include "vs-pool-server.h"
 #include "vs-summary.h"
+#include "vs-test-files.h"
 
 /* The search all tests read: made once, by the first test that needs it. */
 static VsPoolServer *pools[2];
@@ -24,25 +25,6 @@ static VsCapacity *search;
 static char *dir;        /* its files: out/summary.csv, out/steps.csv, result.json */
 static char *json_path;
 static char *csv_dir;
-
-/* A folder this test made, with what is in it. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) folder = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 on_finished (VsCapacity *capacity,
@@ -808,7 +790,7 @@ test_cli (void)
   back = vs_capacity_json_read_file (path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (vs_capacity_get_steps (back)->len, ==, steps->len - 1);
-  remove_tree (tmp);
+  vs_test_remove_tree (tmp);
 }
 
 int
@@ -829,7 +811,7 @@ main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (pools); i++)
     g_clear_pointer (&pools[i], vs_pool_server_free);
   if (dir != NULL)
-    remove_tree (dir);
+    vs_test_remove_tree (dir);
   g_free (json_path);
   g_free (csv_dir);
   g_free (dir);

@@ -8,6 +8,7 @@
 #include "vs-error.h"
 #include "vs-export.h"
 #include "vs-protocols.h"
+#include "vs-test-files.h"
 
 #define TRICKY_NAME "b,\"eta\"\nline two"
 
@@ -404,24 +405,6 @@ decimal_comma (void)
   return g_str_equal (probe, "1,5");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Builds de_DE.UTF-8 into @dir with localedef (Debian's "locales" package carries the sources)
  * and points glibc at it through LOCPATH, for machines where no such locale is installed. */
 static gboolean
@@ -470,7 +453,7 @@ test_locale (void)
       setlocale (LC_NUMERIC, saved);
       g_unsetenv ("LOCPATH");
       if (locale_dir != NULL)
-        remove_tree (locale_dir);
+        vs_test_remove_tree (locale_dir);
       g_test_skip ("no locale with a decimal comma is available");
       return;
     }
@@ -482,7 +465,7 @@ test_locale (void)
   setlocale (LC_NUMERIC, saved);
   g_unsetenv ("LOCPATH");
   if (locale_dir != NULL)
-    remove_tree (locale_dir);
+    vs_test_remove_tree (locale_dir);
 
   rows = parse_csv (csv);
   g_assert_cmpuint (rows->len, ==, 3);

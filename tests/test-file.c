@@ -14,6 +14,7 @@
 #include "vs-error.h"
 #include "vs-file.h"
 #include "vs-io-async.h"
+#include "vs-test-files.h"
 
 /* A fresh folder for one test. */
 static char *
@@ -62,21 +63,6 @@ assert_contents (const char *path,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_new_and_replace (void)
 {
   g_autofree char *dir = make_dir ();
@@ -108,7 +94,7 @@ test_new_and_replace (void)
   g_assert_cmpstr (names, ==, "summary.csv");
 
   umask (old_umask);
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* A link is followed to the file it names; the link stays a link. */
@@ -147,7 +133,7 @@ test_symlinks (void)
 
   names = list_dir (dir);
   g_assert_cmpstr (names, ==, "dangling.json link.json link2.json named.json real.json");
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 static void
@@ -197,7 +183,7 @@ test_not_regular (void)
   names = list_dir (dir);
   g_assert_cmpstr (names, ==, "a b fifo null.json sub");
   g_rmdir (sub);
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* A full disk, as a file size limit: the write fails, the old file is intact and no temporary
@@ -221,7 +207,7 @@ test_full_disk (void)
   assert_contents (path, "{\"old\": true}\n");
   names = list_dir (dir);
   g_assert_cmpstr (names, ==, "result.json");
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 static void
@@ -364,7 +350,7 @@ test_write_async_contents (void)
 
   names = list_dir (dir);
   g_assert_cmpstr (names, ==, "result.hlog");
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* Made contents: the folder made (0700), the contents made in another thread, the file
@@ -418,9 +404,9 @@ test_write_async_made (void)
 
   names = list_dir (runs);
   g_assert_cmpstr (names, ==, "last-run.json");
-  remove_dir (runs);
+  vs_test_remove_tree (runs);
   g_rmdir (versus);
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* The first failure ends it: contents that cannot be made write nothing and remove nothing;
@@ -453,7 +439,7 @@ test_write_async_failure (void)
   assert_contents (keep, "kept");
 
   g_rmdir (folder);
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "vs-schedule.h"
 #include "vs-segment.h"
 #include "vs-test-server.h"
+#include "vs-test-files.h"
 
 typedef struct
 {
@@ -438,24 +439,6 @@ temp_path (const char *dir,
   return g_build_filename (dir, name, NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* hdr-histogram-js reads json + hlog + hgrm (tests/hdr-js/check.js); FALSE: skipped, no node. */
 static gboolean
 check_with_npm (const char  *json,
@@ -547,7 +530,7 @@ test_npm_reader (void)
   g_assert_nonnull (strstr (out, "target a/b (tag a/b): "));
   g_assert_nonnull (strstr (out, "target c (tag c): "));
 
-  remove_tree (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* n segments of one plan (extra flags appended), started together against url; their result
@@ -683,7 +666,7 @@ test_merge_closed_segments (void)
   else
     g_test_message (NO_NODE);
 
-  remove_tree (dir);
+  vs_test_remove_tree (dir);
 }
 
 static gint64
@@ -744,7 +727,7 @@ test_merge_open_segments (void)
   g_assert_cmpfloat (fabs (rps / (summary_int (merged, "requests") / 3.0) - 1), <=, 0.05);
   g_assert_cmpfloat (fabs (rps / whole_rps - 1), <=, 0.05);
 
-  remove_tree (dir);
+  vs_test_remove_tree (dir);
 }
 
 /* Results of different plans, a segment twice, and segments with a whole run are refused. */
@@ -793,7 +776,7 @@ test_merge_refused (void)
     g_assert_cmpint (summary_int (load_json (parser, out), "requests"), ==, 20);
   }
 
-  remove_tree (dir);
+  vs_test_remove_tree (dir);
 }
 
 int

@@ -19,6 +19,7 @@
 #include "vs-test-ui.h"
 #include "vs-window-private.h"
 #include "vs-test-quarks.h"
+#include "vs-test-files.h"
 
 static gboolean have_display;
 
@@ -123,24 +124,6 @@ value_part (const char *cell)
   const char *share = strstr (cell, " (");
 
   return share != NULL ? g_strndup (cell, share - cell) : g_strdup (cell);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -348,7 +331,7 @@ test_agree (void)
   g_assert_cmpfloat (x_max, <=, 2.5);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  remove_tree (dir);
+  vs_test_remove_tree (dir);
 }
 
 int

@@ -31,6 +31,7 @@
 #include "vs-units.h"
 #include "vs-test-ui.h"
 #include "vs-test-quarks.h"
+#include "vs-test-files.h"
 
 static gboolean have_display;
 
@@ -180,29 +181,6 @@ read_file (const char *dir,
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   return text;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-  GFile *child;
-
-  while (children != NULL &&
-         g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-    remove_tree (child);
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GFile) dir = g_file_new_for_path (path);
-
-  remove_tree (dir);
 }
 
 /* Whether widget or anything inside it has the style class. */
@@ -1051,7 +1029,7 @@ test_run_and_export (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   let_connections_close ();
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1723,7 +1701,7 @@ test_settings (void)
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
   let_connections_close ();
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
 }
 
 static const char *
@@ -2744,7 +2722,7 @@ test_capacity_search (void)
 
   save_capacity_pictures (window, model);
   gtk_window_destroy (GTK_WINDOW (window));
-  remove_dir (dir);
+  vs_test_remove_tree (dir);
   let_connections_close ();
 }
 
@@ -2870,6 +2848,6 @@ main (int   argc,
     if (tests[i].runs == RUNS_PART)
       vs_test_add_func (tests[i].path, tests[i].func);
   status = g_test_run ();
-  remove_dir (data_home);
+  vs_test_remove_tree (data_home);
   return status;
 }
